@@ -1,0 +1,38 @@
+package com.rpavision.gpurm.app;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The parsed command line. Unknown or incomplete options are errors with a clear message. */
+public record CommandLine(boolean headless, boolean help, boolean version, Optional<Path> configFile) {
+
+    public static final String USAGE = """
+            Usage: gpu-resource-manager [options]
+              --headless      run the manager without a window until Ctrl-C / SIGTERM
+              --config FILE   use FILE instead of the default configuration file
+              --version       print the version and exit
+              --help          print this help and exit
+            """;
+
+    public static CommandLine parse(String... args) {
+        boolean headless = false;
+        boolean help = false;
+        boolean version = false;
+        Path config = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--headless" -> headless = true;
+                case "--help", "-h" -> help = true;
+                case "--version" -> version = true;
+                case "--config" -> {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                        throw new IllegalArgumentException("--config needs a file name");
+                    }
+                    config = Path.of(args[++i]);
+                }
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+            }
+        }
+        return new CommandLine(headless, help, version, Optional.ofNullable(config));
+    }
+}

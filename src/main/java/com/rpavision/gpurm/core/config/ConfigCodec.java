@@ -1,0 +1,79 @@
+package com.rpavision.gpurm.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** Reads and writes the configuration JSON; every error names the offending key. */
+public final class ConfigCodec {
+
+    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String toJson(GpuResourceConfig config) {
+        ObjectNode root = mapper.createObjectNode();
+        for (ConfigKey key : ConfigKey.values()) {
+            Object value = key.valueIn(config);
+            if (value instanceof Integer i) {
+                root.put(key.jsonName(), i);
+            } else {
+                root.put(key.jsonName(), (String) value);
+            }
+        }
+        try {
+            return mapper.writeValueAsString(root) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize configuration", e);
+        }
+    }
+
+    /** Parses a configuration; missing keys take their defaults, anything else wrong is an error. */
+    public GpuResourceConfig fromJson(String json) throws ConfigException {
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("the configuration must be a JSON object like {\"vlm_model\": \"qwen3-vl:8b\"}");
+        }
+        GpuResourceConfig.Builder builder = GpuResourceConfig.builder();
+        List<String> problems = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            ConfigKey key = ConfigKey.byJsonName(field.getKey()).orElse(null);
+            if (key == null) {
+                problems.add("unknown key '" + field.getKey() + "'");
+                continue;
+            }
+            JsonNode node = field.getValue();
+            Object value;
+            if (key.isInteger()) {
+                if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+                    problems.add(key.jsonName() + " must be a whole number, got " + node);
+                    continue;
+                }
+                value = node.intValue();
+            } else {
+                if (!node.isTextual()) {
+                    problems.add(key.jsonName() + " must be a string, got " + node);
+                    continue;
+                }
+                value = node.textValue();
+            }
+            key.check(value).ifPresentOrElse(problems::add, () -> builder.set(key, value));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
+        return builder.build();
+    }
+}

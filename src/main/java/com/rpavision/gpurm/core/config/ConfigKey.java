@@ -1,0 +1,118 @@
+package com.rpavision.gpurm.core.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Every configuration key: its JSON name, default, allowed values and meaning. The one table of them. */
+public enum ConfigKey {
+    OLLAMA_ENDPOINT("ollama_endpoint", "http://localhost:11434", GpuResourceConfig::ollamaEndpoint,
+            "Base URL of the Ollama server (http or https)."),
+    VLM_MODEL("vlm_model", "qwen3-vl:8b", GpuResourceConfig::vlmModel,
+            "Ollama model used while RECORDING; a name without a tag means ':latest'."),
+    CLIP_MODEL("clip_model", "ViT-B-32", GpuResourceConfig::clipModel,
+            "CLIP architecture used for screenshot embeddings in AUTOPILOT."),
+    IDLE_TIMEOUT_SECONDS("idle_timeout_seconds", 300, 0, 86_400, GpuResourceConfig::idleTimeoutSeconds,
+            "Unload the VLM after this many seconds without a VLM request; 0 never unloads."),
+    VRAM_THRESHOLD_FOR_CLIP_GPU_MB("vram_threshold_for_clip_gpu_mb", 1024, 0, 1_048_576,
+            GpuResourceConfig::vramThresholdForClipGpuMb, "Move CLIP to the GPU only when more than this much VRAM is free."),
+    MAX_LOAD_RETRIES("max_load_retries", 3, 1, 20, GpuResourceConfig::maxLoadRetries,
+            "Attempts for a load or unload that fails transiently (refused, timeout, 5xx) before ERROR."),
+    LOAD_TIMEOUT_SECONDS("load_timeout_seconds", 120, 1, 3_600, GpuResourceConfig::loadTimeoutSeconds,
+            "How long one load attempt may take; a cold load of a vision model takes 30-60 s."),
+    UNLOAD_TIMEOUT_SECONDS("unload_timeout_seconds", 5, 1, 600, GpuResourceConfig::unloadTimeoutSeconds,
+            "How long to wait for an unloaded model to leave /api/ps and give its VRAM back."),
+    NVML_LIBRARY_PATH("nvml_library_path", "", GpuResourceConfig::nvmlLibraryPath,
+            "Path of libnvidia-ml.so / nvml.dll; empty finds the system's."),
+    NVIDIA_SMI_PATH("nvidia_smi_path", "nvidia-smi", GpuResourceConfig::nvidiaSmiPath,
+            "nvidia-smi used when NVML cannot be loaded; a bare name is looked up on PATH."),
+    POLL_INTERVAL_MS("poll_interval_ms", 1000, 100, 60_000, GpuResourceConfig::pollIntervalMs,
+            "How often VRAM is sampled, in milliseconds."),
+    GPU_INDEX("gpu_index", 0, 0, 63, GpuResourceConfig::gpuIndex,
+            "NVML index of the GPU the models run on; all GPUs are monitored."),
+    VRAM_CHANGE_THRESHOLD_MB("vram_change_threshold_mb", 100, 1, 1_048_576, GpuResourceConfig::vramChangeThresholdMb,
+            "Emit a vram_changed event when used VRAM moves by at least this much."),
+    OLLAMA_RETRY_SECONDS("ollama_retry_seconds", 30, 1, 3_600, GpuResourceConfig::ollamaRetrySeconds,
+            "How often Ollama's availability is checked, and retried while it is unreachable.");
+
+    private final String jsonName;
+    private final Object defaultValue;
+    private final int min;
+    private final int max;
+    private final Function<GpuResourceConfig, Object> getter;
+    private final String description;
+
+    ConfigKey(String jsonName, String defaultValue, Function<GpuResourceConfig, Object> getter, String description) {
+        this(jsonName, defaultValue, 0, 0, getter, description);
+    }
+
+    ConfigKey(String jsonName, Object defaultValue, int min, int max,
+              Function<GpuResourceConfig, Object> getter, String description) {
+        this.jsonName = jsonName;
+        this.defaultValue = defaultValue;
+        this.min = min;
+        this.max = max;
+        this.getter = getter;
+        this.description = description;
+    }
+
+    public String jsonName() { return jsonName; }
+    public Object defaultValue() { return defaultValue; }
+    public boolean isInteger() { return defaultValue instanceof Integer; }
+    public int min() { return min; }
+    public int max() { return max; }
+    public String description() { return description; }
+
+    public Object valueIn(GpuResourceConfig config) {
+        return getter.apply(config);
+    }
+
+    public static Optional<ConfigKey> byJsonName(String name) {
+        for (ConfigKey key : values()) {
+            if (key.jsonName.equals(name)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Checks one value of this key; returns the problem in words, naming the key, or empty. */
+    public Optional<String> check(Object value) {
+        if (isInteger()) {
+            int v = (Integer) value;
+            return v < min || v > max
+                    ? Optional.of(jsonName + " must be between " + min + " and " + max + ", got " + v)
+                    : Optional.empty();
+        }
+        String s = (String) value;
+        return switch (this) {
+            case OLLAMA_ENDPOINT -> checkEndpoint(s);
+            case VLM_MODEL, CLIP_MODEL, NVIDIA_SMI_PATH -> s.isBlank()
+                    ? Optional.of(jsonName + " must not be empty") : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<String> checkEndpoint(String s) {
+        try {
+            URI uri = new URI(s);
+            boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+            return ok ? Optional.empty()
+                    : Optional.of(jsonName + " must be an http(s) URL with a host, like http://localhost:11434; got '" + s + "'");
+        } catch (URISyntaxException e) {
+            return Optional.of(jsonName + " is not a valid URL: '" + s + "'");
+        }
+    }
+
+    /** Every problem of a whole configuration, each naming its key; empty when valid. */
+    public static List<String> validate(GpuResourceConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (ConfigKey key : values()) {
+            key.check(key.valueIn(config)).ifPresent(problems::add);
+        }
+        return problems;
+    }
+}

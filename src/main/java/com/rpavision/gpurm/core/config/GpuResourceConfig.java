@@ -1,0 +1,137 @@
+package com.rpavision.gpurm.core.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable configuration. Every key, its default and its range live in {@link ConfigKey}; build one with
+ * {@link #builder()} (defaults) and check it with {@link ConfigKey#validate}.
+ *
+ * @param nvmlLibraryPath empty: the platform's usual NVML library
+ */
+public record GpuResourceConfig(
+        String ollamaEndpoint,
+        String vlmModel,
+        String clipModel,
+        int idleTimeoutSeconds,
+        int vramThresholdForClipGpuMb,
+        int maxLoadRetries,
+        int loadTimeoutSeconds,
+        int unloadTimeoutSeconds,
+        String nvmlLibraryPath,
+        String nvidiaSmiPath,
+        int pollIntervalMs,
+        int gpuIndex,
+        int vramChangeThresholdMb,
+        int ollamaRetrySeconds) {
+
+    public GpuResourceConfig {
+        Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
+        Objects.requireNonNull(vlmModel, "vlmModel");
+        Objects.requireNonNull(clipModel, "clipModel");
+        Objects.requireNonNull(nvmlLibraryPath, "nvmlLibraryPath");
+        Objects.requireNonNull(nvidiaSmiPath, "nvidiaSmiPath");
+    }
+
+    public static GpuResourceConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .ollamaEndpoint(ollamaEndpoint).vlmModel(vlmModel).clipModel(clipModel)
+                .idleTimeoutSeconds(idleTimeoutSeconds).vramThresholdForClipGpuMb(vramThresholdForClipGpuMb)
+                .maxLoadRetries(maxLoadRetries).loadTimeoutSeconds(loadTimeoutSeconds)
+                .unloadTimeoutSeconds(unloadTimeoutSeconds).nvmlLibraryPath(nvmlLibraryPath)
+                .nvidiaSmiPath(nvidiaSmiPath).pollIntervalMs(pollIntervalMs).gpuIndex(gpuIndex)
+                .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds);
+    }
+
+    public Duration idleTimeout() {
+        return Duration.ofSeconds(idleTimeoutSeconds);
+    }
+
+    public Duration loadTimeout() {
+        return Duration.ofSeconds(loadTimeoutSeconds);
+    }
+
+    public Duration unloadTimeout() {
+        return Duration.ofSeconds(unloadTimeoutSeconds);
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(pollIntervalMs);
+    }
+
+    public Duration ollamaRetryInterval() {
+        return Duration.ofSeconds(ollamaRetrySeconds);
+    }
+
+    /** Fluent builder starting from the defaults in {@link ConfigKey}. */
+    public static final class Builder {
+        private String ollamaEndpoint = (String) ConfigKey.OLLAMA_ENDPOINT.defaultValue();
+        private String vlmModel = (String) ConfigKey.VLM_MODEL.defaultValue();
+        private String clipModel = (String) ConfigKey.CLIP_MODEL.defaultValue();
+        private int idleTimeoutSeconds = (int) ConfigKey.IDLE_TIMEOUT_SECONDS.defaultValue();
+        private int vramThresholdForClipGpuMb = (int) ConfigKey.VRAM_THRESHOLD_FOR_CLIP_GPU_MB.defaultValue();
+        private int maxLoadRetries = (int) ConfigKey.MAX_LOAD_RETRIES.defaultValue();
+        private int loadTimeoutSeconds = (int) ConfigKey.LOAD_TIMEOUT_SECONDS.defaultValue();
+        private int unloadTimeoutSeconds = (int) ConfigKey.UNLOAD_TIMEOUT_SECONDS.defaultValue();
+        private String nvmlLibraryPath = (String) ConfigKey.NVML_LIBRARY_PATH.defaultValue();
+        private String nvidiaSmiPath = (String) ConfigKey.NVIDIA_SMI_PATH.defaultValue();
+        private int pollIntervalMs = (int) ConfigKey.POLL_INTERVAL_MS.defaultValue();
+        private int gpuIndex = (int) ConfigKey.GPU_INDEX.defaultValue();
+        private int vramChangeThresholdMb = (int) ConfigKey.VRAM_CHANGE_THRESHOLD_MB.defaultValue();
+        private int ollamaRetrySeconds = (int) ConfigKey.OLLAMA_RETRY_SECONDS.defaultValue();
+
+        private Builder() {
+        }
+
+        public Builder ollamaEndpoint(String v) { this.ollamaEndpoint = v; return this; }
+        public Builder vlmModel(String v) { this.vlmModel = v; return this; }
+        public Builder clipModel(String v) { this.clipModel = v; return this; }
+        public Builder idleTimeoutSeconds(int v) { this.idleTimeoutSeconds = v; return this; }
+        public Builder vramThresholdForClipGpuMb(int v) { this.vramThresholdForClipGpuMb = v; return this; }
+        public Builder maxLoadRetries(int v) { this.maxLoadRetries = v; return this; }
+        public Builder loadTimeoutSeconds(int v) { this.loadTimeoutSeconds = v; return this; }
+        public Builder unloadTimeoutSeconds(int v) { this.unloadTimeoutSeconds = v; return this; }
+        public Builder nvmlLibraryPath(String v) { this.nvmlLibraryPath = v; return this; }
+        public Builder nvidiaSmiPath(String v) { this.nvidiaSmiPath = v; return this; }
+        public Builder pollIntervalMs(int v) { this.pollIntervalMs = v; return this; }
+        public Builder gpuIndex(int v) { this.gpuIndex = v; return this; }
+        public Builder vramChangeThresholdMb(int v) { this.vramChangeThresholdMb = v; return this; }
+        public Builder ollamaRetrySeconds(int v) { this.ollamaRetrySeconds = v; return this; }
+
+        /** Sets one key from an already type-checked value (used by the JSON codec). */
+        Builder set(ConfigKey key, Object value) {
+            switch (key) {
+                case OLLAMA_ENDPOINT -> ollamaEndpoint((String) value);
+                case VLM_MODEL -> vlmModel((String) value);
+                case CLIP_MODEL -> clipModel((String) value);
+                case IDLE_TIMEOUT_SECONDS -> idleTimeoutSeconds((Integer) value);
+                case VRAM_THRESHOLD_FOR_CLIP_GPU_MB -> vramThresholdForClipGpuMb((Integer) value);
+                case MAX_LOAD_RETRIES -> maxLoadRetries((Integer) value);
+                case LOAD_TIMEOUT_SECONDS -> loadTimeoutSeconds((Integer) value);
+                case UNLOAD_TIMEOUT_SECONDS -> unloadTimeoutSeconds((Integer) value);
+                case NVML_LIBRARY_PATH -> nvmlLibraryPath((String) value);
+                case NVIDIA_SMI_PATH -> nvidiaSmiPath((String) value);
+                case POLL_INTERVAL_MS -> pollIntervalMs((Integer) value);
+                case GPU_INDEX -> gpuIndex((Integer) value);
+                case VRAM_CHANGE_THRESHOLD_MB -> vramChangeThresholdMb((Integer) value);
+                case OLLAMA_RETRY_SECONDS -> ollamaRetrySeconds((Integer) value);
+            }
+            return this;
+        }
+
+        public GpuResourceConfig build() {
+            return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, idleTimeoutSeconds,
+                    vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
+                    nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
+                    ollamaRetrySeconds);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package com.rpavision.gpurm.core.gpu;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/** The part of NVML's C API we call, with its real signatures and struct layouts (nvml.h). */
+public interface NvmlLibrary extends Library {
+
+    int SUCCESS = 0;
+    int ERROR_NOT_SUPPORTED = 3;
+    int ERROR_INSUFFICIENT_SIZE = 7;
+    int DEVICE_NAME_BUFFER_SIZE = 96;
+    int SYSTEM_DRIVER_VERSION_BUFFER_SIZE = 80;
+    /** usedGpuMemory when the platform cannot tell (Windows WDDM): ULLONG_MAX. */
+    long VALUE_NOT_AVAILABLE = -1L;
+
+    int nvmlInit_v2();
+
+    int nvmlShutdown();
+
+    String nvmlErrorString(int result);
+
+    int nvmlSystemGetDriverVersion(byte[] version, int length);
+
+    int nvmlDeviceGetCount_v2(IntByReference deviceCount);
+
+    int nvmlDeviceGetHandleByIndex_v2(int index, PointerByReference device);
+
+    int nvmlDeviceGetName(Pointer device, byte[] name, int length);
+
+    int nvmlDeviceGetMemoryInfo(Pointer device, Memory memory);
+
+    int nvmlDeviceGetUtilizationRates(Pointer device, Utilization utilization);
+
+    int nvmlDeviceGetComputeRunningProcesses_v3(Pointer device, IntByReference infoCount, ProcessInfo[] infos);
+
+    /** nvmlMemory_t: {total, free, used}, in that order, bytes. */
+    @Structure.FieldOrder({"total", "free", "used"})
+    class Memory extends Structure {
+        public long total;
+        public long free;
+        public long used;
+    }
+
+    /** nvmlUtilization_t: percentages over the last sample period. */
+    @Structure.FieldOrder({"gpu", "memory"})
+    class Utilization extends Structure {
+        public int gpu;
+        public int memory;
+    }
+
+    /** nvmlProcessInfo_t (v2 layout, used by the _v3 call). */
+    @Structure.FieldOrder({"pid", "usedGpuMemory", "gpuInstanceId", "computeInstanceId"})
+    class ProcessInfo extends Structure {
+        public int pid;
+        public long usedGpuMemory;
+        public int gpuInstanceId;
+        public int computeInstanceId;
+    }
+}

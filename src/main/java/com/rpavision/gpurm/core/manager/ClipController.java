@@ -1,0 +1,115 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.clip.ClipEngine;
+import com.rpavision.gpurm.core.clip.ClipException;
+import com.rpavision.gpurm.core.gpu.VramMonitor;
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ClipStatus;
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.VramInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.image.BufferedImage;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/** Moves CLIP between devices (on the operation queue) and keeps embeddings away from a move in progress. */
+final class ClipController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClipController.class);
+
+    private final ClipEngine engine;
+    private final VramMonitor vram;
+    private final long thresholdMb;
+    private final EventEmitter events;
+    private final ReadWriteLock pipelineLock = new ReentrantReadWriteLock();
+
+    ClipController(ClipEngine engine, VramMonitor vram, long thresholdMb, EventEmitter events) {
+        this.engine = engine;
+        this.vram = vram;
+        this.thresholdMb = thresholdMb;
+        this.events = events;
+    }
+
+    ClipStatus status() {
+        return engine.status();
+    }
+
+    ClipDevice device() {
+        return engine.status().device();
+    }
+
+    String modelName() {
+        return engine.modelName();
+    }
+
+    /** Whether a move to the GPU could be tried at all, whatever VRAM says. */
+    boolean gpuMoveConceivable() {
+        return engine.status().isUsable() && engine.supportsCuda() && vram.hasGpu();
+    }
+
+    /** Whether the managed GPU now has more than the threshold free (fresh sample). */
+    boolean enoughVramForGpu() {
+        return vram.sample().gpu(vram.managedIndex()).map(g -> g.freeMb() > thresholdMb).orElse(false);
+    }
+
+    /** Runs on the operation queue. */
+    MigrationResult migrate(ClipDevice target, String why) {
+        ClipStatus status = engine.status();
+        if (status.device() == target && status.isUsable()) {
+            return new MigrationResult(true, target, null);
+        }
+        if (!status.isUsable() && status.availability() != ClipStatus.Availability.ERROR) {
+            return refuse(status.device(), target, "CLIP is " + status.availability().name().toLowerCase() + ": " + status.reason());
+        }
+        if (target == ClipDevice.CUDA) {
+            if (!vram.hasGpu()) {
+                return refuse(status.device(), target, vram.unavailableReason().orElse("no GPU"));
+            }
+            if (!engine.supportsCuda()) {
+                return refuse(status.device(), target, "this CLIP engine runs on the CPU only (no CUDA libtorch)");
+            }
+            VramInfo gpu = vram.sample().gpu(vram.managedIndex()).orElse(VramInfo.none());
+            if (gpu.freeMb() <= thresholdMb) {
+                return refuse(status.device(), target, "VRAM insufficient: " + gpu.describe()
+                        + "; CLIP moves to the GPU only with more than " + thresholdMb
+                        + " MB free. Unload other models to make room.");
+            }
+        }
+        ClipDevice from = status.device();
+        pipelineLock.writeLock().lock();
+        try {
+            engine.moveTo(target);
+        } catch (ClipException | RuntimeException e) {
+            String reason = "CLIP could not move to " + target.wireName() + ": " + e.getMessage();
+            LOG.warn(reason);
+            events.emit(EventType.MODEL_ERROR, "model", engine.modelName(), "reason", reason);
+            return new MigrationResult(false, engine.status().device(), reason);
+        } finally {
+            pipelineLock.writeLock().unlock();
+        }
+        LOG.info("CLIP {} moved {} -> {} ({})", engine.modelName(), from.wireName(), target.wireName(), why);
+        events.emit(EventType.DEVICE_CHANGED, "model", engine.modelName(), "from", from.wireName(),
+                "to", target.wireName(), "reason", why);
+        return new MigrationResult(true, target, null);
+    }
+
+    private MigrationResult refuse(ClipDevice current, ClipDevice target, String reason) {
+        LOG.info("CLIP stays on {} instead of {}: {}", current.wireName(), target.wireName(), reason);
+        return new MigrationResult(false, current, reason);
+    }
+
+    float[] embed(BufferedImage image) throws ClipException {
+        pipelineLock.readLock().lock();
+        try {
+            return engine.embed(image);
+        } finally {
+            pipelineLock.readLock().unlock();
+        }
+    }
+
+    void close() {
+        engine.close();
+    }
+}

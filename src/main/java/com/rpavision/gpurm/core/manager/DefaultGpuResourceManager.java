@@ -1,0 +1,439 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.clip.ClipEngine;
+import com.rpavision.gpurm.core.clip.ClipException;
+import com.rpavision.gpurm.core.concurrent.Sleeper;
+import com.rpavision.gpurm.core.concurrent.Threads;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.events.Listeners;
+import com.rpavision.gpurm.core.events.Subscription;
+import com.rpavision.gpurm.core.gpu.GpuSample;
+import com.rpavision.gpurm.core.gpu.VramMonitor;
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ClipStatus;
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.rpavision.gpurm.core.model.IdleUnloadEvent;
+import com.rpavision.gpurm.core.model.ModeChangedEvent;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.core.model.VramInfo;
+import com.rpavision.gpurm.core.ollama.OllamaClient;
+import com.rpavision.gpurm.core.ollama.OllamaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.image.BufferedImage;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/** The manager: mode orchestration, idle timer and degraded mode over one operation queue. */
+public final class DefaultGpuResourceManager implements GpuResourceManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultGpuResourceManager.class);
+    private static final Duration TICK = Duration.ofSeconds(1);
+    private static final Duration CLIP_RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+
+    private final GpuResourceConfig config;
+    private final OllamaClient ollama;
+    private final VramMonitor vram;
+    private final Clock clock;
+    private final ModelOperationQueue queue;
+    private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
+    private final Listeners<ModeChangedEvent> modeListeners = new Listeners<>();
+    private final Listeners<IdleUnloadEvent> idleListeners = new Listeners<>();
+    private final EventEmitter events;
+    private final OllamaAvailability availability;
+    private final VlmController vlm;
+    private final ClipController clip;
+
+    private final AtomicReference<ExecutionMode> mode = new AtomicReference<>(ExecutionMode.IDLE);
+    private final AtomicLong modeGeneration = new AtomicLong();
+    private final AtomicInteger vlmRequestsInFlight = new AtomicInteger();
+    private final AtomicReference<CompletableFuture<Void>> pendingMaintenance = new AtomicReference<>();
+    private final AtomicBoolean shutDown = new AtomicBoolean();
+    private volatile Instant lastVlmRequest;
+    private volatile Instant nextOllamaCheck = Instant.MIN;
+    private volatile Instant clipGpuRetryNotBefore = Instant.MIN;
+    private ScheduledExecutorService monitoring;
+    private Subscription vramSubscription;
+
+    private DefaultGpuResourceManager(Builder b) {
+        this.config = b.config;
+        this.ollama = b.ollama;
+        this.vram = b.vram;
+        this.clock = b.clock;
+        this.queue = new ModelOperationQueue(Threads.modelOperations());
+        this.events = new EventEmitter(clock, resourceListeners);
+        this.availability = new OllamaAvailability(events);
+        this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events);
+        this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
+        this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
+                "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
+                "free_mb", change.after().freeMb(), "delta_mb", change.deltaMb()));
+    }
+
+    public static Builder builder(GpuResourceConfig config) {
+        return new Builder(config);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public synchronized void start() {
+        if (monitoring != null) {
+            return;
+        }
+        vram.unavailableReason().ifPresent(reason ->
+                events.emit(EventType.DEGRADED_ON, "reason", reason, "component", "gpu"));
+        monitoring = Threads.monitoring();
+        vram.start(monitoring, config.pollInterval());
+        monitoring.scheduleWithFixedDelay(this::tickQuietly, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("Maintenance tick failed: {}", e.toString(), e);
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        if (!shutDown.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (this) {
+            if (monitoring != null) {
+                vram.stop();
+                monitoring.shutdownNow();
+            }
+        }
+        vramSubscription.close();
+        queue.submit("hand idle timer back", () -> {
+            vlm.handIdleTimerBack();
+            return null;
+        });
+        queue.shutdown(config.unloadTimeout().toMillis() + 5_000);
+        clip.close();
+        ollama.close();
+        vram.probe().close();
+        LOG.info("GPU resource manager stopped");
+    }
+
+    // ---------------------------------------------------------------- modes
+
+    @Override
+    public CompletableFuture<GpuResourceStatus> setExecutionMode(ExecutionMode target) {
+        Objects.requireNonNull(target, "mode");
+        ExecutionMode previous = mode.getAndSet(target);
+        long generation = modeGeneration.incrementAndGet();
+        if (previous != target) {
+            LOG.info("Mode {} -> {}", previous, target);
+            events.emit(EventType.MODE_CHANGED, "from", previous.wireName(), "to", target.wireName());
+            modeListeners.fire(new ModeChangedEvent(clock.instant(), previous, target));
+        }
+        return queue.submit("switch to " + target.wireName(), () -> {
+            if (modeGeneration.get() == generation) {
+                orchestrate(target);
+            }
+            return getStatus();
+        });
+    }
+
+    private void orchestrate(ExecutionMode target) throws InterruptedException {
+        switch (target) {
+            case AUTOPILOT -> {
+                vlm.unload("autopilot");
+                moveClipToGpuIfRoom("autopilot");
+            }
+            case RECORDING -> {
+                clip.migrate(ClipDevice.CPU, "recording");
+                loadVlm("recording");
+            }
+            case IDLE -> { /* the idle timer decides */ }
+        }
+    }
+
+    @Override
+    public ExecutionMode getExecutionMode() {
+        return mode.get();
+    }
+
+    // ---------------------------------------------------------------- VLM
+
+    /** Property 6: CLIP leaves the GPU before any VLM load. */
+    private boolean loadVlm(String why) throws InterruptedException {
+        if (vlm.state() != ModelState.LOADED && vlm.ollamaReachable() && clip.device() == ClipDevice.CUDA) {
+            clip.migrate(ClipDevice.CPU, "make room for the VLM");
+        }
+        return vlm.load(why);
+    }
+
+    @Override
+    public boolean ensureVlmLoaded() {
+        markVlmRequest();
+        return await(loadVlmAsync(), false);
+    }
+
+    @Override
+    public boolean ensureVlmUnloaded() {
+        return await(unloadVlmAsync(), false);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> loadVlmAsync() {
+        return queue.submit("load VLM", () -> loadVlm("requested"));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> unloadVlmAsync() {
+        return queue.submit("unload VLM", () -> vlm.unload("requested"));
+    }
+
+    @Override
+    public VlmLease acquireVlm() throws VlmUnavailableException {
+        vlmRequestsInFlight.incrementAndGet();
+        markVlmRequest();
+        boolean loaded = await(queue.submit("load VLM on demand", () -> loadVlm("on demand")), false);
+        if (!loaded) {
+            vlmRequestsInFlight.decrementAndGet();
+            throw new VlmUnavailableException(vlmUnavailableReason());
+        }
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                markVlmRequest();
+                vlmRequestsInFlight.decrementAndGet();
+            }
+        };
+    }
+
+    private String vlmUnavailableReason() {
+        if (availability.isDown()) {
+            return availability.downReason();
+        }
+        String reason = vlm.errorReason();
+        return reason != null ? reason : "VLM " + vlm.model() + " could not be loaded; see the log.";
+    }
+
+    private void markVlmRequest() {
+        lastVlmRequest = clock.instant();
+        vlm.touch();
+    }
+
+    @Override
+    public boolean isVlmLoaded() {
+        return vlm.state() == ModelState.LOADED;
+    }
+
+    @Override
+    public ModelState getVlmState() {
+        return vlm.state();
+    }
+
+    // ---------------------------------------------------------------- CLIP
+
+    @Override
+    public String getClipDevice() {
+        return clip.device().wireName();
+    }
+
+    @Override
+    public MigrationResult migrateClip(ClipDevice device) {
+        ClipDevice before = clip.device();
+        return await(migrateClipAsync(device), new MigrationResult(false, before, "interrupted"));
+    }
+
+    @Override
+    public CompletableFuture<MigrationResult> migrateClipAsync(ClipDevice device) {
+        return queue.submit("move CLIP to " + device.wireName(), () -> clip.migrate(device, "requested"));
+    }
+
+    private void moveClipToGpuIfRoom(String why) {
+        if (clip.device() == ClipDevice.CUDA || !clip.gpuMoveConceivable() || !clip.enoughVramForGpu()) {
+            return;
+        }
+        if (!clip.migrate(ClipDevice.CUDA, why).ok()) {
+            clipGpuRetryNotBefore = clock.instant().plus(CLIP_RETRY_AFTER_FAILURE);
+        }
+    }
+
+    @Override
+    public float[] embed(BufferedImage image) throws ClipException {
+        return clip.embed(image);
+    }
+
+    // ---------------------------------------------------------------- maintenance
+
+    /**
+     * One maintenance round: checks Ollama when due (on the caller's thread), then queues the idle timer and
+     * the autopilot CLIP placement. At most one round waits in the queue at a time. Public for tests, which
+     * drive time with a fake clock instead of sleeping.
+     */
+    public CompletableFuture<Void> tick() {
+        checkOllamaIfDue();
+        CompletableFuture<Void> fresh = new CompletableFuture<>();
+        CompletableFuture<Void> existing = pendingMaintenance.compareAndExchange(null, fresh);
+        if (existing != null) {
+            return existing;
+        }
+        queue.submit("maintenance", () -> {
+            pendingMaintenance.set(null);
+            maintain();
+            return null;
+        }).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                fresh.completeExceptionally(failure);
+            } else {
+                fresh.complete(null);
+            }
+        });
+        return fresh;
+    }
+
+    private void checkOllamaIfDue() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextOllamaCheck)) {
+            return;
+        }
+        nextOllamaCheck = now.plus(config.ollamaRetryInterval());
+        try {
+            availability.markUp(ollama.version());
+        } catch (OllamaException e) {
+            if (e.kind() == OllamaException.Kind.UNREACHABLE) {
+                availability.markDown(e.getMessage());
+            }
+        }
+    }
+
+    private void maintain() throws InterruptedException {
+        if (availability.isDown()) {
+            vlm.markUnknownWhileDown();
+        } else if (availability.takeReconcileRequest()) {
+            vlm.reconcile();
+        }
+        unloadIfIdle();
+        if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)) {
+            moveClipToGpuIfRoom("autopilot: VRAM available");
+        }
+    }
+
+    private void unloadIfIdle() throws InterruptedException {
+        Instant last = vlm.lastActivity();
+        if (config.idleTimeoutSeconds() == 0 || vlm.state() != ModelState.LOADED
+                || vlmRequestsInFlight.get() > 0 || last == null) {
+            return;
+        }
+        Duration idle = Duration.between(last, clock.instant());
+        if (idle.compareTo(config.idleTimeout()) < 0) {
+            return;
+        }
+        LOG.info("VLM {} idle for {} s (timeout {} s): unloading", vlm.model(), idle.toSeconds(), config.idleTimeoutSeconds());
+        if (vlm.unload("idle timeout")) {
+            events.emit(EventType.IDLE_UNLOAD, "model", vlm.model(), "idle_seconds", idle.toSeconds());
+            idleListeners.fire(new IdleUnloadEvent(clock.instant(), vlm.model(), idle));
+        }
+    }
+
+    // ---------------------------------------------------------------- monitoring
+
+    @Override
+    public GpuResourceStatus getStatus() {
+        GpuSample sample = vram.latest();
+        ClipStatus clipStatus = clip.status();
+        List<String> degraded = new ArrayList<>();
+        if (availability.isDown()) {
+            degraded.add(availability.downReason());
+        }
+        vram.unavailableReason().ifPresent(degraded::add);
+        return new GpuResourceStatus(mode.get(), vlm.state(), vlm.model(), clipStatus.device().wireName(),
+                vram.managedGpu(), config.idleTimeoutSeconds(), lastVlmRequest, !degraded.isEmpty(),
+                degraded.isEmpty() ? null : String.join(" ", degraded), vlm.errorReason(), clipStatus,
+                sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name());
+    }
+
+    @Override
+    public VramInfo getVramUsage() {
+        return vram.managedGpu();
+    }
+
+    // ---------------------------------------------------------------- events
+
+    @Override
+    public Subscription onResourceChanged(Consumer<ResourceChangedEvent> listener) {
+        return resourceListeners.add(listener);
+    }
+
+    @Override
+    public Subscription onModeChanged(Consumer<ModeChangedEvent> listener) {
+        return modeListeners.add(listener);
+    }
+
+    @Override
+    public Subscription onIdleUnload(Consumer<IdleUnloadEvent> listener) {
+        return idleListeners.add(listener);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private <T> T await(CompletableFuture<T> future, T onInterrupt) {
+        if (queue.isWorkerThread()) {
+            throw new IllegalStateException("a blocking manager call from the operation queue would deadlock; use the async variant");
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return onInterrupt;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Collaborators of the manager; the app wires the real ones, tests their stand-ins. */
+    public static final class Builder {
+        private final GpuResourceConfig config;
+        private OllamaClient ollama;
+        private ClipEngine clip;
+        private VramMonitor vram;
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+
+        private Builder(GpuResourceConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        public Builder ollama(OllamaClient ollama) { this.ollama = ollama; return this; }
+        public Builder clip(ClipEngine clip) { this.clip = clip; return this; }
+        public Builder vramMonitor(VramMonitor vram) { this.vram = vram; return this; }
+        public Builder clock(Clock clock) { this.clock = clock; return this; }
+        public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
+
+        public DefaultGpuResourceManager build() {
+            Objects.requireNonNull(ollama, "ollama");
+            Objects.requireNonNull(clip, "clip");
+            Objects.requireNonNull(vram, "vramMonitor");
+            return new DefaultGpuResourceManager(this);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.clip.ClipException;
+import com.rpavision.gpurm.core.events.Subscription;
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.rpavision.gpurm.core.model.IdleUnloadEvent;
+import com.rpavision.gpurm.core.model.ModeChangedEvent;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.core.model.VramInfo;
+
+import java.awt.image.BufferedImage;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Orchestrates VRAM between the Ollama VLM and CLIP. One instance per process, built in one place.
+ *
+ * <p>Threading: every model operation (load, unload, CLIP move, mode orchestration, idle unload) runs on one
+ * internal queue, one at a time. Queries ({@code get*}, {@code is*}) never block. The blocking methods
+ * ({@link #ensureVlmLoaded}, {@link #ensureVlmUnloaded}, {@link #migrateClip}, {@link #acquireVlm}) wait for
+ * their queued operation and may be called from any thread except a listener running on that queue; each has
+ * an asynchronous twin returning a future for UI threads that must not block.
+ */
+public interface GpuResourceManager extends AutoCloseable {
+
+    // ---- lifecycle
+
+    /** Starts VRAM polling and the maintenance tick (idle timer, Ollama availability). */
+    void start();
+
+    /** Stops everything; a loaded VLM gets its idle timer handed back to Ollama. Idempotent. */
+    void shutdown();
+
+    @Override
+    default void close() {
+        shutdown();
+    }
+
+    // ---- modes
+
+    /**
+     * Switches mode at once (getExecutionMode returns it immediately) and queues the orchestration: AUTOPILOT
+     * unloads the VLM then moves CLIP to the GPU when enough VRAM is free; RECORDING moves CLIP to the CPU, then
+     * loads the VLM; IDLE leaves the models to the idle timer. Switching to the current mode re-applies it.
+     *
+     * @return completes with the status once the orchestration ran (or was superseded by a later switch)
+     */
+    CompletableFuture<GpuResourceStatus> setExecutionMode(ExecutionMode mode);
+
+    ExecutionMode getExecutionMode();
+
+    // ---- VLM
+
+    /** Blocks until the VLM is loaded (true) or cannot be (false). Counts as a VLM request. Property 10. */
+    boolean ensureVlmLoaded();
+
+    /** Blocks until the VLM is gone from Ollama (true) or cannot be unloaded (false). Property 11. */
+    boolean ensureVlmUnloaded();
+
+    CompletableFuture<Boolean> loadVlmAsync();
+
+    CompletableFuture<Boolean> unloadVlmAsync();
+
+    /**
+     * Loads the VLM if needed and holds it for one request (Property 9); close the lease when the request ends.
+     */
+    VlmLease acquireVlm() throws VlmUnavailableException;
+
+    boolean isVlmLoaded();
+
+    ModelState getVlmState();
+
+    // ---- CLIP
+
+    /** "cpu" or "cuda", nothing else (Property 12). */
+    String getClipDevice();
+
+    /** Blocks until CLIP is on {@code device} or the move was refused, with the reason. */
+    MigrationResult migrateClip(ClipDevice device);
+
+    CompletableFuture<MigrationResult> migrateClipAsync(ClipDevice device);
+
+    default boolean migrateClipToGpu() {
+        return migrateClip(ClipDevice.CUDA).ok();
+    }
+
+    default boolean migrateClipToCpu() {
+        return migrateClip(ClipDevice.CPU).ok();
+    }
+
+    /** An L2-normalized CLIP embedding, never computed while CLIP is moving (Property 7). */
+    float[] embed(BufferedImage image) throws ClipException;
+
+    // ---- monitoring
+
+    /** A consistent snapshot; never blocks on the driver or on Ollama (Property 5). */
+    GpuResourceStatus getStatus();
+
+    /** The managed GPU's latest VRAM figures, or {@link VramInfo#none()} without a GPU. */
+    VramInfo getVramUsage();
+
+    // ---- events (listeners run on the thread that made the change; keep them short)
+
+    Subscription onResourceChanged(Consumer<ResourceChangedEvent> listener);
+
+    Subscription onModeChanged(Consumer<ModeChangedEvent> listener);
+
+    Subscription onIdleUnload(Consumer<IdleUnloadEvent> listener);
+}

@@ -1,0 +1,288 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.concurrent.Sleeper;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.gpu.VramMonitor;
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.ollama.LoadResult;
+import com.rpavision.gpurm.core.ollama.OllamaClient;
+import com.rpavision.gpurm.core.ollama.OllamaException;
+import com.rpavision.gpurm.core.ollama.RunningModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Loads and unloads the VLM through Ollama, with retries, and keeps its state. Every method except the
+ * queries runs on the operation queue.
+ */
+final class VlmController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VlmController.class);
+    static final Duration UNLOAD_POLL = Duration.ofMillis(250);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+    /** Ollama's own scheduler waits for about this share of a model's VRAM to come back. */
+    private static final double VRAM_BACK_SHARE = 0.75;
+
+    @FunctionalInterface
+    private interface OllamaCall<T> {
+        T run() throws OllamaException;
+    }
+
+    private final GpuResourceConfig config;
+    private final OllamaClient ollama;
+    private final OllamaAvailability availability;
+    private final VramMonitor vram;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final EventEmitter events;
+    private final ModelStateMachine state = new ModelStateMachine();
+    private volatile Instant lastActivity;
+
+    VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
+                  Clock clock, Sleeper sleeper, EventEmitter events) {
+        this.config = config;
+        this.ollama = ollama;
+        this.availability = availability;
+        this.vram = vram;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.events = events;
+    }
+
+    String model() {
+        return config.vlmModel();
+    }
+
+    ModelState state() {
+        return state.state();
+    }
+
+    String errorReason() {
+        return state.reason();
+    }
+
+    /** When the VLM last finished loading or serving a request; the idle timer counts from here. */
+    Instant lastActivity() {
+        return lastActivity;
+    }
+
+    void touch() {
+        lastActivity = clock.instant();
+    }
+
+    /** Checks availability when degraded, so a recovered Ollama is used at once. */
+    boolean ollamaReachable() {
+        if (!availability.isDown()) {
+            return true;
+        }
+        try {
+            availability.markUp(ollama.version());
+            reconcile();
+            return true;
+        } catch (OllamaException e) {
+            LOG.warn("VLM operation refused: {}", availability.downReason());
+            return false;
+        }
+    }
+
+    boolean load(String why) throws InterruptedException {
+        if (state.state() == ModelState.LOADED) {
+            return true;
+        }
+        if (!ollamaReachable()) {
+            return false;
+        }
+        move(ModelState.LOADING, null);
+        events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
+        LOG.info("Loading VLM {} ({})", model(), why);
+        Instant start = clock.instant();
+        try {
+            LoadResult result = retrying("load " + model(), () -> ollama.load(model()));
+            move(ModelState.LOADED, null);
+            touch();
+            long millis = Duration.between(start, clock.instant()).toMillis();
+            LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
+            events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis,
+                    "load_duration_ms", result.loadDuration().toMillis(), "reason", why);
+            return true;
+        } catch (OllamaException e) {
+            fail("load", e);
+            return false;
+        }
+    }
+
+    boolean unload(String why) throws InterruptedException {
+        if (state.state() == ModelState.UNLOADED) {
+            return true;
+        }
+        if (!ollamaReachable()) {
+            return false;
+        }
+        Instant start = clock.instant();
+        long usedBefore = vram.sample().gpu(vram.managedIndex()).map(g -> g.usedMb()).orElse(0L);
+        Optional<RunningModel> listed = listed();
+        move(ModelState.UNLOADING, null);
+        events.emit(EventType.MODEL_UNLOADING, "model", model(), "reason", why);
+        try {
+            if (listed.isPresent()) {
+                retrying("unload " + model(), () -> {
+                    ollama.unload(model());
+                    return null;
+                });
+            }
+        } catch (OllamaException e) {
+            fail("unload", e);
+            return false;
+        }
+        if (listed.isPresent() && !awaitGoneFromOllama(start)) {
+            String reason = "VLM " + model() + " is still listed by Ollama " + config.unloadTimeoutSeconds()
+                    + " s after the unload request (stuck in 'Stopping'?). Check 'ollama ps'.";
+            LOG.warn(reason);
+            move(ModelState.ERROR, reason);
+            events.emit(EventType.MODEL_ERROR, "model", model(), "reason", reason);
+            return false;
+        }
+        move(ModelState.UNLOADED, null);
+        long expectedMb = listed.map(RunningModel::sizeVramMb).orElse(0L);
+        long freedMb = awaitVramBack(start, usedBefore, expectedMb);
+        long millis = Duration.between(start, clock.instant()).toMillis();
+        LOG.info("VLM {} unloaded in {} ms, {} MB VRAM freed ({})", model(), millis, freedMb, why);
+        events.emit(EventType.MODEL_UNLOADED, "model", model(), "duration_ms", millis, "vram_freed_mb", freedMb,
+                "reason", why);
+        return true;
+    }
+
+    /** Sets the state from Ollama's own list after an outage; the idle timer restarts for a loaded VLM. */
+    void reconcile() {
+        Optional<RunningModel> listed;
+        try {
+            listed = ollama.runningModels().stream().filter(m -> m.is(model())).findFirst();
+        } catch (OllamaException e) {
+            LOG.debug("Cannot reconcile the VLM state yet: {}", e.getMessage());
+            return;
+        }
+        ModelState target = listed.isPresent() ? ModelState.LOADED : ModelState.UNLOADED;
+        if (state.state() != target) {
+            move(target, null);
+            LOG.info("VLM {} is {} according to Ollama", model(), target.wireName());
+            events.emit(target == ModelState.LOADED ? EventType.MODEL_LOADED : EventType.MODEL_UNLOADED,
+                    "model", model(), "reason", "reconciled with Ollama");
+        }
+        if (target == ModelState.LOADED) {
+            touch();
+        }
+    }
+
+    /** Ollama stopped answering: a VLM we thought usable is now of unknown state. */
+    void markUnknownWhileDown() {
+        ModelState current = state.state();
+        if (current != ModelState.UNLOADED && current != ModelState.ERROR) {
+            String reason = "Ollama unreachable: " + availability.downReason();
+            move(ModelState.ERROR, reason);
+            events.emit(EventType.MODEL_ERROR, "model", model(), "reason", reason);
+        }
+    }
+
+    /** On shutdown: let Ollama unload the VLM after the idle timeout instead of keeping it forever. */
+    void handIdleTimerBack() {
+        if (state.state() != ModelState.LOADED || config.idleTimeoutSeconds() == 0) {
+            return;
+        }
+        try {
+            ollama.setKeepAlive(model(), config.idleTimeout());
+            LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), config.idleTimeoutSeconds());
+        } catch (OllamaException e) {
+            LOG.warn("Could not hand the idle timer back to Ollama: {}", e.getMessage());
+        }
+    }
+
+    private Optional<RunningModel> listed() {
+        try {
+            return ollama.runningModels().stream().filter(m -> m.is(model())).findFirst();
+        } catch (OllamaException e) {
+            // /api/ps can block while a load runs: assume listed and let the unload itself decide.
+            return Optional.of(new RunningModel(model(), model(), 0, 0, null));
+        }
+    }
+
+    /** "Unloaded" means gone from /api/ps: Ollama answers the unload at once but its runner exits later. */
+    private boolean awaitGoneFromOllama(Instant start) throws InterruptedException {
+        Instant deadline = start.plus(config.unloadTimeout());
+        long maxPolls = config.unloadTimeout().toMillis() / UNLOAD_POLL.toMillis() + 1;
+        for (long poll = 0; poll < maxPolls && !clock.instant().isAfter(deadline); poll++) {
+            try {
+                List<RunningModel> running = ollama.runningModels();
+                if (running.stream().noneMatch(m -> m.is(model()))) {
+                    return true;
+                }
+            } catch (OllamaException e) {
+                LOG.debug("Polling /api/ps after unload: {}", e.getMessage());
+            }
+            sleeper.sleep(UNLOAD_POLL);
+        }
+        return false;
+    }
+
+    /** Waits (bounded) for NVML to show the memory back, and reports how much came back. */
+    private long awaitVramBack(Instant start, long usedBefore, long expectedMb) throws InterruptedException {
+        if (!vram.hasGpu()) {
+            return 0;
+        }
+        Instant deadline = start.plus(config.unloadTimeout());
+        long maxPolls = config.unloadTimeout().toMillis() / UNLOAD_POLL.toMillis() + 1;
+        long freed = 0;
+        for (long poll = 0; poll < maxPolls; poll++) {
+            long used = vram.sample().gpu(vram.managedIndex()).map(g -> g.usedMb()).orElse(usedBefore);
+            freed = Math.max(0, usedBefore - used);
+            if (freed >= expectedMb * VRAM_BACK_SHARE || clock.instant().isAfter(deadline)) {
+                break;
+            }
+            sleeper.sleep(UNLOAD_POLL);
+        }
+        return freed;
+    }
+
+    private <T> T retrying(String what, OllamaCall<T> call) throws OllamaException, InterruptedException {
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                T result = call.run();
+                availability.markUp("(answered)");
+                return result;
+            } catch (OllamaException e) {
+                if (!e.kind().retryable() || attempt >= config.maxLoadRetries()) {
+                    throw e;
+                }
+                LOG.warn("{} failed (attempt {}/{}): {}; retrying in {} ms", what, attempt, config.maxLoadRetries(),
+                        e.getMessage(), backoff.toMillis());
+                sleeper.sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void fail(String what, OllamaException e) {
+        String reason = e.getMessage();
+        if (e.kind() == OllamaException.Kind.UNREACHABLE) {
+            availability.markDown(reason);
+        }
+        if (e.kind() == OllamaException.Kind.MODEL_NOT_FOUND) {
+            reason = "Model " + model() + " is not installed in Ollama: run 'ollama pull " + model() + "'. (" + reason + ")";
+        }
+        LOG.error("VLM {} {} failed: {}", model(), what, reason);
+        move(ModelState.ERROR, reason);
+        events.emit(EventType.MODEL_ERROR, "model", model(), "operation", what, "reason", reason);
+    }
+
+    private void move(ModelState next, String reason) {
+        state.moveTo(next, reason);
+    }
+}

@@ -1,0 +1,44 @@
+package com.rpavision.gpurm.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A consistent snapshot of everything the manager knows. The first nine components are the design's
+ * GPUResourceStatus; the rest add what the panel and the API show.
+ *
+ * @param lastVlmRequest  null when the VLM was never requested
+ * @param degradedReason  null unless {@code degradedMode}
+ * @param vlmStateReason  why the VLM is in ERROR (or null)
+ * @param gpus            every GPU the probe sees; {@code vram} is the managed one
+ * @param processMemoryKnown false where the platform reports no per-process memory
+ */
+public record GpuResourceStatus(
+        ExecutionMode executionMode,
+        ModelState vlmState,
+        String vlmModel,
+        String clipDevice,
+        VramInfo vram,
+        int idleTimeoutSeconds,
+        Instant lastVlmRequest,
+        boolean degradedMode,
+        String degradedReason,
+        String vlmStateReason,
+        ClipStatus clip,
+        List<VramInfo> gpus,
+        List<GpuProcess> processes,
+        boolean processMemoryKnown,
+        String gpuProbe) {
+
+    public GpuResourceStatus {
+        Objects.requireNonNull(executionMode, "executionMode");
+        Objects.requireNonNull(vlmState, "vlmState");
+        Objects.requireNonNull(vlmModel, "vlmModel");
+        Objects.requireNonNull(clipDevice, "clipDevice");
+        Objects.requireNonNull(vram, "vram");
+        Objects.requireNonNull(clip, "clip");
+        gpus = List.copyOf(gpus);
+        processes = List.copyOf(processes);
+    }
+}

@@ -1,0 +1,205 @@
+package com.rpavision.gpurm.core.ollama;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ollama's native API over OkHttp: availability, load, unload and the running-model list. One call, one
+ * attempt: retrying and state belong to the manager. Every failure is an {@link OllamaException} whose kind
+ * says whether a retry can help.
+ */
+public final class OllamaClient implements AutoCloseable {
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final HttpUrl endpoint;
+    private final OkHttpClient quick;
+    private final OkHttpClient slow;
+
+    /**
+     * @param quickTimeout whole-call limit for version, ps and unload requests
+     * @param loadTimeout  whole-call limit for one load
+     */
+    public OllamaClient(String endpoint, Duration quickTimeout, Duration loadTimeout) {
+        HttpUrl url = HttpUrl.parse(endpoint);
+        if (url == null) {
+            throw new IllegalArgumentException("not an http(s) URL: " + endpoint);
+        }
+        this.endpoint = url;
+        this.quick = new OkHttpClient.Builder()
+                .connectTimeout(Math.min(quickTimeout.toMillis(), 2_000), TimeUnit.MILLISECONDS)
+                .callTimeout(quickTimeout)
+                .readTimeout(quickTimeout)
+                .retryOnConnectionFailure(false)
+                .build();
+        this.slow = quick.newBuilder().callTimeout(loadTimeout).readTimeout(loadTimeout).build();
+    }
+
+    public String endpoint() {
+        return endpoint.toString();
+    }
+
+    /** {@code GET /api/version}: the server's version, or why it cannot be reached. */
+    public String version() throws OllamaException {
+        JsonNode body = call(quick, get("api/version"), "version check");
+        return text(body, "version", "unknown");
+    }
+
+    /** {@code GET /api/ps}: the models in memory. It can block while a load runs: bounded by the quick timeout. */
+    public List<RunningModel> runningModels() throws OllamaException {
+        JsonNode body = call(quick, get("api/ps"), "list running models");
+        List<RunningModel> models = new ArrayList<>();
+        for (JsonNode m : body.path("models")) {
+            models.add(new RunningModel(text(m, "name", ""), text(m, "model", ""),
+                    m.path("size").asLong(0), m.path("size_vram").asLong(0), parseTime(text(m, "expires_at", null))));
+        }
+        return models;
+    }
+
+    /**
+     * Loads a model without generating ({@code POST /api/generate} with no prompt); blocks until Ollama says
+     * it is ready. {@code keep_alive: -1} keeps it until this manager unloads it.
+     */
+    public LoadResult load(String model) throws OllamaException {
+        ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false).put("keep_alive", -1);
+        JsonNode body = call(slow, post("api/generate", request), "load " + model);
+        String reason = text(body, "done_reason", "");
+        if (!body.path("done").asBoolean(false) && !"load".equals(reason)) {
+            throw new OllamaException(OllamaException.Kind.TRANSIENT,
+                    "Ollama answered the load of " + model + " without finishing it: " + abbreviate(body.toString()));
+        }
+        return new LoadResult(model, Duration.ofNanos(body.path("load_duration").asLong(0)));
+    }
+
+    /** Hands the idle timer back to Ollama: the model stays loaded and expires after {@code keepAlive}. */
+    public void setKeepAlive(String model, Duration keepAlive) throws OllamaException {
+        ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false)
+                .put("keep_alive", keepAlive.toSeconds() + "s");
+        call(quick, post("api/generate", request), "set keep_alive of " + model);
+    }
+
+    /**
+     * Asks Ollama to unload ({@code keep_alive: 0}). It answers at once; the model stays in /api/ps and in
+     * VRAM until its runner exits, so callers must poll {@link #runningModels()}.
+     */
+    public void unload(String model) throws OllamaException {
+        ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false).put("keep_alive", 0);
+        call(quick, post("api/generate", request), "unload " + model);
+    }
+
+    private Request get(String path) {
+        return new Request.Builder().url(endpoint.resolve(path)).get().build();
+    }
+
+    private Request post(String path, JsonNode json) {
+        return new Request.Builder().url(endpoint.resolve(path)).post(RequestBody.create(json.toString(), JSON)).build();
+    }
+
+    private JsonNode call(OkHttpClient client, Request request, String what) throws OllamaException {
+        try (Response response = client.newCall(request).execute()) {
+            ResponseBody body = response.body();
+            String text = body.string();
+            JsonNode json = parse(text);
+            String error = json == null ? null : text(json, "error", null);
+            if (!response.isSuccessful()) {
+                throw httpFailure(response.code(), error != null ? error : abbreviate(text), what);
+            }
+            if (json == null) {
+                throw new OllamaException(OllamaException.Kind.TRANSIENT,
+                        "Ollama's answer to " + what + " is not JSON: " + abbreviate(text)
+                                + ". Is " + endpoint + " really an Ollama server?");
+            }
+            if (error != null) {
+                throw new OllamaException(OllamaException.Kind.REJECTED, "Ollama refused to " + what + ": " + error);
+            }
+            return json;
+        } catch (OllamaException e) {
+            throw e;
+        } catch (IOException e) {
+            throw ioFailure(e, what);
+        }
+    }
+
+    private OllamaException httpFailure(int code, String message, String what) {
+        if (code == 404 && message.contains("not found")) {
+            return new OllamaException(OllamaException.Kind.MODEL_NOT_FOUND,
+                    "Ollama cannot " + what + ": " + message + ". Pull the model first (ollama pull <model>) or fix vlm_model.");
+        }
+        OllamaException.Kind kind = code >= 500 || code == 429 || code == 408
+                ? OllamaException.Kind.TRANSIENT : OllamaException.Kind.REJECTED;
+        return new OllamaException(kind, "Ollama answered HTTP " + code + " to " + what + ": " + message);
+    }
+
+    private OllamaException ioFailure(IOException e, String what) {
+        boolean unreachable = e instanceof ConnectException || e instanceof UnknownHostException
+                || e instanceof NoRouteToHostException
+                || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect"));
+        if (unreachable) {
+            return new OllamaException(OllamaException.Kind.UNREACHABLE,
+                    "Ollama is not reachable at " + endpoint + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                            + "). Start it with 'ollama serve' or fix ollama_endpoint.", e);
+        }
+        String how = e instanceof InterruptedIOException ? "timed out" : "failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        return new OllamaException(OllamaException.Kind.TRANSIENT, "Ollama call to " + what + " " + how, e);
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            return node != null && node.isObject() ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field, String fallback) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.textValue() : fallback;
+    }
+
+    private static OffsetDateTime parseTime(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").trim();
+        return oneLine.length() > 200 ? oneLine.substring(0, 200) + "..." : oneLine;
+    }
+
+    @Override
+    public void close() {
+        quick.dispatcher().executorService().shutdown();
+        quick.connectionPool().evictAll();
+        slow.connectionPool().evictAll();
+    }
+}

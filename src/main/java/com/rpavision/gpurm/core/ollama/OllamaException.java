@@ -1,0 +1,42 @@
+package com.rpavision.gpurm.core.ollama;
+
+/** A failed Ollama call, classified so callers know whether retrying can help. */
+public class OllamaException extends Exception {
+
+    public enum Kind {
+        /** Nothing answers at the endpoint (refused, unknown host, connect timeout): degraded mode. */
+        UNREACHABLE(true),
+        /** It answered badly or too late (timeout, disconnect, 5xx, malformed JSON): worth retrying. */
+        TRANSIENT(true),
+        /** The model does not exist on this Ollama: retrying cannot help, the operator must pull it. */
+        MODEL_NOT_FOUND(false),
+        /** Ollama refused the request (other 4xx, or a 200 carrying an "error"): retrying cannot help. */
+        REJECTED(false);
+
+        private final boolean retryable;
+
+        Kind(boolean retryable) {
+            this.retryable = retryable;
+        }
+
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    private final Kind kind;
+
+    public OllamaException(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public OllamaException(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
