@@ -108,6 +108,7 @@ final class VlmController {
             LoadResult result = retrying("load " + model(), () -> ollama.load(model()));
             move(ModelState.LOADED, null);
             touch();
+            vram.sample();
             long millis = Duration.between(start, clock.instant()).toMillis();
             LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
             events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis,

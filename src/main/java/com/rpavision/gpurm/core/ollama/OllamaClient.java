@@ -14,15 +14,13 @@ import okhttp3.ResponseBody;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,6 +34,7 @@ public final class OllamaClient implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpUrl endpoint;
+    private final OkHttpClient reads;
     private final OkHttpClient quick;
     private final OkHttpClient slow;
 
@@ -49,12 +48,16 @@ public final class OllamaClient implements AutoCloseable {
             throw new IllegalArgumentException("not an http(s) URL: " + endpoint);
         }
         this.endpoint = url;
+        // Writes are never retried behind our back: the manager counts attempts. Reads may be, which also
+        // hides a kept-alive connection that Ollama closed meanwhile.
         this.quick = new OkHttpClient.Builder()
                 .connectTimeout(Math.min(quickTimeout.toMillis(), 2_000), TimeUnit.MILLISECONDS)
                 .callTimeout(quickTimeout)
                 .readTimeout(quickTimeout)
                 .retryOnConnectionFailure(false)
+                .socketFactory(new NoDelaySocketFactory())
                 .build();
+        this.reads = quick.newBuilder().retryOnConnectionFailure(true).build();
         this.slow = quick.newBuilder().callTimeout(loadTimeout).readTimeout(loadTimeout).build();
     }
 
@@ -64,13 +67,13 @@ public final class OllamaClient implements AutoCloseable {
 
     /** {@code GET /api/version}: the server's version, or why it cannot be reached. */
     public String version() throws OllamaException {
-        JsonNode body = call(quick, get("api/version"), "version check");
+        JsonNode body = call(reads, get("api/version"), "version check");
         return text(body, "version", "unknown");
     }
 
     /** {@code GET /api/ps}: the models in memory. It can block while a load runs: bounded by the quick timeout. */
     public List<RunningModel> runningModels() throws OllamaException {
-        JsonNode body = call(quick, get("api/ps"), "list running models");
+        JsonNode body = call(reads, get("api/ps"), "list running models");
         List<RunningModel> models = new ArrayList<>();
         for (JsonNode m : body.path("models")) {
             models.add(new RunningModel(text(m, "name", ""), text(m, "model", ""),
@@ -153,17 +156,22 @@ public final class OllamaClient implements AutoCloseable {
         return new OllamaException(kind, "Ollama answered HTTP " + code + " to " + what + ": " + message);
     }
 
+    /**
+     * A timeout means Ollama is there but slow: worth retrying. Any other transport failure (refused, reset,
+     * closed without an answer) means nothing answers HTTP there: unreachable, which is degraded mode once
+     * retries are spent.
+     */
     private OllamaException ioFailure(IOException e, String what) {
-        boolean unreachable = e instanceof ConnectException || e instanceof UnknownHostException
-                || e instanceof NoRouteToHostException
-                || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect"));
-        if (unreachable) {
-            return new OllamaException(OllamaException.Kind.UNREACHABLE,
-                    "Ollama is not reachable at " + endpoint + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-                            + "). Start it with 'ollama serve' or fix ollama_endpoint.", e);
+        String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        boolean connectTimeout = e instanceof SocketTimeoutException
+                && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+        if (e instanceof InterruptedIOException && !connectTimeout) {
+            return new OllamaException(OllamaException.Kind.TRANSIENT,
+                    "Ollama did not answer " + what + " in time (" + detail + ")", e);
         }
-        String how = e instanceof InterruptedIOException ? "timed out" : "failed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
-        return new OllamaException(OllamaException.Kind.TRANSIENT, "Ollama call to " + what + " " + how, e);
+        return new OllamaException(OllamaException.Kind.UNREACHABLE,
+                "Ollama is not reachable at " + endpoint + " (" + detail
+                        + "). Start it with 'ollama serve' or fix ollama_endpoint.", e);
     }
 
     private static JsonNode parse(String text) {
@@ -200,6 +208,5 @@ public final class OllamaClient implements AutoCloseable {
     public void close() {
         quick.dispatcher().executorService().shutdown();
         quick.connectionPool().evictAll();
-        slow.connectionPool().evictAll();
     }
 }

@@ -4,9 +4,9 @@ package com.rpavision.gpurm.core.ollama;
 public class OllamaException extends Exception {
 
     public enum Kind {
-        /** Nothing answers at the endpoint (refused, unknown host, connect timeout): degraded mode. */
+        /** Nothing answers HTTP at the endpoint (refused, reset, closed, connect timeout): degraded mode. */
         UNREACHABLE(true),
-        /** It answered badly or too late (timeout, disconnect, 5xx, malformed JSON): worth retrying. */
+        /** It answered badly or too late (timeout, 5xx, malformed JSON): worth retrying. */
         TRANSIENT(true),
         /** The model does not exist on this Ollama: retrying cannot help, the operator must pull it. */
         MODEL_NOT_FOUND(false),

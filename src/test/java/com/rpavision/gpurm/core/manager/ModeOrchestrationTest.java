@@ -1,0 +1,137 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.ModeChangedEvent;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.testing.FakeClip;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ModeOrchestrationTest {
+
+    @Test
+    void recordingMovesClipToTheCpuThenLoadsTheVlm() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.AUTOPILOT);
+            assertThat(f.manager.getClipDevice()).isEqualTo("cuda");
+
+            f.switchTo(ExecutionMode.RECORDING);
+
+            assertThat(f.manager.getVlmState()).isEqualTo(ModelState.LOADED);
+            assertThat(f.manager.getClipDevice()).isEqualTo("cpu");
+            assertThat(f.timeline).containsSubsequence("clip:cpu", "ollama:load-start", "ollama:load-done");
+            assertThat(f.gpu.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void autopilotUnloadsTheVlmBeforeMovingClipToTheGpu() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.RECORDING);
+
+            f.switchTo(ExecutionMode.AUTOPILOT);
+
+            assertThat(f.manager.isVlmLoaded()).isFalse();
+            assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
+            assertThat(f.manager.getClipDevice()).isEqualTo("cuda");
+            assertThat(f.timeline).containsSubsequence("ollama:unload", "clip:cuda");
+            assertThat(f.gpu.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void autopilotLeavesClipOnTheCpuWhenTooLittleVramIsFree() {
+        try (ManagerFixture f = ManagerFixture.options().gpu(11_400, 10_600).build()) {
+            f.switchTo(ExecutionMode.AUTOPILOT);
+
+            assertThat(f.manager.getClipDevice()).isEqualTo("cpu");
+            MigrationResult refused = f.manager.migrateClip(ClipDevice.CUDA);
+            assertThat(refused.ok()).isFalse();
+            assertThat(refused.reason()).contains("VRAM insufficient", "800 MB free", "1024");
+        }
+    }
+
+    @Test
+    void idleModeLeavesTheLoadedVlmToTheIdleTimer() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.RECORDING);
+            f.switchTo(ExecutionMode.IDLE);
+            assertThat(f.manager.isVlmLoaded()).isTrue();
+        }
+    }
+
+    @Test
+    void everyChangeEmitsAnEventAndSwitchingToTheSameModePublishesNoModeChange() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            List<ModeChangedEvent> modeChanges = new ArrayList<>();
+            f.manager.onModeChanged(modeChanges::add);
+
+            f.switchTo(ExecutionMode.RECORDING);
+            f.switchTo(ExecutionMode.RECORDING);
+            f.switchTo(ExecutionMode.AUTOPILOT);
+
+            assertThat(modeChanges).extracting(ModeChangedEvent::to)
+                    .containsExactly(ExecutionMode.RECORDING, ExecutionMode.AUTOPILOT);
+            assertThat(f.events).extracting(e -> e.type())
+                    .containsSubsequence(EventType.MODE_CHANGED, EventType.MODEL_LOADING, EventType.MODEL_LOADED,
+                            EventType.MODE_CHANGED, EventType.MODEL_UNLOADING, EventType.MODEL_UNLOADED,
+                            EventType.DEVICE_CHANGED);
+            assertThat(f.ollama.loads.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aModelThatIsNotPulledGoesToErrorAtOnceWithThePullCommand() {
+        try (ManagerFixture f = ManagerFixture.options().config(b -> b.vlmModel("llava:34b")).build()) {
+            boolean loaded = f.manager.ensureVlmLoaded();
+
+            assertThat(loaded).isFalse();
+            assertThat(f.manager.getVlmState()).isEqualTo(ModelState.ERROR);
+            assertThat(f.manager.getStatus().vlmStateReason()).contains("ollama pull llava:34b");
+            assertThat(f.server.getRequestCount()).as("one attempt: retrying a missing model cannot help").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shutdownHandsTheIdleTimerBackToOllama() {
+        ManagerFixture f = ManagerFixture.create();
+        try (f) {
+            f.switchTo(ExecutionMode.RECORDING);
+        }
+        assertThat(f.ollama.keepAliveRequests.get()).isEqualTo(1);
+        assertThat(f.ollama.isResident("qwen3-vl:8b")).isTrue();
+    }
+
+    @Test
+    void clipThatIsUnavailableStaysOnTheCpuAndSaysWhy() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.clip.makeUnavailable();
+            f.switchTo(ExecutionMode.AUTOPILOT);
+            MigrationResult result = f.manager.migrateClip(ClipDevice.CUDA);
+            assertThat(result.ok()).isFalse();
+            assertThat(result.reason()).contains("unavailable");
+            assertThat(f.manager.getClipDevice()).isEqualTo("cpu");
+            assertThat(f.gpu.holds("clip")).isFalse();
+        }
+    }
+
+    @Test
+    void aFailedClipMoveIsReportedAndLeavesClipWhereItWas() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.clip.failNextMove();
+            MigrationResult result = f.manager.migrateClip(ClipDevice.CUDA);
+            assertThat(result.ok()).isFalse();
+            assertThat(result.reason()).contains("out of memory");
+            assertThat(f.manager.getClipDevice()).isEqualTo("cpu");
+            assertThat(f.count(EventType.MODEL_ERROR)).isEqualTo(1);
+            assertThat(FakeClip.VRAM_MB).isLessThan(f.config.vramThresholdForClipGpuMb());
+        }
+    }
+}

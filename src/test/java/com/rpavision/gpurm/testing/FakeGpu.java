@@ -1,0 +1,98 @@
+package com.rpavision.gpurm.testing;
+
+import com.rpavision.gpurm.core.gpu.GpuProbe;
+import com.rpavision.gpurm.core.gpu.GpuProbeException;
+import com.rpavision.gpurm.core.gpu.GpuReading;
+import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.VramInfo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A GPU whose memory is what the fakes put on it. Records every moment its budget was exceeded, and can
+ * keep freed memory "in use" for a few reads, as a runner that exits slowly does.
+ */
+public final class FakeGpu implements GpuProbe {
+
+    private final long totalMb;
+    private final long baseUsedMb;
+    private final Map<String, Long> residents = new LinkedHashMap<>();
+    private final Map<String, long[]> draining = new LinkedHashMap<>();
+    private final List<String> violations = new ArrayList<>();
+    private int drainReads;
+    private String failure;
+
+    public FakeGpu(long totalMb, long baseUsedMb) {
+        this.totalMb = totalMb;
+        this.baseUsedMb = baseUsedMb;
+    }
+
+    public synchronized void allocate(String owner, long mb) {
+        draining.remove(owner);
+        residents.put(owner, mb);
+        if (usedMb() > totalMb) {
+            violations.add(owner + " took " + mb + " MB: " + usedMb() + " > " + totalMb + " MB " + residents);
+        }
+    }
+
+    public synchronized void free(String owner) {
+        Long mb = residents.remove(owner);
+        if (mb != null && drainReads > 0) {
+            draining.put(owner, new long[]{mb, drainReads});
+        }
+    }
+
+    /** Freed memory stays used for this many reads. */
+    public synchronized void drainOver(int reads) {
+        this.drainReads = reads;
+    }
+
+    public synchronized void failReads(String message) {
+        this.failure = message;
+    }
+
+    public synchronized boolean holds(String owner) {
+        return residents.containsKey(owner);
+    }
+
+    public synchronized long usedMb() {
+        return baseUsedMb + residents.values().stream().mapToLong(Long::longValue).sum()
+                + draining.values().stream().mapToLong(d -> d[0]).sum();
+    }
+
+    public synchronized long freeMb() {
+        return Math.max(0, totalMb - usedMb());
+    }
+
+    public long totalMb() {
+        return totalMb;
+    }
+
+    public synchronized List<String> violations() {
+        return List.copyOf(violations);
+    }
+
+    @Override
+    public String name() {
+        return "fake GPU";
+    }
+
+    @Override
+    public synchronized GpuReading read(boolean withProcesses) throws GpuProbeException {
+        if (failure != null) {
+            throw new GpuProbeException(failure);
+        }
+        VramInfo info = new VramInfo(0, "Fake RTX 4090", totalMb, Math.min(totalMb, usedMb()), freeMb(), 37);
+        List<GpuProcess> processes = new ArrayList<>();
+        int pid = 4000;
+        for (Map.Entry<String, Long> e : residents.entrySet()) {
+            processes.add(new GpuProcess(0, pid++, e.getKey(), OptionalLong.of(e.getValue())));
+        }
+        draining.values().removeIf(d -> --d[1] < 0);
+        return new GpuReading(List.of(info), withProcesses ? processes : List.of(), withProcesses);
+    }
+}

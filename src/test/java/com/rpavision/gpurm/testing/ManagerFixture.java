@@ -1,0 +1,127 @@
+package com.rpavision.gpurm.testing;
+
+import com.rpavision.gpurm.core.concurrent.Sleeper;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.gpu.VramMonitor;
+import com.rpavision.gpurm.core.manager.DefaultGpuResourceManager;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.core.ollama.OllamaClient;
+import mockwebserver3.MockWebServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/**
+ * A manager wired to the fakes over real HTTP: a {@link FakeOllama} behind a MockWebServer, a {@link FakeGpu}
+ * and a {@link FakeClip} sharing one VRAM budget, and a {@link MutableClock}.
+ */
+public final class ManagerFixture implements AutoCloseable {
+
+    /** With the VLM (10.5 GB) and 600 MB of other use, 300 MB is left: CLIP and the VLM never fit together. */
+    public static final long DEFAULT_TOTAL_MB = 11_400;
+    public static final long DEFAULT_BASE_MB = 600;
+
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:00:00Z"));
+    public final ConcurrencyRecorder operations = new ConcurrencyRecorder();
+    public final List<String> timeline = Collections.synchronizedList(new java.util.ArrayList<>());
+    public final FakeGpu gpu;
+    public final FakeOllama ollama;
+    public final FakeClip clip;
+    public final MockWebServer server = new MockWebServer();
+    public final GpuResourceConfig config;
+    public final DefaultGpuResourceManager manager;
+    public final List<ResourceChangedEvent> events = new CopyOnWriteArrayList<>();
+
+    private ManagerFixture(Options options) {
+        gpu = new FakeGpu(options.totalMb, options.baseMb);
+        ollama = new FakeOllama(gpu, clock, operations, timeline);
+        clip = new FakeClip(gpu, operations, timeline);
+        server.setDispatcher(ollama);
+        server.setServerSocketFactory(new NoDelayServerSocketFactory());
+        try {
+            server.start(InetAddress.getLoopbackAddress(), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config = options.config.apply(GpuResourceConfig.builder()
+                .ollamaEndpoint(server.url("/").toString())).build();
+        Sleeper sleeper = options.advanceClockWhenSleeping ? clock::advance : duration -> { };
+        VramMonitor vram = new VramMonitor(gpu, 0, config.vramChangeThresholdMb(), clock);
+        manager = DefaultGpuResourceManager.builder(config)
+                .ollama(new OllamaClient(config.ollamaEndpoint(), options.httpTimeout, options.httpTimeout))
+                .clip(clip).vramMonitor(vram).clock(clock).sleeper(sleeper)
+                .build();
+        manager.onResourceChanged(events::add);
+    }
+
+    public static Options options() {
+        return new Options();
+    }
+
+    public static ManagerFixture create() {
+        return new Options().build();
+    }
+
+    /** Runs a mode switch to completion. */
+    public void switchTo(ExecutionMode mode) {
+        manager.setExecutionMode(mode).join();
+    }
+
+    public void advanceAndTick(Duration duration) {
+        clock.advance(duration);
+        manager.tick().join();
+    }
+
+    public long count(EventType type) {
+        return events.stream().filter(e -> e.type() == type).count();
+    }
+
+    @Override
+    public void close() {
+        manager.shutdown();
+        server.close();
+    }
+
+    public static final class Options {
+        private long totalMb = DEFAULT_TOTAL_MB;
+        private long baseMb = DEFAULT_BASE_MB;
+        private boolean advanceClockWhenSleeping = true;
+        private Duration httpTimeout = Duration.ofSeconds(5);
+        private UnaryOperator<GpuResourceConfig.Builder> config = b -> b;
+
+        public Options gpu(long totalMb, long baseMb) {
+            this.totalMb = totalMb;
+            this.baseMb = baseMb;
+            return this;
+        }
+
+        /** By default a sleep moves the fake clock; without, waits take no time at all. */
+        public Options sleepsTakeNoTime() {
+            this.advanceClockWhenSleeping = false;
+            return this;
+        }
+
+        public Options httpTimeout(Duration timeout) {
+            this.httpTimeout = timeout;
+            return this;
+        }
+
+        public Options config(UnaryOperator<GpuResourceConfig.Builder> config) {
+            this.config = config;
+            return this;
+        }
+
+        public ManagerFixture build() {
+            return new ManagerFixture(this);
+        }
+    }
+}
