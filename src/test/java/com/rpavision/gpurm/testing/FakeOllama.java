@@ -73,6 +73,14 @@ public final class FakeOllama extends Dispatcher {
         generateFaults.addAll(List.of(faults));
     }
 
+    public synchronized void clearFaults() {
+        generateFaults.clear();
+    }
+
+    public synchronized int pendingFaults() {
+        return generateFaults.size();
+    }
+
     public void lingerPolls(int polls) {
         this.lingerPolls = polls;
     }
@@ -99,7 +107,7 @@ public final class FakeOllama extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
         if (down) {
-            return new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build();
+            return new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build();
         }
         String path = request.getUrl().encodedPath();
         try {

@@ -85,6 +85,7 @@ final class VlmController {
         }
         try {
             availability.markUp(ollama.version());
+            availability.takeReconcileRequest();
             reconcile();
             return true;
         } catch (OllamaException e) {
@@ -99,6 +100,9 @@ final class VlmController {
         }
         if (!ollamaReachable()) {
             return false;
+        }
+        if (state.state() == ModelState.LOADED) {
+            return true; // an outage's reconcile found it loaded
         }
         move(ModelState.LOADING, null);
         events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
@@ -126,6 +130,9 @@ final class VlmController {
         }
         if (!ollamaReachable()) {
             return false;
+        }
+        if (state.state() == ModelState.UNLOADED) {
+            return true; // an outage's reconcile found it gone
         }
         Instant start = clock.instant();
         long usedBefore = vram.sample().gpu(vram.managedIndex()).map(g -> g.usedMb()).orElse(0L);
