@@ -147,13 +147,14 @@ public final class OllamaClient implements AutoCloseable {
     }
 
     private OllamaException httpFailure(int code, String message, String what) {
-        if (code == 404 && message.contains("not found")) {
+        if (code == 404 && message.contains("model") && message.contains("not found")) {
             return new OllamaException(OllamaException.Kind.MODEL_NOT_FOUND,
                     "Ollama cannot " + what + ": " + message + ". Pull the model first (ollama pull <model>) or fix vlm_model.");
         }
         OllamaException.Kind kind = code >= 500 || code == 429 || code == 408
                 ? OllamaException.Kind.TRANSIENT : OllamaException.Kind.REJECTED;
-        return new OllamaException(kind, "Ollama answered HTTP " + code + " to " + what + ": " + message);
+        String hint = code == 404 ? " Is " + endpoint + " really an Ollama server?" : "";
+        return new OllamaException(kind, "Ollama answered HTTP " + code + " to " + what + ": " + message + "." + hint);
     }
 
     /**
