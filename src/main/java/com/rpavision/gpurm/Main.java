@@ -42,14 +42,14 @@ public final class Main {
         }
         // Must happen before the first logger exists: logback.xml reads it.
         System.setProperty("gpurm.logDir", paths.logDir().toString());
-        runHeadless(paths, cli.headless());
+        runHeadless(paths, cli);
     }
 
-    private static void runHeadless(AppPaths paths, boolean asked) {
+    private static void runHeadless(AppPaths paths, CommandLine cli) {
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("GPU Resource Manager {} starting (Java {}, {} {})", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"));
-        if (!asked) {
+        if (!cli.headless()) {
             log.info("This build has no control panel yet: running headless (same as --headless)");
         }
         ConfigLoadResult loaded = new ConfigStore(paths.configFile(), Clock.systemUTC()).load();
@@ -65,6 +65,7 @@ public final class Main {
             stopped.countDown();
         }, "gpurm-shutdown"));
         manager.start();
+        cli.mode().ifPresent(manager::setExecutionMode);
         log.info("Manager running: {}", describe(manager));
         try {
             stopped.await();

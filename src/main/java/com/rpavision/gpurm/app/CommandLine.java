@@ -1,15 +1,19 @@
 package com.rpavision.gpurm.app;
 
+import com.rpavision.gpurm.core.model.ExecutionMode;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
-public record CommandLine(boolean headless, boolean help, boolean version, Optional<Path> configFile) {
+public record CommandLine(boolean headless, boolean help, boolean version, Optional<Path> configFile,
+                          Optional<ExecutionMode> mode) {
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
               --headless      run the manager without a window until Ctrl-C / SIGTERM
               --config FILE   use FILE instead of the default configuration file
+              --mode MODE     start in MODE: idle (default), recording or autopilot
               --version       print the version and exit
               --help          print this help and exit
             """;
@@ -19,6 +23,7 @@ public record CommandLine(boolean headless, boolean help, boolean version, Optio
         boolean help = false;
         boolean version = false;
         Path config = null;
+        ExecutionMode mode = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--headless" -> headless = true;
@@ -30,9 +35,15 @@ public record CommandLine(boolean headless, boolean help, boolean version, Optio
                     }
                     config = Path.of(args[++i]);
                 }
+                case "--mode" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("--mode needs idle, recording or autopilot");
+                    }
+                    mode = ExecutionMode.fromWireName(args[++i]);
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
-        return new CommandLine(headless, help, version, Optional.ofNullable(config));
+        return new CommandLine(headless, help, version, Optional.ofNullable(config), Optional.ofNullable(mode));
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -47,8 +46,7 @@ public final class ConfigCodec {
         }
         GpuResourceConfig.Builder builder = GpuResourceConfig.builder();
         List<String> problems = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             ConfigKey key = ConfigKey.byJsonName(field.getKey()).orElse(null);
             if (key == null) {
                 problems.add("unknown key '" + field.getKey() + "'");

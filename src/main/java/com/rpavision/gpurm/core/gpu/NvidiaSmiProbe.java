@@ -51,7 +51,8 @@ public final class NvidiaSmiProbe implements GpuProbe {
             process = new ProcessBuilder(executable, QUERY, "--format=csv,noheader,nounits")
                     .redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new GpuProbeException("cannot run " + executable + ": " + e.getMessage(), e);
+            boolean missing = String.valueOf(e.getMessage()).contains("error=2");
+            throw new GpuProbeException(executable + (missing ? " not found" : " cannot run: " + e.getMessage()), e);
         }
         try (InputStream out = process.getInputStream()) {
             process.getOutputStream().close();

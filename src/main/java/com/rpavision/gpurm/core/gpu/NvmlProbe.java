@@ -6,6 +6,8 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +21,8 @@ import java.util.OptionalLong;
  * microseconds, so sampling once a second is cheap.
  */
 public final class NvmlProbe implements GpuProbe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NvmlProbe.class);
 
     private static final long MIB = 1024L * 1024L;
 
@@ -47,7 +51,8 @@ public final class NvmlProbe implements GpuProbe {
             try {
                 nvml = Native.load(candidate, NvmlLibrary.class);
             } catch (UnsatisfiedLinkError e) {
-                failures.add(candidate + ": " + firstLine(e.getMessage()));
+                failures.add(candidate);
+                LOG.debug("Cannot load {}: {}", candidate, e.getMessage());
                 continue;
             }
             int rc = nvml.nvmlInit_v2();
@@ -60,7 +65,7 @@ public final class NvmlProbe implements GpuProbe {
                     ? cString(version) : "unknown";
             return new NvmlProbe(nvml, driver, windows);
         }
-        throw new GpuProbeException("NVML library not found (" + String.join("; ", failures) + ")");
+        throw new GpuProbeException("NVML library not found (tried " + String.join(", ", failures) + ")");
     }
 
     private static List<String> defaultNames(boolean windows) {
@@ -158,14 +163,6 @@ public final class NvmlProbe implements GpuProbe {
             end++;
         }
         return new String(bytes, 0, end, StandardCharsets.UTF_8);
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "not loadable";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 
     @Override

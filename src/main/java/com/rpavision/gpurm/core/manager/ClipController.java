@@ -57,7 +57,7 @@ final class ClipController {
     /** Runs on the operation queue. */
     MigrationResult migrate(ClipDevice target, String why) {
         ClipStatus status = engine.status();
-        if (status.device() == target && status.isUsable()) {
+        if (status.device() == target && status.availability() != ClipStatus.Availability.ERROR) {
             return new MigrationResult(true, target, null);
         }
         if (!status.isUsable() && status.availability() != ClipStatus.Availability.ERROR) {

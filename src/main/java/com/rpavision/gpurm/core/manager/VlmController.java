@@ -163,6 +163,10 @@ final class VlmController {
         long freedMb = awaitVramBack(start, usedBefore, expectedMb);
         long millis = Duration.between(start, clock.instant()).toMillis();
         LOG.info("VLM {} unloaded in {} ms, {} MB VRAM freed ({})", model(), millis, freedMb, why);
+        if (vram.hasGpu() && freedMb < expectedMb * VRAM_BACK_SHARE) {
+            LOG.warn("Ollama listed {} MB for {} but only {} MB came back within {} s; another process may hold it",
+                    expectedMb, model(), freedMb, config.unloadTimeoutSeconds());
+        }
         events.emit(EventType.MODEL_UNLOADED, "model", model(), "duration_ms", millis, "vram_freed_mb", freedMb,
                 "reason", why);
         return true;

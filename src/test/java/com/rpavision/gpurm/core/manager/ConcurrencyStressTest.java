@@ -71,6 +71,7 @@ class ConcurrencyStressTest {
         }
     }
 
+    @SuppressWarnings("try") // the lease is held, not used
     private static void randomOperation(ManagerFixture f, Random random, BufferedImage image, AtomicInteger failures) {
         switch (random.nextInt(11)) {
             case 0 -> f.manager.setExecutionMode(ExecutionMode.values()[random.nextInt(3)]).join();

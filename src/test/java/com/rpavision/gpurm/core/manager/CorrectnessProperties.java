@@ -229,6 +229,7 @@ class CorrectnessProperties {
         }
     }
 
+    @SuppressWarnings("try") // the lease is held, not used
     @Property(tries = 20)
     @Label("Property 9: a VLM request while unloaded succeeds once the VLM is loaded")
     void property9OnDemandVlmLoading(@ForAll ExecutionMode mode, @ForAll boolean previouslyFailed) throws Exception {

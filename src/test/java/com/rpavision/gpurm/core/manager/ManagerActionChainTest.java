@@ -50,6 +50,7 @@ class ManagerActionChainTest {
             model.setMode(mode);
         }
 
+        @SuppressWarnings("try") // the lease is held, not used
         void vlmRequest(boolean lease) {
             boolean got;
             if (lease) {

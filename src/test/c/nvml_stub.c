@@ -1,0 +1,220 @@
+/*
+ * A stand-in for libnvidia-ml.so with the real NVML signatures and struct layouts (nvml.h), compiled by the
+ * tests. Its state is set through the nvmlStub_* functions, which the real library does not have.
+ * Build with -DNVML_STUB_NO_V3 to act like a driver older than 470 (no ..._v3 process list).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int nvmlReturn_t;
+typedef struct nvmlDevice_st *nvmlDevice_t;
+
+#define NVML_SUCCESS 0
+#define NVML_ERROR_UNINITIALIZED 1
+#define NVML_ERROR_INVALID_ARGUMENT 2
+#define NVML_ERROR_INSUFFICIENT_SIZE 7
+#define NVML_ERROR_DRIVER_NOT_LOADED 9
+
+typedef struct nvmlMemory_st {
+    unsigned long long total;
+    unsigned long long free;
+    unsigned long long used;
+} nvmlMemory_t;
+
+typedef struct nvmlUtilization_st {
+    unsigned int gpu;
+    unsigned int memory;
+} nvmlUtilization_t;
+
+typedef struct nvmlProcessInfo_st {
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlProcessInfo_t;
+
+_Static_assert(sizeof(nvmlMemory_t) == 24, "nvmlMemory_t is three unsigned long longs");
+_Static_assert(offsetof(nvmlProcessInfo_t, usedGpuMemory) == 8, "usedGpuMemory is 8-byte aligned");
+_Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_t (v2 layout) is 24 bytes");
+
+#define MAX_DEVICES 8
+#define MAX_PROCESSES 32
+
+struct stub_device {
+    char name[96];
+    unsigned long long total;
+    unsigned long long used;
+    unsigned int utilization;
+    unsigned int process_count;
+    nvmlProcessInfo_t processes[MAX_PROCESSES];
+};
+
+static struct stub_device devices[MAX_DEVICES];
+static unsigned int device_count;
+static int initialized;
+static nvmlReturn_t init_result;
+static int init_calls;
+static int memory_calls;
+
+int nvmlStub_addDevice(const char *name, unsigned long long total, unsigned long long used, unsigned int utilization);
+
+/* A child process (the headless app under test) gets its GPUs from NVML_STUB_DEVICES="name,totalMiB,usedMiB,util;..." */
+static void devices_from_environment(void) {
+    const char *spec = getenv("NVML_STUB_DEVICES");
+    if (spec == NULL || device_count > 0) {
+        return;
+    }
+    char copy[1024];
+    strncpy(copy, spec, sizeof(copy) - 1);
+    copy[sizeof(copy) - 1] = 0;
+    char *save = NULL;
+    for (char *entry = strtok_r(copy, ";", &save); entry != NULL && device_count < MAX_DEVICES;
+         entry = strtok_r(NULL, ";", &save)) {
+        char name[96];
+        unsigned long long total_mib, used_mib;
+        unsigned int util;
+        if (sscanf(entry, "%95[^,],%llu,%llu,%u", name, &total_mib, &used_mib, &util) == 4) {
+            nvmlStub_addDevice(name, total_mib << 20, used_mib << 20, util);
+        }
+    }
+}
+
+nvmlReturn_t nvmlInit_v2(void) {
+    init_calls++;
+    devices_from_environment();
+    if (init_result != NVML_SUCCESS) {
+        return init_result;
+    }
+    initialized = 1;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlShutdown(void) {
+    initialized = 0;
+    return NVML_SUCCESS;
+}
+
+const char *nvmlErrorString(nvmlReturn_t result) {
+    switch (result) {
+        case NVML_SUCCESS: return "Success";
+        case NVML_ERROR_UNINITIALIZED: return "Uninitialized";
+        case NVML_ERROR_INVALID_ARGUMENT: return "Invalid Argument";
+        case NVML_ERROR_INSUFFICIENT_SIZE: return "Insufficient Size";
+        case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+        default: return "Unknown Error";
+    }
+}
+
+nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
+    const char *v = "550.54.15";
+    if (length < strlen(v) + 1) {
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    strcpy(version, v);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+    if (!initialized) {
+        return NVML_ERROR_UNINITIALIZED;
+    }
+    *count = device_count;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+    if (!initialized) {
+        return NVML_ERROR_UNINITIALIZED;
+    }
+    if (index >= device_count) {
+        return NVML_ERROR_INVALID_ARGUMENT;
+    }
+    *device = (nvmlDevice_t) &devices[index];
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
+    struct stub_device *d = (struct stub_device *) device;
+    if (length < strlen(d->name) + 1) {
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    strcpy(name, d->name);
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
+    struct stub_device *d = (struct stub_device *) device;
+    memory_calls++;
+    memory->total = d->total;
+    memory->used = d->used;
+    memory->free = d->total - d->used;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t *utilization) {
+    struct stub_device *d = (struct stub_device *) device;
+    utilization->gpu = d->utilization;
+    utilization->memory = d->utilization / 2;
+    return NVML_SUCCESS;
+}
+
+#ifndef NVML_STUB_NO_V3
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount,
+                                                     nvmlProcessInfo_t *infos) {
+    struct stub_device *d = (struct stub_device *) device;
+    if (*infoCount < d->process_count || infos == NULL) {
+        unsigned int had = *infoCount;
+        *infoCount = d->process_count;
+        return d->process_count == 0 && had == 0 ? NVML_SUCCESS : NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    memcpy(infos, d->processes, d->process_count * sizeof(nvmlProcessInfo_t));
+    *infoCount = d->process_count;
+    return NVML_SUCCESS;
+}
+#endif
+
+/* ---- control functions for the tests ---- */
+
+void nvmlStub_reset(void) {
+    memset(devices, 0, sizeof(devices));
+    device_count = 0;
+    init_result = NVML_SUCCESS;
+    init_calls = 0;
+    memory_calls = 0;
+}
+
+void nvmlStub_setInitResult(int result) {
+    init_result = result;
+}
+
+int nvmlStub_addDevice(const char *name, unsigned long long total, unsigned long long used, unsigned int utilization) {
+    struct stub_device *d = &devices[device_count];
+    strncpy(d->name, name, sizeof(d->name) - 1);
+    d->total = total;
+    d->used = used;
+    d->utilization = utilization;
+    return (int) device_count++;
+}
+
+void nvmlStub_setUsed(unsigned int index, unsigned long long used) {
+    devices[index].used = used;
+}
+
+void nvmlStub_addProcess(unsigned int index, unsigned int pid, unsigned long long used) {
+    struct stub_device *d = &devices[index];
+    nvmlProcessInfo_t *p = &d->processes[d->process_count++];
+    p->pid = pid;
+    p->usedGpuMemory = used;
+    p->gpuInstanceId = 0xFFFFFFFFu;
+    p->computeInstanceId = 0xFFFFFFFFu;
+}
+
+int nvmlStub_initCalls(void) {
+    return init_calls;
+}
+
+int nvmlStub_memoryCalls(void) {
+    return memory_calls;
+}

@@ -1,0 +1,99 @@
+package com.rpavision.gpurm.app;
+
+import com.rpavision.gpurm.testing.ConcurrencyRecorder;
+import com.rpavision.gpurm.testing.FakeGpu;
+import com.rpavision.gpurm.testing.FakeOllama;
+import com.rpavision.gpurm.testing.NoDelayServerSocketFactory;
+import com.rpavision.gpurm.testing.NvmlStub;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The app as an operator starts it: a separate JVM running {@code Main --headless}, configured to use an
+ * Ollama look-alike over HTTP and the NVML stub library, stopped with SIGTERM.
+ */
+class HeadlessRunTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theHeadlessAppLogsRealVramFiguresLoadsUnloadsWhenIdleAndStopsCleanly() throws Exception {
+        String reason = NvmlStub.unavailableReason().orElse(null);
+        assumeTrue(reason == null, () -> "skipped: " + reason);
+        Path nvml = NvmlStub.build("v3");
+        FakeOllama ollama = new FakeOllama(new FakeGpu(1_000_000, 0), null, new ConcurrencyRecorder(),
+                Collections.synchronizedList(new ArrayList<>()));
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(ollama);
+            server.setServerSocketFactory(new NoDelayServerSocketFactory());
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            Path config = dir.resolve("config.json");
+            Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\": \""
+                    + nvml + "\", \"idle_timeout_seconds\": 2, \"unload_timeout_seconds\": 1}");
+
+            // The test class path carries logback-test.xml (silent): give the child the app's own logging setup.
+            String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
+            ProcessBuilder builder = new ProcessBuilder(javaExecutable(), logging, "-cp", System.getProperty("java.class.path"),
+                    "com.rpavision.gpurm.Main", "--headless", "--config", config.toString(), "--mode", "recording")
+                    .redirectErrorStream(true);
+            builder.environment().put("NVML_STUB_DEVICES", "NVIDIA GeForce RTX 4090,24564,1830,12");
+            builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+            Process app = builder.start();
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            Thread reader = new Thread(() -> readLines(app, lines));
+            reader.start();
+            try {
+                await().atMost(30, TimeUnit.SECONDS).until(() -> contains(lines, "VLM qwen3-vl:8b unloaded in"));
+            } finally {
+                app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the output we read
+                assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+                reader.join(5_000);
+            }
+            String log = String.join("\n", lines);
+            assertThat(log).contains("1830 / 24564 MB used (22734 MB free) on NVIDIA GeForce RTX 4090");
+            assertThat(log).contains("Mode IDLE -> RECORDING", "Loading VLM qwen3-vl:8b (recording)",
+                    "VLM qwen3-vl:8b loaded", "idle for 2 s", "(idle timeout)", "GPU resource manager stopped");
+            assertThat(ollama.loads.get()).isEqualTo(1);
+            assertThat(ollama.isResident("qwen3-vl:8b")).isFalse();
+            assertThat(Files.readString(dir.resolve("data/gpu-resource-manager/logs/gpu-resource-manager.log")))
+                    .as("the same lines in the rolling log file").contains("VLM qwen3-vl:8b loaded");
+        }
+    }
+
+    private static boolean contains(List<String> lines, String text) {
+        synchronized (lines) {
+            return lines.stream().anyMatch(l -> l.contains(text));
+        }
+    }
+
+    private static void readLines(Process app, List<String> lines) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+            }
+        } catch (java.io.IOException ignored) {
+            // the process ended
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
