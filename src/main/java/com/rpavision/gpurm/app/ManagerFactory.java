@@ -25,7 +25,6 @@ public final class ManagerFactory {
         Clock clock = Clock.systemUTC();
         GpuProbe probe = GpuProbes.detect(config.nvmlLibraryPath(), config.nvidiaSmiPath());
         VramMonitor vram = new VramMonitor(probe, config.gpuIndex(), config.vramChangeThresholdMb(), clock);
-        vram.sample();
         OllamaClient ollama = new OllamaClient(config.ollamaEndpoint(), QUICK_OLLAMA_CALL, config.loadTimeout());
         UnavailableClipEngine clip = new UnavailableClipEngine(config.clipModel(),
                 "this build has no CLIP engine yet (the DJL/PyTorch pipeline arrives with the CLIP feature)");

@@ -85,6 +85,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
                 "free_mb", change.after().freeMb(), "delta_mb", change.deltaMb()));
+        vram.sample(); // the status has figures from the start, and VRAM changes a baseline
     }
 
     public static Builder builder(GpuResourceConfig config) {
@@ -361,7 +362,11 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (availability.isDown()) {
             degraded.add(availability.downReason());
         }
-        vram.unavailableReason().ifPresent(degraded::add);
+        vram.unavailableReason().ifPresentOrElse(degraded::add, () -> {
+            if (sample.error() != null) {
+                degraded.add("Cannot read VRAM: " + sample.error());
+            }
+        });
         return new GpuResourceStatus(mode.get(), vlm.state(), vlm.model(), clipStatus.device().wireName(),
                 vram.managedGpu(), config.idleTimeoutSeconds(), lastVlmRequest, !degraded.isEmpty(),
                 degraded.isEmpty() ? null : String.join(" ", degraded), vlm.errorReason(), clipStatus,

@@ -88,6 +88,29 @@ class ModeOrchestrationTest {
     }
 
     @Test
+    void aLoadShowsUpAsAVramChangeOfTheManagedGpu() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.RECORDING);
+
+            assertThat(f.events).filteredOn(e -> e.type() == EventType.VRAM_CHANGED).singleElement()
+                    .satisfies(e -> assertThat(e.details()).containsEntry("delta_mb", 10_500L).containsEntry("gpu_index", 0));
+            assertThat(f.manager.getVramUsage().usedMb()).isEqualTo(600 + 10_500);
+        }
+    }
+
+    @Test
+    void aGpuThatStopsAnsweringIsReportedAsDegradedWithTheDriversWords() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.gpu.failReads("NVML could not read the memory of GPU 0: GPU is lost (code 15)");
+            f.manager.migrateClip(ClipDevice.CUDA);
+
+            assertThat(f.manager.getStatus().degradedMode()).isTrue();
+            assertThat(f.manager.getStatus().degradedReason()).contains("Cannot read VRAM", "GPU is lost");
+            assertThat(f.manager.getClipDevice()).as("no GPU figures, no move").isEqualTo("cpu");
+        }
+    }
+
+    @Test
     void aModelThatIsNotPulledGoesToErrorAtOnceWithThePullCommand() {
         try (ManagerFixture f = ManagerFixture.options().config(b -> b.vlmModel("llava:34b")).build()) {
             boolean loaded = f.manager.ensureVlmLoaded();
