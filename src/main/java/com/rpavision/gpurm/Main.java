@@ -57,7 +57,7 @@ public final class Main {
         log.info("Configuration: {}", paths.configFile());
         log.info("Logs: {}", paths.logDir());
 
-        GpuResourceManager manager = ManagerFactory.create(loaded.config());
+        GpuResourceManager manager = ManagerFactory.create(loaded.config(), paths);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Stopping");
@@ -77,7 +77,8 @@ public final class Main {
     private static String describe(GpuResourceManager manager) {
         var s = manager.getStatus();
         return "mode " + s.executionMode().wireName() + ", VLM " + s.vlmModel() + " " + s.vlmState().wireName()
-                + ", CLIP " + s.clipDevice() + ", " + s.vram().describe()
+                + ", CLIP " + s.clipDevice() + " (" + s.clip().availability().name().toLowerCase()
+                + (s.clip().reason() != null ? ": " + s.clip().reason() : "") + "), " + s.vram().describe()
                 + (s.degradedMode() ? ", DEGRADED: " + s.degradedReason() : "");
     }
 

@@ -17,6 +17,11 @@ public record AppPaths(Path configFile, Path dataDir) {
         return dataDir.resolve("logs");
     }
 
+    /** Where DJL extracts libtorch (about 430 MB, once). */
+    public Path engineCacheDir() {
+        return dataDir.resolve("engine-cache");
+    }
+
     public static AppPaths detect(Map<String, String> env, String osName, Path home) {
         if (osName.toLowerCase(Locale.ROOT).startsWith("windows")) {
             Path roaming = pathOr(env.get("APPDATA"), home.resolve("AppData").resolve("Roaming"));

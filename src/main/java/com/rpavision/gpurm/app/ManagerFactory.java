@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.app;
 
-import com.rpavision.gpurm.core.clip.UnavailableClipEngine;
+import com.rpavision.gpurm.core.clip.DjlClipEngine;
+import com.rpavision.gpurm.core.clip.DjlEnvironment;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.gpu.GpuProbe;
 import com.rpavision.gpurm.core.gpu.GpuProbes;
@@ -9,6 +10,7 @@ import com.rpavision.gpurm.core.manager.DefaultGpuResourceManager;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -21,15 +23,22 @@ public final class ManagerFactory {
     private ManagerFactory() {
     }
 
-    public static GpuResourceManager create(GpuResourceConfig config) {
+    public static GpuResourceManager create(GpuResourceConfig config, AppPaths paths) {
         Clock clock = Clock.systemUTC();
         GpuProbe probe = GpuProbes.detect(config.nvmlLibraryPath(), config.nvidiaSmiPath());
         VramMonitor vram = new VramMonitor(probe, config.gpuIndex(), config.vramChangeThresholdMb(), clock);
         OllamaClient ollama = new OllamaClient(config.ollamaEndpoint(), QUICK_OLLAMA_CALL, config.loadTimeout());
-        UnavailableClipEngine clip = new UnavailableClipEngine(config.clipModel(),
-                "this build has no CLIP engine yet (the DJL/PyTorch pipeline arrives with the CLIP feature)");
+        DjlEnvironment.configure(paths.engineCacheDir(), config.libtorchPath());
+        DjlClipEngine clip = new DjlClipEngine(config.clipModel(), clipModelPath(config, paths), config.gpuIndex());
         return DefaultGpuResourceManager.builder(config)
                 .ollama(ollama).clip(clip).vramMonitor(vram).clock(clock)
                 .build();
+    }
+
+    /** clip_model_path, or models/<clip_model>.pt in the data folder. */
+    static Path clipModelPath(GpuResourceConfig config, AppPaths paths) {
+        return config.clipModelPath().isBlank()
+                ? paths.dataDir().resolve("models").resolve(config.clipModel() + ".pt")
+                : Path.of(config.clipModelPath());
     }
 }

@@ -1,5 +1,6 @@
 package com.rpavision.gpurm.app;
 
+import com.rpavision.gpurm.testing.ClipFixture;
 import com.rpavision.gpurm.testing.ConcurrencyRecorder;
 import com.rpavision.gpurm.testing.FakeGpu;
 import com.rpavision.gpurm.testing.FakeOllama;
@@ -46,7 +47,8 @@ class HeadlessRunTest {
             server.start(InetAddress.getLoopbackAddress(), 0);
             Path config = dir.resolve("config.json");
             Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\": \""
-                    + nvml + "\", \"idle_timeout_seconds\": 2, \"unload_timeout_seconds\": 1}");
+                    + nvml + "\", \"idle_timeout_seconds\": 2, \"unload_timeout_seconds\": 1, \"clip_model_path\": \""
+                    + ClipFixture.MODEL + "\"}");
 
             // The test class path carries logback-test.xml (silent): give the child the app's own logging setup.
             String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
@@ -55,12 +57,14 @@ class HeadlessRunTest {
                     .redirectErrorStream(true);
             builder.environment().put("NVML_STUB_DEVICES", "NVIDIA GeForce RTX 4090,24564,1830,12");
             builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+            builder.environment().put("ENGINE_CACHE_DIR", ClipFixture.ENGINE_CACHE.toString());
             Process app = builder.start();
             List<String> lines = Collections.synchronizedList(new ArrayList<>());
             Thread reader = new Thread(() -> readLines(app, lines));
             reader.start();
             try {
-                await().atMost(30, TimeUnit.SECONDS).until(() -> contains(lines, "VLM qwen3-vl:8b unloaded in"));
+                await().atMost(60, TimeUnit.SECONDS).until(() -> contains(lines, "VLM qwen3-vl:8b unloaded in")
+                        && contains(lines, "CLIP ViT-B-32 available"));
             } finally {
                 app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the output we read
                 assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
@@ -70,6 +74,7 @@ class HeadlessRunTest {
             assertThat(log).contains("1830 / 24564 MB used (22734 MB free) on NVIDIA GeForce RTX 4090");
             assertThat(log).contains("Mode IDLE -> RECORDING", "Loading VLM qwen3-vl:8b (recording)",
                     "VLM qwen3-vl:8b loaded", "idle for 2 s", "(idle timeout)", "GPU resource manager stopped");
+            assertThat(log).containsPattern("CLIP ViT-B-32 available on cpu after \\d+ ms; not on cuda: libtorch 2.7.1 sees no CUDA device");
             assertThat(ollama.loads.get()).isEqualTo(1);
             assertThat(ollama.isResident("qwen3-vl:8b")).isFalse();
             assertThat(Files.readString(dir.resolve("data/gpu-resource-manager/logs/gpu-resource-manager.log")))

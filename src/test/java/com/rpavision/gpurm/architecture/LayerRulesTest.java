@@ -50,6 +50,14 @@ class LayerRulesTest {
     }
 
     @Test
+    void onlyTheClipPackageUsesDjl() {
+        noClasses().that().resideOutsideOfPackage("com.rpavision.gpurm.core.clip..")
+                .should().dependOnClassesThat().resideInAPackage("ai.djl..")
+                .because("the manager drives CLIP through its port; DJL stays behind it")
+                .check(production);
+    }
+
+    @Test
     void theCoreCreatesNoThreadsOutsideTheOnePlaceForThem() {
         noClasses().that().resideInAPackage("com.rpavision.gpurm.core..")
                 .and().resideOutsideOfPackage("com.rpavision.gpurm.core.concurrent..")

@@ -57,7 +57,8 @@ public final class FakeClip implements ClipEngine {
     @Override
     public ClipStatus status() {
         return new ClipStatus(moving ? ClipStatus.Availability.MIGRATING : availability, device,
-                availability == ClipStatus.Availability.AVAILABLE ? null : "fake CLIP switched off");
+                availability == ClipStatus.Availability.AVAILABLE ? null : "fake CLIP switched off",
+                supportsCuda ? null : "CPU-only libtorch (fake)");
     }
 
     @Override
@@ -94,7 +95,15 @@ public final class FakeClip implements ClipEngine {
     }
 
     @Override
-    public float[] embed(BufferedImage image) throws ClipException {
+    public float[][] embed(java.util.List<BufferedImage> images) throws ClipException {
+        float[][] out = new float[images.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = embedOne(images.get(i));
+        }
+        return out;
+    }
+
+    private float[] embedOne(BufferedImage image) throws ClipException {
         if (moving) {
             throw new IllegalStateException("embed called while CLIP was moving");
         }

@@ -17,14 +17,23 @@ public interface ClipEngine extends AutoCloseable {
     /** Current availability and device; must not block. */
     ClipStatus status();
 
-    /** Whether this engine can run on CUDA at all (a CPU-only libtorch cannot). */
+    /** Whether this engine can run on CUDA at all (a CPU-only libtorch cannot); the status says why not. */
     boolean supportsCuda();
+
+    /** Loads the engine and the model; slow (seconds), called once on a background thread. */
+    default void start() {
+    }
 
     /** Moves the model and rebuilds the pipeline on {@code device}; afterwards embeddings are valid again. */
     void moveTo(ClipDevice device) throws ClipException;
 
     /** The L2-normalized image embedding. */
-    float[] embed(BufferedImage image) throws ClipException;
+    default float[] embed(BufferedImage image) throws ClipException {
+        return embed(java.util.List.of(image))[0];
+    }
+
+    /** L2-normalized embeddings of a batch, in order. */
+    float[][] embed(java.util.List<BufferedImage> images) throws ClipException;
 
     @Override
     default void close() {

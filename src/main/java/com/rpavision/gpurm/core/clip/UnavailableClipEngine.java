@@ -23,7 +23,7 @@ public final class UnavailableClipEngine implements ClipEngine {
 
     @Override
     public ClipStatus status() {
-        return new ClipStatus(ClipStatus.Availability.UNAVAILABLE, ClipDevice.CPU, reason);
+        return new ClipStatus(ClipStatus.Availability.UNAVAILABLE, ClipDevice.CPU, reason, reason);
     }
 
     @Override
@@ -37,7 +37,7 @@ public final class UnavailableClipEngine implements ClipEngine {
     }
 
     @Override
-    public float[] embed(BufferedImage image) throws ClipException {
+    public float[][] embed(java.util.List<BufferedImage> images) throws ClipException {
         throw new ClipException("CLIP is unavailable: " + reason);
     }
 }

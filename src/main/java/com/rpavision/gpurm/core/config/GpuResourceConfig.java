@@ -13,6 +13,8 @@ public record GpuResourceConfig(
         String ollamaEndpoint,
         String vlmModel,
         String clipModel,
+        String clipModelPath,
+        String libtorchPath,
         int idleTimeoutSeconds,
         int vramThresholdForClipGpuMb,
         int maxLoadRetries,
@@ -29,6 +31,8 @@ public record GpuResourceConfig(
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
         Objects.requireNonNull(vlmModel, "vlmModel");
         Objects.requireNonNull(clipModel, "clipModel");
+        Objects.requireNonNull(clipModelPath, "clipModelPath");
+        Objects.requireNonNull(libtorchPath, "libtorchPath");
         Objects.requireNonNull(nvmlLibraryPath, "nvmlLibraryPath");
         Objects.requireNonNull(nvidiaSmiPath, "nvidiaSmiPath");
     }
@@ -44,6 +48,7 @@ public record GpuResourceConfig(
     public Builder toBuilder() {
         return new Builder()
                 .ollamaEndpoint(ollamaEndpoint).vlmModel(vlmModel).clipModel(clipModel)
+                .clipModelPath(clipModelPath).libtorchPath(libtorchPath)
                 .idleTimeoutSeconds(idleTimeoutSeconds).vramThresholdForClipGpuMb(vramThresholdForClipGpuMb)
                 .maxLoadRetries(maxLoadRetries).loadTimeoutSeconds(loadTimeoutSeconds)
                 .unloadTimeoutSeconds(unloadTimeoutSeconds).nvmlLibraryPath(nvmlLibraryPath)
@@ -76,6 +81,8 @@ public record GpuResourceConfig(
         private String ollamaEndpoint = (String) ConfigKey.OLLAMA_ENDPOINT.defaultValue();
         private String vlmModel = (String) ConfigKey.VLM_MODEL.defaultValue();
         private String clipModel = (String) ConfigKey.CLIP_MODEL.defaultValue();
+        private String clipModelPath = (String) ConfigKey.CLIP_MODEL_PATH.defaultValue();
+        private String libtorchPath = (String) ConfigKey.LIBTORCH_PATH.defaultValue();
         private int idleTimeoutSeconds = (int) ConfigKey.IDLE_TIMEOUT_SECONDS.defaultValue();
         private int vramThresholdForClipGpuMb = (int) ConfigKey.VRAM_THRESHOLD_FOR_CLIP_GPU_MB.defaultValue();
         private int maxLoadRetries = (int) ConfigKey.MAX_LOAD_RETRIES.defaultValue();
@@ -94,6 +101,8 @@ public record GpuResourceConfig(
         public Builder ollamaEndpoint(String v) { this.ollamaEndpoint = v; return this; }
         public Builder vlmModel(String v) { this.vlmModel = v; return this; }
         public Builder clipModel(String v) { this.clipModel = v; return this; }
+        public Builder clipModelPath(String v) { this.clipModelPath = v; return this; }
+        public Builder libtorchPath(String v) { this.libtorchPath = v; return this; }
         public Builder idleTimeoutSeconds(int v) { this.idleTimeoutSeconds = v; return this; }
         public Builder vramThresholdForClipGpuMb(int v) { this.vramThresholdForClipGpuMb = v; return this; }
         public Builder maxLoadRetries(int v) { this.maxLoadRetries = v; return this; }
@@ -112,6 +121,8 @@ public record GpuResourceConfig(
                 case OLLAMA_ENDPOINT -> ollamaEndpoint((String) value);
                 case VLM_MODEL -> vlmModel((String) value);
                 case CLIP_MODEL -> clipModel((String) value);
+                case CLIP_MODEL_PATH -> clipModelPath((String) value);
+                case LIBTORCH_PATH -> libtorchPath((String) value);
                 case IDLE_TIMEOUT_SECONDS -> idleTimeoutSeconds((Integer) value);
                 case VRAM_THRESHOLD_FOR_CLIP_GPU_MB -> vramThresholdForClipGpuMb((Integer) value);
                 case MAX_LOAD_RETRIES -> maxLoadRetries((Integer) value);
@@ -128,7 +139,7 @@ public record GpuResourceConfig(
         }
 
         public GpuResourceConfig build() {
-            return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, idleTimeoutSeconds,
+            return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, clipModelPath, libtorchPath, idleTimeoutSeconds,
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
                     ollamaRetrySeconds);

@@ -10,7 +10,10 @@ import com.rpavision.gpurm.core.model.VramInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.rpavision.gpurm.core.concurrent.Threads;
+
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -68,7 +71,8 @@ final class ClipController {
                 return refuse(status.device(), target, vram.unavailableReason().orElse("no GPU"));
             }
             if (!engine.supportsCuda()) {
-                return refuse(status.device(), target, "this CLIP engine runs on the CPU only (no CUDA libtorch)");
+                return refuse(status.device(), target, status.cudaUnavailableReason() != null
+                        ? status.cudaUnavailableReason() : "this CLIP engine cannot use CUDA");
             }
             VramInfo gpu = vram.sample().gpu(vram.managedIndex()).orElse(VramInfo.none());
             if (gpu.freeMb() <= thresholdMb) {
@@ -100,13 +104,28 @@ final class ClipController {
         return new MigrationResult(false, current, reason);
     }
 
-    float[] embed(BufferedImage image) throws ClipException {
+    float[][] embed(List<BufferedImage> images) throws ClipException {
         pipelineLock.readLock().lock();
         try {
-            return engine.embed(image);
+            return engine.embed(images);
         } finally {
             pipelineLock.readLock().unlock();
         }
+    }
+
+    /** Loads the engine and the model on their own thread, so nothing else waits for libtorch. */
+    void startInBackground() {
+        Threads.named("gpurm-clip-start").newThread(() -> {
+            long start = System.nanoTime();
+            engine.start();
+            ClipStatus status = engine.status();
+            LOG.info("CLIP {} {} on {} after {} ms{}", engine.modelName(), status.availability().name().toLowerCase(),
+                    status.device().wireName(), (System.nanoTime() - start) / 1_000_000,
+                    status.reason() != null ? ": " + status.reason()
+                            : status.cudaUnavailableReason() != null ? "; not on cuda: " + status.cudaUnavailableReason() : "");
+            events.emit(EventType.DEVICE_CHANGED, "model", engine.modelName(), "to", status.device().wireName(),
+                    "availability", status.availability().name().toLowerCase(), "reason", status.reason());
+        }).start();
     }
 
     void close() {

@@ -101,6 +101,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         }
         vram.unavailableReason().ifPresent(reason ->
                 events.emit(EventType.DEGRADED_ON, "reason", reason, "component", "gpu"));
+        clip.startInBackground();
         monitoring = Threads.monitoring();
         vram.start(monitoring, config.pollInterval());
         monitoring.scheduleWithFixedDelay(this::tickQuietly, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -277,7 +278,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public float[] embed(BufferedImage image) throws ClipException {
-        return clip.embed(image);
+        return clip.embed(List.of(image))[0];
+    }
+
+    @Override
+    public float[][] embed(List<BufferedImage> images) throws ClipException {
+        return clip.embed(images);
     }
 
     // ---------------------------------------------------------------- maintenance

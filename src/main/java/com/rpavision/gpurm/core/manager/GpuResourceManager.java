@@ -12,6 +12,7 @@ import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -93,6 +94,9 @@ public interface GpuResourceManager extends AutoCloseable {
 
     /** An L2-normalized CLIP embedding, never computed while CLIP is moving (Property 7). */
     float[] embed(BufferedImage image) throws ClipException;
+
+    /** Embeddings of a batch, in order; one inference for all of them. */
+    float[][] embed(List<BufferedImage> images) throws ClipException;
 
     // ---- monitoring
 
