@@ -90,7 +90,9 @@ public final class FakeGpu implements GpuProbe {
         List<GpuProcess> processes = new ArrayList<>();
         int pid = 4000;
         for (Map.Entry<String, Long> e : residents.entrySet()) {
-            processes.add(new GpuProcess(0, pid++, e.getKey(), OptionalLong.of(e.getValue())));
+            // CLIP runs inside the manager's process, as the real engine does.
+            long owner = e.getKey().equals("clip") ? ProcessHandle.current().pid() : pid++;
+            processes.add(new GpuProcess(0, owner, e.getKey(), OptionalLong.of(e.getValue())));
         }
         draining.values().removeIf(d -> --d[1] < 0);
         return new GpuReading(List.of(info), withProcesses ? processes : List.of(), withProcesses);

@@ -38,6 +38,7 @@ public final class ManagerFixture implements AutoCloseable {
     public final FakeClip clip;
     public final MockWebServer server = new MockWebServer();
     public final GpuResourceConfig config;
+    public final VramMonitor vram;
     public final DefaultGpuResourceManager manager;
     public final List<ResourceChangedEvent> events = new CopyOnWriteArrayList<>();
 
@@ -55,7 +56,7 @@ public final class ManagerFixture implements AutoCloseable {
         config = options.config.apply(GpuResourceConfig.builder()
                 .ollamaEndpoint(server.url("/").toString())).build();
         Sleeper sleeper = options.advanceClockWhenSleeping ? clock::advance : duration -> { };
-        VramMonitor vram = new VramMonitor(gpu, 0, config.vramChangeThresholdMb(), clock);
+        vram = new VramMonitor(gpu, 0, config.vramChangeThresholdMb(), clock);
         manager = DefaultGpuResourceManager.builder(config)
                 .ollama(new OllamaClient(config.ollamaEndpoint(), options.httpTimeout, options.httpTimeout))
                 .clip(clip).vramMonitor(vram).clock(clock).sleeper(sleeper)

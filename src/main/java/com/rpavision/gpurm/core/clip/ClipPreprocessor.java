@@ -1,7 +1,6 @@
 package com.rpavision.gpurm.core.clip;
 
 import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 
 /**
  * CLIP's image preprocessing, bit for bit as open_clip does it through torchvision and Pillow: resize the
@@ -61,23 +60,18 @@ public final class ClipPreprocessor {
         int w = image.getWidth();
         int h = image.getHeight();
         int[][] planes = new int[3][w * h];
-        Raster raster = image.getRaster();
-        boolean gray = image.getColorModel().getColorSpace().getNumComponents() == 1;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                if (gray) {
-                    int v = raster.getSample(x, y, 0);
-                    planes[0][i] = v;
-                    planes[1][i] = v;
-                    planes[2][i] = v;
-                } else {
-                    int argb = image.getRGB(x, y);
-                    planes[0][i] = (argb >> 16) & 0xff;
-                    planes[1][i] = (argb >> 8) & 0xff;
-                    planes[2][i] = argb & 0xff;
-                }
+        if (image.getColorModel().getColorSpace().getNumComponents() == 1) {
+            int[] gray = image.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+            for (int c = 0; c < 3; c++) {
+                System.arraycopy(gray, 0, planes[c], 0, gray.length);
             }
+            return planes;
+        }
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            planes[0][i] = (argb[i] >> 16) & 0xff;
+            planes[1][i] = (argb[i] >> 8) & 0xff;
+            planes[2][i] = argb[i] & 0xff;
         }
         return planes;
     }
@@ -156,17 +150,22 @@ public final class ClipPreprocessor {
     private static int[][] resampleVertical(int[][] in, int w, int h, int outH) {
         Coefficients c = coefficients(h, outH);
         int[][] out = new int[3][w * outH];
+        int[] sums = new int[w];
         for (int ch = 0; ch < 3; ch++) {
             int[] src = in[ch];
             int[] dst = out[ch];
             for (int yy = 0; yy < outH; yy++) {
+                java.util.Arrays.fill(sums, 1 << (PRECISION_BITS - 1));
                 int[] k = c.weights[yy];
-                for (int x = 0; x < w; x++) {
-                    int sum = 1 << (PRECISION_BITS - 1);
-                    for (int y = 0; y < c.count[yy]; y++) {
-                        sum += src[(c.first[yy] + y) * w + x] * k[y];
+                for (int y = 0; y < c.count[yy]; y++) {
+                    int row = (c.first[yy] + y) * w;
+                    int weight = k[y];
+                    for (int x = 0; x < w; x++) {
+                        sums[x] += src[row + x] * weight;
                     }
-                    dst[yy * w + x] = clip8(sum);
+                }
+                for (int x = 0; x < w; x++) {
+                    dst[yy * w + x] = clip8(sums[x]);
                 }
             }
         }

@@ -376,7 +376,16 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         return new GpuResourceStatus(mode.get(), vlm.state(), vlm.model(), clipStatus.device().wireName(),
                 vram.managedGpu(), config.idleTimeoutSeconds(), lastVlmRequest, !degraded.isEmpty(),
                 degraded.isEmpty() ? null : String.join(" ", degraded), vlm.errorReason(), clipStatus,
-                sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name());
+                sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name(),
+                clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null);
+    }
+
+    /** CLIP runs in this process: NVML's figure for our pid on the managed GPU is its VRAM. */
+    private Long ownVramMb(GpuSample sample) {
+        long self = ProcessHandle.current().pid();
+        return sample.processes().stream()
+                .filter(p -> p.pid() == self && p.gpuIndex() == vram.managedIndex() && p.usedMb().isPresent())
+                .map(p -> p.usedMb().getAsLong()).findFirst().orElse(null);
     }
 
     @Override

@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param vlmStateReason  why the VLM is in ERROR (or null)
  * @param gpus            every GPU the probe sees; {@code vram} is the managed one
  * @param processMemoryKnown false where the platform reports no per-process memory
+ * @param clipVramMb      VRAM held by this process (where CLIP runs) while CLIP is on the GPU, per NVML; null
+ *                        when CLIP is on the CPU or the platform cannot tell
  */
 public record GpuResourceStatus(
         ExecutionMode executionMode,
@@ -29,7 +31,8 @@ public record GpuResourceStatus(
         List<VramInfo> gpus,
         List<GpuProcess> processes,
         boolean processMemoryKnown,
-        String gpuProbe) {
+        String gpuProbe,
+        Long clipVramMb) {
 
     public GpuResourceStatus {
         Objects.requireNonNull(executionMode, "executionMode");

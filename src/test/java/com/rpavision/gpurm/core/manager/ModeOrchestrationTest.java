@@ -42,6 +42,9 @@ class ModeOrchestrationTest {
             assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
             assertThat(f.manager.getClipDevice()).isEqualTo("cuda");
             assertThat(f.timeline).containsSubsequence("ollama:unload", "clip:cuda");
+            f.clock.advance(java.time.Duration.ofSeconds(1));
+            f.vram.sample(); // the monitor's next poll, with the process list
+            assertThat(f.manager.getStatus().clipVramMb()).as("CLIP's own VRAM, from NVML's process list").isEqualTo(500L);
             assertThat(f.gpu.violations()).isEmpty();
         }
     }
