@@ -377,7 +377,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 vram.managedGpu(), config.idleTimeoutSeconds(), lastVlmRequest, !degraded.isEmpty(),
                 degraded.isEmpty() ? null : String.join(" ", degraded), vlm.errorReason(), clipStatus,
                 sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name(),
-                clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null);
+                clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null,
+                vlm.state() == ModelState.LOADED && vlmRequestsInFlight.get() == 0 ? vlm.lastActivity() : null);
     }
 
     /** CLIP runs in this process: NVML's figure for our pid on the managed GPU is its VRAM. */

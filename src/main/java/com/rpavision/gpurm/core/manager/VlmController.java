@@ -112,11 +112,11 @@ final class VlmController {
             LoadResult result = retrying("load " + model(), () -> ollama.load(model()));
             move(ModelState.LOADED, null);
             touch();
-            vram.sample();
             long millis = Duration.between(start, clock.instant()).toMillis();
             LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
             events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis,
                     "load_duration_ms", result.loadDuration().toMillis(), "reason", why);
+            vram.sample();
             return true;
         } catch (OllamaException e) {
             fail("load", e);

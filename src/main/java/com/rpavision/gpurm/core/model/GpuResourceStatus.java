@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param processMemoryKnown false where the platform reports no per-process memory
  * @param clipVramMb      VRAM held by this process (where CLIP runs) while CLIP is on the GPU, per NVML; null
  *                        when CLIP is on the CPU or the platform cannot tell
+ * @param vlmIdleSince    while the VLM is loaded and unused, when the idle timer started; else null
  */
 public record GpuResourceStatus(
         ExecutionMode executionMode,
@@ -32,7 +33,8 @@ public record GpuResourceStatus(
         List<GpuProcess> processes,
         boolean processMemoryKnown,
         String gpuProbe,
-        Long clipVramMb) {
+        Long clipVramMb,
+        Instant vlmIdleSince) {
 
     public GpuResourceStatus {
         Objects.requireNonNull(executionMode, "executionMode");

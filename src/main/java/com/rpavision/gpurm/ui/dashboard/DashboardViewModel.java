@@ -1,0 +1,333 @@
+package com.rpavision.gpurm.ui.dashboard;
+
+import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.core.manager.MigrationResult;
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ClipStatus;
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.core.model.VramInfo;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.UiThread;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The dashboard's state and commands. Its update methods run on the UI thread; its commands hand the
+ * manager's work to the background executor and come back through {@link UiThread}. It never touches nodes.
+ */
+public final class DashboardViewModel {
+
+    public enum VramLevel { NONE, OK, HIGH, CRITICAL }
+
+    public enum ClipBadge { CPU, CUDA, MIGRATING, UNAVAILABLE, ERROR }
+
+    public enum LogFilter { ALL, MODELS, MODES, HEALTH }
+
+    private static final int LOG_LIMIT = 2_000;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final GpuResourceManager manager;
+    private final Executor background;
+    private final UiThread ui;
+    private final Messages messages;
+    private final Clock clock;
+
+    // ---- properties
+    private final ReadOnlyObjectWrapper<ExecutionMode> mode = new ReadOnlyObjectWrapper<>(ExecutionMode.IDLE);
+    private final ReadOnlyBooleanWrapper switching = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper switchingText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyDoubleWrapper vramFraction = new ReadOnlyDoubleWrapper();
+    private final ReadOnlyObjectWrapper<VramLevel> vramLevel = new ReadOnlyObjectWrapper<>(VramLevel.NONE);
+    private final ReadOnlyStringWrapper vramUsageText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper vramFreeText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper gpuName = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<ModelState> vlmState = new ReadOnlyObjectWrapper<>(ModelState.UNLOADED);
+    private final ReadOnlyStringWrapper vlmModel = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper vlmText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper vlmDetail = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<ClipBadge> clipBadge = new ReadOnlyObjectWrapper<>(ClipBadge.UNAVAILABLE);
+    private final ReadOnlyStringWrapper clipText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper clipDetail = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper degraded = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper degradedText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper actionError = new ReadOnlyStringWrapper("");
+    private final ObjectProperty<LogFilter> logFilter = new SimpleObjectProperty<>(LogFilter.ALL);
+    private final ObservableList<LogLine> log = FXCollections.observableArrayList();
+    private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
+    private Instant loadingSince;
+    private GpuResourceStatus lastStatus;
+
+    public DashboardViewModel(GpuResourceManager manager, Executor background, UiThread ui, Messages messages, Clock clock) {
+        this.manager = manager;
+        this.background = background;
+        this.ui = ui;
+        this.messages = messages;
+        this.clock = clock;
+        logFilter.addListener((obs, old, filter) -> visibleLog.setPredicate(line -> accepts(filter, line)));
+    }
+
+    // ================================================================ properties
+
+    public ReadOnlyObjectProperty<ExecutionMode> modeProperty() { return mode.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty switchingProperty() { return switching.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty switchingTextProperty() { return switchingText.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty vramFractionProperty() { return vramFraction.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramLevel.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty vramUsageTextProperty() { return vramUsageText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty vramFreeTextProperty() { return vramFreeText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty gpuNameProperty() { return gpuName.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<ModelState> vlmStateProperty() { return vlmState.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty vlmModelProperty() { return vlmModel.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty vlmTextProperty() { return vlmText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty vlmDetailProperty() { return vlmDetail.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<ClipBadge> clipBadgeProperty() { return clipBadge.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty clipTextProperty() { return clipText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty clipDetailProperty() { return clipDetail.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty degradedProperty() { return degraded.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty degradedTextProperty() { return degradedText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty actionErrorProperty() { return actionError.getReadOnlyProperty(); }
+    public ObjectProperty<LogFilter> logFilterProperty() { return logFilter; }
+    public ObservableList<LogLine> visibleLog() { return visibleLog; }
+
+    // ================================================================ updates (UI thread)
+
+    /** Applies a fresh status snapshot. */
+    public void update(GpuResourceStatus status) {
+        lastStatus = status;
+        if (!switching.get()) {
+            mode.set(status.executionMode());
+        }
+        VramInfo v = status.vram();
+        if (v.isGpu() && v.totalMb() > 0) {
+            double fraction = (double) v.usedMb() / v.totalMb();
+            vramFraction.set(fraction);
+            vramLevel.set(fraction >= 0.9 ? VramLevel.CRITICAL : fraction >= 0.75 ? VramLevel.HIGH : VramLevel.OK);
+            vramUsageText.set(messages.get("vram.usage", v.usedMb(), v.totalMb()));
+            vramFreeText.set(messages.get("vram.free", v.freeMb(), v.gpuUtilizationPercent()));
+            gpuName.set(v.gpuName());
+        } else {
+            vramFraction.set(0);
+            vramLevel.set(VramLevel.NONE);
+            vramUsageText.set(messages.get("vram.none"));
+            vramFreeText.set("");
+            gpuName.set("");
+        }
+        vlmModel.set(status.vlmModel());
+        vlmState.set(status.vlmState());
+        if (status.vlmState() != ModelState.LOADING) {
+            loadingSince = null;
+        } else if (loadingSince == null) {
+            loadingSince = clock.instant();
+        }
+        vlmText.set(vlmText(status));
+        vlmDetail.set(vlmDetail(status));
+        applyClip(status.clip());
+        degraded.set(status.degradedMode());
+        degradedText.set(status.degradedReason() == null ? "" : status.degradedReason());
+    }
+
+    private String vlmText(GpuResourceStatus status) {
+        if (status.vlmState() == ModelState.LOADING) {
+            long seconds = loadingSince == null ? 0 : Duration.between(loadingSince, clock.instant()).toSeconds();
+            return messages.get("vlm.LOADING", seconds);
+        }
+        return messages.get("vlm." + status.vlmState().name());
+    }
+
+    private String vlmDetail(GpuResourceStatus status) {
+        if (status.vlmState() == ModelState.ERROR && status.vlmStateReason() != null) {
+            return status.vlmStateReason();
+        }
+        if (status.vlmState() == ModelState.LOADED) {
+            if (status.idleTimeoutSeconds() == 0) {
+                return messages.get("vlm.idle.never");
+            }
+            if (status.vlmIdleSince() != null) {
+                Duration left = Duration.ofSeconds(status.idleTimeoutSeconds())
+                        .minus(Duration.between(status.vlmIdleSince(), clock.instant()));
+                return messages.get("vlm.idle", formatDuration(left.isNegative() ? Duration.ZERO : left));
+            }
+        }
+        return "";
+    }
+
+    private void applyClip(ClipStatus clip) {
+        ClipBadge badge = switch (clip.availability()) {
+            case AVAILABLE -> clip.device() == ClipDevice.CUDA ? ClipBadge.CUDA : ClipBadge.CPU;
+            case MIGRATING -> ClipBadge.MIGRATING;
+            case UNAVAILABLE -> ClipBadge.UNAVAILABLE;
+            case ERROR -> ClipBadge.ERROR;
+        };
+        clipBadge.set(badge);
+        clipText.set(messages.get("clip." + badge.name().toLowerCase()));
+        if (clip.reason() != null) {
+            clipDetail.set(clip.reason());
+        } else if (clip.device() == ClipDevice.CPU && clip.cudaUnavailableReason() != null) {
+            clipDetail.set(messages.get("clip.noCuda", clip.cudaUnavailableReason()));
+        } else {
+            clipDetail.set("");
+        }
+    }
+
+    /** Adds an event to the log, newest first. */
+    public void onEvent(ResourceChangedEvent event) {
+        LogLine.Kind kind = switch (event.type()) {
+            case MODE_CHANGED -> LogLine.Kind.MODE;
+            case DEGRADED_ON, DEGRADED_OFF -> LogLine.Kind.HEALTH;
+            case VRAM_CHANGED -> LogLine.Kind.VRAM;
+            default -> LogLine.Kind.MODEL;
+        };
+        log.add(0, new LogLine(event.timestamp(), kind, describe(event)));
+        if (log.size() > LOG_LIMIT) {
+            log.remove(LOG_LIMIT, log.size());
+        }
+    }
+
+    private String describe(ResourceChangedEvent e) {
+        Map<String, Object> d = e.details();
+        String key = "event." + e.eventType();
+        return switch (e.type()) {
+            case MODE_CHANGED -> messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
+            case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
+            case MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
+            case MODEL_ERROR -> messages.get(key, d.get("model"), d.get("reason"));
+            case DEVICE_CHANGED -> messages.get(key, d.get("model"), d.get("to"));
+            case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
+            case DEGRADED_ON -> messages.get(key, d.get("reason"));
+            case DEGRADED_OFF -> messages.get(key, d.getOrDefault("ollama_version", d.get("component")));
+            case VRAM_CHANGED -> messages.get(key, d.get("used_mb"), signed(d.get("delta_mb")));
+            case MODEL_LOADING, MODEL_UNLOADING -> messages.get(key, d.get("model"));
+        };
+    }
+
+    private String modeName(Object wireName) {
+        return messages.get("mode." + ExecutionMode.fromWireName(String.valueOf(wireName)).name());
+    }
+
+    private static String seconds(Object millis) {
+        return millis instanceof Number n ? String.format("%.1f", n.doubleValue() / 1000) : "?";
+    }
+
+    private String signed(Object delta) {
+        if (!(delta instanceof Number n)) {
+            return String.valueOf(delta);
+        }
+        String digits = java.text.NumberFormat.getIntegerInstance(messages.locale()).format(n.longValue());
+        return n.longValue() > 0 ? "+" + digits : digits;
+    }
+
+    private static boolean accepts(LogFilter filter, LogLine line) {
+        return switch (filter) {
+            case ALL -> true;
+            case MODELS -> line.kind() == LogLine.Kind.MODEL;
+            case MODES -> line.kind() == LogLine.Kind.MODE;
+            case HEALTH -> line.kind() == LogLine.Kind.HEALTH || line.kind() == LogLine.Kind.VRAM;
+        };
+    }
+
+    /** The visible log as text, oldest first, for the clipboard. */
+    public String visibleLogAsText() {
+        ZoneId zone = clock.getZone();
+        return visibleLog.stream().sorted((a, b) -> a.time().compareTo(b.time()))
+                .map(l -> TIME.format(l.time().atZone(zone)) + "  " + l.text())
+                .collect(Collectors.joining(System.lineSeparator()));
+    }
+
+    public String formatTime(Instant time) {
+        return TIME.format(time.atZone(clock.getZone()));
+    }
+
+    /** Called once a second by the app so counters (loading time, idle countdown) move. */
+    public void refreshClock() {
+        if (lastStatus != null) {
+            vlmText.set(vlmText(lastStatus));
+            vlmDetail.set(vlmDetail(lastStatus));
+        }
+    }
+
+    // ================================================================ commands
+
+    public void switchMode(ExecutionMode target) {
+        if (switching.get()) {
+            return;
+        }
+        switching.set(true);
+        mode.set(target);
+        switchingText.set(messages.get("mode.switching", messages.get("mode." + target.name())));
+        run("mode " + target.wireName(), () -> manager.setExecutionMode(target), status -> {
+            switching.set(false);
+            update(status);
+            switchingText.set("");
+        }, () -> {
+            switching.set(false);
+            switchingText.set("");
+        });
+    }
+
+    public void loadVlm() {
+        run(messages.get("action.load"), manager::loadVlmAsync, ok -> { }, () -> { });
+    }
+
+    public void unloadVlm() {
+        run(messages.get("action.unload"), manager::unloadVlmAsync, ok -> { }, () -> { });
+    }
+
+    public void moveClip(ClipDevice device) {
+        String what = messages.get(device == ClipDevice.CUDA ? "action.clipGpu" : "action.clipCpu");
+        run(what, () -> manager.migrateClipAsync(device), (MigrationResult result) -> {
+            if (!result.ok()) {
+                actionError.set(messages.get("action.failed", what, result.reason()));
+            }
+        }, () -> { });
+    }
+
+    /** Asks for an immediate availability check (the degraded banner's "retry now"). */
+    public void retryNow(Runnable check) {
+        background.execute(check);
+    }
+
+    private <T> void run(String what, Supplier<CompletableFuture<T>> call, java.util.function.Consumer<T> onDone,
+                         Runnable onFailure) {
+        actionError.set("");
+        background.execute(() -> call.get().whenComplete((result, failure) -> ui.execute(() -> {
+            if (failure != null) {
+                actionError.set(messages.get("action.failed", what, failure.getMessage()));
+                onFailure.run();
+            } else {
+                onDone.accept(result);
+            }
+        })));
+    }
+
+    static String formatDuration(Duration d) {
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+    }
+
+}

@@ -1,0 +1,137 @@
+package com.rpavision.gpurm.ui.dashboard;
+
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.UiThread;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.ClipBadge;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.LogFilter;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.VramLevel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The dashboard's view model without the toolkit: current-thread executors, the real manager over the fakes. */
+class DashboardViewModelTest {
+
+    private final ManagerFixture f = ManagerFixture.create();
+    private DashboardViewModel vm = viewModel(Locale.ENGLISH);
+
+    private DashboardViewModel viewModel(Locale locale) {
+        DashboardViewModel model = new DashboardViewModel(f.manager, Runnable::run, new UiThread(Runnable::run),
+                new Messages(locale), f.clock);
+        f.manager.onResourceChanged(model::onEvent);
+        return model;
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private void switchAndWait(ExecutionMode mode) {
+        vm.switchMode(mode);
+        await().until(() -> vm.switchingTextProperty().get().isEmpty());
+    }
+
+    @Test
+    void switchingToRecordingShowsTheProgressThenTheLoadedVlm() {
+        vm.update(f.manager.getStatus());
+        f.ollama.realLoadDelayMillis(300);
+
+        vm.switchMode(ExecutionMode.RECORDING);
+        assertThat(vm.switchingProperty().get()).as("switcher disabled while it runs").isTrue();
+        assertThat(vm.switchingTextProperty().get()).isEqualTo("Switching to Recording…");
+        assertThat(vm.modeProperty().get()).isEqualTo(ExecutionMode.RECORDING);
+        await().until(() -> vm.switchingTextProperty().get().isEmpty());
+        assertThat(vm.switchingProperty().get()).isFalse();
+
+        assertThat(vm.vlmStateProperty().get()).isEqualTo(ModelState.LOADED);
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Loaded");
+        assertThat(vm.vramUsageTextProperty().get()).isEqualTo("11,100 / 11,400 MB used");
+        assertThat(vm.vramLevelProperty().get()).isEqualTo(VramLevel.CRITICAL);
+        assertThat(vm.clipBadgeProperty().get()).isEqualTo(ClipBadge.CPU);
+        assertThat(vm.gpuNameProperty().get()).isEqualTo("Fake RTX 4090");
+    }
+
+    @Test
+    void autopilotShowsClipOnTheGpuAndTheFreedMemory() {
+        switchAndWait(ExecutionMode.RECORDING);
+        switchAndWait(ExecutionMode.AUTOPILOT);
+
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Unloaded");
+        assertThat(vm.clipBadgeProperty().get()).isEqualTo(ClipBadge.CUDA);
+        assertThat(vm.clipTextProperty().get()).isEqualTo("On GPU");
+        assertThat(vm.vramLevelProperty().get()).isEqualTo(VramLevel.OK);
+    }
+
+    @Test
+    void theLogTellsWhatHappenedInWordsNewestFirstAndFilters() {
+        switchAndWait(ExecutionMode.RECORDING);
+
+        assertThat(vm.visibleLog()).extracting(LogLine::text)
+                .startsWith("VRAM 11,100 MB used (+10,500 MB)", "qwen3-vl:8b loaded (3.0 s)", "Loading qwen3-vl:8b…")
+                .contains("Mode Idle → Recording");
+        vm.logFilterProperty().set(LogFilter.MODES);
+        assertThat(vm.visibleLog()).extracting(LogLine::text).containsExactly("Mode Idle → Recording");
+        assertThat(vm.visibleLogAsText()).endsWith("Mode Idle → Recording");
+    }
+
+    @Test
+    void theIdleCountdownRuns() {
+        switchAndWait(ExecutionMode.RECORDING);
+        f.clock.advance(Duration.ofSeconds(100));
+        vm.refreshClock();
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Unloads in 3:20 when idle");
+    }
+
+    @Test
+    void aLoadShowsItsElapsedTime() {
+        GpuResourceStatus idle = f.manager.getStatus();
+        GpuResourceStatus loading = new GpuResourceStatus(idle.executionMode(), ModelState.LOADING, idle.vlmModel(),
+                idle.clipDevice(), idle.vram(), idle.idleTimeoutSeconds(), null, false, null, null, idle.clip(),
+                idle.gpus(), idle.processes(), true, "fake", null, null);
+        vm.update(loading);
+        f.clock.advance(Duration.ofSeconds(7));
+        vm.refreshClock();
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Loading… 7 s");
+    }
+
+    @Test
+    void degradedModeShowsTheReason() {
+        f.ollama.setDown(true);
+        f.advanceAndTick(Duration.ofSeconds(30));
+        vm.update(f.manager.getStatus());
+
+        assertThat(vm.degradedProperty().get()).isTrue();
+        assertThat(vm.degradedTextProperty().get()).contains("not reachable", "ollama serve");
+        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Degraded: Ollama is not reachable"));
+    }
+
+    @Test
+    void aRefusedClipMoveSaysWhy() {
+        switchAndWait(ExecutionMode.RECORDING);
+        vm.moveClip(ClipDevice.CUDA);
+        await().until(() -> !vm.actionErrorProperty().get().isEmpty());
+        assertThat(vm.actionErrorProperty().get()).startsWith("CLIP to GPU failed: VRAM insufficient");
+    }
+
+    @Test
+    void everythingReadsInFrench() {
+        vm = viewModel(Locale.FRENCH);
+        switchAndWait(ExecutionMode.RECORDING);
+
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Chargé");
+        assertThat(vm.vramUsageTextProperty().get()).isEqualTo("11\u202f100 / 11\u202f400 Mo utilisés");
+        assertThat(vm.clipTextProperty().get()).isEqualTo("Sur le CPU");
+        assertThat(vm.visibleLog()).extracting(LogLine::text).contains("Mode Inactif → Enregistrement");
+    }
+}
