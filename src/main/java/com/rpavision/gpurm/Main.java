@@ -5,11 +5,17 @@ import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.ManagerFactory;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
 import com.rpavision.gpurm.core.config.ConfigStore;
+import com.rpavision.gpurm.app.demo.Demo;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.ui.GpuRmApplication;
+import com.rpavision.gpurm.ui.Messages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /** Entry point: parses the command line, sets up logging, loads the configuration, runs the manager. */
@@ -42,31 +48,55 @@ public final class Main {
         }
         // Must happen before the first logger exists: logback.xml reads it.
         System.setProperty("gpurm.logDir", paths.logDir().toString());
-        runHeadless(paths, cli);
+        run(paths, cli);
     }
 
-    private static void runHeadless(AppPaths paths, CommandLine cli) {
+    private static void run(AppPaths paths, CommandLine cli) {
         Logger log = LoggerFactory.getLogger(Main.class);
-        log.info("GPU Resource Manager {} starting (Java {}, {} {})", version(), System.getProperty("java.version"),
-                System.getProperty("os.name"), System.getProperty("os.arch"));
-        if (!cli.headless()) {
-            log.info("This build has no control panel yet: running headless (same as --headless)");
-        }
+        log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
+                System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
         ConfigLoadResult loaded = new ConfigStore(paths.configFile(), Clock.systemUTC()).load();
         loaded.warnings().forEach(w -> log.error("CONFIGURATION PROBLEM: {}", w));
         log.info("Configuration: {}", paths.configFile());
         log.info("Logs: {}", paths.logDir());
 
-        GpuResourceManager manager = ManagerFactory.create(loaded.config(), paths);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Demo demo = cli.demo() ? startDemo() : null;
+        GpuResourceManager manager = demo != null
+                ? ManagerFactory.createDemo(loaded.config(), demo)
+                : ManagerFactory.create(loaded.config(), paths);
+        Runnable stop = () -> {
             log.info("Stopping");
             manager.shutdown();
-            stopped.countDown();
-        }, "gpurm-shutdown"));
+            if (demo != null) {
+                demo.close();
+            }
+        };
         manager.start();
         cli.mode().ifPresent(manager::setExecutionMode);
         log.info("Manager running: {}", describe(manager));
+        if (cli.headless()) {
+            waitForTermination(stop);
+        } else {
+            GpuRmApplication.launch(new GpuRmApplication.Context(manager, new Messages(Locale.getDefault()),
+                    demo != null, stop));
+            System.exit(0);
+        }
+    }
+
+    private static Demo startDemo() {
+        try {
+            return new Demo();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the demo's simulated Ollama", e);
+        }
+    }
+
+    private static void waitForTermination(Runnable stop) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            stopped.countDown();
+        }, "gpurm-shutdown"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

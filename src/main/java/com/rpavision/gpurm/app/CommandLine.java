@@ -6,12 +6,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
-public record CommandLine(boolean headless, boolean help, boolean version, Optional<Path> configFile,
+public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, Optional<Path> configFile,
                           Optional<ExecutionMode> mode) {
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
               --headless      run the manager without a window until Ctrl-C / SIGTERM
+              --demo          simulate a 24 GB GPU, Ollama and CLIP in process (nothing real is touched)
               --config FILE   use FILE instead of the default configuration file
               --mode MODE     start in MODE: idle (default), recording or autopilot
               --version       print the version and exit
@@ -20,6 +21,7 @@ public record CommandLine(boolean headless, boolean help, boolean version, Optio
 
     public static CommandLine parse(String... args) {
         boolean headless = false;
+        boolean demo = false;
         boolean help = false;
         boolean version = false;
         Path config = null;
@@ -27,6 +29,7 @@ public record CommandLine(boolean headless, boolean help, boolean version, Optio
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--headless" -> headless = true;
+                case "--demo" -> demo = true;
                 case "--help", "-h" -> help = true;
                 case "--version" -> version = true;
                 case "--config" -> {
@@ -44,6 +47,6 @@ public record CommandLine(boolean headless, boolean help, boolean version, Optio
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
-        return new CommandLine(headless, help, version, Optional.ofNullable(config), Optional.ofNullable(mode));
+        return new CommandLine(headless, demo, help, version, Optional.ofNullable(config), Optional.ofNullable(mode));
     }
 }

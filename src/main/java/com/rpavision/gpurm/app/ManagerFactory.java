@@ -1,5 +1,7 @@
 package com.rpavision.gpurm.app;
 
+import com.rpavision.gpurm.app.demo.Demo;
+import com.rpavision.gpurm.core.clip.ClipEngine;
 import com.rpavision.gpurm.core.clip.DjlClipEngine;
 import com.rpavision.gpurm.core.clip.DjlEnvironment;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
@@ -14,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The one place the process's manager is built from its real parts. */
+/** The one place the process's manager is built from its parts: the real ones, or the demo's simulations. */
 public final class ManagerFactory {
 
     /** version, ps and unload calls; loads get load_timeout_seconds. */
@@ -24,12 +26,23 @@ public final class ManagerFactory {
     }
 
     public static GpuResourceManager create(GpuResourceConfig config, AppPaths paths) {
-        Clock clock = Clock.systemUTC();
         GpuProbe probe = GpuProbes.detect(config.nvmlLibraryPath(), config.nvidiaSmiPath());
-        VramMonitor vram = new VramMonitor(probe, config.gpuIndex(), config.vramChangeThresholdMb(), clock);
-        OllamaClient ollama = new OllamaClient(config.ollamaEndpoint(), QUICK_OLLAMA_CALL, config.loadTimeout());
         DjlEnvironment.configure(paths.engineCacheDir(), config.libtorchPath());
         DjlClipEngine clip = new DjlClipEngine(config.clipModel(), clipModelPath(config, paths), config.gpuIndex());
+        return build(config, probe, clip);
+    }
+
+    /** The whole manager against a simulated GPU, Ollama and CLIP; the idle timeout is shortened to a minute. */
+    public static GpuResourceManager createDemo(GpuResourceConfig config, Demo demo) {
+        GpuResourceConfig demoConfig = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint())
+                .vlmModel("qwen3-vl:8b").gpuIndex(0).idleTimeoutSeconds(60).build();
+        return build(demoConfig, demo.gpu(), demo.clip());
+    }
+
+    private static GpuResourceManager build(GpuResourceConfig config, GpuProbe probe, ClipEngine clip) {
+        Clock clock = Clock.systemUTC();
+        VramMonitor vram = new VramMonitor(probe, config.gpuIndex(), config.vramChangeThresholdMb(), clock);
+        OllamaClient ollama = new OllamaClient(config.ollamaEndpoint(), QUICK_OLLAMA_CALL, config.loadTimeout());
         return DefaultGpuResourceManager.builder(config)
                 .ollama(ollama).clip(clip).vramMonitor(vram).clock(clock)
                 .build();

@@ -53,7 +53,10 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final VramMonitor vram;
     private final Clock clock;
     private final ModelOperationQueue queue;
+    private static final int RECENT_EVENTS = 500;
+
     private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
+    private final java.util.Deque<ResourceChangedEvent> recent = new java.util.ArrayDeque<>();
     private final Listeners<ModeChangedEvent> modeListeners = new Listeners<>();
     private final Listeners<IdleUnloadEvent> idleListeners = new Listeners<>();
     private final EventEmitter events;
@@ -79,6 +82,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.clock = b.clock;
         this.queue = new ModelOperationQueue(Threads.modelOperations());
         this.events = new EventEmitter(clock, resourceListeners);
+        resourceListeners.add(this::remember);
         this.availability = new OllamaAvailability(events);
         this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
@@ -314,6 +318,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         return fresh;
     }
 
+    @Override
+    public CompletableFuture<Void> retryNow() {
+        nextOllamaCheck = Instant.MIN;
+        return tick();
+    }
+
     private void checkOllamaIfDue() {
         Instant now = clock.instant();
         if (now.isBefore(nextOllamaCheck)) {
@@ -399,6 +409,22 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public Subscription onResourceChanged(Consumer<ResourceChangedEvent> listener) {
         return resourceListeners.add(listener);
+    }
+
+    private void remember(ResourceChangedEvent event) {
+        synchronized (recent) {
+            recent.addLast(event);
+            if (recent.size() > RECENT_EVENTS) {
+                recent.removeFirst();
+            }
+        }
+    }
+
+    @Override
+    public List<ResourceChangedEvent> recentEvents() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
     }
 
     @Override

@@ -40,6 +40,9 @@ public interface GpuResourceManager extends AutoCloseable {
         shutdown();
     }
 
+    /** Checks Ollama's availability now rather than at the next retry (the panel's "retry now"). */
+    CompletableFuture<Void> retryNow();
+
     // ---- modes
 
     /**
@@ -109,6 +112,9 @@ public interface GpuResourceManager extends AutoCloseable {
     // ---- events (listeners run on the thread that made the change; keep them short)
 
     Subscription onResourceChanged(Consumer<ResourceChangedEvent> listener);
+
+    /** The most recent events (at most 500), oldest first, for views that open after they happened. */
+    List<ResourceChangedEvent> recentEvents();
 
     Subscription onModeChanged(Consumer<ModeChangedEvent> listener);
 

@@ -87,6 +87,7 @@ class ModeOrchestrationTest {
                             EventType.MODE_CHANGED, EventType.MODEL_UNLOADING, EventType.MODEL_UNLOADED,
                             EventType.DEVICE_CHANGED);
             assertThat(f.ollama.loads.get()).isEqualTo(1);
+            assertThat(f.manager.recentEvents()).as("kept for views that open later").containsExactlyElementsOf(f.events);
         }
     }
 

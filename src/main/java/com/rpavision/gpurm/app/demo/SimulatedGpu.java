@@ -1,0 +1,51 @@
+package com.rpavision.gpurm.app.demo;
+
+import com.rpavision.gpurm.core.gpu.GpuProbe;
+import com.rpavision.gpurm.core.gpu.GpuReading;
+import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.VramInfo;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+
+/** The demo's 24 GB GPU: a desktop's own use, plus whatever the simulated Ollama and CLIP put on it. */
+public final class SimulatedGpu implements GpuProbe {
+
+    static final long TOTAL_MB = 24_564;
+    private static final long DESKTOP_MB = 1_310;
+
+    private final Map<String, Long> residents = new LinkedHashMap<>();
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Random jitter = new Random(42);
+
+    synchronized void allocate(String owner, long mb, long pid) {
+        residents.put(owner, mb);
+        pids.put(owner, pid);
+    }
+
+    synchronized void free(String owner) {
+        residents.remove(owner);
+        pids.remove(owner);
+    }
+
+    @Override
+    public String name() {
+        return "simulated GPU (demo)";
+    }
+
+    @Override
+    public synchronized GpuReading read(boolean withProcesses) {
+        long models = residents.values().stream().mapToLong(Long::longValue).sum();
+        long used = Math.min(TOTAL_MB, DESKTOP_MB + models + jitter.nextInt(24));
+        int utilization = residents.isEmpty() ? 2 + jitter.nextInt(3) : 18 + jitter.nextInt(25);
+        VramInfo gpu = new VramInfo(0, "NVIDIA GeForce RTX 4090 (simulated)", TOTAL_MB, used, TOTAL_MB - used, utilization);
+        List<GpuProcess> processes = new ArrayList<>();
+        processes.add(new GpuProcess(0, 1_207, "Xorg", OptionalLong.of(DESKTOP_MB - 400)));
+        residents.forEach((owner, mb) -> processes.add(new GpuProcess(0, pids.get(owner), owner, OptionalLong.of(mb))));
+        return new GpuReading(List.of(gpu), withProcesses ? processes : List.of(), withProcesses);
+    }
+}

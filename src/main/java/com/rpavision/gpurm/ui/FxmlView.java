@@ -1,0 +1,16 @@
+package com.rpavision.gpurm.ui;
+
+/** Every FXML file of the app, named once. */
+public enum FxmlView {
+    DASHBOARD("/com/rpavision/gpurm/ui/dashboard/DashboardView.fxml");
+
+    private final String resource;
+
+    FxmlView(String resource) {
+        this.resource = resource;
+    }
+
+    public String resource() {
+        return resource;
+    }
+}

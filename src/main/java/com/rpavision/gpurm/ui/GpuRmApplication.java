@@ -1,0 +1,66 @@
+package com.rpavision.gpurm.ui;
+
+import atlantafx.base.theme.PrimerLight;
+import com.rpavision.gpurm.core.concurrent.Threads;
+import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.ui.dashboard.DashboardView;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/** The control panel's JavaFX application; started by {@code Main} through {@link #launch(Context)}. */
+public final class GpuRmApplication extends Application {
+
+    /** What the app is given; JavaFX builds the Application itself, so it is handed over through here. */
+    public record Context(GpuResourceManager manager, Messages messages, boolean demo, Runnable onExit) {
+    }
+
+    private static volatile Context context;
+    private FxBridge bridge;
+    private ExecutorService background;
+
+    public static void launch(Context given) {
+        context = given;
+        Application.launch(GpuRmApplication.class);
+    }
+
+    @Override
+    public void start(Stage stage) {
+        Context c = context;
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        background = Executors.newSingleThreadExecutor(Threads.named("gpurm-ui-tasks"));
+        UiThread ui = new UiThread(Platform::runLater);
+        DashboardViewModel vm = new DashboardViewModel(c.manager(), background, ui, c.messages(), Clock.systemDefaultZone());
+        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class,
+                () -> new DashboardView(vm, c.messages(), c.demo(), () -> c.manager().retryNow()));
+        Parent root = new ViewLoader(c.messages(), controllers).load(FxmlView.DASHBOARD);
+        bridge = new FxBridge(c.manager(), vm, ui);
+        Scene scene = new Scene(root, 1180, 780);
+        scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
+        stage.setTitle(c.messages().get(c.demo() ? "app.title.demo" : "app.title"));
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @Override
+    public void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (background != null) {
+            background.shutdownNow();
+        }
+        context.onExit().run();
+    }
+}

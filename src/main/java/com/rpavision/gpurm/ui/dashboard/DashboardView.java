@@ -1,0 +1,242 @@
+package com.rpavision.gpurm.ui.dashboard;
+
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.ClipBadge;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.LogFilter;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.VramLevel;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.HBox;
+import javafx.util.StringConverter;
+
+import java.util.List;
+import java.util.Map;
+
+/** The dashboard's controller: binds nodes to the view model and forwards clicks; no logic of its own. */
+public final class DashboardView {
+
+    private static final List<String> BADGE_STYLES = List.of("badge-ok", "badge-busy", "badge-error");
+    private static final List<String> VRAM_STYLES = List.of("vram-ok", "vram-high", "vram-critical");
+
+    private final DashboardViewModel vm;
+    private final Messages messages;
+    private final boolean demo;
+    private final Runnable retryCheck;
+
+    @FXML private Label demoBanner;
+    @FXML private HBox degradedBanner;
+    @FXML private Label degradedText;
+    @FXML private Button retryButton;
+    @FXML private ToggleButton idleButton;
+    @FXML private ToggleButton recordingButton;
+    @FXML private ToggleButton autopilotButton;
+    @FXML private ProgressIndicator switchProgress;
+    @FXML private Label switchingText;
+    @FXML private Label gpuName;
+    @FXML private ProgressBar vramBar;
+    @FXML private Label vramUsage;
+    @FXML private Label vramFree;
+    @FXML private Label vlmModel;
+    @FXML private Label vlmBadge;
+    @FXML private Label vlmDetail;
+    @FXML private Label clipBadge;
+    @FXML private Label clipDetail;
+    @FXML private Button loadButton;
+    @FXML private Button unloadButton;
+    @FXML private Button clipGpuButton;
+    @FXML private Button clipCpuButton;
+    @FXML private Label actionError;
+    @FXML private ChoiceBox<LogFilter> logFilter;
+    @FXML private ListView<LogLine> logList;
+
+    private final ToggleGroup modes = new ToggleGroup();
+    private Map<ExecutionMode, ToggleButton> modeButtons;
+
+    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck) {
+        this.vm = vm;
+        this.messages = messages;
+        this.demo = demo;
+        this.retryCheck = retryCheck;
+    }
+
+    @FXML
+    private void initialize() {
+        show(demoBanner, demo);
+        show(degradedBanner, vm.degradedProperty().get());
+        vm.degradedProperty().addListener((o, a, on) -> show(degradedBanner, on));
+        degradedText.textProperty().bind(vm.degradedTextProperty());
+
+        modeButtons = Map.of(ExecutionMode.IDLE, idleButton, ExecutionMode.RECORDING, recordingButton,
+                ExecutionMode.AUTOPILOT, autopilotButton);
+        modeButtons.forEach((mode, button) -> {
+            button.setToggleGroup(modes);
+            button.setUserData(mode);
+            button.setOnAction(e -> vm.switchMode(mode));
+            button.disableProperty().bind(vm.switchingProperty());
+        });
+        selectMode(vm.modeProperty().get());
+        vm.modeProperty().addListener((o, a, mode) -> selectMode(mode));
+        // A pressed toggle must not end up unselected: the mode is always one of the three.
+        modes.selectedToggleProperty().addListener((o, old, now) -> {
+            if (now == null && old != null) {
+                modes.selectToggle(old);
+            }
+        });
+        switchProgress.visibleProperty().bind(vm.switchingProperty());
+        switchProgress.managedProperty().bind(vm.switchingProperty());
+        switchingText.textProperty().bind(vm.switchingTextProperty());
+
+        gpuName.textProperty().bind(vm.gpuNameProperty());
+        vramBar.progressProperty().bind(vm.vramFractionProperty());
+        vramUsage.textProperty().bind(vm.vramUsageTextProperty());
+        vramFree.textProperty().bind(vm.vramFreeTextProperty());
+        vm.vramLevelProperty().addListener((o, a, level) -> styleVram(level));
+        styleVram(vm.vramLevelProperty().get());
+
+        vlmModel.textProperty().bind(vm.vlmModelProperty());
+        vlmBadge.textProperty().bind(vm.vlmTextProperty());
+        vlmDetail.textProperty().bind(vm.vlmDetailProperty());
+        vm.vlmStateProperty().addListener((o, a, state) -> styleVlm(state));
+        styleVlm(vm.vlmStateProperty().get());
+        clipBadge.textProperty().bind(vm.clipTextProperty());
+        clipDetail.textProperty().bind(vm.clipDetailProperty());
+        vm.clipBadgeProperty().addListener((o, a, badge) -> styleClip(badge));
+        styleClip(vm.clipBadgeProperty().get());
+        tooltipFromText(vlmBadge, vlmDetail);
+        tooltipFromText(clipBadge, clipDetail);
+
+        actionError.textProperty().bind(vm.actionErrorProperty());
+        logFilter.getItems().setAll(LogFilter.values());
+        logFilter.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(LogFilter filter) {
+                return filter == null ? "" : messages.get("log.filter." + filter.name().toLowerCase());
+            }
+
+            @Override
+            public LogFilter fromString(String s) {
+                return null;
+            }
+        });
+        logFilter.valueProperty().bindBidirectional(vm.logFilterProperty());
+        logList.setItems(vm.visibleLog());
+        logList.setCellFactory(list -> new ListCell<>() {
+            @Override
+            protected void updateItem(LogLine line, boolean empty) {
+                super.updateItem(line, empty);
+                setText(empty || line == null ? null : vm.formatTime(line.time()) + "   " + line.text());
+            }
+        });
+
+        idleButton.sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) {
+                addShortcut(scene, KeyCode.DIGIT1, ExecutionMode.IDLE);
+                addShortcut(scene, KeyCode.DIGIT2, ExecutionMode.RECORDING);
+                addShortcut(scene, KeyCode.DIGIT3, ExecutionMode.AUTOPILOT);
+            }
+        });
+    }
+
+    private void addShortcut(javafx.scene.Scene scene, KeyCode key, ExecutionMode mode) {
+        scene.getAccelerators().put(new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN), () -> vm.switchMode(mode));
+    }
+
+    private void selectMode(ExecutionMode mode) {
+        modes.selectToggle(modeButtons.get(mode));
+    }
+
+    private static void show(Node node, boolean visible) {
+        node.setVisible(visible);
+        node.setManaged(visible);
+    }
+
+    private static void tooltipFromText(Label badge, Label detail) {
+        detail.textProperty().addListener((o, a, text) ->
+                badge.setTooltip(text == null || text.isBlank() ? null : new Tooltip(text)));
+    }
+
+    private void styleVram(VramLevel level) {
+        vramBar.getStyleClass().removeAll(VRAM_STYLES);
+        switch (level) {
+            case OK -> vramBar.getStyleClass().add("vram-ok");
+            case HIGH -> vramBar.getStyleClass().add("vram-high");
+            case CRITICAL -> vramBar.getStyleClass().add("vram-critical");
+            case NONE -> { }
+        }
+    }
+
+    private void styleVlm(ModelState state) {
+        badge(vlmBadge, switch (state) {
+            case LOADED -> "badge-ok";
+            case LOADING, UNLOADING -> "badge-busy";
+            case ERROR -> "badge-error";
+            case UNLOADED -> null;
+        });
+    }
+
+    private void styleClip(ClipBadge state) {
+        badge(clipBadge, switch (state) {
+            case CPU, CUDA -> "badge-ok";
+            case MIGRATING -> "badge-busy";
+            case ERROR -> "badge-error";
+            case UNAVAILABLE -> null;
+        });
+    }
+
+    private static void badge(Label label, String style) {
+        label.getStyleClass().removeAll(BADGE_STYLES);
+        if (style != null) {
+            label.getStyleClass().add(style);
+        }
+    }
+
+    @FXML
+    private void retry() {
+        vm.retryNow(retryCheck);
+    }
+
+    @FXML
+    private void loadVlm() {
+        vm.loadVlm();
+    }
+
+    @FXML
+    private void unloadVlm() {
+        vm.unloadVlm();
+    }
+
+    @FXML
+    private void clipToGpu() {
+        vm.moveClip(ClipDevice.CUDA);
+    }
+
+    @FXML
+    private void clipToCpu() {
+        vm.moveClip(ClipDevice.CPU);
+    }
+
+    @FXML
+    private void copyLog() {
+        ClipboardContent content = new ClipboardContent();
+        content.putString(vm.visibleLogAsText());
+        Clipboard.getSystemClipboard().setContent(content);
+    }
+}

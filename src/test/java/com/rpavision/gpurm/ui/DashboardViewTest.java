@@ -1,0 +1,118 @@
+package com.rpavision.gpurm.ui;
+
+import atlantafx.base.theme.PrimerLight;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import com.rpavision.gpurm.ui.dashboard.DashboardView;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ToggleButton;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The dashboard on a real (headless Monocle) JavaFX toolkit, clicked as an operator would. */
+@ExtendWith(ApplicationExtension.class)
+class DashboardViewTest {
+
+    private ManagerFixture f;
+    private FxBridge bridge;
+    private ExecutorService background;
+
+    @Start
+    void start(Stage stage) {
+        f = ManagerFixture.options().sleepsTakeNoTime().build();
+        f.ollama.realLoadDelayMillis(1_500);
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        Messages messages = new Messages(Locale.ENGLISH);
+        background = Executors.newSingleThreadExecutor();
+        UiThread ui = new UiThread(Platform::runLater);
+        DashboardViewModel vm = new DashboardViewModel(f.manager, background, ui, messages, Clock.systemDefaultZone());
+        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }));
+        Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
+        bridge = new FxBridge(f.manager, vm, ui);
+        Scene scene = new Scene(root, 1180, 780);
+        scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        Platform.runLater(() -> {
+            bridge.close();
+            closed.countDown();
+        });
+        closed.await(5, TimeUnit.SECONDS);
+        background.shutdownNow();
+        f.close();
+    }
+
+    private static String text(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(Label.class).getText();
+    }
+
+    @Test
+    void clickingRecordingLoadsTheVlmAndTheBadgesAndGaugeFollow(FxRobot robot) {
+        assertThat(text(robot, "#vlmBadge")).isEqualTo("Unloaded");
+
+        robot.clickOn("#recordingButton");
+
+        assertThat(robot.lookup("#idleButton").queryAs(ToggleButton.class).isDisabled()).as("disabled while switching").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> text(robot, "#vlmBadge").equals("Loaded"));
+        assertThat(robot.lookup("#recordingButton").queryAs(ToggleButton.class).isSelected()).isTrue();
+        assertThat(text(robot, "#vramUsage")).isEqualTo("11,100 / 11,400 MB used");
+        ProgressBar bar = robot.lookup("#vramBar").queryAs(ProgressBar.class);
+        assertThat(bar.getProgress()).isGreaterThan(0.9);
+        assertThat(bar.getStyleClass()).contains("progress-bar", "vram-critical");
+        Node fill = bar.lookup(".bar");
+        assertThat(fill.getBoundsInParent().getWidth()).as("the gauge's fill is drawn").isGreaterThan(bar.getWidth() * 0.8);
+        assertThat(fill.getBoundsInParent().getHeight()).as("the gauge's fill has a height").isGreaterThan(4);
+        assertThat(robot.lookup("#vlmBadge").queryAs(Label.class).getStyleClass()).contains("badge-ok");
+    }
+
+    @Test
+    void theFxThreadStaysResponsiveThroughAModeSwitchAgainstASlowOllama(FxRobot robot) throws Exception {
+        List<Long> pings = new ArrayList<>();
+        robot.clickOn("#recordingButton");
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_400);
+        while (System.nanoTime() < end) {
+            CountDownLatch answered = new CountDownLatch(1);
+            long sent = System.nanoTime();
+            Platform.runLater(answered::countDown);
+            assertThat(answered.await(2, TimeUnit.SECONDS)).isTrue();
+            pings.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+            Thread.sleep(50);
+        }
+        System.out.println("[ui] FX thread ping during a switch, ms: " + pings);
+        assertThat(pings).allSatisfy(ms -> assertThat(ms).isLessThan(200));
+        await().atMost(Duration.ofSeconds(10)).until(() -> text(robot, "#vlmBadge").equals("Loaded"));
+        assertThat(f.manager.getExecutionMode()).isEqualTo(ExecutionMode.RECORDING);
+    }
+}
