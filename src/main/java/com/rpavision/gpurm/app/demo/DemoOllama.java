@@ -35,7 +35,7 @@ public final class DemoOllama implements AutoCloseable {
     private final SimulatedGpu gpu;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(Threads.named("gpurm-demo-ollama"));
-    /** Loaded models; the value is when an unloading one leaves, or null while it stays. */
+    /** Loaded models; the value is when an unloading one leaves, {@link Instant#MAX} while it stays. */
     private final Map<String, Instant> loaded = new LinkedHashMap<>();
 
     public DemoOllama(SimulatedGpu gpu) throws IOException {
@@ -55,7 +55,7 @@ public final class DemoOllama implements AutoCloseable {
     private synchronized String ps() {
         Instant now = Instant.now();
         loaded.entrySet().removeIf(e -> {
-            boolean gone = e.getValue() != null && now.isAfter(e.getValue());
+            boolean gone = now.isAfter(e.getValue());
             if (gone) {
                 gpu.free("ollama_llama_server");
             }
@@ -87,12 +87,12 @@ public final class DemoOllama implements AutoCloseable {
         }
         boolean cold;
         synchronized (this) {
-            cold = !loaded.containsKey(MODEL) || loaded.get(MODEL) != null;
+            cold = !Instant.MAX.equals(loaded.get(MODEL));
         }
         if (cold) {
             sleep(LOAD_TIME);
             synchronized (this) {
-                loaded.put(MODEL, null);
+                loaded.put(MODEL, Instant.MAX);
                 gpu.allocate("ollama_llama_server", MODEL_MB, 48_211);
             }
         }

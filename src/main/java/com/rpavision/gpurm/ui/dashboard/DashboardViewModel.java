@@ -217,7 +217,7 @@ public final class DashboardViewModel {
             case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
             case MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
             case MODEL_ERROR -> messages.get(key, d.get("model"), d.get("reason"));
-            case DEVICE_CHANGED -> messages.get(key, d.get("model"), d.get("to"));
+            case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
             case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
             case DEGRADED_ON -> messages.get(key, d.get("reason"));
             case DEGRADED_OFF -> messages.get(key, d.getOrDefault("ollama_version", d.get("component")));

@@ -1,0 +1,37 @@
+package com.rpavision.gpurm.app.demo;
+
+import com.rpavision.gpurm.core.ollama.OllamaClient;
+import com.rpavision.gpurm.core.ollama.OllamaException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The demo's Ollama look-alike speaks the protocol our client expects, with the real one's timing quirks. */
+class DemoOllamaTest {
+
+    @Test
+    void loadsListsUnloadsAfterALingerAndMovesTheSimulatedVram() throws Exception {
+        SimulatedGpu gpu = new SimulatedGpu();
+        try (DemoOllama ollama = new DemoOllama(gpu);
+             OllamaClient client = new OllamaClient(ollama.endpoint(), Duration.ofSeconds(5), Duration.ofSeconds(10))) {
+            long idle = gpu.read(false).gpus().get(0).usedMb();
+            assertThat(client.version()).contains("demo");
+
+            client.load("qwen3-vl:8b");
+            assertThat(client.runningModels()).singleElement().satisfies(m -> assertThat(m.sizeVramMb()).isEqualTo(10_540));
+            assertThat(gpu.read(false).gpus().get(0).usedMb() - idle).isGreaterThan(10_000);
+
+            client.unload("qwen3-vl:8b");
+            assertThat(client.runningModels()).as("still listed right after the unload, as Ollama does").hasSize(1);
+            await().atMost(Duration.ofSeconds(4)).until(() -> client.runningModels().isEmpty());
+            assertThat(gpu.read(false).gpus().get(0).usedMb() - idle).isLessThan(100);
+
+            assertThatThrownBy(() -> client.load("llava:34b")).isInstanceOfSatisfying(OllamaException.class,
+                    e -> assertThat(e.kind()).isEqualTo(OllamaException.Kind.MODEL_NOT_FOUND));
+        }
+    }
+}
