@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -86,6 +87,7 @@ class DashboardViewTest {
 
         assertThat(robot.lookup("#idleButton").queryAs(ToggleButton.class).isDisabled()).as("disabled while switching").isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> text(robot, "#vlmBadge").equals("Loaded"));
+        WaitForAsyncUtils.waitForFxEvents(); // the gauge is laid out on the next pulse
         assertThat(robot.lookup("#recordingButton").queryAs(ToggleButton.class).isSelected()).isTrue();
         assertThat(text(robot, "#vramUsage")).isEqualTo("11,100 / 11,400 MB used");
         ProgressBar bar = robot.lookup("#vramBar").queryAs(ProgressBar.class);

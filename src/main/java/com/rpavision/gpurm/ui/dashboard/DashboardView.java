@@ -9,6 +9,11 @@ import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.LogFilter;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.VramLevel;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
@@ -66,6 +71,16 @@ public final class DashboardView {
     @FXML private Label actionError;
     @FXML private ChoiceBox<LogFilter> logFilter;
     @FXML private ListView<LogLine> logList;
+    @FXML private LineChart<Number, Number> timelineChart;
+    @FXML private NumberAxis usedAxis;
+    @FXML private Label processNote;
+    @FXML private TableView<ProcessRow> processTable;
+    @FXML private TableColumn<ProcessRow, Number> pidColumn;
+    @FXML private TableColumn<ProcessRow, String> nameColumn;
+    @FXML private TableColumn<ProcessRow, Number> gpuColumn;
+    @FXML private TableColumn<ProcessRow, String> memoryColumn;
+    private final XYChart.Series<Number, Number> usedSeries = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> eventSeries = new XYChart.Series<>();
 
     private final ToggleGroup modes = new ToggleGroup();
     private Map<ExecutionMode, ToggleButton> modeButtons;
@@ -146,6 +161,9 @@ public final class DashboardView {
             }
         });
 
+        initTimeline();
+        initProcesses();
+
         idleButton.sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) {
                 addShortcut(scene, KeyCode.DIGIT1, ExecutionMode.IDLE);
@@ -153,6 +171,51 @@ public final class DashboardView {
                 addShortcut(scene, KeyCode.DIGIT3, ExecutionMode.AUTOPILOT);
             }
         });
+    }
+
+    private void initTimeline() {
+        usedSeries.setName(messages.get("timeline.series.used"));
+        eventSeries.setName(messages.get("timeline.series.events"));
+        timelineChart.getData().setAll(List.of(usedSeries, eventSeries));
+        usedAxis.upperBoundProperty().bind(vm.vramTotalMbProperty());
+        usedAxis.setTickUnit(4096);
+        vm.timeline().points().addListener((javafx.collections.ListChangeListener<VramTimeline.Point>) c -> redrawTimeline());
+        vm.timeline().markers().addListener((javafx.collections.ListChangeListener<VramTimeline.Marker>) c -> redrawTimeline());
+    }
+
+    /** Seconds before the newest sample on x, so the line scrolls left as time passes. */
+    private void redrawTimeline() {
+        List<VramTimeline.Point> points = vm.timeline().points();
+        if (points.isEmpty()) {
+            return;
+        }
+        java.time.Instant now = points.get(points.size() - 1).time();
+        usedSeries.getData().setAll(points.stream()
+                .map(p -> new XYChart.Data<Number, Number>(-secondsBetween(p.time(), now), p.usedMb())).toList());
+        eventSeries.getData().setAll(vm.timeline().markers().stream().map(m -> {
+            XYChart.Data<Number, Number> d = new XYChart.Data<>(-secondsBetween(m.time(), now), m.usedMb());
+            javafx.scene.shape.Circle dot = new javafx.scene.shape.Circle(4);
+            dot.getStyleClass().add("timeline-marker");
+            Tooltip.install(dot, new Tooltip(m.label()));
+            d.setNode(dot);
+            return d;
+        }).toList());
+    }
+
+    private static double secondsBetween(java.time.Instant from, java.time.Instant to) {
+        return java.time.Duration.between(from, to).toMillis() / 1000.0;
+    }
+
+    private void initProcesses() {
+        processNote.textProperty().bind(vm.processNoteProperty());
+        processNote.visibleProperty().bind(vm.processNoteProperty().isNotEmpty());
+        processNote.managedProperty().bind(processNote.visibleProperty());
+        processTable.setItems(vm.processes());
+        processTable.setPlaceholder(new Label(messages.get("processes.empty")));
+        pidColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleLongProperty(c.getValue().pid()));
+        nameColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().name()));
+        gpuColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleIntegerProperty(c.getValue().gpu()));
+        memoryColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().memory()));
     }
 
     private void addShortcut(javafx.scene.Scene scene, KeyCode key, ExecutionMode mode) {

@@ -6,6 +6,7 @@ import com.rpavision.gpurm.core.model.ClipDevice;
 import com.rpavision.gpurm.core.model.ClipStatus;
 import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuProcess;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -63,6 +65,7 @@ public final class DashboardViewModel {
     private final ReadOnlyBooleanWrapper switching = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper switchingText = new ReadOnlyStringWrapper("");
     private final ReadOnlyDoubleWrapper vramFraction = new ReadOnlyDoubleWrapper();
+    private final ReadOnlyDoubleWrapper vramTotalMb = new ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<VramLevel> vramLevel = new ReadOnlyObjectWrapper<>(VramLevel.NONE);
     private final ReadOnlyStringWrapper vramUsageText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper vramFreeText = new ReadOnlyStringWrapper("");
@@ -80,6 +83,9 @@ public final class DashboardViewModel {
     private final ObjectProperty<LogFilter> logFilter = new SimpleObjectProperty<>(LogFilter.ALL);
     private final ObservableList<LogLine> log = FXCollections.observableArrayList();
     private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
+    private final VramTimeline timeline = new VramTimeline();
+    private final ObservableList<ProcessRow> processes = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
     private Instant loadingSince;
     private GpuResourceStatus lastStatus;
 
@@ -98,6 +104,7 @@ public final class DashboardViewModel {
     public ReadOnlyBooleanProperty switchingProperty() { return switching.getReadOnlyProperty(); }
     public ReadOnlyStringProperty switchingTextProperty() { return switchingText.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramFractionProperty() { return vramFraction.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty vramTotalMbProperty() { return vramTotalMb.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramLevel.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vramUsageTextProperty() { return vramUsageText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vramFreeTextProperty() { return vramFreeText.getReadOnlyProperty(); }
@@ -114,6 +121,9 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty actionErrorProperty() { return actionError.getReadOnlyProperty(); }
     public ObjectProperty<LogFilter> logFilterProperty() { return logFilter; }
     public ObservableList<LogLine> visibleLog() { return visibleLog; }
+    public VramTimeline timeline() { return timeline; }
+    public ObservableList<ProcessRow> processes() { return processes; }
+    public ReadOnlyStringProperty processNoteProperty() { return processNote.getReadOnlyProperty(); }
 
     // ================================================================ updates (UI thread)
 
@@ -127,6 +137,7 @@ public final class DashboardViewModel {
         if (v.isGpu() && v.totalMb() > 0) {
             double fraction = (double) v.usedMb() / v.totalMb();
             vramFraction.set(fraction);
+            vramTotalMb.set(v.totalMb());
             vramLevel.set(fraction >= 0.9 ? VramLevel.CRITICAL : fraction >= 0.75 ? VramLevel.HIGH : VramLevel.OK);
             vramUsageText.set(messages.get("vram.usage", v.usedMb(), v.totalMb()));
             vramFreeText.set(messages.get("vram.free", v.freeMb(), v.gpuUtilizationPercent()));
@@ -150,6 +161,25 @@ public final class DashboardViewModel {
         applyClip(status.clip());
         degraded.set(status.degradedMode());
         degradedText.set(status.degradedReason() == null ? "" : status.degradedReason());
+        if (v.isGpu()) {
+            timeline.add(clock.instant(), v.usedMb());
+        }
+        updateProcesses(status);
+    }
+
+    private void updateProcesses(GpuResourceStatus status) {
+        java.text.NumberFormat numbers = java.text.NumberFormat.getIntegerInstance(messages.locale());
+        List<ProcessRow> rows = status.processes().stream()
+                .sorted(java.util.Comparator.comparingLong((GpuProcess p) -> p.usedMb().orElse(-1)).reversed())
+                .map(p -> new ProcessRow(p.pid(), p.name(), p.gpuIndex(),
+                        p.usedMb().isPresent() ? numbers.format(p.usedMb().getAsLong()) : messages.get("processes.unknown")))
+                .toList();
+        if (!rows.equals(processes)) {
+            processes.setAll(rows);
+        }
+        boolean unknown = status.processes().stream().anyMatch(p -> p.usedMb().isEmpty());
+        processNote.set(unknown ? messages.get("processes.unknownNote")
+                : rows.isEmpty() && status.vram().isGpu() ? messages.get("processes.empty") : "");
     }
 
     private String vlmText(GpuResourceStatus status) {
@@ -203,7 +233,11 @@ public final class DashboardViewModel {
             case VRAM_CHANGED -> LogLine.Kind.VRAM;
             default -> LogLine.Kind.MODEL;
         };
-        log.add(0, new LogLine(event.timestamp(), kind, describe(event)));
+        String text = describe(event);
+        log.add(0, new LogLine(event.timestamp(), kind, text));
+        if (kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED) {
+            timeline.mark(clock.instant(), text);
+        }
         if (log.size() > LOG_LIMIT) {
             log.remove(LOG_LIMIT, log.size());
         }

@@ -125,6 +125,47 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void theProcessTableListsTheBiggestUsersFirst() {
+        switchAndWait(ExecutionMode.RECORDING);
+        f.clock.advance(Duration.ofSeconds(2));
+        f.vram.sample();
+        vm.update(f.manager.getStatus());
+
+        assertThat(vm.processes()).extracting(ProcessRow::name, ProcessRow::memory)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("qwen3-vl:8b", "10,500"));
+        assertThat(vm.processNoteProperty().get()).isEmpty();
+    }
+
+    @Test
+    void whenTheDriverCannotTellPerProcessMemoryTheTableSaysSoInsteadOfZero() {
+        GpuResourceStatus base = f.manager.getStatus();
+        GpuResourceStatus wddm = new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(),
+                base.clipDevice(), base.vram(), base.idleTimeoutSeconds(), null, false, null, null, base.clip(),
+                base.gpus(), java.util.List.of(new com.rpavision.gpurm.core.model.GpuProcess(0, 4242, "ollama.exe",
+                java.util.OptionalLong.empty())), false, "NVML", null, null);
+        vm.update(wddm);
+        assertThat(vm.processes()).singleElement().satisfies(r -> assertThat(r.memory()).isEqualTo("n/a"));
+        assertThat(vm.processNoteProperty().get()).contains("Windows WDDM");
+    }
+
+    @Test
+    void theTimelineKeepsTenMinutesAndMarksWhatHappened() {
+        vm.update(f.manager.getStatus());
+        switchAndWait(ExecutionMode.RECORDING);
+        for (int i = 0; i < 700; i++) {
+            f.clock.advance(Duration.ofSeconds(1));
+            vm.update(f.manager.getStatus());
+        }
+        assertThat(vm.timeline().points()).hasSizeBetween(600, 601);
+        assertThat(vm.timeline().points().get(vm.timeline().points().size() - 1).usedMb()).isEqualTo(11_100);
+        assertThat(vm.timeline().markers()).as("older than ten minutes").isEmpty();
+
+        switchAndWait(ExecutionMode.AUTOPILOT);
+        assertThat(vm.timeline().markers()).extracting(VramTimeline.Marker::label)
+                .contains("Mode Recording → Autopilot", "qwen3-vl:8b unloaded, 10,500 MB freed");
+    }
+
+    @Test
     void everythingReadsInFrench() {
         vm = viewModel(Locale.FRENCH);
         switchAndWait(ExecutionMode.RECORDING);

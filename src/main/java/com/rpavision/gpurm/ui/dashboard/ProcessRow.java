@@ -1,0 +1,5 @@
+package com.rpavision.gpurm.ui.dashboard;
+
+/** One GPU process for the table; {@code memory} is already in words ("10,500" or "n/a"). */
+public record ProcessRow(long pid, String name, int gpu, String memory) {
+}
