@@ -55,7 +55,8 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
-        ConfigLoadResult loaded = new ConfigStore(paths.configFile(), Clock.systemUTC()).load();
+        ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC());
+        ConfigLoadResult loaded = store.load();
         loaded.warnings().forEach(w -> log.error("CONFIGURATION PROBLEM: {}", w));
         log.info("Configuration: {}", paths.configFile());
         log.info("Logs: {}", paths.logDir());
@@ -77,8 +78,8 @@ public final class Main {
         if (cli.headless()) {
             waitForTermination(stop);
         } else {
-            GpuRmApplication.launch(new GpuRmApplication.Context(manager, new Messages(Locale.getDefault()),
-                    demo != null, stop));
+            GpuRmApplication.launch(new GpuRmApplication.Context(manager, store, loaded.config(),
+                    new Messages(Locale.getDefault()), demo != null, stop));
             System.exit(0);
         }
     }

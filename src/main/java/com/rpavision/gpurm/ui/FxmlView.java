@@ -2,7 +2,8 @@ package com.rpavision.gpurm.ui;
 
 /** Every FXML file of the app, named once. */
 public enum FxmlView {
-    DASHBOARD("/com/rpavision/gpurm/ui/dashboard/DashboardView.fxml");
+    DASHBOARD("/com/rpavision/gpurm/ui/dashboard/DashboardView.fxml"),
+    SETTINGS("/com/rpavision/gpurm/ui/settings/SettingsView.fxml");
 
     private final String resource;
 

@@ -2,13 +2,18 @@ package com.rpavision.gpurm.ui;
 
 import atlantafx.base.theme.PrimerLight;
 import com.rpavision.gpurm.core.concurrent.Threads;
+import com.rpavision.gpurm.core.config.ConfigStore;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import com.rpavision.gpurm.ui.settings.SettingsView;
+import com.rpavision.gpurm.ui.settings.SettingsViewModel;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
+import javafx.stage.Modality;
 import javafx.stage.Stage;
 
 import java.time.Clock;
@@ -21,11 +26,14 @@ import java.util.function.Supplier;
 public final class GpuRmApplication extends Application {
 
     /** What the app is given; JavaFX builds the Application itself, so it is handed over through here. */
-    public record Context(GpuResourceManager manager, Messages messages, boolean demo, Runnable onExit) {
+    public record Context(GpuResourceManager manager, ConfigStore configStore, GpuResourceConfig config,
+                          Messages messages, boolean demo, Runnable onExit) {
     }
 
     private static volatile Context context;
     private FxBridge bridge;
+    private ViewLoader loader;
+    private Stage settingsStage;
     private ExecutorService background;
 
     public static void launch(Context given) {
@@ -40,9 +48,13 @@ public final class GpuRmApplication extends Application {
         background = Executors.newSingleThreadExecutor(Threads.named("gpurm-ui-tasks"));
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(c.manager(), background, ui, c.messages(), Clock.systemDefaultZone());
-        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class,
-                () -> new DashboardView(vm, c.messages(), c.demo(), () -> c.manager().retryNow()));
-        Parent root = new ViewLoader(c.messages(), controllers).load(FxmlView.DASHBOARD);
+        SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages());
+        Map<Class<?>, Supplier<?>> controllers = Map.of(
+                DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), () -> c.manager().retryNow(),
+                        () -> openSettings(stage)),
+                SettingsView.class, () -> new SettingsView(settings, () -> settingsStage.close()));
+        loader = new ViewLoader(c.messages(), controllers);
+        Parent root = loader.load(FxmlView.DASHBOARD);
         bridge = new FxBridge(c.manager(), vm, ui);
         Scene scene = new Scene(root, 1180, 780);
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
@@ -51,6 +63,21 @@ public final class GpuRmApplication extends Application {
         stage.setMinHeight(600);
         stage.setScene(scene);
         stage.show();
+    }
+
+    /** One settings window, owned by the main one; opening it again brings it forward. */
+    private void openSettings(Stage owner) {
+        if (settingsStage == null) {
+            settingsStage = new Stage();
+            settingsStage.initOwner(owner);
+            settingsStage.initModality(Modality.WINDOW_MODAL);
+            settingsStage.setTitle(context.messages().get("settings.title"));
+            Scene scene = new Scene(loader.load(FxmlView.SETTINGS), 760, 640);
+            scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
+            settingsStage.setScene(scene);
+        }
+        settingsStage.show();
+        settingsStage.toFront();
     }
 
     @Override

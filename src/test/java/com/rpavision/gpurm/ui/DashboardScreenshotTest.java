@@ -85,7 +85,7 @@ class DashboardScreenshotTest {
             f.manager.recentEvents().forEach(vm::onEvent);
             vm.update(f.manager.getStatus());
             Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class,
-                    () -> new DashboardView(vm, messages, false, () -> { }));
+                    () -> new DashboardView(vm, messages, false, () -> { }, () -> { }));
             Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
             Scene scene = new Scene(root, width, height);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());

@@ -54,7 +54,7 @@ class DashboardViewTest {
         background = Executors.newSingleThreadExecutor();
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(f.manager, background, ui, messages, Clock.systemDefaultZone());
-        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }));
+        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }, () -> { }));
         Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
         bridge = new FxBridge(f.manager, vm, ui);
         Scene scene = new Scene(root, 1180, 780);

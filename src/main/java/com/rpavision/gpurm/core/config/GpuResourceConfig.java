@@ -116,7 +116,7 @@ public record GpuResourceConfig(
         public Builder ollamaRetrySeconds(int v) { this.ollamaRetrySeconds = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
-        Builder set(ConfigKey key, Object value) {
+        public Builder set(ConfigKey key, Object value) {
             switch (key) {
                 case OLLAMA_ENDPOINT -> ollamaEndpoint((String) value);
                 case VLM_MODEL -> vlmModel((String) value);

@@ -45,6 +45,7 @@ public final class DashboardView {
     private final Messages messages;
     private final boolean demo;
     private final Runnable retryCheck;
+    private final Runnable openSettings;
 
     @FXML private Label demoBanner;
     @FXML private HBox degradedBanner;
@@ -85,11 +86,13 @@ public final class DashboardView {
     private final ToggleGroup modes = new ToggleGroup();
     private Map<ExecutionMode, ToggleButton> modeButtons;
 
-    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck) {
+    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck,
+                         Runnable openSettings) {
         this.vm = vm;
         this.messages = messages;
         this.demo = demo;
         this.retryCheck = retryCheck;
+        this.openSettings = openSettings;
     }
 
     @FXML
@@ -269,6 +272,11 @@ public final class DashboardView {
         if (style != null) {
             label.getStyleClass().add(style);
         }
+    }
+
+    @FXML
+    private void openSettings() {
+        openSettings.run();
     }
 
     @FXML

@@ -1,0 +1,73 @@
+package com.rpavision.gpurm.ui.settings;
+
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+
+/** The settings window's controller: one row per configuration key, bound to its field in the view model. */
+public final class SettingsView {
+
+    private final SettingsViewModel vm;
+    private final Runnable close;
+
+    @FXML private Label intro;
+    @FXML private GridPane grid;
+    @FXML private Label status;
+    @FXML private Button saveButton;
+
+    public SettingsView(SettingsViewModel vm, Runnable close) {
+        this.vm = vm;
+        this.close = close;
+    }
+
+    @FXML
+    private void initialize() {
+        intro.setText(vm.intro());
+        int row = 0;
+        for (SettingsViewModel.Field field : vm.fields()) {
+            Label label = new Label(field.label());
+            label.getStyleClass().add("setting-label");
+            label.setWrapText(true);
+            label.setPadding(new javafx.geometry.Insets(6, 0, 0, 0));
+            GridPane.setValignment(label, javafx.geometry.VPos.TOP);
+            TextField input = new TextField();
+            input.setId("setting-" + field.key().jsonName());
+            input.textProperty().bindBidirectional(field.textProperty());
+            label.setLabelFor(input);
+            Label help = new Label(field.help());
+            help.getStyleClass().addAll("muted", "small");
+            help.setWrapText(true);
+            Label error = new Label();
+            error.getStyleClass().add("error-text");
+            error.setWrapText(true);
+            error.textProperty().bind(field.errorProperty());
+            error.visibleProperty().bind(field.errorProperty().isNotEmpty());
+            error.managedProperty().bind(error.visibleProperty());
+            field.errorProperty().addListener((o, a, problem) -> {
+                if (problem.isEmpty()) {
+                    input.getStyleClass().remove("danger");
+                } else if (!input.getStyleClass().contains("danger")) {
+                    input.getStyleClass().add("danger");
+                }
+            });
+            grid.add(label, 0, row);
+            grid.add(new VBox(2, input, error, help), 1, row);
+            row++;
+        }
+        status.textProperty().bind(vm.statusProperty());
+        saveButton.disableProperty().bind(vm.savingProperty());
+    }
+
+    @FXML
+    private void save() {
+        vm.save();
+    }
+
+    @FXML
+    private void close() {
+        close.run();
+    }
+}

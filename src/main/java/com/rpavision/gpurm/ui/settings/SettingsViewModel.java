@@ -1,0 +1,145 @@
+package com.rpavision.gpurm.ui.settings;
+
+import com.rpavision.gpurm.core.config.ConfigException;
+import com.rpavision.gpurm.core.config.ConfigKey;
+import com.rpavision.gpurm.core.config.ConfigStore;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.UiThread;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+
+/**
+ * Edits every key of the configuration file, checks each as it is typed, and saves through the core's atomic
+ * config store. The running manager keeps its configuration, so saving says which changes need a restart.
+ */
+public final class SettingsViewModel {
+
+    /** One configuration key being edited. */
+    public static final class Field {
+        private final ConfigKey key;
+        private final String label;
+        private final String help;
+        private final StringProperty text = new SimpleStringProperty();
+        private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
+
+        Field(ConfigKey key, String label, String help, String value) {
+            this.key = key;
+            this.label = label;
+            this.help = help;
+            this.text.set(value);
+        }
+
+        public ConfigKey key() { return key; }
+        public String label() { return label; }
+        public String help() { return help; }
+        public StringProperty textProperty() { return text; }
+        public ReadOnlyStringProperty errorProperty() { return error.getReadOnlyProperty(); }
+    }
+
+    private final ConfigStore store;
+    private final Executor background;
+    private final UiThread ui;
+    private final Messages messages;
+    private final List<Field> fields = new ArrayList<>();
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper();
+    private GpuResourceConfig saved;
+
+    public SettingsViewModel(ConfigStore store, GpuResourceConfig current, Executor background, UiThread ui, Messages messages) {
+        this.store = store;
+        this.saved = current;
+        this.background = background;
+        this.ui = ui;
+        this.messages = messages;
+        for (ConfigKey key : ConfigKey.values()) {
+            Field field = new Field(key, messages.get("config." + key.jsonName() + ".label"),
+                    messages.get("config." + key.jsonName() + ".help"), String.valueOf(key.valueIn(current)));
+            field.text.addListener((o, old, now) -> {
+                field.error.set(problem(key, now));
+                status.set("");
+            });
+            fields.add(field);
+        }
+    }
+
+    public List<Field> fields() { return fields; }
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty savingProperty() { return saving.getReadOnlyProperty(); }
+
+    public String intro() {
+        return messages.get("settings.intro", store.file());
+    }
+
+    /** The operator's words for what is wrong with a value, or "" when it is fine. */
+    private String problem(ConfigKey key, String text) {
+        String value = text == null ? "" : text.trim();
+        if (key.isInteger()) {
+            try {
+                int number = Integer.parseInt(value);
+                return key.check(number).isPresent() ? messages.get("settings.error.range", key.min(), key.max()) : "";
+            } catch (NumberFormatException e) {
+                return messages.get("settings.error.integer", key.min(), key.max());
+            }
+        }
+        if (key.check(value).isEmpty()) {
+            return "";
+        }
+        return messages.get(key == ConfigKey.OLLAMA_ENDPOINT ? "settings.error.url" : "settings.error.empty");
+    }
+
+    public void save() {
+        boolean valid = true;
+        for (Field field : fields) {
+            field.error.set(problem(field.key, field.text.get()));
+            valid &= field.error.get().isEmpty();
+        }
+        if (!valid) {
+            status.set(messages.get("settings.invalid"));
+            return;
+        }
+        GpuResourceConfig edited = build();
+        List<Field> changed = fields.stream().filter(f -> !f.key.valueIn(edited).equals(f.key.valueIn(saved))).toList();
+        if (changed.isEmpty()) {
+            status.set(messages.get("settings.unchanged"));
+            return;
+        }
+        String labels = changed.stream().map(Field::label).collect(Collectors.joining(", "));
+        saving.set(true);
+        background.execute(() -> {
+            String failure = null;
+            try {
+                store.save(edited);
+            } catch (ConfigException e) {
+                failure = e.getMessage();
+            }
+            String problem = failure;
+            ui.execute(() -> {
+                saving.set(false);
+                if (problem == null) {
+                    saved = edited;
+                    status.set(messages.get("settings.saved", labels));
+                } else {
+                    status.set(problem);
+                }
+            });
+        });
+    }
+
+    private GpuResourceConfig build() {
+        GpuResourceConfig.Builder builder = GpuResourceConfig.builder();
+        Map<ConfigKey, String> values = fields.stream().collect(Collectors.toMap(f -> f.key, f -> f.text.get().trim()));
+        values.forEach((key, text) -> builder.set(key, key.isInteger() ? (Object) Integer.parseInt(text) : text));
+        return builder.build();
+    }
+}

@@ -1,0 +1,102 @@
+package com.rpavision.gpurm.ui.settings;
+
+import com.rpavision.gpurm.core.config.ConfigKey;
+import com.rpavision.gpurm.core.config.ConfigStore;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.testing.MutableClock;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.UiThread;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SettingsViewModelTest {
+
+    @TempDir
+    Path dir;
+
+    private SettingsViewModel viewModel(Path file, Locale locale) {
+        ConfigStore store = new ConfigStore(file, new MutableClock(Instant.EPOCH));
+        return new SettingsViewModel(store, GpuResourceConfig.defaults(), Runnable::run, new UiThread(Runnable::run),
+                new Messages(locale));
+    }
+
+    private static SettingsViewModel.Field field(SettingsViewModel vm, ConfigKey key) {
+        return vm.fields().stream().filter(f -> f.key() == key).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyKeyOfTheFileIsEditable() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        assertThat(vm.fields()).extracting(SettingsViewModel.Field::key).containsExactly(ConfigKey.values());
+        assertThat(vm.fields()).allSatisfy(f -> {
+            assertThat(f.label()).doesNotStartWith("!");
+            assertThat(f.help()).doesNotStartWith("!");
+        });
+    }
+
+    @Test
+    void aBadValueIsExplainedAtOnceAndAFixClearsIt() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        SettingsViewModel.Field idle = field(vm, ConfigKey.IDLE_TIMEOUT_SECONDS);
+
+        idle.textProperty().set("five minutes");
+        assertThat(idle.errorProperty().get()).isEqualTo("A whole number between 0 and 86,400.");
+        idle.textProperty().set("-5");
+        assertThat(idle.errorProperty().get()).isEqualTo("Between 0 and 86,400.");
+        field(vm, ConfigKey.OLLAMA_ENDPOINT).textProperty().set("localhost:11434");
+        assertThat(field(vm, ConfigKey.OLLAMA_ENDPOINT).errorProperty().get()).contains("http(s)");
+
+        vm.save();
+        assertThat(vm.statusProperty().get()).isEqualTo("Fix the fields marked in red first.");
+        assertThat(Files.exists(dir.resolve("config.json"))).as("nothing written while invalid").isFalse();
+
+        idle.textProperty().set("120");
+        assertThat(idle.errorProperty().get()).isEmpty();
+    }
+
+    @Test
+    void savingWritesTheFileAndSaysWhatNeedsARestart() throws Exception {
+        Path file = dir.resolve("config.json");
+        SettingsViewModel vm = viewModel(file, Locale.ENGLISH);
+        field(vm, ConfigKey.IDLE_TIMEOUT_SECONDS).textProperty().set("120");
+        field(vm, ConfigKey.VLM_MODEL).textProperty().set("llava:13b");
+
+        vm.save();
+
+        assertThat(vm.statusProperty().get()).isEqualTo("Saved. Restart the app to apply: Vision model, Idle unload (s).");
+        GpuResourceConfig written = new ConfigStore(file, new MutableClock(Instant.EPOCH)).load().config();
+        assertThat(written.idleTimeoutSeconds()).isEqualTo(120);
+        assertThat(written.vlmModel()).isEqualTo("llava:13b");
+        vm.save();
+        assertThat(vm.statusProperty().get()).isEqualTo("Nothing changed.");
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenIsReportedAndTheEditsStay() throws Exception {
+        Path blocker = dir.resolve("not-a-folder");
+        Files.writeString(blocker, "");
+        SettingsViewModel vm = viewModel(blocker.resolve("config.json"), Locale.ENGLISH);
+        field(vm, ConfigKey.GPU_INDEX).textProperty().set("1");
+
+        vm.save();
+
+        assertThat(vm.statusProperty().get()).startsWith("Cannot write the configuration to");
+        assertThat(field(vm, ConfigKey.GPU_INDEX).textProperty().get()).isEqualTo("1");
+    }
+
+    @Test
+    void inFrench() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.FRENCH);
+        SettingsViewModel.Field idle = field(vm, ConfigKey.IDLE_TIMEOUT_SECONDS);
+        idle.textProperty().set("x");
+        assertThat(idle.label()).isEqualTo("Déchargement inactif (s)");
+        assertThat(idle.errorProperty().get()).isEqualTo("Un nombre entier entre 0 et 86\u202f400.");
+    }
+}
