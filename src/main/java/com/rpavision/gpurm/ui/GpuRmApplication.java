@@ -9,6 +9,7 @@ import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
 import com.rpavision.gpurm.ui.settings.SettingsView;
 import com.rpavision.gpurm.ui.settings.SettingsViewModel;
+import com.rpavision.gpurm.ui.tray.DesktopIntegration;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Parent;
@@ -34,6 +35,7 @@ public final class GpuRmApplication extends Application {
     private FxBridge bridge;
     private ViewLoader loader;
     private Stage settingsStage;
+    private DesktopIntegration desktop;
     private ExecutorService background;
 
     public static void launch(Context given) {
@@ -59,10 +61,17 @@ public final class GpuRmApplication extends Application {
         Scene scene = new Scene(root, 1180, 780);
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
         stage.setTitle(c.messages().get(c.demo() ? "app.title.demo" : "app.title"));
-        stage.setMinWidth(900);
-        stage.setMinHeight(600);
         stage.setScene(scene);
         stage.show();
+        // Hints given before the window maps are overridden by some X window managers (openbox opened it at
+        // 900x575): size it once it is mapped.
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        Platform.runLater(() -> {
+            stage.setWidth(1180);
+            stage.setHeight(800);
+        });
+        desktop = new DesktopIntegration(stage, c.manager(), vm, c.messages(), ui);
     }
 
     /** One settings window, owned by the main one; opening it again brings it forward. */
@@ -84,6 +93,9 @@ public final class GpuRmApplication extends Application {
     public void stop() {
         if (bridge != null) {
             bridge.close();
+        }
+        if (desktop != null) {
+            desktop.close();
         }
         if (background != null) {
             background.shutdownNow();

@@ -5,6 +5,7 @@ import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import com.rpavision.gpurm.ui.tray.DesktopIntegration;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Node;
@@ -44,6 +45,7 @@ class DashboardViewTest {
     private ManagerFixture f;
     private FxBridge bridge;
     private ExecutorService background;
+    private DesktopIntegration desktop;
 
     @Start
     void start(Stage stage) {
@@ -61,6 +63,7 @@ class DashboardViewTest {
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
         stage.setScene(scene);
         stage.show();
+        desktop = new DesktopIntegration(stage, f.manager, vm, messages, ui);
     }
 
     @AfterEach
@@ -68,6 +71,7 @@ class DashboardViewTest {
         CountDownLatch closed = new CountDownLatch(1);
         Platform.runLater(() -> {
             bridge.close();
+            desktop.close();
             closed.countDown();
         });
         closed.await(5, TimeUnit.SECONDS);
@@ -97,6 +101,18 @@ class DashboardViewTest {
         assertThat(fill.getBoundsInParent().getWidth()).as("the gauge's fill is drawn").isGreaterThan(bar.getWidth() * 0.8);
         assertThat(fill.getBoundsInParent().getHeight()).as("the gauge's fill has a height").isGreaterThan(4);
         assertThat(robot.lookup("#vlmBadge").queryAs(Label.class).getStyleClass()).contains("badge-ok");
+    }
+
+    @Test
+    void anIdleUnloadIsNotifiedInTheWindow(FxRobot robot) {
+        assertThat(f.manager.ensureVlmLoaded()).isTrue();
+
+        f.advanceAndTick(Duration.ofSeconds(301));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("Vision model unloaded").tryQuery().isPresent());
+        assertThat(robot.lookup("qwen3-vl:8b was idle for 301 s; its VRAM is free again.").tryQuery()).isPresent();
+        assertThat(robot.lookup("No system tray on this desktop: the panel stays a normal window, and closing it quits.")
+                .tryQuery()).as("said once, in the window, where there is no tray").isPresent();
     }
 
     @Test

@@ -1,0 +1,128 @@
+package com.rpavision.gpurm.ui.tray;
+
+import com.rpavision.gpurm.core.events.Subscription;
+import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.UiThread;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The panel's place on the desktop: the tray icon when there is a tray (closing the window hides it), a
+ * confirmation before quitting when there is none, and notifications (in the window when it shows, else from
+ * the tray), throttled. Runs on the FX thread.
+ */
+public final class DesktopIntegration implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesktopIntegration.class);
+    private static final java.time.Duration NOTIFICATION_INTERVAL = java.time.Duration.ofMinutes(1);
+
+    private final Stage stage;
+    private final DashboardViewModel vm;
+    private final Messages messages;
+    private final NotificationPolicy policy;
+    private final NotificationThrottle throttle = new NotificationThrottle(Clock.systemUTC(), NOTIFICATION_INTERVAL);
+    private final Optional<SystemTrayController> tray;
+    private final Subscription events;
+
+    public DesktopIntegration(Stage stage, GpuResourceManager manager, DashboardViewModel vm, Messages messages, UiThread ui) {
+        this.stage = stage;
+        this.vm = vm;
+        this.messages = messages;
+        this.policy = new NotificationPolicy(messages);
+        this.tray = SystemTrayController.install(messages, state(), action -> Platform.runLater(() -> perform(action)));
+        if (tray.isPresent()) {
+            Platform.setImplicitExit(false); // only now: without a tray, closing the last window must still quit
+            stage.setOnCloseRequest(e -> {
+                e.consume();
+                stage.hide();
+            });
+            vm.modeProperty().addListener((o, a, b) -> refreshTray());
+            vm.vlmStateProperty().addListener((o, a, b) -> refreshTray());
+            vm.switchingProperty().addListener((o, a, b) -> refreshTray());
+            stage.showingProperty().addListener((o, a, b) -> refreshTray());
+        } else {
+            LOG.info(messages.get("tray.none"));
+            Platform.runLater(() -> show(messages.get("app.title"), messages.get("tray.none"), false));
+            stage.setOnCloseRequest(e -> {
+                if (!confirmQuit()) {
+                    e.consume();
+                }
+            });
+        }
+        events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
+                .filter(n -> throttle.allow(n.kind()))
+                .ifPresent(n -> show(n.title(), n.text(), n.warning()))));
+    }
+
+    public boolean hasTray() {
+        return tray.isPresent();
+    }
+
+    private TrayMenu.State state() {
+        return new TrayMenu.State(vm.modeProperty().get(), vm.vlmStateProperty().get(), vm.switchingProperty().get(),
+                stage.isShowing());
+    }
+
+    private void refreshTray() {
+        tray.ifPresent(t -> t.update(state()));
+    }
+
+    private void perform(TrayMenu.Action action) {
+        switch (action) {
+            case MODE_IDLE -> vm.switchMode(ExecutionMode.IDLE);
+            case MODE_RECORDING -> vm.switchMode(ExecutionMode.RECORDING);
+            case MODE_AUTOPILOT -> vm.switchMode(ExecutionMode.AUTOPILOT);
+            case LOAD_VLM -> vm.loadVlm();
+            case UNLOAD_VLM -> vm.unloadVlm();
+            case TOGGLE_WINDOW -> {
+                if (stage.isShowing()) {
+                    stage.hide();
+                } else {
+                    stage.show();
+                    stage.toFront();
+                }
+            }
+            case QUIT -> Platform.exit();
+        }
+    }
+
+    private boolean confirmQuit() {
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, messages.get("quit.text"), ButtonType.OK, ButtonType.CANCEL);
+        alert.initOwner(stage);
+        alert.setTitle(messages.get("app.title"));
+        alert.setHeaderText(messages.get("quit.title"));
+        return alert.showAndWait().filter(ButtonType.OK::equals).isPresent();
+    }
+
+    private void show(String title, String text, boolean warning) {
+        if (stage.isShowing()) {
+            Notifications notification = Notifications.create().owner(stage).title(title).text(text)
+                    .hideAfter(Duration.seconds(warning ? 10 : 6));
+            if (warning) {
+                notification.showWarning();
+            } else {
+                notification.showInformation();
+            }
+        } else {
+            tray.ifPresent(t -> t.notify(title, text, warning));
+        }
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        tray.ifPresent(SystemTrayController::close);
+    }
+}

@@ -1,0 +1,38 @@
+package com.rpavision.gpurm.ui.tray;
+
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.ui.Messages;
+
+import java.util.Optional;
+
+/** Which events the operator is notified of, and in which words: idle unloads, failed loads, degraded on/off. */
+public final class NotificationPolicy {
+
+    /** A notification to show. */
+    public record Notification(NotificationThrottle.Kind kind, String title, String text, boolean warning) {
+    }
+
+    private final Messages messages;
+
+    public NotificationPolicy(Messages messages) {
+        this.messages = messages;
+    }
+
+    public Optional<Notification> of(ResourceChangedEvent event) {
+        var d = event.details();
+        return switch (event.type()) {
+            case IDLE_UNLOAD -> Optional.of(new Notification(NotificationThrottle.Kind.IDLE_UNLOAD,
+                    messages.get("notify.idleUnload.title"),
+                    messages.get("notify.idleUnload.text", d.get("model"), d.get("idle_seconds")), false));
+            case MODEL_ERROR -> "load".equals(d.get("operation"))
+                    ? Optional.of(new Notification(NotificationThrottle.Kind.LOAD_FAILED,
+                    messages.get("notify.loadFailed.title"), String.valueOf(d.get("reason")), true))
+                    : Optional.empty();
+            case DEGRADED_ON -> Optional.of(new Notification(NotificationThrottle.Kind.DEGRADED,
+                    messages.get("notify.degradedOn.title"), String.valueOf(d.get("reason")), true));
+            case DEGRADED_OFF -> Optional.of(new Notification(NotificationThrottle.Kind.DEGRADED,
+                    messages.get("notify.degradedOff.title"), messages.get("notify.degradedOff.text"), false));
+            default -> Optional.empty();
+        };
+    }
+}

@@ -1,0 +1,108 @@
+package com.rpavision.gpurm.ui.tray;
+
+import com.rpavision.gpurm.ui.Messages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.AWTException;
+import java.awt.CheckboxMenuItem;
+import java.awt.EventQueue;
+import java.awt.MenuItem;
+import java.awt.PopupMenu;
+import java.awt.SystemTray;
+import java.awt.TrayIcon;
+import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The AWT tray icon. Every AWT call runs on the AWT event thread; menu actions are handed to {@code onAction},
+ * which crosses back to the FX thread itself. Draws what {@link TrayMenu} built.
+ */
+public final class SystemTrayController implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SystemTrayController.class);
+
+    private final Messages messages;
+    private final Consumer<TrayMenu.Action> onAction;
+    private TrayIcon icon;
+
+    private SystemTrayController(Messages messages, Consumer<TrayMenu.Action> onAction) {
+        this.messages = messages;
+        this.onAction = onAction;
+    }
+
+    /** Installs the icon, or says why there is none. Blocks until the AWT thread has answered. */
+    public static Optional<SystemTrayController> install(Messages messages, TrayMenu.State state,
+                                                         Consumer<TrayMenu.Action> onAction) {
+        SystemTrayController controller = new SystemTrayController(messages, onAction);
+        boolean[] installed = new boolean[1];
+        try {
+            EventQueue.invokeAndWait(() -> installed[0] = controller.installOnAwt(state));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (InvocationTargetException | RuntimeException | Error e) {
+            LOG.warn("No tray icon: {}", e.toString());
+        }
+        return installed[0] ? Optional.of(controller) : Optional.empty();
+    }
+
+    private boolean installOnAwt(TrayMenu.State state) {
+        if (!SystemTray.isSupported()) {
+            return false;
+        }
+        SystemTray tray = SystemTray.getSystemTray();
+        int size = Math.max(16, tray.getTrayIconSize().height);
+        icon = new TrayIcon(TrayIconPainter.paint(state.mode(), size), TrayMenu.tooltip(state, messages));
+        icon.setImageAutoSize(true);
+        icon.addActionListener(e -> onAction.accept(TrayMenu.Action.TOGGLE_WINDOW));
+        icon.setPopupMenu(menu(TrayMenu.build(state, messages)));
+        try {
+            tray.add(icon);
+            return true;
+        } catch (AWTException e) {
+            LOG.warn("The tray refused the icon: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Redraws icon, tooltip and menu for a new state. */
+    public void update(TrayMenu.State state) {
+        EventQueue.invokeLater(() -> {
+            int size = icon.getSize().height > 0 ? icon.getSize().height : 16;
+            icon.setImage(TrayIconPainter.paint(state.mode(), size));
+            icon.setToolTip(TrayMenu.tooltip(state, messages));
+            icon.setPopupMenu(menu(TrayMenu.build(state, messages)));
+        });
+    }
+
+    public void notify(String title, String text, boolean warning) {
+        EventQueue.invokeLater(() -> icon.displayMessage(title, text,
+                warning ? TrayIcon.MessageType.WARNING : TrayIcon.MessageType.INFO));
+    }
+
+    private PopupMenu menu(List<TrayMenu.Item> items) {
+        PopupMenu menu = new PopupMenu();
+        for (TrayMenu.Item item : items) {
+            if (item.separatorBefore()) {
+                menu.addSeparator();
+            }
+            MenuItem entry = item.action().name().startsWith("MODE_")
+                    ? new CheckboxMenuItem(item.label(), item.checked()) : new MenuItem(item.label());
+            entry.setEnabled(item.enabled());
+            if (entry instanceof CheckboxMenuItem box) {
+                box.addItemListener(e -> onAction.accept(item.action())); // check boxes fire item events only
+            } else {
+                entry.addActionListener(e -> onAction.accept(item.action()));
+            }
+            menu.add(entry);
+        }
+        return menu;
+    }
+
+    @Override
+    public void close() {
+        EventQueue.invokeLater(() -> SystemTray.getSystemTray().remove(icon));
+    }
+}

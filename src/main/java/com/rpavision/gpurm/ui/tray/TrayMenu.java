@@ -1,0 +1,48 @@
+package com.rpavision.gpurm.ui.tray;
+
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.ui.Messages;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tray menu as plain data, rebuilt whenever the state changes; the AWT side only draws it. Testable
+ * without a tray.
+ */
+public final class TrayMenu {
+
+    /** What a menu item does. */
+    public enum Action { MODE_IDLE, MODE_RECORDING, MODE_AUTOPILOT, LOAD_VLM, UNLOAD_VLM, TOGGLE_WINDOW, QUIT }
+
+    /** One item; {@code separatorBefore} draws a line above it. */
+    public record Item(Action action, String label, boolean enabled, boolean checked, boolean separatorBefore) {
+    }
+
+    /** The state the menu shows. */
+    public record State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing) {
+    }
+
+    private TrayMenu() {
+    }
+
+    public static List<Item> build(State state, Messages messages) {
+        List<Item> items = new ArrayList<>();
+        for (ExecutionMode mode : ExecutionMode.values()) {
+            items.add(new Item(Action.valueOf("MODE_" + mode.name()), messages.get("mode." + mode.name()),
+                    !state.switching(), state.mode() == mode, false));
+        }
+        boolean busy = state.vlm() == ModelState.LOADING || state.vlm() == ModelState.UNLOADING;
+        items.add(new Item(Action.LOAD_VLM, messages.get("action.load"), !busy && state.vlm() != ModelState.LOADED, false, true));
+        items.add(new Item(Action.UNLOAD_VLM, messages.get("action.unload"), !busy && state.vlm() != ModelState.UNLOADED, false, false));
+        items.add(new Item(Action.TOGGLE_WINDOW, messages.get(state.windowShowing() ? "tray.hide" : "tray.show"), true, false, true));
+        items.add(new Item(Action.QUIT, messages.get("tray.quit"), true, false, true));
+        return items;
+    }
+
+    public static String tooltip(State state, Messages messages) {
+        return messages.get("tray.tooltip", messages.get("mode." + state.mode().name()),
+                messages.get("vlm." + state.vlm().name(), 0).toLowerCase(messages.locale()));
+    }
+}
