@@ -9,6 +9,9 @@ import com.rpavision.gpurm.app.demo.Demo;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.ui.GpuRmApplication;
 import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.prefs.SystemAppearance;
+import com.rpavision.gpurm.ui.prefs.UiPreferences;
+import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Entry point: parses the command line, sets up logging, loads the configuration, runs the manager. */
 public final class Main {
@@ -78,8 +82,17 @@ public final class Main {
         if (cli.headless()) {
             waitForTermination(stop);
         } else {
-            GpuRmApplication.launch(new GpuRmApplication.Context(manager, store, loaded.config(),
-                    new Messages(Locale.getDefault()), demo != null, stop));
+            UiPreferencesStore preferencesStore = new UiPreferencesStore(paths.dataDir().resolve("ui-preferences.json"));
+            AtomicReference<UiPreferences> preferences = new AtomicReference<>(preferencesStore.load());
+            Locale locale = switch (preferences.get().language()) {
+                case SYSTEM -> Locale.getDefault();
+                case EN -> Locale.ENGLISH;
+                case FR -> Locale.FRENCH;
+            };
+            boolean dark = preferences.get().theme() == UiPreferences.Theme.SYSTEM && SystemAppearance.prefersDark();
+            GpuRmApplication.launch(new GpuRmApplication.Context(manager, store, loaded.config(), new Messages(locale),
+                    demo != null, preferencesStore, preferences, dark, stop));
+            preferencesStore.save(preferences.get());
             System.exit(0);
         }
     }

@@ -1,5 +1,6 @@
 package com.rpavision.gpurm.ui;
 
+import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import com.rpavision.gpurm.core.concurrent.Threads;
 import com.rpavision.gpurm.core.config.ConfigStore;
@@ -7,6 +8,8 @@ import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import com.rpavision.gpurm.ui.prefs.UiPreferences;
+import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
 import com.rpavision.gpurm.ui.settings.SettingsView;
 import com.rpavision.gpurm.ui.settings.SettingsViewModel;
 import com.rpavision.gpurm.ui.tray.DesktopIntegration;
@@ -15,11 +18,13 @@ import javafx.application.Platform;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.stage.Modality;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -28,7 +33,8 @@ public final class GpuRmApplication extends Application {
 
     /** What the app is given; JavaFX builds the Application itself, so it is handed over through here. */
     public record Context(GpuResourceManager manager, ConfigStore configStore, GpuResourceConfig config,
-                          Messages messages, boolean demo, Runnable onExit) {
+                          Messages messages, boolean demo, UiPreferencesStore preferencesStore,
+                          AtomicReference<UiPreferences> preferences, boolean systemPrefersDark, Runnable onExit) {
     }
 
     private static volatile Context context;
@@ -36,6 +42,7 @@ public final class GpuRmApplication extends Application {
     private ViewLoader loader;
     private Stage settingsStage;
     private DesktopIntegration desktop;
+    private Stage stage;
     private ExecutorService background;
 
     public static void launch(Context given) {
@@ -46,11 +53,12 @@ public final class GpuRmApplication extends Application {
     @Override
     public void start(Stage stage) {
         Context c = context;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        applyTheme(c.preferences().get().theme());
         background = Executors.newSingleThreadExecutor(Threads.named("gpurm-ui-tasks"));
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(c.manager(), background, ui, c.messages(), Clock.systemDefaultZone());
-        SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages());
+        SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
+                new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme));
         Map<Class<?>, Supplier<?>> controllers = Map.of(
                 DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), () -> c.manager().retryNow(),
                         () -> openSettings(stage)),
@@ -67,11 +75,27 @@ public final class GpuRmApplication extends Application {
         // 900x575): size it once it is mapped.
         stage.setMinWidth(900);
         stage.setMinHeight(600);
-        Platform.runLater(() -> {
-            stage.setWidth(1180);
-            stage.setHeight(800);
-        });
+        Platform.runLater(() -> place(stage, c.preferences().get()));
+        this.stage = stage;
         desktop = new DesktopIntegration(stage, c.manager(), vm, c.messages(), ui);
+    }
+
+    private void applyTheme(UiPreferences.Theme theme) {
+        boolean dark = theme == UiPreferences.Theme.DARK
+                || (theme == UiPreferences.Theme.SYSTEM && context.systemPrefersDark());
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet()
+                : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    /** Where the window was last time, if that place is still on a screen. */
+    private static void place(Stage stage, UiPreferences p) {
+        stage.setWidth(p.windowWidth());
+        stage.setHeight(p.windowHeight());
+        if (p.hasPlacement() && !Screen.getScreensForRectangle(p.windowX(), p.windowY(), 100, 40).isEmpty()) {
+            stage.setX(p.windowX());
+            stage.setY(p.windowY());
+        }
+        stage.setMaximized(p.maximized());
     }
 
     /** One settings window, owned by the main one; opening it again brings it forward. */
@@ -91,6 +115,11 @@ public final class GpuRmApplication extends Application {
 
     @Override
     public void stop() {
+        if (stage != null) {
+            context.preferences().updateAndGet(p -> stage.isMaximized()
+                    ? p.withWindow(p.windowX(), p.windowY(), p.windowWidth(), p.windowHeight(), true)
+                    : p.withWindow(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false));
+        }
         if (bridge != null) {
             bridge.close();
         }

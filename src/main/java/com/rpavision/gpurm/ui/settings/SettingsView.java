@@ -1,6 +1,9 @@
 package com.rpavision.gpurm.ui.settings;
 
+import com.rpavision.gpurm.ui.prefs.UiPreferences;
 import javafx.fxml.FXML;
+import javafx.scene.control.ChoiceBox;
+import javafx.util.StringConverter;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
@@ -17,6 +20,9 @@ public final class SettingsView {
     @FXML private GridPane grid;
     @FXML private Label status;
     @FXML private Button saveButton;
+    @FXML private ChoiceBox<UiPreferences.Theme> themeChoice;
+    @FXML private ChoiceBox<UiPreferences.Language> languageChoice;
+    @FXML private Label appearanceStatus;
 
     public SettingsView(SettingsViewModel vm, Runnable close) {
         this.vm = vm;
@@ -57,8 +63,29 @@ public final class SettingsView {
             grid.add(new VBox(2, input, error, help), 1, row);
             row++;
         }
+        themeChoice.getItems().setAll(UiPreferences.Theme.values());
+        themeChoice.setConverter(converter());
+        themeChoice.valueProperty().bindBidirectional(vm.themeProperty());
+        languageChoice.getItems().setAll(UiPreferences.Language.values());
+        languageChoice.setConverter(converter());
+        languageChoice.valueProperty().bindBidirectional(vm.languageProperty());
+        appearanceStatus.textProperty().bind(vm.appearanceStatusProperty());
         status.textProperty().bind(vm.statusProperty());
         saveButton.disableProperty().bind(vm.savingProperty());
+    }
+
+    private <E extends Enum<E>> StringConverter<E> converter() {
+        return new StringConverter<>() {
+            @Override
+            public String toString(E choice) {
+                return choice == null ? "" : vm.label(choice);
+            }
+
+            @Override
+            public E fromString(String text) {
+                return null;
+            }
+        };
     }
 
     @FXML

@@ -6,10 +6,14 @@ import com.rpavision.gpurm.core.config.ConfigStore;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.UiThread;
+import com.rpavision.gpurm.ui.prefs.UiPreferences;
+import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
@@ -55,8 +59,16 @@ public final class SettingsViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper();
     private GpuResourceConfig saved;
+    private final ObjectProperty<UiPreferences.Theme> theme = new SimpleObjectProperty<>();
+    private final ObjectProperty<UiPreferences.Language> language = new SimpleObjectProperty<>();
+    private final ReadOnlyStringWrapper appearanceStatus = new ReadOnlyStringWrapper("");
 
-    public SettingsViewModel(ConfigStore store, GpuResourceConfig current, Executor background, UiThread ui, Messages messages) {
+    /**
+     * @param preferences the panel's own preferences; a theme change is applied at once through {@code applyTheme},
+     *                    a language change at the next start
+     */
+    public SettingsViewModel(ConfigStore store, GpuResourceConfig current, Executor background, UiThread ui, Messages messages,
+                             Preferences preferences) {
         this.store = store;
         this.saved = current;
         this.background = background;
@@ -71,6 +83,32 @@ public final class SettingsViewModel {
             });
             fields.add(field);
         }
+        theme.set(preferences.current().get().theme());
+        language.set(preferences.current().get().language());
+        theme.addListener((o, old, now) -> {
+            preferences.current().updateAndGet(p -> p.withTheme(now));
+            preferences.applyTheme().accept(now);
+            background.execute(() -> preferences.store().save(preferences.current().get()));
+        });
+        language.addListener((o, old, now) -> {
+            preferences.current().updateAndGet(p -> p.withLanguage(now));
+            appearanceStatus.set(messages.get("settings.language.restart"));
+            background.execute(() -> preferences.store().save(preferences.current().get()));
+        });
+    }
+
+    /** Where the panel's preferences live and how a theme change is shown. */
+    public record Preferences(UiPreferencesStore store, java.util.concurrent.atomic.AtomicReference<UiPreferences> current,
+                              java.util.function.Consumer<UiPreferences.Theme> applyTheme) {
+    }
+
+    public ObjectProperty<UiPreferences.Theme> themeProperty() { return theme; }
+    public ObjectProperty<UiPreferences.Language> languageProperty() { return language; }
+    public ReadOnlyStringProperty appearanceStatusProperty() { return appearanceStatus.getReadOnlyProperty(); }
+
+    public String label(Enum<?> choice) {
+        String kind = choice instanceof UiPreferences.Theme ? "theme" : "language";
+        return messages.get("settings." + kind + "." + choice.name());
     }
 
     public List<Field> fields() { return fields; }

@@ -6,6 +6,8 @@ import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.testing.MutableClock;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.UiThread;
+import com.rpavision.gpurm.ui.prefs.UiPreferences;
+import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +26,29 @@ class SettingsViewModelTest {
     private SettingsViewModel viewModel(Path file, Locale locale) {
         ConfigStore store = new ConfigStore(file, new MutableClock(Instant.EPOCH));
         return new SettingsViewModel(store, GpuResourceConfig.defaults(), Runnable::run, new UiThread(Runnable::run),
-                new Messages(locale));
+                new Messages(locale), preferences());
+    }
+
+    private final java.util.List<UiPreferences.Theme> appliedThemes = new java.util.ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<UiPreferences> prefs =
+            new java.util.concurrent.atomic.AtomicReference<>(UiPreferences.defaults());
+
+    private SettingsViewModel.Preferences preferences() {
+        return new SettingsViewModel.Preferences(new UiPreferencesStore(dir.resolve("ui-preferences.json")), prefs, appliedThemes::add);
+    }
+
+    @Test
+    void aThemeChangeIsAppliedAtOnceAndRememberedALanguageChangeAtTheNextStart() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        vm.themeProperty().set(UiPreferences.Theme.DARK);
+        vm.languageProperty().set(UiPreferences.Language.FR);
+
+        assertThat(appliedThemes).containsExactly(UiPreferences.Theme.DARK);
+        assertThat(vm.appearanceStatusProperty().get()).isEqualTo("The language changes when the app restarts.");
+        UiPreferences saved = new UiPreferencesStore(dir.resolve("ui-preferences.json")).load();
+        assertThat(saved.theme()).isEqualTo(UiPreferences.Theme.DARK);
+        assertThat(saved.language()).isEqualTo(UiPreferences.Language.FR);
+        assertThat(vm.label(UiPreferences.Theme.SYSTEM)).isEqualTo("Follow the system");
     }
 
     private static SettingsViewModel.Field field(SettingsViewModel vm, ConfigKey key) {
