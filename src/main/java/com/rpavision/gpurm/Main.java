@@ -3,6 +3,7 @@ package com.rpavision.gpurm;
 import com.rpavision.gpurm.app.AppPaths;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.ManagerFactory;
+import com.rpavision.gpurm.app.SingleInstance;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
 import com.rpavision.gpurm.core.config.ConfigStore;
 import com.rpavision.gpurm.app.demo.Demo;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -65,12 +67,17 @@ public final class Main {
         log.info("Configuration: {}", paths.configFile());
         log.info("Logs: {}", paths.logDir());
 
+        Optional<SingleInstance> instance = claimInstance(paths, cli, log);
+        if (instance.isEmpty()) {
+            return;
+        }
         Demo demo = cli.demo() ? startDemo() : null;
         GpuResourceManager manager = demo != null
                 ? ManagerFactory.createDemo(loaded.config(), demo)
                 : ManagerFactory.create(loaded.config(), paths);
         Runnable stop = () -> {
             log.info("Stopping");
+            instance.get().close();
             manager.shutdown();
             if (demo != null) {
                 demo.close();
@@ -94,6 +101,27 @@ public final class Main {
                     demo != null, preferencesStore, preferences, dark, stop));
             preferencesStore.save(preferences.get());
             System.exit(0);
+        }
+    }
+
+    /** One manager per user (the demo apart): a second launch brings the first window forward and ends. */
+    private static Optional<SingleInstance> claimInstance(AppPaths paths, CommandLine cli, Logger log) {
+        try {
+            Optional<SingleInstance> claimed = SingleInstance.claim(paths.dataDir(), cli.demo() ? "instance-demo" : "instance",
+                    () -> {
+                        if (cli.headless()) {
+                            log.info("Another launch asked for the window; this instance runs headless");
+                        } else {
+                            GpuRmApplication.bringToFront();
+                        }
+                    });
+            if (claimed.isEmpty()) {
+                log.info("GPU Resource Manager is already running; its window was asked to come forward.");
+            }
+            return claimed;
+        } catch (IOException | RuntimeException e) {
+            log.error("Cannot tell whether another instance runs ({}); starting anyway", e.getMessage());
+            return Optional.of(SingleInstance.none());
         }
     }
 

@@ -45,6 +45,20 @@ public final class GpuRmApplication extends Application {
     private Stage stage;
     private ExecutorService background;
 
+    private static volatile Stage mainStage;
+
+    /** A second launch knocked: show the window, wherever it was. Any thread. */
+    public static void bringToFront() {
+        Platform.runLater(() -> {
+            Stage s = mainStage;
+            if (s != null) {
+                s.setIconified(false);
+                s.show();
+                s.toFront();
+            }
+        });
+    }
+
     public static void launch(Context given) {
         context = given;
         Application.launch(GpuRmApplication.class);
@@ -77,6 +91,7 @@ public final class GpuRmApplication extends Application {
         stage.setMinHeight(600);
         Platform.runLater(() -> place(stage, c.preferences().get()));
         this.stage = stage;
+        mainStage = stage;
         desktop = new DesktopIntegration(stage, c.manager(), vm, c.messages(), ui);
     }
 
