@@ -60,6 +60,7 @@ public final class DashboardView {
     @FXML private ProgressBar vramBar;
     @FXML private Label vramUsage;
     @FXML private Label vramFree;
+    @FXML private javafx.scene.layout.VBox otherGpus;
     @FXML private Label vlmModel;
     @FXML private Label vlmBadge;
     @FXML private Label vlmDetail;
@@ -126,6 +127,8 @@ public final class DashboardView {
         vramBar.progressProperty().bind(vm.vramFractionProperty());
         vramUsage.textProperty().bind(vm.vramUsageTextProperty());
         vramFree.textProperty().bind(vm.vramFreeTextProperty());
+        vm.otherGpus().addListener((javafx.collections.ListChangeListener<String>) c -> showOtherGpus());
+        showOtherGpus();
         vm.vramLevelProperty().addListener((o, a, level) -> styleVram(level));
         styleVram(vm.vramLevelProperty().get());
 
@@ -219,6 +222,14 @@ public final class DashboardView {
         nameColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().name()));
         gpuColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleIntegerProperty(c.getValue().gpu()));
         memoryColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().memory()));
+    }
+
+    private void showOtherGpus() {
+        otherGpus.getChildren().setAll(vm.otherGpus().stream().map(text -> {
+            Label line = new Label(text);
+            line.getStyleClass().addAll("muted", "small");
+            return line;
+        }).toList());
     }
 
     private void addShortcut(javafx.scene.Scene scene, KeyCode key, ExecutionMode mode) {

@@ -85,6 +85,7 @@ public final class DashboardViewModel {
     private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
     private final VramTimeline timeline = new VramTimeline();
     private final ObservableList<ProcessRow> processes = FXCollections.observableArrayList();
+    private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
     private Instant loadingSince;
     private GpuResourceStatus lastStatus;
@@ -123,6 +124,8 @@ public final class DashboardViewModel {
     public ObservableList<LogLine> visibleLog() { return visibleLog; }
     public VramTimeline timeline() { return timeline; }
     public ObservableList<ProcessRow> processes() { return processes; }
+    /** The GPUs other than the managed one, one line each; empty on a single-GPU machine. */
+    public ObservableList<String> otherGpus() { return otherGpus; }
     public ReadOnlyStringProperty processNoteProperty() { return processNote.getReadOnlyProperty(); }
 
     // ================================================================ updates (UI thread)
@@ -165,6 +168,11 @@ public final class DashboardViewModel {
             timeline.add(clock.instant(), v.usedMb());
         }
         updateProcesses(status);
+        List<String> others = status.gpus().stream().filter(g -> g.index() != v.index())
+                .map(g -> messages.get("vram.other", g.index(), g.gpuName(), g.usedMb(), g.totalMb())).toList();
+        if (!others.equals(otherGpus)) {
+            otherGpus.setAll(others);
+        }
     }
 
     private void updateProcesses(GpuResourceStatus status) {

@@ -166,6 +166,19 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void everyOtherGpuGetsItsOwnLine() {
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.VramInfo second =
+                new com.rpavision.gpurm.core.model.VramInfo(1, "NVIDIA RTX A2000 12GB", 12_282, 900, 11_382, 3);
+        vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
+                base.vram(), base.idleTimeoutSeconds(), null, false, null, null, base.clip(),
+                java.util.List.of(base.vram(), second), java.util.List.of(), true, "NVML", null, null));
+        assertThat(vm.otherGpus()).containsExactly("GPU 1 · NVIDIA RTX A2000 12GB · 900 / 12,282 MB used");
+        vm.update(f.manager.getStatus());
+        assertThat(vm.otherGpus()).isEmpty();
+    }
+
+    @Test
     void everythingReadsInFrench() {
         vm = viewModel(Locale.FRENCH);
         switchAndWait(ExecutionMode.RECORDING);
