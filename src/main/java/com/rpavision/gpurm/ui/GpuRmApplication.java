@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
-/** The control panel's JavaFX application; started by {@code Main} through {@link #launch(Context)}. */
+/** The control panel's JavaFX application; started by {@code Launcher} through {@link #launch(Context)}. */
 public final class GpuRmApplication extends Application {
 
     /** What the app is given; JavaFX builds the Application itself, so it is handed over through here. */

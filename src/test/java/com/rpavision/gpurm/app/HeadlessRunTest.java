@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The app as an operator starts it: a separate JVM running {@code Main --headless}, configured to use an
+ * The app as an operator starts it: a separate JVM running {@code Launcher --headless}, configured to use an
  * Ollama look-alike over HTTP and the NVML stub library, stopped with SIGTERM.
  */
 class HeadlessRunTest {
@@ -53,7 +53,7 @@ class HeadlessRunTest {
             // The test class path carries logback-test.xml (silent): give the child the app's own logging setup.
             String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
             ProcessBuilder builder = new ProcessBuilder(javaExecutable(), logging, "-cp", System.getProperty("java.class.path"),
-                    "com.rpavision.gpurm.Main", "--headless", "--config", config.toString(), "--mode", "recording")
+                    "com.rpavision.gpurm.Launcher", "--headless", "--config", config.toString(), "--mode", "recording")
                     .redirectErrorStream(true);
             builder.environment().put("NVML_STUB_DEVICES", "NVIDIA GeForce RTX 4090,24564,1830,12");
             builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());

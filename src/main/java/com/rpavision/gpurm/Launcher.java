@@ -24,10 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Entry point: parses the command line, sets up logging, loads the configuration, runs the manager. */
-public final class Main {
+/** Entry point (a plain class, not an Application, so the jar and jpackage can start it): parses the command line, sets up logging, loads the configuration, runs the manager. */
+public final class Launcher {
 
-    private Main() {
+    private Launcher() {
     }
 
     public static void main(String[] args) {
@@ -58,7 +58,7 @@ public final class Main {
     }
 
     private static void run(AppPaths paths, CommandLine cli) {
-        Logger log = LoggerFactory.getLogger(Main.class);
+        Logger log = LoggerFactory.getLogger(Launcher.class);
         log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
         ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC());
@@ -155,7 +155,7 @@ public final class Main {
     }
 
     static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
+        String v = Launcher.class.getPackage().getImplementationVersion();
         return v != null ? v : "development build";
     }
 }
