@@ -33,7 +33,7 @@ public final class DesktopIntegration implements AutoCloseable {
     private final Messages messages;
     private final NotificationPolicy policy;
     private final NotificationThrottle throttle = new NotificationThrottle(Clock.systemUTC(), NOTIFICATION_INTERVAL);
-    private final Optional<SystemTrayController> tray;
+    private Optional<SystemTrayController> tray = Optional.empty();
     private final Subscription events;
 
     public DesktopIntegration(Stage stage, GpuResourceManager manager, DashboardViewModel vm, Messages messages, UiThread ui) {
@@ -41,7 +41,21 @@ public final class DesktopIntegration implements AutoCloseable {
         this.vm = vm;
         this.messages = messages;
         this.policy = new NotificationPolicy(messages);
-        this.tray = SystemTrayController.install(messages, state(), action -> Platform.runLater(() -> perform(action)));
+        // Until the AWT thread says whether there is a tray, closing asks before quitting.
+        stage.setOnCloseRequest(e -> {
+            if (!confirmQuit()) {
+                e.consume();
+            }
+        });
+        SystemTrayController.installAsync(messages, state(), action -> Platform.runLater(() -> perform(action)),
+                this::trayKnown);
+        events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
+                .filter(n -> throttle.allow(n.kind()))
+                .ifPresent(n -> show(n.title(), n.text(), n.warning()))));
+    }
+
+    private void trayKnown(Optional<SystemTrayController> installed) {
+        tray = installed;
         if (tray.isPresent()) {
             Platform.setImplicitExit(false); // only now: without a tray, closing the last window must still quit
             stage.setOnCloseRequest(e -> {
@@ -54,20 +68,8 @@ public final class DesktopIntegration implements AutoCloseable {
             stage.showingProperty().addListener((o, a, b) -> refreshTray());
         } else {
             LOG.info(messages.get("tray.none"));
-            Platform.runLater(() -> show(messages.get("app.title"), messages.get("tray.none"), false));
-            stage.setOnCloseRequest(e -> {
-                if (!confirmQuit()) {
-                    e.consume();
-                }
-            });
+            show(messages.get("app.title"), messages.get("tray.none"), false);
         }
-        events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
-                .filter(n -> throttle.allow(n.kind()))
-                .ifPresent(n -> show(n.title(), n.text(), n.warning()))));
-    }
-
-    public boolean hasTray() {
-        return tray.isPresent();
     }
 
     private TrayMenu.State state() {

@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.ui.tray;
 
 import com.rpavision.gpurm.ui.Messages;
+import javafx.application.Platform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +12,6 @@ import java.awt.MenuItem;
 import java.awt.PopupMenu;
 import java.awt.SystemTray;
 import java.awt.TrayIcon;
-import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -33,19 +33,29 @@ public final class SystemTrayController implements AutoCloseable {
         this.onAction = onAction;
     }
 
-    /** Installs the icon, or says why there is none. Blocks until the AWT thread has answered. */
-    public static Optional<SystemTrayController> install(Messages messages, TrayMenu.State state,
-                                                         Consumer<TrayMenu.Action> onAction) {
+    /**
+     * Installs the icon on the AWT thread without blocking the caller; {@code done} receives the controller, or
+     * empty when there is no tray, on the FX thread.
+     */
+    public static void installAsync(Messages messages, TrayMenu.State state, Consumer<TrayMenu.Action> onAction,
+                                    Consumer<Optional<SystemTrayController>> done) {
         SystemTrayController controller = new SystemTrayController(messages, onAction);
-        boolean[] installed = new boolean[1];
         try {
-            EventQueue.invokeAndWait(() -> installed[0] = controller.installOnAwt(state));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (InvocationTargetException | RuntimeException | Error e) {
+            EventQueue.invokeLater(() -> {
+                boolean installed;
+                try {
+                    installed = controller.installOnAwt(state);
+                } catch (RuntimeException | Error e) {
+                    LOG.warn("No tray icon: {}", e.toString());
+                    installed = false;
+                }
+                Optional<SystemTrayController> result = installed ? Optional.of(controller) : Optional.empty();
+                Platform.runLater(() -> done.accept(result));
+            });
+        } catch (RuntimeException | Error e) {
             LOG.warn("No tray icon: {}", e.toString());
+            Platform.runLater(() -> done.accept(Optional.empty()));
         }
-        return installed[0] ? Optional.of(controller) : Optional.empty();
     }
 
     private boolean installOnAwt(TrayMenu.State state) {
