@@ -26,8 +26,8 @@ MUTATIONS = {
     6: (M + "DefaultGpuResourceManager.java", "vlm.ollamaReachable() && clip.device() == ClipDevice.CUDA",
         "vlm.ollamaReachable() && false", "a VLM load no longer moves CLIP off the GPU first"),
     7: (M + "ClipController.java",
-        "pipelineLock.readLock().lock();\n        try {\n            return engine.embed(image);\n        } finally {\n"
-        "            pipelineLock.readLock().unlock();\n        }", "return engine.embed(image);",
+        "pipelineLock.readLock().lock();\n        try {\n            return engine.embed(images);\n        } finally {\n"
+        "            pipelineLock.readLock().unlock();\n        }", "return engine.embed(images);",
         "embeddings no longer wait for a CLIP move (read lock gone)"),
     8: (M + "DefaultGpuResourceManager.java", "idle.compareTo(config.idleTimeout()) < 0",
         "idle.compareTo(java.time.Duration.ofSeconds(300)) < 0", "the idle timer uses the default, not the configured timeout"),
@@ -66,6 +66,7 @@ def main(numbers):
         original = source.read_text()
         if original.count(old) != 1:
             results.append((n, what, "MUTATION NOT APPLICABLE (source changed?)"))
+            print("Property %2d | %-62s | %s" % (n, what, results[-1][2]), flush=True)
             continue
         source.write_text(original.replace(old, new))
         try:
