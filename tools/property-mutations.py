@@ -29,7 +29,7 @@ MUTATIONS = {
         "pipelineLock.readLock().lock();\n        try {\n            return engine.embed(images);\n        } finally {\n"
         "            pipelineLock.readLock().unlock();\n        }", "return engine.embed(images);",
         "embeddings no longer wait for a CLIP move (read lock gone)"),
-    8: (M + "DefaultGpuResourceManager.java", "idle.compareTo(config.idleTimeout()) < 0",
+    8: (M + "DefaultGpuResourceManager.java", "idle.compareTo(timeout) < 0",
         "idle.compareTo(java.time.Duration.ofSeconds(300)) < 0", "the idle timer uses the default, not the configured timeout"),
     9: (M + "DefaultGpuResourceManager.java", 'queue.submit("load VLM on demand", () -> loadVlm("on demand"))',
         'queue.submit("load VLM on demand", () -> true)', "a VLM request no longer loads the VLM"),

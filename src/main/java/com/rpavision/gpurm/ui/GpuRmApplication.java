@@ -72,7 +72,8 @@ public final class GpuRmApplication extends Application {
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(c.manager(), background, ui, c.messages(), Clock.systemDefaultZone());
         SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
-                new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme));
+                new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme),
+                c.manager()::applyLive);
         Map<Class<?>, Supplier<?>> controllers = Map.of(
                 DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), () -> c.manager().retryNow(),
                         () -> openSettings(stage)),

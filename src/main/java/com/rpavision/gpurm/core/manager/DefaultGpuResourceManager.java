@@ -4,6 +4,7 @@ import com.rpavision.gpurm.core.clip.ClipEngine;
 import com.rpavision.gpurm.core.clip.ClipException;
 import com.rpavision.gpurm.core.concurrent.Sleeper;
 import com.rpavision.gpurm.core.concurrent.Threads;
+import com.rpavision.gpurm.core.config.ConfigKey;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.events.Listeners;
 import com.rpavision.gpurm.core.events.Subscription;
@@ -29,6 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -70,6 +73,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final AtomicReference<CompletableFuture<Void>> pendingMaintenance = new AtomicReference<>();
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private volatile Instant lastVlmRequest;
+    private volatile Duration idleTimeout;
+    private volatile Duration ollamaRetryInterval;
     private volatile Instant nextOllamaCheck = Instant.MIN;
     private volatile Instant clipGpuRetryNotBefore = Instant.MIN;
     private ScheduledExecutorService monitoring;
@@ -80,6 +85,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.ollama = b.ollama;
         this.vram = b.vram;
         this.clock = b.clock;
+        this.idleTimeout = config.idleTimeout();
+        this.ollamaRetryInterval = config.ollamaRetryInterval();
         this.queue = new ModelOperationQueue(Threads.modelOperations());
         this.events = new EventEmitter(clock, resourceListeners);
         resourceListeners.add(this::remember);
@@ -132,7 +139,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         }
         vramSubscription.close();
         queue.submit("hand idle timer back", () -> {
-            vlm.handIdleTimerBack();
+            vlm.handIdleTimerBack(idleTimeout);
             return null;
         });
         queue.shutdown(config.unloadTimeout().toMillis() + 5_000);
@@ -319,6 +326,25 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     }
 
     @Override
+    public Set<ConfigKey> applyLive(GpuResourceConfig updated) {
+        Set<ConfigKey> changed = EnumSet.noneOf(ConfigKey.class);
+        if (!updated.idleTimeout().equals(idleTimeout)) {
+            idleTimeout = updated.idleTimeout();
+            changed.add(ConfigKey.IDLE_TIMEOUT_SECONDS);
+        }
+        if (!updated.ollamaRetryInterval().equals(ollamaRetryInterval)) {
+            ollamaRetryInterval = updated.ollamaRetryInterval();
+            nextOllamaCheck = Instant.MIN; // the new rhythm starts with a check now
+            changed.add(ConfigKey.OLLAMA_RETRY_SECONDS);
+        }
+        if (!changed.isEmpty()) {
+            LOG.info("Applied while running: idle timeout {} s, Ollama check every {} s", idleTimeout.toSeconds(),
+                    ollamaRetryInterval.toSeconds());
+        }
+        return changed;
+    }
+
+    @Override
     public CompletableFuture<Void> retryNow() {
         nextOllamaCheck = Instant.MIN;
         return tick();
@@ -329,7 +355,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (now.isBefore(nextOllamaCheck)) {
             return;
         }
-        nextOllamaCheck = now.plus(config.ollamaRetryInterval());
+        nextOllamaCheck = now.plus(ollamaRetryInterval);
         try {
             availability.markUp(ollama.version());
         } catch (OllamaException e) {
@@ -353,15 +379,16 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private void unloadIfIdle() throws InterruptedException {
         Instant last = vlm.lastActivity();
-        if (config.idleTimeoutSeconds() == 0 || vlm.state() != ModelState.LOADED
+        Duration timeout = idleTimeout;
+        if (timeout.isZero() || vlm.state() != ModelState.LOADED
                 || vlmRequestsInFlight.get() > 0 || last == null) {
             return;
         }
         Duration idle = Duration.between(last, clock.instant());
-        if (idle.compareTo(config.idleTimeout()) < 0) {
+        if (idle.compareTo(timeout) < 0) {
             return;
         }
-        LOG.info("VLM {} idle for {} s (timeout {} s): unloading", vlm.model(), idle.toSeconds(), config.idleTimeoutSeconds());
+        LOG.info("VLM {} idle for {} s (timeout {} s): unloading", vlm.model(), idle.toSeconds(), timeout.toSeconds());
         if (vlm.unload("idle timeout")) {
             events.emit(EventType.IDLE_UNLOAD, "model", vlm.model(), "idle_seconds", idle.toSeconds());
             idleListeners.fire(new IdleUnloadEvent(clock.instant(), vlm.model(), idle));
@@ -384,7 +411,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             }
         });
         return new GpuResourceStatus(mode.get(), vlm.state(), vlm.model(), clipStatus.device().wireName(),
-                vram.managedGpu(), config.idleTimeoutSeconds(), lastVlmRequest, !degraded.isEmpty(),
+                vram.managedGpu(), (int) idleTimeout.toSeconds(), lastVlmRequest, !degraded.isEmpty(),
                 degraded.isEmpty() ? null : String.join(" ", degraded), vlm.errorReason(), clipStatus,
                 sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name(),
                 clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null,

@@ -11,7 +11,13 @@ import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 
+import com.rpavision.gpurm.core.config.ConfigKey;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+
 import java.awt.image.BufferedImage;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -39,6 +45,17 @@ public interface GpuResourceManager extends AutoCloseable {
     default void close() {
         shutdown();
     }
+
+    /** The configuration keys {@link #applyLive} can change while the manager runs; the rest need a restart. */
+    Set<ConfigKey> LIVE_KEYS = Collections.unmodifiableSet(EnumSet.of(ConfigKey.IDLE_TIMEOUT_SECONDS, ConfigKey.OLLAMA_RETRY_SECONDS));
+
+    /**
+     * Takes the values of {@link #LIVE_KEYS} from {@code updated} at once (an idle timeout counts from the
+     * VLM's last use, as before) and ignores the other keys.
+     *
+     * @return the keys whose value changed now
+     */
+    Set<ConfigKey> applyLive(GpuResourceConfig updated);
 
     /** Checks Ollama's availability now rather than at the next retry (the panel's "retry now"). */
     CompletableFuture<Void> retryNow();

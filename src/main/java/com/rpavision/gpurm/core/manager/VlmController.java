@@ -204,13 +204,13 @@ final class VlmController {
     }
 
     /** On shutdown: let Ollama unload the VLM after the idle timeout instead of keeping it forever. */
-    void handIdleTimerBack() {
-        if (state.state() != ModelState.LOADED || config.idleTimeoutSeconds() == 0) {
+    void handIdleTimerBack(Duration idleTimeout) {
+        if (state.state() != ModelState.LOADED || idleTimeout.isZero()) {
             return;
         }
         try {
-            ollama.setKeepAlive(model(), config.idleTimeout());
-            LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), config.idleTimeoutSeconds());
+            ollama.setKeepAlive(model(), idleTimeout);
+            LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), idleTimeout.toSeconds());
         } catch (OllamaException e) {
             LOG.warn("Could not hand the idle timer back to Ollama: {}", e.getMessage());
         }

@@ -20,6 +20,8 @@ import javafx.beans.property.StringProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
@@ -59,6 +61,7 @@ public final class SettingsViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper();
     private GpuResourceConfig saved;
+    private final Function<GpuResourceConfig, Set<ConfigKey>> applyLive;
     private final ObjectProperty<UiPreferences.Theme> theme = new SimpleObjectProperty<>();
     private final ObjectProperty<UiPreferences.Language> language = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper appearanceStatus = new ReadOnlyStringWrapper("");
@@ -68,8 +71,9 @@ public final class SettingsViewModel {
      *                    a language change at the next start
      */
     public SettingsViewModel(ConfigStore store, GpuResourceConfig current, Executor background, UiThread ui, Messages messages,
-                             Preferences preferences) {
+                             Preferences preferences, Function<GpuResourceConfig, Set<ConfigKey>> applyLive) {
         this.store = store;
+        this.applyLive = applyLive;
         this.saved = current;
         this.background = background;
         this.ui = ui;
@@ -152,26 +156,37 @@ public final class SettingsViewModel {
             status.set(messages.get("settings.unchanged"));
             return;
         }
-        String labels = changed.stream().map(Field::label).collect(Collectors.joining(", "));
         saving.set(true);
         background.execute(() -> {
             String failure = null;
+            Set<ConfigKey> live = Set.of();
             try {
                 store.save(edited);
+                live = applyLive.apply(edited);
             } catch (ConfigException e) {
                 failure = e.getMessage();
             }
             String problem = failure;
+            Set<ConfigKey> applied = live;
             ui.execute(() -> {
                 saving.set(false);
                 if (problem == null) {
                     saved = edited;
-                    status.set(messages.get("settings.saved", labels));
+                    status.set(savedMessage(changed, applied));
                 } else {
                     status.set(problem);
                 }
             });
         });
+    }
+
+    private String savedMessage(List<Field> changed, Set<ConfigKey> applied) {
+        String now = changed.stream().filter(f -> applied.contains(f.key)).map(Field::label).collect(Collectors.joining(", "));
+        String later = changed.stream().filter(f -> !applied.contains(f.key)).map(Field::label).collect(Collectors.joining(", "));
+        if (later.isEmpty()) {
+            return messages.get("settings.saved.live", now);
+        }
+        return now.isEmpty() ? messages.get("settings.saved", later) : messages.get("settings.saved.mixed", now, later);
     }
 
     private GpuResourceConfig build() {

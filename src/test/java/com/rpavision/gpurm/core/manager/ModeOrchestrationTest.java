@@ -127,6 +127,21 @@ class ModeOrchestrationTest {
     }
 
     @Test
+    void aNewIdleTimeoutAppliesWhileRunningAndOtherKeysWaitForARestart() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.manager.ensureVlmLoaded();
+            var applied = f.manager.applyLive(f.config.toBuilder().idleTimeoutSeconds(60).vlmModel("llava:13b").build());
+
+            assertThat(applied).containsExactly(com.rpavision.gpurm.core.config.ConfigKey.IDLE_TIMEOUT_SECONDS);
+            assertThat(f.manager.getStatus().idleTimeoutSeconds()).isEqualTo(60);
+            assertThat(f.manager.getStatus().vlmModel()).as("needs a restart").isEqualTo("qwen3-vl:8b");
+            f.advanceAndTick(java.time.Duration.ofSeconds(61));
+            assertThat(f.manager.isVlmLoaded()).as("unloaded after the new timeout, not the old 300 s").isFalse();
+            assertThat(f.manager.applyLive(f.config.toBuilder().idleTimeoutSeconds(60).build())).isEmpty();
+        }
+    }
+
+    @Test
     void shutdownHandsTheIdleTimerBackToOllama() {
         ManagerFixture f = ManagerFixture.create();
         try (f) {

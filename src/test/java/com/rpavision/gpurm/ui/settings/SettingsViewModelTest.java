@@ -26,7 +26,8 @@ class SettingsViewModelTest {
     private SettingsViewModel viewModel(Path file, Locale locale) {
         ConfigStore store = new ConfigStore(file, new MutableClock(Instant.EPOCH));
         return new SettingsViewModel(store, GpuResourceConfig.defaults(), Runnable::run, new UiThread(Runnable::run),
-                new Messages(locale), preferences());
+                new Messages(locale), preferences(),
+                config -> config.idleTimeoutSeconds() != 300 ? java.util.Set.of(ConfigKey.IDLE_TIMEOUT_SECONDS) : java.util.Set.of());
     }
 
     private final java.util.List<UiPreferences.Theme> appliedThemes = new java.util.ArrayList<>();
@@ -94,12 +95,21 @@ class SettingsViewModelTest {
 
         vm.save();
 
-        assertThat(vm.statusProperty().get()).isEqualTo("Saved. Restart the app to apply: Vision model, Idle unload (s).");
+        assertThat(vm.statusProperty().get())
+                .isEqualTo("Saved. Applied now: Idle unload (s). Restart the app to apply: Vision model.");
         GpuResourceConfig written = new ConfigStore(file, new MutableClock(Instant.EPOCH)).load().config();
         assertThat(written.idleTimeoutSeconds()).isEqualTo(120);
         assertThat(written.vlmModel()).isEqualTo("llava:13b");
         vm.save();
         assertThat(vm.statusProperty().get()).isEqualTo("Nothing changed.");
+    }
+
+    @Test
+    void aChangeTheManagerTakesLiveSaysSo() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        field(vm, ConfigKey.IDLE_TIMEOUT_SECONDS).textProperty().set("600");
+        vm.save();
+        assertThat(vm.statusProperty().get()).isEqualTo("Saved and applied: Idle unload (s).");
     }
 
     @Test

@@ -46,7 +46,8 @@ class SettingsViewTest {
         SettingsViewModel vm = new SettingsViewModel(new ConfigStore(file, new MutableClock(Instant.EPOCH)),
                 GpuResourceConfig.defaults(), Runnable::run, new UiThread(Platform::runLater), messages,
                 new SettingsViewModel.Preferences(new com.rpavision.gpurm.ui.prefs.UiPreferencesStore(file.resolveSibling("ui.json")),
-                        new java.util.concurrent.atomic.AtomicReference<>(com.rpavision.gpurm.ui.prefs.UiPreferences.defaults()), t -> { }));
+                        new java.util.concurrent.atomic.AtomicReference<>(com.rpavision.gpurm.ui.prefs.UiPreferences.defaults()), t -> { }),
+                config -> java.util.Set.of());
         ViewLoader loader = new ViewLoader(messages, Map.of(SettingsView.class, () -> new SettingsView(vm, stage::close)));
         Scene scene = new Scene(loader.load(FxmlView.SETTINGS), 760, 640);
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
