@@ -11,6 +11,7 @@ import ai.djl.translate.TranslateException;
 import com.rpavision.gpurm.core.model.ClipDevice;
 import com.rpavision.gpurm.core.model.ClipStatus;
 import com.rpavision.gpurm.core.model.ClipStatus.Availability;
+import com.rpavision.gpurm.core.model.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ public final class DjlClipEngine implements ClipEngine {
         this.modelName = modelName;
         this.modelPath = modelPath;
         this.gpuIndex = gpuIndex;
-        this.status = new ClipStatus(Availability.UNAVAILABLE, ClipDevice.CPU, "starting", "starting");
+        Reason starting = Reason.of(Reason.Code.CLIP_STARTING, "starting");
+        this.status = ClipStatus.of(Availability.UNAVAILABLE, ClipDevice.CPU, starting, starting);
     }
 
     @Override
@@ -67,40 +69,45 @@ public final class DjlClipEngine implements ClipEngine {
         lock.lock();
         try {
             if (!Files.isRegularFile(modelPath)) {
-                status = unavailable("no CLIP model at " + modelPath + ": export one with tools/clip/export_open_clip.py"
-                        + " (see the README) or set clip_model_path");
+                status = unavailable(Reason.of(Reason.Code.CLIP_NO_MODEL, "no CLIP model at " + modelPath
+                        + ": export one with tools/clip/export_open_clip.py (see the README) or set clip_model_path",
+                        modelPath.toString()));
                 return;
             }
-            String cudaReason;
+            Reason cudaReason;
             try {
                 Engine engine = Engine.getEngine(ENGINE);
                 cudaUsable = engine.getGpuCount() > gpuIndex;
                 cudaReason = cudaUsable ? null : engine.getGpuCount() == 0
-                        ? "libtorch " + engine.getVersion() + " sees no CUDA device (the bundled libtorch is CPU-only;"
-                        + " set libtorch_path to a CUDA build)"
-                        : "libtorch sees " + engine.getGpuCount() + " CUDA device(s), none at gpu_index " + gpuIndex;
+                        ? Reason.of(Reason.Code.CUDA_CPU_ONLY, "libtorch " + engine.getVersion()
+                                + " sees no CUDA device (the bundled libtorch is CPU-only; set libtorch_path to a CUDA build)",
+                                engine.getVersion())
+                        : Reason.of(Reason.Code.CUDA_NO_DEVICE_AT_INDEX, "libtorch sees " + engine.getGpuCount()
+                                + " CUDA device(s), none at gpu_index " + gpuIndex, engine.getGpuCount(), gpuIndex);
             } catch (RuntimeException | LinkageError e) {
                 String root = rootMessage(e);
                 status = unavailable(root.contains("Offline mode")
-                        ? "libtorch's native libraries are missing (the pytorch-native-cpu jar for this OS is not on"
-                        + " the class path) and downloads are disabled; reinstall the app or set libtorch_path"
-                        : "libtorch could not start: " + root);
+                        ? Reason.of(Reason.Code.CLIP_NATIVES_MISSING, "libtorch's native libraries are missing (the"
+                        + " pytorch-native-cpu jar for this OS is not on the class path) and downloads are disabled;"
+                        + " reinstall the app or set libtorch_path")
+                        : Reason.of(Reason.Code.CLIP_ENGINE_FAILED, "libtorch could not start: " + root, root));
                 LOG.error("CLIP unavailable: {}", status.reason(), e);
                 return;
             }
             try {
                 load(ClipDevice.CPU);
-                status = new ClipStatus(Availability.AVAILABLE, ClipDevice.CPU, null, cudaReason);
+                status = ClipStatus.of(Availability.AVAILABLE, ClipDevice.CPU, null, cudaReason);
             } catch (ClipException e) {
-                status = new ClipStatus(Availability.ERROR, ClipDevice.CPU, e.getMessage(), cudaReason);
+                status = ClipStatus.of(Availability.ERROR, ClipDevice.CPU,
+                        Reason.of(Reason.Code.CLIP_LOAD_FAILED, e.getMessage(), e.getMessage()), cudaReason);
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private ClipStatus unavailable(String reason) {
-        return new ClipStatus(Availability.UNAVAILABLE, ClipDevice.CPU, reason, reason);
+    private ClipStatus unavailable(Reason reason) {
+        return ClipStatus.of(Availability.UNAVAILABLE, ClipDevice.CPU, reason, reason);
     }
 
     @Override
@@ -114,20 +121,21 @@ public final class DjlClipEngine implements ClipEngine {
             if (target == ClipDevice.CUDA && !cudaUsable) {
                 throw new ClipException(before.cudaUnavailableReason());
             }
-            status = new ClipStatus(Availability.MIGRATING, before.device(), "moving to " + target.wireName(),
-                    before.cudaUnavailableReason());
+            status = ClipStatus.of(Availability.MIGRATING, before.device(), Reason.text("moving to " + target.wireName()),
+                    before.whyNotCuda());
             try {
                 load(target);
-                status = new ClipStatus(Availability.AVAILABLE, target, null, before.cudaUnavailableReason());
+                status = ClipStatus.of(Availability.AVAILABLE, target, null, before.whyNotCuda());
             } catch (ClipException e) {
                 LOG.warn("CLIP could not be loaded on {}: {}; back to the CPU", target.wireName(), e.getMessage());
                 load(ClipDevice.CPU);
-                status = new ClipStatus(Availability.AVAILABLE, ClipDevice.CPU, null, before.cudaUnavailableReason());
+                status = ClipStatus.of(Availability.AVAILABLE, ClipDevice.CPU, null, before.whyNotCuda());
                 throw e;
             }
         } catch (ClipException e) {
             if (status.availability() == Availability.MIGRATING) {
-                status = new ClipStatus(Availability.ERROR, before.device(), e.getMessage(), before.cudaUnavailableReason());
+                status = ClipStatus.of(Availability.ERROR, before.device(),
+                        Reason.of(Reason.Code.CLIP_LOAD_FAILED, e.getMessage(), e.getMessage()), before.whyNotCuda());
             }
             throw e;
         } finally {

@@ -6,6 +6,7 @@ import com.rpavision.gpurm.core.gpu.VramMonitor;
 import com.rpavision.gpurm.core.model.ClipDevice;
 import com.rpavision.gpurm.core.model.ClipStatus;
 import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.Reason;
 import com.rpavision.gpurm.core.model.VramInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,21 +65,26 @@ final class ClipController {
             return new MigrationResult(true, target, null);
         }
         if (!status.isUsable() && status.availability() != ClipStatus.Availability.ERROR) {
-            return refuse(status.device(), target, "CLIP is " + status.availability().name().toLowerCase() + ": " + status.reason());
+            String detail = status.reason() == null ? "" : status.reason();
+            return refuse(status.device(), target, Reason.of(Reason.Code.CLIP_UNAVAILABLE,
+                    "CLIP is " + status.availability().name().toLowerCase() + ": " + detail,
+                    status.why() != null ? status.why() : Reason.text(detail)));
         }
         if (target == ClipDevice.CUDA) {
             if (!vram.hasGpu()) {
-                return refuse(status.device(), target, vram.unavailableReason().orElse("no GPU"));
+                String detail = vram.unavailableReason().orElse("no GPU");
+                return refuse(status.device(), target, Reason.of(Reason.Code.NO_GPU, detail, detail));
             }
             if (!engine.supportsCuda()) {
-                return refuse(status.device(), target, status.cudaUnavailableReason() != null
-                        ? status.cudaUnavailableReason() : "this CLIP engine cannot use CUDA");
+                return refuse(status.device(), target, status.whyNotCuda() != null
+                        ? status.whyNotCuda() : Reason.text("this CLIP engine cannot use CUDA"));
             }
             VramInfo gpu = vram.sample().gpu(vram.managedIndex()).orElse(VramInfo.none());
             if (gpu.freeMb() <= thresholdMb) {
-                return refuse(status.device(), target, "VRAM insufficient: " + gpu.describe()
-                        + "; CLIP moves to the GPU only with more than " + thresholdMb
-                        + " MB free. Unload other models to make room.");
+                return refuse(status.device(), target, Reason.of(Reason.Code.VRAM_INSUFFICIENT,
+                        "VRAM insufficient: " + gpu.describe() + "; CLIP moves to the GPU only with more than "
+                                + thresholdMb + " MB free. Unload other models to make room.",
+                        gpu.freeMb(), gpu.totalMb(), thresholdMb));
             }
         }
         ClipDevice from = status.device();
@@ -86,10 +92,12 @@ final class ClipController {
         try {
             engine.moveTo(target);
         } catch (ClipException | RuntimeException e) {
-            String reason = "CLIP could not move to " + target.wireName() + ": " + e.getMessage();
-            LOG.warn(reason);
-            events.emit(EventType.MODEL_ERROR, "model", engine.modelName(), "reason", reason);
-            return new MigrationResult(false, engine.status().device(), reason);
+            Reason reason = Reason.of(Reason.Code.CLIP_MOVE_FAILED,
+                    "CLIP could not move to " + target.wireName() + ": " + e.getMessage(), target.wireName(), e.getMessage());
+            LOG.warn(reason.text());
+            events.emit(EventType.MODEL_ERROR, "model", engine.modelName(), "reason", reason.text(),
+                    "reason_code", reason.code().name(), "reason_args", reason.args());
+            return MigrationResult.refused(engine.status().device(), reason);
         } finally {
             pipelineLock.writeLock().unlock();
         }
@@ -99,9 +107,9 @@ final class ClipController {
         return new MigrationResult(true, target, null);
     }
 
-    private MigrationResult refuse(ClipDevice current, ClipDevice target, String reason) {
-        LOG.info("CLIP stays on {} instead of {}: {}", current.wireName(), target.wireName(), reason);
-        return new MigrationResult(false, current, reason);
+    private MigrationResult refuse(ClipDevice current, ClipDevice target, Reason reason) {
+        LOG.info("CLIP stays on {} instead of {}: {}", current.wireName(), target.wireName(), reason.text());
+        return MigrationResult.refused(current, reason);
     }
 
     float[][] embed(List<BufferedImage> images) throws ClipException {

@@ -18,6 +18,7 @@ import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.IdleUnloadEvent;
 import com.rpavision.gpurm.core.model.ModeChangedEvent;
 import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.Reason;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
@@ -110,8 +111,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (monitoring != null) {
             return;
         }
-        vram.unavailableReason().ifPresent(reason ->
-                events.emit(EventType.DEGRADED_ON, "reason", reason, "component", "gpu"));
+        vram.unavailableReason().ifPresent(reason -> events.emit(EventType.DEGRADED_ON, "reason", reason,
+                "reason_code", Reason.Code.NO_GPU.name(), "reason_args", List.of(reason), "component", "gpu"));
         clip.startInBackground();
         monitoring = Threads.monitoring();
         vram.start(monitoring, config.pollInterval());
@@ -360,7 +361,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             availability.markUp(ollama.version());
         } catch (OllamaException e) {
             if (e.kind() == OllamaException.Kind.UNREACHABLE) {
-                availability.markDown(e.getMessage());
+                availability.markDown(vlm.reasonFor(e));
             }
         }
     }
@@ -401,21 +402,26 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     public GpuResourceStatus getStatus() {
         GpuSample sample = vram.latest();
         ClipStatus clipStatus = clip.status();
-        List<String> degraded = new ArrayList<>();
+        List<Reason> degraded = new ArrayList<>();
         if (availability.isDown()) {
-            degraded.add(availability.downReason());
+            degraded.add(availability.downReasonWithCode());
         }
-        vram.unavailableReason().ifPresentOrElse(degraded::add, () -> {
-            if (sample.error() != null) {
-                degraded.add("Cannot read VRAM: " + sample.error());
-            }
-        });
+        vram.unavailableReason().ifPresentOrElse(
+                reason -> degraded.add(Reason.of(Reason.Code.NO_GPU, reason, reason)),
+                () -> {
+                    if (sample.error() != null) {
+                        degraded.add(Reason.of(Reason.Code.GPU_UNREADABLE, "Cannot read VRAM: " + sample.error(), sample.error()));
+                    }
+                });
+        String degradedText = degraded.isEmpty() ? null
+                : String.join(" ", degraded.stream().map(Reason::text).toList());
         return new GpuResourceStatus(mode.get(), vlm.state(), vlm.model(), clipStatus.device().wireName(),
                 vram.managedGpu(), (int) idleTimeout.toSeconds(), lastVlmRequest, !degraded.isEmpty(),
-                degraded.isEmpty() ? null : String.join(" ", degraded), vlm.errorReason(), clipStatus,
+                degradedText, vlm.errorReason(), clipStatus,
                 sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name(),
                 clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null,
-                vlm.state() == ModelState.LOADED && vlmRequestsInFlight.get() == 0 ? vlm.lastActivity() : null);
+                vlm.state() == ModelState.LOADED && vlmRequestsInFlight.get() == 0 ? vlm.lastActivity() : null,
+                degraded, vlm.errorReasonWithCode());
     }
 
     /** CLIP runs in this process: NVML's figure for our pid on the managed GPU is its VRAM. */

@@ -1,13 +1,14 @@
 package com.rpavision.gpurm.core.manager;
 
 import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.Reason;
 
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A model's state with the legal moves of {@link ModelState#canMoveTo} checked on every change. */
 final class ModelStateMachine {
 
-    private record Snapshot(ModelState state, String reason) {
+    private record Snapshot(ModelState state, Reason reason) {
     }
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>(new Snapshot(ModelState.UNLOADED, null));
@@ -17,7 +18,7 @@ final class ModelStateMachine {
     }
 
     /** Why the model is in ERROR; null otherwise. */
-    String reason() {
+    Reason reason() {
         return current.get().reason();
     }
 
@@ -25,7 +26,7 @@ final class ModelStateMachine {
      * @return false when already in {@code next} (nothing changed, nothing to publish)
      * @throws IllegalStateException on a move the table forbids: a bug, never an operator error
      */
-    boolean moveTo(ModelState next, String reason) {
+    boolean moveTo(ModelState next, Reason reason) {
         Snapshot before = current.get();
         if (before.state() == next && next != ModelState.ERROR) {
             return false;

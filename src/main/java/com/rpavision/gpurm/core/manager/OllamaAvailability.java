@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.core.manager;
 
 import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.Reason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,7 @@ final class OllamaAvailability {
 
     private static final Logger LOG = LoggerFactory.getLogger(OllamaAvailability.class);
 
-    private final AtomicReference<String> downReason = new AtomicReference<>();
+    private final AtomicReference<Reason> downReason = new AtomicReference<>();
     private final AtomicBoolean reconcileNeeded = new AtomicBoolean();
     private final EventEmitter events;
 
@@ -29,18 +30,25 @@ final class OllamaAvailability {
 
     /** Null while reachable. */
     String downReason() {
+        Reason reason = downReason.get();
+        return reason == null ? null : reason.text();
+    }
+
+    /** Null while reachable. */
+    Reason downReasonWithCode() {
         return downReason.get();
     }
 
-    void markDown(String reason) {
+    void markDown(Reason reason) {
         if (downReason.compareAndSet(null, reason)) {
-            LOG.warn("Degraded mode ON: {} VLM operations will fail until it answers; retrying periodically.", reason);
-            events.emit(EventType.DEGRADED_ON, "reason", reason, "component", "ollama");
+            LOG.warn("Degraded mode ON: {} VLM operations will fail until it answers; retrying periodically.", reason.text());
+            events.emit(EventType.DEGRADED_ON, "reason", reason.text(), "reason_code", reason.code().name(),
+                    "reason_args", reason.args(), "component", "ollama");
         }
     }
 
     void markUp(String version) {
-        String previous = downReason.getAndSet(null);
+        Reason previous = downReason.getAndSet(null);
         if (previous != null) {
             reconcileNeeded.set(true);
             LOG.info("Degraded mode OFF: Ollama {} is reachable again", version);

@@ -5,6 +5,7 @@ import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.gpu.VramMonitor;
 import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.Reason;
 import com.rpavision.gpurm.core.ollama.LoadResult;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
 import com.rpavision.gpurm.core.ollama.OllamaException;
@@ -66,6 +67,11 @@ final class VlmController {
     }
 
     String errorReason() {
+        Reason reason = state.reason();
+        return reason == null ? null : reason.text();
+    }
+
+    Reason errorReasonWithCode() {
         return state.reason();
     }
 
@@ -151,11 +157,11 @@ final class VlmController {
             return false;
         }
         if (listed.isPresent() && !awaitGoneFromOllama(start)) {
-            String reason = "VLM " + model() + " is still listed by Ollama " + config.unloadTimeoutSeconds()
-                    + " s after the unload request (stuck in 'Stopping'?). Check 'ollama ps'.";
-            LOG.warn(reason);
-            move(ModelState.ERROR, reason);
-            events.emit(EventType.MODEL_ERROR, "model", model(), "reason", reason);
+            Reason reason = Reason.of(Reason.Code.UNLOAD_STUCK, "VLM " + model() + " is still listed by Ollama "
+                    + config.unloadTimeoutSeconds() + " s after the unload request (stuck in 'Stopping'?). Check 'ollama ps'.",
+                    model(), config.unloadTimeoutSeconds());
+            LOG.warn(reason.text());
+            error(reason, "unload");
             return false;
         }
         move(ModelState.UNLOADED, null);
@@ -197,10 +203,25 @@ final class VlmController {
     void markUnknownWhileDown() {
         ModelState current = state.state();
         if (current != ModelState.UNLOADED && current != ModelState.ERROR) {
-            String reason = "Ollama unreachable: " + availability.downReason();
-            move(ModelState.ERROR, reason);
-            events.emit(EventType.MODEL_ERROR, "model", model(), "reason", reason);
+            error(availability.downReasonWithCode(), "unknown while Ollama is away");
         }
+    }
+
+    /** Ollama's failure in the operator's terms; Ollama's own message stays in the text and the argument. */
+    Reason reasonFor(OllamaException e) {
+        return switch (e.kind()) {
+            case UNREACHABLE -> Reason.of(Reason.Code.OLLAMA_UNREACHABLE, e.getMessage(), ollama.endpoint());
+            case MODEL_NOT_FOUND -> Reason.of(Reason.Code.MODEL_NOT_PULLED, "Model " + model()
+                    + " is not installed in Ollama: run 'ollama pull " + model() + "'. (" + e.getMessage() + ")", model());
+            case TRANSIENT -> Reason.of(Reason.Code.OLLAMA_FAILED, e.getMessage(), e.getMessage());
+            case REJECTED -> Reason.of(Reason.Code.OLLAMA_REFUSED, e.getMessage(), e.getMessage());
+        };
+    }
+
+    private void error(Reason reason, String operation) {
+        move(ModelState.ERROR, reason);
+        events.emit(EventType.MODEL_ERROR, "model", model(), "operation", operation, "reason", reason.text(),
+                "reason_code", reason.code().name(), "reason_args", reason.args());
     }
 
     /** On shutdown: let Ollama unload the VLM after the idle timeout instead of keeping it forever. */
@@ -282,19 +303,15 @@ final class VlmController {
     }
 
     private void fail(String what, OllamaException e) {
-        String reason = e.getMessage();
+        Reason reason = reasonFor(e);
         if (e.kind() == OllamaException.Kind.UNREACHABLE) {
             availability.markDown(reason);
         }
-        if (e.kind() == OllamaException.Kind.MODEL_NOT_FOUND) {
-            reason = "Model " + model() + " is not installed in Ollama: run 'ollama pull " + model() + "'. (" + reason + ")";
-        }
-        LOG.error("VLM {} {} failed: {}", model(), what, reason);
-        move(ModelState.ERROR, reason);
-        events.emit(EventType.MODEL_ERROR, "model", model(), "operation", what, "reason", reason);
+        LOG.error("VLM {} {} failed: {}", model(), what, reason.text());
+        error(reason, what);
     }
 
-    private void move(ModelState next, String reason) {
+    private void move(ModelState next, Reason reason) {
         state.moveTo(next, reason);
     }
 }

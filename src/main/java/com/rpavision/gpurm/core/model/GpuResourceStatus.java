@@ -34,7 +34,9 @@ public record GpuResourceStatus(
         boolean processMemoryKnown,
         String gpuProbe,
         Long clipVramMb,
-        Instant vlmIdleSince) {
+        Instant vlmIdleSince,
+        List<Reason> degradedReasons,
+        Reason vlmError) {
 
     public GpuResourceStatus {
         Objects.requireNonNull(executionMode, "executionMode");
@@ -45,5 +47,18 @@ public record GpuResourceStatus(
         Objects.requireNonNull(clip, "clip");
         gpus = List.copyOf(gpus);
         processes = List.copyOf(processes);
+        degradedReasons = List.copyOf(degradedReasons);
+    }
+
+    /** Reasons as plain text only. */
+    public GpuResourceStatus(ExecutionMode executionMode, ModelState vlmState, String vlmModel, String clipDevice,
+                             VramInfo vram, int idleTimeoutSeconds, Instant lastVlmRequest, boolean degradedMode,
+                             String degradedReason, String vlmStateReason, ClipStatus clip, List<VramInfo> gpus,
+                             List<GpuProcess> processes, boolean processMemoryKnown, String gpuProbe, Long clipVramMb,
+                             Instant vlmIdleSince) {
+        this(executionMode, vlmState, vlmModel, clipDevice, vram, idleTimeoutSeconds, lastVlmRequest, degradedMode,
+                degradedReason, vlmStateReason, clip, gpus, processes, processMemoryKnown, gpuProbe, clipVramMb,
+                vlmIdleSince, degradedReason == null ? List.of() : List.of(Reason.text(degradedReason)),
+                Reason.text(vlmStateReason));
     }
 }

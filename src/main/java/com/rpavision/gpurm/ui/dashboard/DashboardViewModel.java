@@ -12,6 +12,7 @@ import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.ReasonText;
 import com.rpavision.gpurm.ui.UiThread;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -163,7 +164,7 @@ public final class DashboardViewModel {
         vlmDetail.set(vlmDetail(status));
         applyClip(status.clip());
         degraded.set(status.degradedMode());
-        degradedText.set(status.degradedReason() == null ? "" : status.degradedReason());
+        degradedText.set(String.join(" ", status.degradedReasons().stream().map(r -> ReasonText.of(r, messages)).toList()));
         if (v.isGpu()) {
             timeline.add(clock.instant(), v.usedMb());
         }
@@ -199,8 +200,8 @@ public final class DashboardViewModel {
     }
 
     private String vlmDetail(GpuResourceStatus status) {
-        if (status.vlmState() == ModelState.ERROR && status.vlmStateReason() != null) {
-            return status.vlmStateReason();
+        if (status.vlmState() == ModelState.ERROR && status.vlmError() != null) {
+            return ReasonText.of(status.vlmError(), messages);
         }
         if (status.vlmState() == ModelState.LOADED) {
             if (status.idleTimeoutSeconds() == 0) {
@@ -224,10 +225,10 @@ public final class DashboardViewModel {
         };
         clipBadge.set(badge);
         clipText.set(messages.get("clip." + badge.name().toLowerCase()));
-        if (clip.reason() != null) {
-            clipDetail.set(clip.reason());
-        } else if (clip.device() == ClipDevice.CPU && clip.cudaUnavailableReason() != null) {
-            clipDetail.set(messages.get("clip.noCuda", clip.cudaUnavailableReason()));
+        if (clip.why() != null) {
+            clipDetail.set(ReasonText.of(clip.why(), messages));
+        } else if (clip.device() == ClipDevice.CPU && clip.whyNotCuda() != null) {
+            clipDetail.set(messages.get("clip.noCuda", ReasonText.of(clip.whyNotCuda(), messages)));
         } else {
             clipDetail.set("");
         }
@@ -258,10 +259,10 @@ public final class DashboardViewModel {
             case MODE_CHANGED -> messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
             case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
             case MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
-            case MODEL_ERROR -> messages.get(key, d.get("model"), d.get("reason"));
+            case MODEL_ERROR -> messages.get(key, d.get("model"), ReasonText.ofEvent(d, messages));
             case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
             case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
-            case DEGRADED_ON -> messages.get(key, d.get("reason"));
+            case DEGRADED_ON -> messages.get(key, ReasonText.ofEvent(d, messages));
             case DEGRADED_OFF -> messages.get(key, d.getOrDefault("ollama_version", d.get("component")));
             case VRAM_CHANGED -> messages.get(key, d.get("used_mb"), signed(d.get("delta_mb")));
             case MODEL_LOADING, MODEL_UNLOADING -> messages.get(key, d.get("model"));
@@ -344,7 +345,7 @@ public final class DashboardViewModel {
         String what = messages.get(device == ClipDevice.CUDA ? "action.clipGpu" : "action.clipCpu");
         run(what, () -> manager.migrateClipAsync(device), (MigrationResult result) -> {
             if (!result.ok()) {
-                actionError.set(messages.get("action.failed", what, result.reason()));
+                actionError.set(messages.get("action.failed", what, ReasonText.of(result.why(), messages)));
             }
         }, () -> { });
     }

@@ -2,6 +2,7 @@ package com.rpavision.gpurm.ui.tray;
 
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.ReasonText;
 
 import java.util.Optional;
 
@@ -26,10 +27,10 @@ public final class NotificationPolicy {
                     messages.get("notify.idleUnload.text", d.get("model"), d.get("idle_seconds")), false));
             case MODEL_ERROR -> "load".equals(d.get("operation"))
                     ? Optional.of(new Notification(NotificationThrottle.Kind.LOAD_FAILED,
-                    messages.get("notify.loadFailed.title"), String.valueOf(d.get("reason")), true))
+                    messages.get("notify.loadFailed.title"), ReasonText.ofEvent(d, messages), true))
                     : Optional.empty();
             case DEGRADED_ON -> Optional.of(new Notification(NotificationThrottle.Kind.DEGRADED,
-                    messages.get("notify.degradedOn.title"), String.valueOf(d.get("reason")), true));
+                    messages.get("notify.degradedOn.title"), ReasonText.ofEvent(d, messages), true));
             case DEGRADED_OFF -> Optional.of(new Notification(NotificationThrottle.Kind.DEGRADED,
                     messages.get("notify.degradedOff.title"), messages.get("notify.degradedOff.text"), false));
             default -> Optional.empty();

@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.core.manager;
 
 import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.Reason;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,10 +38,10 @@ class ModelStateMachineTest {
     @Test
     void onlyErrorCarriesAReasonAndANewErrorReplacesIt() {
         ModelStateMachine machine = new ModelStateMachine();
-        machine.moveTo(ModelState.ERROR, "first");
-        assertThat(machine.moveTo(ModelState.ERROR, "second")).isTrue();
-        assertThat(machine.reason()).isEqualTo("second");
-        machine.moveTo(ModelState.UNLOADED, "ignored");
+        machine.moveTo(ModelState.ERROR, Reason.text("first"));
+        assertThat(machine.moveTo(ModelState.ERROR, Reason.text("second"))).isTrue();
+        assertThat(machine.reason().text()).isEqualTo("second");
+        machine.moveTo(ModelState.UNLOADED, Reason.text("ignored"));
         assertThat(machine.reason()).isNull();
     }
 }

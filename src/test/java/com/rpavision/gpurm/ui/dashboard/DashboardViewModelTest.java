@@ -179,6 +179,40 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void theCoresReasonsReadInFrenchToo() {
+        vm = viewModel(Locale.FRENCH);
+        f.ollama.setDown(true);
+        f.advanceAndTick(Duration.ofSeconds(30));
+        vm.update(f.manager.getStatus());
+        assertThat(vm.degradedTextProperty().get()).startsWith("Ollama ne répond pas à http://localhost:");
+        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Dégradé : Ollama ne répond pas"));
+
+        f.ollama.setDown(false);
+        f.advanceAndTick(Duration.ofSeconds(30));
+        switchAndWait(ExecutionMode.RECORDING);
+        vm.moveClip(com.rpavision.gpurm.core.model.ClipDevice.CUDA);
+        await().until(() -> !vm.actionErrorProperty().get().isEmpty());
+        assertThat(vm.actionErrorProperty().get()).startsWith("Échec de CLIP sur le GPU : VRAM insuffisante : 300 Mo libres sur 11 400 Mo");
+    }
+
+    @Test
+    void whyClipIsNotOnTheGpuReadsInFrench() {
+        vm = viewModel(Locale.FRENCH);
+        f.clip.supportsCuda(false);
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.Reason cpuOnly = com.rpavision.gpurm.core.model.Reason.of(
+                com.rpavision.gpurm.core.model.Reason.Code.CUDA_CPU_ONLY, "libtorch 2.7.1 sees no CUDA device", "2.7.1");
+        com.rpavision.gpurm.core.model.ClipStatus clip = com.rpavision.gpurm.core.model.ClipStatus.of(
+                com.rpavision.gpurm.core.model.ClipStatus.Availability.AVAILABLE, com.rpavision.gpurm.core.model.ClipDevice.CPU,
+                null, cpuOnly);
+        vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), "cpu", base.vram(),
+                base.idleTimeoutSeconds(), null, false, null, null, clip, base.gpus(), base.processes(), true, "NVML",
+                null, null));
+        assertThat(vm.clipDetailProperty().get()).isEqualTo("Pas sur le GPU : libtorch 2.7.1 ne voit aucun périphérique CUDA"
+                + " (la libtorch fournie est pour CPU ; indiquez le dossier d’une libtorch CUDA)");
+    }
+
+    @Test
     void everythingReadsInFrench() {
         vm = viewModel(Locale.FRENCH);
         switchAndWait(ExecutionMode.RECORDING);
