@@ -28,6 +28,8 @@ final class ClipController {
     private final long thresholdMb;
     private final EventEmitter events;
     private final ReadWriteLock pipelineLock = new ReentrantReadWriteLock();
+    /** VRAM use that rose when CLIP last moved to the GPU: its size where NVML cannot tell per process. */
+    private volatile long measuredGpuMb;
 
     ClipController(ClipEngine engine, VramMonitor vram, long thresholdMb, EventEmitter events) {
         this.engine = engine;
@@ -88,6 +90,7 @@ final class ClipController {
             }
         }
         ClipDevice from = status.device();
+        long usedBefore = usedMb();
         pipelineLock.writeLock().lock();
         try {
             engine.moveTo(target);
@@ -101,10 +104,23 @@ final class ClipController {
         } finally {
             pipelineLock.writeLock().unlock();
         }
+        long usedAfter = usedMb(); // also keeps the status's figures in step with where CLIP now is
+        if (target == ClipDevice.CUDA) {
+            measuredGpuMb = Math.max(0, usedAfter - usedBefore);
+        }
         LOG.info("CLIP {} moved {} -> {} ({})", engine.modelName(), from.wireName(), target.wireName(), why);
         events.emit(EventType.DEVICE_CHANGED, "model", engine.modelName(), "from", from.wireName(),
                 "to", target.wireName(), "reason", why);
         return new MigrationResult(true, target, null);
+    }
+
+    /** How much VRAM CLIP holds on the GPU as measured when it moved there; 0 when unknown. */
+    long measuredGpuMb() {
+        return measuredGpuMb;
+    }
+
+    private long usedMb() {
+        return vram.sample().gpu(vram.managedIndex()).map(VramInfo::usedMb).orElse(0L);
     }
 
     private MigrationResult refuse(ClipDevice current, ClipDevice target, Reason reason) {

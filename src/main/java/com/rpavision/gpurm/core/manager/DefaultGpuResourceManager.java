@@ -413,6 +413,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                         degraded.add(Reason.of(Reason.Code.GPU_UNREADABLE, "Cannot read VRAM: " + sample.error(), sample.error()));
                     }
                 });
+        vramShort(sample, clipStatus).ifPresent(degraded::add);
         String degradedText = degraded.isEmpty() ? null
                 : String.join(" ", degraded.stream().map(Reason::text).toList());
         return new GpuResourceStatus(mode.get(), vlm.state(), vlm.model(), clipStatus.device().wireName(),
@@ -422,6 +423,31 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null,
                 vlm.state() == ModelState.LOADED && vlmRequestsInFlight.get() == 0 ? vlm.lastActivity() : null,
                 degraded, vlm.errorReasonWithCode());
+    }
+
+    /**
+     * The VLM is not loaded and would not fit: free VRAM, plus what moving CLIP to the CPU would give back, is
+     * less than the size Ollama reported for it last time.
+     */
+    private java.util.Optional<Reason> vramShort(GpuSample sample, ClipStatus clipStatus) {
+        long need = vlm.knownSizeMb();
+        ModelState state = vlm.state();
+        java.util.Optional<VramInfo> gpu = sample.gpu(vram.managedIndex());
+        if (need == 0 || gpu.isEmpty() || (state != ModelState.UNLOADED && state != ModelState.ERROR)) {
+            return java.util.Optional.empty();
+        }
+        long clipMb = 0;
+        if (clipStatus.device() == ClipDevice.CUDA) {
+            Long reported = ownVramMb(sample);
+            clipMb = reported != null ? reported : clip.measuredGpuMb();
+        }
+        long available = gpu.get().freeMb() + clipMb;
+        if (available >= need) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Reason.of(Reason.Code.VRAM_SHORT, "VRAM short: " + vlm.model() + " needs about "
+                + need + " MB, " + available + " MB can be freed on " + gpu.get().gpuName()
+                + ". Close other GPU programs or unload other models.", vlm.model(), need, available));
     }
 
     /** CLIP runs in this process: NVML's figure for our pid on the managed GPU is its VRAM. */

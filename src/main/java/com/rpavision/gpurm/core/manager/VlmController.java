@@ -46,6 +46,8 @@ final class VlmController {
     private final EventEmitter events;
     private final ModelStateMachine state = new ModelStateMachine();
     private volatile Instant lastActivity;
+    /** What Ollama said the VLM takes in VRAM the last time it was seen loaded; 0 until then. */
+    private volatile long knownSizeMb;
 
     VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
                   Clock clock, Sleeper sleeper, EventEmitter events) {
@@ -78,6 +80,10 @@ final class VlmController {
     /** When the VLM last finished loading or serving a request; the idle timer counts from here. */
     Instant lastActivity() {
         return lastActivity;
+    }
+
+    long knownSizeMb() {
+        return knownSizeMb;
     }
 
     void touch() {
@@ -122,6 +128,7 @@ final class VlmController {
             LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
             events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis,
                     "load_duration_ms", result.loadDuration().toMillis(), "reason", why);
+            listed().ifPresent(this::remember);
             vram.sample();
             return true;
         } catch (OllamaException e) {
@@ -143,6 +150,7 @@ final class VlmController {
         Instant start = clock.instant();
         long usedBefore = vram.sample().gpu(vram.managedIndex()).map(g -> g.usedMb()).orElse(0L);
         Optional<RunningModel> listed = listed();
+        listed.ifPresent(this::remember);
         move(ModelState.UNLOADING, null);
         events.emit(EventType.MODEL_UNLOADING, "model", model(), "reason", why);
         try {
@@ -234,6 +242,12 @@ final class VlmController {
             LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), idleTimeout.toSeconds());
         } catch (OllamaException e) {
             LOG.warn("Could not hand the idle timer back to Ollama: {}", e.getMessage());
+        }
+    }
+
+    private void remember(RunningModel running) {
+        if (running.sizeVramMb() > 0) {
+            knownSizeMb = running.sizeVramMb();
         }
     }
 

@@ -103,6 +103,30 @@ class ModeOrchestrationTest {
     }
 
     @Test
+    void whenAnotherProgramTakesTheVlmsRoomTheStatusSaysVramIsShortWithTheNumbers() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.RECORDING);
+            f.switchTo(ExecutionMode.AUTOPILOT);
+            assertThat(f.manager.getStatus().degradedMode()).as("room for it").isFalse();
+
+            f.gpu.allocate("a game", 4_000);
+            f.vram.sample();
+
+            var status = f.manager.getStatus();
+            assertThat(status.degradedMode()).isTrue();
+            assertThat(status.degradedReasons()).singleElement().satisfies(r -> {
+                assertThat(r.code()).isEqualTo(com.rpavision.gpurm.core.model.Reason.Code.VRAM_SHORT);
+                assertThat(r.args()).containsExactly("qwen3-vl:8b", 10_500L, 6_800L);
+            });
+            assertThat(status.degradedReason()).contains("needs about 10500 MB", "6800 MB can be freed");
+
+            f.gpu.free("a game");
+            f.vram.sample();
+            assertThat(f.manager.getStatus().degradedMode()).isFalse();
+        }
+    }
+
+    @Test
     void aGpuThatStopsAnsweringIsReportedAsDegradedWithTheDriversWords() {
         try (ManagerFixture f = ManagerFixture.create()) {
             f.gpu.failReads("NVML could not read the memory of GPU 0: GPU is lost (code 15)");
