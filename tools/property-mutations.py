@@ -21,7 +21,8 @@ MUTATIONS = {
         "CLIP never moves to the GPU in AUTOPILOT"),
     4: (M + "VlmController.java", "if (freed >= expectedMb * VRAM_BACK_SHARE || clock.instant().isAfter(deadline))",
         "if (true)", "an unload no longer waits for NVML to show the memory back"),
-    5: (M + "DefaultGpuResourceManager.java", 'degraded.isEmpty() ? null : String.join(" ", degraded)', "null",
+    5: (M + "DefaultGpuResourceManager.java", 'String degradedText = degraded.isEmpty() ? null\n'
+        '                : String.join(" ", degraded.stream().map(Reason::text).toList());', "String degradedText = null;",
         "a degraded status carries no reason"),
     6: (M + "DefaultGpuResourceManager.java", "vlm.ollamaReachable() && clip.device() == ClipDevice.CUDA",
         "vlm.ollamaReachable() && false", "a VLM load no longer moves CLIP off the GPU first"),
