@@ -1,10 +1,13 @@
 package com.rpavision.gpurm;
 
+import com.rpavision.gpurm.api.ApiToken;
+import com.rpavision.gpurm.api.ControlApiServer;
 import com.rpavision.gpurm.app.AppPaths;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.ManagerFactory;
 import com.rpavision.gpurm.app.SingleInstance;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.config.ConfigStore;
 import com.rpavision.gpurm.app.demo.Demo;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
@@ -18,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
@@ -52,6 +57,10 @@ public final class Launcher {
         if (cli.configFile().isPresent()) {
             paths = paths.withConfigFile(cli.configFile().get().toAbsolutePath());
         }
+        if (cli.printApiInfo()) {
+            printApiInfo(paths);
+            return;
+        }
         // Must happen before the first logger exists: logback.xml reads it.
         System.setProperty("gpurm.logDir", paths.logDir().toString());
         run(paths, cli);
@@ -75,8 +84,13 @@ public final class Launcher {
         GpuResourceManager manager = demo != null
                 ? ManagerFactory.createDemo(loaded.config(), demo)
                 : ManagerFactory.create(loaded.config(), paths);
+        ControlApiServer api = startControlApi(manager, loaded.config(), paths, log);
         Runnable stop = () -> {
             log.info("Stopping");
+            if (api != null) {
+                api.stop(Duration.ofSeconds(1));
+                deleteQuietly(paths.apiInfoFile());
+            }
             instance.get().close();
             manager.shutdown();
             if (demo != null) {
@@ -122,6 +136,44 @@ public final class Launcher {
         } catch (IOException | RuntimeException e) {
             log.error("Cannot tell whether another instance runs ({}); starting anyway", e.getMessage());
             return Optional.of(SingleInstance.none());
+        }
+    }
+
+    /** The agent's control API; without it (port taken) the panel and the manager still run, and say why. */
+    private static ControlApiServer startControlApi(GpuResourceManager manager, GpuResourceConfig config, AppPaths paths,
+                                                    Logger log) {
+        Duration transition = config.loadTimeout().multipliedBy(config.maxLoadRetries())
+                .plus(config.unloadTimeout()).plusSeconds(30);
+        try {
+            ApiToken token = ApiToken.random();
+            ControlApiServer api = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
+                    token, transition);
+            token.writeInfo(paths.apiInfoFile(), api.port());
+            log.info("Control API token and address in {}", paths.apiInfoFile());
+            return api;
+        } catch (IOException e) {
+            log.error("Control API not started on 127.0.0.1:{} ({}); set api_port to a free port", config.apiPort(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private static void printApiInfo(AppPaths paths) {
+        System.out.println("Token file: " + paths.apiInfoFile());
+        try {
+            String info = java.nio.file.Files.readString(paths.apiInfoFile());
+            String url = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info).path("base_url").asText();
+            System.out.println("Base URL:   " + url);
+        } catch (IOException e) {
+            System.out.println("Base URL:   not running (no token file)");
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stale token file is harmless: the next start replaces it
         }
     }
 

@@ -17,6 +17,11 @@ public record AppPaths(Path configFile, Path dataDir) {
         return dataDir.resolve("logs");
     }
 
+    /** The control API's port and token, readable by the user only. */
+    public Path apiInfoFile() {
+        return dataDir.resolve("api.json");
+    }
+
     /** Where DJL extracts libtorch (about 430 MB, once). */
     public Path engineCacheDir() {
         return dataDir.resolve("engine-cache");

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
-public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, Optional<Path> configFile,
-                          Optional<ExecutionMode> mode) {
+public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, boolean printApiInfo,
+                          Optional<Path> configFile, Optional<ExecutionMode> mode) {
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
@@ -15,6 +15,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
               --demo          simulate a 24 GB GPU, Ollama and CLIP in process (nothing real is touched)
               --config FILE   use FILE instead of the default configuration file
               --mode MODE     start in MODE: idle (default), recording or autopilot
+              --print-api-info  print where the control API's token file is, and its address
               --version       print the version and exit
               --help          print this help and exit
             """;
@@ -24,6 +25,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         boolean demo = false;
         boolean help = false;
         boolean version = false;
+        boolean printApiInfo = false;
         Path config = null;
         ExecutionMode mode = null;
         for (int i = 0; i < args.length; i++) {
@@ -32,6 +34,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                 case "--demo" -> demo = true;
                 case "--help", "-h" -> help = true;
                 case "--version" -> version = true;
+                case "--print-api-info" -> printApiInfo = true;
                 case "--config" -> {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                         throw new IllegalArgumentException("--config needs a file name");
@@ -47,6 +50,6 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
-        return new CommandLine(headless, demo, help, version, Optional.ofNullable(config), Optional.ofNullable(mode));
+        return new CommandLine(headless, demo, help, version, printApiInfo, Optional.ofNullable(config), Optional.ofNullable(mode));
     }
 }

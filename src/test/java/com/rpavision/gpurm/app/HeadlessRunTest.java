@@ -48,7 +48,7 @@ class HeadlessRunTest {
             Path config = dir.resolve("config.json");
             Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\": \""
                     + nvml + "\", \"idle_timeout_seconds\": 2, \"unload_timeout_seconds\": 1, \"clip_model_path\": \""
-                    + ClipFixture.MODEL + "\"}");
+                    + ClipFixture.MODEL + "\", \"api_port\": 0}");
 
             // The test class path carries logback-test.xml (silent): give the child the app's own logging setup.
             String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
@@ -59,12 +59,14 @@ class HeadlessRunTest {
             builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
             builder.environment().put("ENGINE_CACHE_DIR", ClipFixture.ENGINE_CACHE.toString());
             Process app = builder.start();
+            String apiStatus;
             List<String> lines = Collections.synchronizedList(new ArrayList<>());
             Thread reader = new Thread(() -> readLines(app, lines));
             reader.start();
             try {
                 await().atMost(60, TimeUnit.SECONDS).until(() -> contains(lines, "VLM qwen3-vl:8b unloaded in")
                         && contains(lines, "CLIP ViT-B-32 available"));
+                apiStatus = statusThroughTheControlApi(dir.resolve("data/gpu-resource-manager/api.json"));
             } finally {
                 app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the output we read
                 assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
@@ -76,9 +78,23 @@ class HeadlessRunTest {
                     "VLM qwen3-vl:8b loaded", "idle for 2 s", "(idle timeout)", "GPU resource manager stopped");
             assertThat(log).containsPattern("CLIP ViT-B-32 available on cpu after \\d+ ms; not on cuda: libtorch 2.7.1 sees no CUDA device");
             assertThat(ollama.loads.get()).isEqualTo(1);
+            assertThat(apiStatus).as("the headless app serves the control API").contains("\"execution_mode\":\"recording\"");
+            assertThat(Files.exists(dir.resolve("data/gpu-resource-manager/api.json"))).as("token file removed at stop").isFalse();
             assertThat(ollama.isResident("qwen3-vl:8b")).isFalse();
             assertThat(Files.readString(dir.resolve("data/gpu-resource-manager/logs/gpu-resource-manager.log")))
                     .as("the same lines in the rolling log file").contains("VLM qwen3-vl:8b loaded");
+        }
+    }
+
+    private static String statusThroughTheControlApi(Path apiInfo) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode info = new com.fasterxml.jackson.databind.ObjectMapper().readTree(apiInfo.toFile());
+        okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();
+        okhttp3.Request request = new okhttp3.Request.Builder().url(info.path("base_url").asText() + "/api/v1/status")
+                .header("Authorization", "Bearer " + info.path("token").asText()).build();
+        try (okhttp3.Response response = client.newCall(request).execute()) {
+            return response.body().string();
+        } finally {
+            client.connectionPool().evictAll();
         }
     }
 

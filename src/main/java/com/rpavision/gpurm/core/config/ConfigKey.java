@@ -40,7 +40,9 @@ public enum ConfigKey {
     VRAM_CHANGE_THRESHOLD_MB("vram_change_threshold_mb", 100, 1, 1_048_576, GpuResourceConfig::vramChangeThresholdMb,
             "Emit a vram_changed event when used VRAM moves by at least this much."),
     OLLAMA_RETRY_SECONDS("ollama_retry_seconds", 30, 1, 3_600, GpuResourceConfig::ollamaRetrySeconds,
-            "How often Ollama's availability is checked, and retried while it is unreachable.");
+            "How often Ollama's availability is checked, and retried while it is unreachable."),
+    API_PORT("api_port", 11436, 0, 65_535, GpuResourceConfig::apiPort,
+            "Loopback port of the control API for the RPA agent; 0 picks a free one (see api.json).");
 
     private final String jsonName;
     private final Object defaultValue;

@@ -25,7 +25,8 @@ public record GpuResourceConfig(
         int pollIntervalMs,
         int gpuIndex,
         int vramChangeThresholdMb,
-        int ollamaRetrySeconds) {
+        int ollamaRetrySeconds,
+        int apiPort) {
 
     public GpuResourceConfig {
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
@@ -53,7 +54,7 @@ public record GpuResourceConfig(
                 .maxLoadRetries(maxLoadRetries).loadTimeoutSeconds(loadTimeoutSeconds)
                 .unloadTimeoutSeconds(unloadTimeoutSeconds).nvmlLibraryPath(nvmlLibraryPath)
                 .nvidiaSmiPath(nvidiaSmiPath).pollIntervalMs(pollIntervalMs).gpuIndex(gpuIndex)
-                .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds);
+                .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort);
     }
 
     public Duration idleTimeout() {
@@ -94,6 +95,7 @@ public record GpuResourceConfig(
         private int gpuIndex = (int) ConfigKey.GPU_INDEX.defaultValue();
         private int vramChangeThresholdMb = (int) ConfigKey.VRAM_CHANGE_THRESHOLD_MB.defaultValue();
         private int ollamaRetrySeconds = (int) ConfigKey.OLLAMA_RETRY_SECONDS.defaultValue();
+        private int apiPort = (int) ConfigKey.API_PORT.defaultValue();
 
         private Builder() {
         }
@@ -114,6 +116,7 @@ public record GpuResourceConfig(
         public Builder gpuIndex(int v) { this.gpuIndex = v; return this; }
         public Builder vramChangeThresholdMb(int v) { this.vramChangeThresholdMb = v; return this; }
         public Builder ollamaRetrySeconds(int v) { this.ollamaRetrySeconds = v; return this; }
+        public Builder apiPort(int v) { this.apiPort = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
         public Builder set(ConfigKey key, Object value) {
@@ -134,6 +137,7 @@ public record GpuResourceConfig(
                 case GPU_INDEX -> gpuIndex((Integer) value);
                 case VRAM_CHANGE_THRESHOLD_MB -> vramChangeThresholdMb((Integer) value);
                 case OLLAMA_RETRY_SECONDS -> ollamaRetrySeconds((Integer) value);
+                case API_PORT -> apiPort((Integer) value);
             }
             return this;
         }
@@ -142,7 +146,7 @@ public record GpuResourceConfig(
             return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, clipModelPath, libtorchPath, idleTimeoutSeconds,
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
-                    ollamaRetrySeconds);
+                    ollamaRetrySeconds, apiPort);
         }
     }
 }

@@ -1,0 +1,56 @@
+package com.rpavision.gpurm.api;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who may call: only a local program that knows the token. A web page can reach 127.0.0.1, and with DNS
+ * rebinding read the answers, so the checks are: exact Host, no Origin at all, no preflight, and a bearer token
+ * for everything but /health and /metrics. Nothing is echoed back that would help a caller guess.
+ */
+final class ApiGuard {
+
+    /** A refusal: HTTP status and the operator-facing error. */
+    record Refusal(int status, String error) {
+    }
+
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/metrics");
+
+    private final Set<String> allowedHosts;
+    private final ApiToken token;
+
+    ApiGuard(int port, ApiToken token) {
+        this.allowedHosts = Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
+        this.token = token;
+    }
+
+    Optional<Refusal> check(HttpExchange exchange) {
+        if ("OPTIONS".equals(exchange.getRequestMethod())) {
+            return Optional.of(new Refusal(403, "cross-origin requests are not allowed"));
+        }
+        if (exchange.getRequestHeaders().containsKey("Origin")) {
+            return Optional.of(new Refusal(403, "requests from web pages are not allowed"));
+        }
+        String host = exchange.getRequestHeaders().getFirst("Host");
+        if (host == null || !allowedHosts.contains(host.toLowerCase())) {
+            return Optional.of(new Refusal(403, "Host must be 127.0.0.1, localhost or [::1] with this port"));
+        }
+        String path = exchange.getRequestURI().getPath();
+        if (OPEN_PATHS.contains(path)) {
+            return Optional.empty();
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query != null && query.toLowerCase().contains("token")) {
+            return Optional.of(new Refusal(400, "send the token in the Authorization header, never in the URL"));
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("Bearer ")
+                || !token.matches(authorization.substring("Bearer ".length()).trim())) {
+            return Optional.of(new Refusal(401, "missing or wrong token: send 'Authorization: Bearer <token>' with the"
+                    + " token from api.json (java -jar gpu-resource-manager.jar --print-api-info shows where it is)"));
+        }
+        return Optional.empty();
+    }
+}

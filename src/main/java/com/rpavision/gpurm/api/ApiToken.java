@@ -1,0 +1,84 @@
+package com.rpavision.gpurm.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The control API's bearer token: 32 random bytes, written with the port to {@code api.json}, readable only by
+ * the user (POSIX 0600, or an ACL naming only the owner on Windows). Never logged.
+ */
+public final class ApiToken {
+
+    private final String value;
+
+    private ApiToken(String value) {
+        this.value = value;
+    }
+
+    public static ApiToken random() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return new ApiToken(HexFormat.of().formatHex(bytes));
+    }
+
+    /** For tests that must present the token. */
+    public String value() {
+        return value;
+    }
+
+    /** Constant-time comparison with what a client presented. */
+    public boolean matches(String presented) {
+        return presented != null && MessageDigest.isEqual(value.getBytes(StandardCharsets.US_ASCII),
+                presented.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Writes {@code api.json} (port, base URL, token) so that only the current user can read it. */
+    public void writeInfo(Path file, int port) throws IOException {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("port", port);
+        info.put("base_url", "http://127.0.0.1:" + port);
+        info.put("token", value);
+        byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(info);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.deleteIfExists(file);
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+            restrictToOwner(file);
+        }
+        Files.write(file, json);
+    }
+
+    /** Windows: replace the inherited ACL by one entry giving the owner full control. */
+    static void restrictToOwner(Path file) throws IOException {
+        AclFileAttributeView view = Files.getFileAttributeView(file, AclFileAttributeView.class);
+        if (view == null) {
+            throw new IOException("cannot restrict " + file + " to its owner: no POSIX permissions and no ACLs here");
+        }
+        UserPrincipal owner = Files.getOwner(file);
+        view.setAcl(List.of(ownerOnly(owner)));
+    }
+
+    static AclEntry ownerOnly(UserPrincipal owner) {
+        return AclEntry.newBuilder().setType(AclEntryType.ALLOW).setPrincipal(owner)
+                .setPermissions(EnumSet.allOf(AclEntryPermission.class)).build();
+    }
+}

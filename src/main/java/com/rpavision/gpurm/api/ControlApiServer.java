@@ -1,0 +1,228 @@
+package com.rpavision.gpurm.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rpavision.gpurm.core.concurrent.Threads;
+import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.core.manager.MigrationResult;
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The control API the RPA agent drives the manager with, on loopback only. Every request passes
+ * {@link ApiGuard} first; mutations are JSON POSTs with bounded bodies, and a refused request changes nothing.
+ */
+public final class ControlApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlApiServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_JSON_BODY = 64 * 1024;
+
+    private final GpuResourceManager manager;
+    private final ApiGuard guard;
+    private final Duration transitionTimeout;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    /**
+     * @param address           must be a loopback address: anything else is refused
+     * @param transitionTimeout how long a mode switch or a load may take before the answer is 504
+     */
+    public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
+                            Duration transitionTimeout) throws IOException {
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the control API listens on loopback only, not on " + address);
+        }
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // no 40 ms delayed-ACK stall on kept-alive calls
+        this.manager = manager;
+        this.transitionTimeout = transitionTimeout;
+        this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
+        this.guard = new ApiGuard(server.getAddress().getPort(), token);
+        this.executor = Executors.newFixedThreadPool(4, Threads.named("gpurm-api"));
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        LOG.info("Control API on http://127.0.0.1:{}", server.getAddress().getPort());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            var refusal = guard.check(exchange);
+            if (refusal.isPresent()) {
+                error(exchange, refusal.get().status(), refusal.get().error());
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            switch (path) {
+                case "/health" -> onlyGet(exchange, () -> send(exchange, 200, Map.of("status", "ok")));
+                case "/api/v1/status" -> onlyGet(exchange, () -> send(exchange, 200, StatusJson.of(manager.getStatus())));
+                case "/api/v1/mode" -> post(exchange, body -> mode(exchange, body));
+                case "/api/v1/vlm/load" -> post(exchange, body -> vlm(exchange, true));
+                case "/api/v1/vlm/unload" -> post(exchange, body -> vlm(exchange, false));
+                case "/api/v1/clip/device" -> post(exchange, body -> clipDevice(exchange, body));
+                default -> error(exchange, 404, "no such endpoint: " + path);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Control API request failed: {}", e.toString(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface BodyAction {
+        void run(JsonNode body) throws IOException;
+    }
+
+    private void onlyGet(HttpExchange exchange, Action action) throws IOException {
+        if (!"GET".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            error(exchange, 405, "use GET");
+            return;
+        }
+        action.run();
+    }
+
+    /** JSON POST with a bounded body; anything else is refused before the manager hears of it. */
+    private void post(HttpExchange exchange, BodyAction action) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            error(exchange, 405, "use POST");
+            return;
+        }
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+            error(exchange, 415, "send the body as application/json");
+            return;
+        }
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(MAX_JSON_BODY + 1);
+        }
+        if (bytes.length > MAX_JSON_BODY) {
+            error(exchange, 413, "the body is larger than " + MAX_JSON_BODY + " bytes");
+            return;
+        }
+        JsonNode body;
+        try {
+            body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            error(exchange, 400, "the body is not valid JSON: " + e.getOriginalMessage());
+            return;
+        }
+        if (body == null || !body.isObject()) {
+            error(exchange, 400, "the body must be a JSON object");
+            return;
+        }
+        action.run(body);
+    }
+
+    private void mode(HttpExchange exchange, JsonNode body) throws IOException {
+        ExecutionMode mode;
+        try {
+            mode = ExecutionMode.fromWireName(body.path("mode").asText(null));
+        } catch (IllegalArgumentException e) {
+            error(exchange, 400, e.getMessage());
+            return;
+        }
+        try {
+            GpuResourceStatus status = manager.setExecutionMode(mode).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            send(exchange, 200, StatusJson.of(status));
+        } catch (TimeoutException e) {
+            send(exchange, 504, StatusJson.of(manager.getStatus()));
+        } catch (Exception e) {
+            error(exchange, 500, "the mode switch failed: " + e.getMessage());
+        }
+    }
+
+    private void vlm(HttpExchange exchange, boolean load) throws IOException {
+        try {
+            (load ? manager.loadVlmAsync() : manager.unloadVlmAsync()).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            error(exchange, 504, "still " + (load ? "loading" : "unloading") + " after " + transitionTimeout.toSeconds() + " s");
+            return;
+        } catch (Exception e) {
+            error(exchange, 500, e.getMessage());
+            return;
+        }
+        GpuResourceStatus status = manager.getStatus();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("loaded", manager.isVlmLoaded());
+        json.put("vlm_state", status.vlmState().wireName());
+        json.put("reason", status.vlmStateReason() != null ? status.vlmStateReason() : status.degradedReason());
+        send(exchange, 200, json);
+    }
+
+    private void clipDevice(HttpExchange exchange, JsonNode body) throws IOException {
+        ClipDevice device;
+        try {
+            device = ClipDevice.fromWireName(body.path("device").asText(null));
+        } catch (IllegalArgumentException e) {
+            error(exchange, 400, e.getMessage());
+            return;
+        }
+        MigrationResult result;
+        try {
+            result = manager.migrateClipAsync(device).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            error(exchange, 504, "CLIP did not finish moving: " + e.getMessage());
+            return;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ok", result.ok());
+        json.put("clip_device", result.device().wireName());
+        json.put("reason", result.reason());
+        send(exchange, 200, json);
+    }
+
+    private static void error(HttpExchange exchange, int status, String message) throws IOException {
+        send(exchange, status, Map.of("error", message));
+    }
+
+    private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops accepting, lets requests in flight finish for up to {@code grace}, then stops. */
+    public void stop(Duration grace) {
+        server.stop((int) grace.toSeconds());
+        executor.shutdownNow();
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ZERO);
+    }
+}

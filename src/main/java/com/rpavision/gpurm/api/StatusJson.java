@@ -1,0 +1,63 @@
+package com.rpavision.gpurm.api;
+
+import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.rpavision.gpurm.core.model.VramInfo;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The design's GPUResourceStatus as the agent reads it: snake_case keys, lower-case enum names. */
+final class StatusJson {
+
+    private StatusJson() {
+    }
+
+    static Map<String, Object> of(GpuResourceStatus s) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("execution_mode", s.executionMode().wireName());
+        json.put("vlm_state", s.vlmState().wireName());
+        json.put("vlm_model", s.vlmModel());
+        json.put("clip_device", s.clipDevice());
+        json.put("vram", vram(s.vram()));
+        json.put("idle_timeout_seconds", s.idleTimeoutSeconds());
+        json.put("last_vlm_request", s.lastVlmRequest() == null ? null : s.lastVlmRequest().toString());
+        json.put("degraded_mode", s.degradedMode());
+        json.put("degraded_reason", s.degradedReason());
+        json.put("vlm_error", s.vlmStateReason());
+        Map<String, Object> clip = new LinkedHashMap<>();
+        clip.put("availability", s.clip().availability().name().toLowerCase());
+        clip.put("device", s.clip().device().wireName());
+        clip.put("reason", s.clip().reason());
+        clip.put("cuda_unavailable_reason", s.clip().cudaUnavailableReason());
+        clip.put("vram_mb", s.clipVramMb());
+        json.put("clip", clip);
+        json.put("gpus", s.gpus().stream().map(StatusJson::vram).toList());
+        json.put("processes", processes(s.processes()));
+        json.put("process_memory_known", s.processMemoryKnown());
+        return json;
+    }
+
+    private static Map<String, Object> vram(VramInfo v) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("index", v.index());
+        json.put("total_mb", v.totalMb());
+        json.put("used_mb", v.usedMb());
+        json.put("free_mb", v.freeMb());
+        json.put("gpu_name", v.gpuName());
+        json.put("gpu_utilization_percent", v.gpuUtilizationPercent());
+        return json;
+    }
+
+    private static List<Map<String, Object>> processes(List<GpuProcess> processes) {
+        return processes.stream().map(p -> {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("gpu_index", p.gpuIndex());
+            json.put("pid", p.pid());
+            json.put("name", p.name());
+            json.put("used_mb", p.usedMb().isPresent() ? p.usedMb().getAsLong() : null);
+            return json;
+        }).toList();
+    }
+}

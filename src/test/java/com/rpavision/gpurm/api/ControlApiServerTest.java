@@ -1,0 +1,242 @@
+package com.rpavision.gpurm.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The control API against the real server on an ephemeral loopback port, with the manager over the fakes. */
+class ControlApiServerTest {
+
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    private final ObjectMapper json = new ObjectMapper();
+    private final OkHttpClient http = new OkHttpClient();
+    private ManagerFixture f;
+    private ControlApiServer server;
+    private ApiToken token;
+
+    @BeforeEach
+    void start() throws Exception {
+        f = ManagerFixture.create();
+        token = ApiToken.random();
+        server = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        f.close();
+        http.connectionPool().evictAll();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.port() + path;
+    }
+
+    private Request.Builder authorized(String path) {
+        return new Request.Builder().url(url(path)).header("Authorization", "Bearer " + token.value());
+    }
+
+    private record Answer(int code, JsonNode body) {
+    }
+
+    private Answer call(Request request) throws Exception {
+        try (Response response = http.newCall(request).execute()) {
+            String text = response.body().string();
+            assertThat(response.header("Content-Type")).startsWith("application/json");
+            assertThat(response.header("Access-Control-Allow-Origin")).as("never any CORS header").isNull();
+            return new Answer(response.code(), json.readTree(text));
+        }
+    }
+
+    private Answer post(String path, String body) throws Exception {
+        return call(authorized(path).post(RequestBody.create(body, JSON_TYPE)).build());
+    }
+
+    @Test
+    void healthNeedsNoToken() throws Exception {
+        Answer answer = call(new Request.Builder().url(url("/health")).build());
+        assertThat(answer.code()).isEqualTo(200);
+        assertThat(answer.body().path("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void statusHasTheDesignsFieldsInSnakeCase() throws Exception {
+        Answer answer = call(authorized("/api/v1/status").build());
+        assertThat(answer.code()).isEqualTo(200);
+        JsonNode s = answer.body();
+        assertThat(s.path("execution_mode").asText()).isEqualTo("idle");
+        assertThat(s.path("vlm_state").asText()).isEqualTo("unloaded");
+        assertThat(s.path("vlm_model").asText()).isEqualTo("qwen3-vl:8b");
+        assertThat(s.path("clip_device").asText()).isIn("cpu", "cuda");
+        assertThat(s.path("vram").path("total_mb").asLong()).isEqualTo(11_400);
+        assertThat(s.path("vram").path("gpu_name").asText()).isEqualTo("Fake RTX 4090");
+        assertThat(s.path("vram").has("gpu_utilization_percent")).isTrue();
+        assertThat(s.path("idle_timeout_seconds").asInt()).isEqualTo(300);
+        assertThat(s.path("last_vlm_request").isNull()).isTrue();
+        assertThat(s.path("degraded_mode").asBoolean()).isFalse();
+        assertThat(s.has("degraded_reason")).isTrue();
+    }
+
+    @Test
+    void aModeSwitchAnswersOnceTheTransitionHasCompleted() throws Exception {
+        Answer answer = post("/api/v1/mode", "{\"mode\":\"recording\"}");
+        assertThat(answer.code()).isEqualTo(200);
+        assertThat(answer.body().path("execution_mode").asText()).isEqualTo("recording");
+        assertThat(answer.body().path("vlm_state").asText()).isEqualTo("loaded");
+        assertThat(f.ollama.isResident("qwen3-vl:8b")).isTrue();
+
+        Answer autopilot = post("/api/v1/mode", "{\"mode\":\"AUTOPILOT\"}");
+        assertThat(autopilot.body().path("vlm_state").asText()).isEqualTo("unloaded");
+        assertThat(autopilot.body().path("clip_device").asText()).isEqualTo("cuda");
+    }
+
+    @Test
+    void vlmLoadUnloadAndClipDeviceAnswerWithTheOutcome() throws Exception {
+        Answer load = post("/api/v1/vlm/load", "{}");
+        assertThat(load.body().path("loaded").asBoolean()).isTrue();
+        assertThat(load.body().path("vlm_state").asText()).isEqualTo("loaded");
+
+        Answer refused = post("/api/v1/clip/device", "{\"device\":\"cuda\"}");
+        assertThat(refused.body().path("ok").asBoolean()).isFalse();
+        assertThat(refused.body().path("clip_device").asText()).isEqualTo("cpu");
+        assertThat(refused.body().path("reason").asText()).contains("VRAM insufficient");
+
+        Answer unload = post("/api/v1/vlm/unload", "{}");
+        assertThat(unload.body().path("loaded").asBoolean()).isFalse();
+        Answer moved = post("/api/v1/clip/device", "{\"device\":\"cuda\"}");
+        assertThat(moved.body().path("ok").asBoolean()).isTrue();
+        assertThat(moved.body().path("clip_device").asText()).isEqualTo("cuda");
+    }
+
+    static Stream<Arguments> hostileRequests() {
+        String mode = "{\"mode\":\"recording\"}";
+        return Stream.of(
+                hostile("rebinding Host", 403, b -> b.url("/api/v1/mode").host("evil.example:11436").json(mode)),
+                hostile("Host of another port", 403, b -> b.url("/api/v1/mode").host("127.0.0.1:1").json(mode)),
+                hostile("hostile Origin", 403, b -> b.url("/api/v1/mode").origin("http://evil.example").json(mode)),
+                hostile("Origin even on /health", 403, b -> b.url("/health").origin("null").get()),
+                hostile("OPTIONS preflight", 403, b -> b.url("/api/v1/mode").method("OPTIONS")),
+                hostile("no token", 401, b -> b.url("/api/v1/mode").noToken().json(mode)),
+                hostile("wrong token", 401, b -> b.url("/api/v1/mode").token("0".repeat(64)).json(mode)),
+                hostile("token in the query string", 400, b -> b.url("/api/v1/mode?token=TOKEN").noToken().json(mode)),
+                hostile("text/plain POST", 415, b -> b.url("/api/v1/mode").body(mode, "text/plain")),
+                hostile("oversized body", 413, b -> b.url("/api/v1/mode").json("{\"mode\":\"recording\",\"x\":\""
+                        + "a".repeat(ControlApiServer.MAX_JSON_BODY) + "\"}")),
+                hostile("malformed JSON", 400, b -> b.url("/api/v1/mode").json("{\"mode\": recording")),
+                hostile("unknown mode", 400, b -> b.url("/api/v1/mode").json("{\"mode\":\"turbo\"}")),
+                hostile("wrong method", 405, b -> b.url("/api/v1/mode").get()),
+                hostile("load by GET", 405, b -> b.url("/api/v1/vlm/load").get()),
+                hostile("unknown device", 400, b -> b.url("/api/v1/clip/device").json("{\"device\":\"tpu\"}")));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("hostileRequests")
+    void hostileRequestsAreRefusedAndChangeNothing(String name, int status, UnaryOperator<HostileRequest> build) throws Exception {
+        HostileRequest request = build.apply(new HostileRequest());
+        Answer answer = call(request.build(this));
+        assertThat(answer.code()).isEqualTo(status);
+        assertThat(answer.body().path("error").asText()).isNotBlank().doesNotContain(token.value());
+        assertThat(f.manager.getExecutionMode()).isEqualTo(ExecutionMode.IDLE);
+        assertThat(f.ollama.loads.get()).isZero();
+        assertThat(f.manager.getClipDevice()).isEqualTo("cpu");
+    }
+
+    private static Arguments hostile(String name, int status, UnaryOperator<HostileRequest> build) {
+        return Arguments.of(name, status, build);
+    }
+
+    /** A request built to be refused. */
+    static final class HostileRequest {
+        private String path = "/";
+        private String host;
+        private String origin;
+        private String tokenValue = "TOKEN";
+        private String method = "GET";
+        private String body;
+        private String contentType;
+
+        HostileRequest url(String p) { this.path = p; return this; }
+        HostileRequest host(String h) { this.host = h; return this; }
+        HostileRequest origin(String o) { this.origin = o; return this; }
+        HostileRequest noToken() { this.tokenValue = null; return this; }
+        HostileRequest token(String t) { this.tokenValue = t; return this; }
+        HostileRequest get() { this.method = "GET"; return this; }
+        HostileRequest method(String m) { this.method = m; return this; }
+        HostileRequest json(String b) { return body(b, "application/json"); }
+        HostileRequest body(String b, String type) { this.method = "POST"; this.body = b; this.contentType = type; return this; }
+
+        Request build(ControlApiServerTest test) {
+            String realToken = test.token.value();
+            Request.Builder b = new Request.Builder().url(test.url(path.replace("TOKEN", realToken)));
+            if (tokenValue != null) {
+                b.header("Authorization", "Bearer " + tokenValue.replace("TOKEN", realToken));
+            }
+            if (host != null) {
+                b.header("Host", host);
+            }
+            if (origin != null) {
+                b.header("Origin", origin);
+            }
+            RequestBody requestBody = body == null ? null : RequestBody.create(body, MediaType.get(contentType));
+            if ("OPTIONS".equals(method)) {
+                b.method("OPTIONS", null);
+            } else if ("POST".equals(method)) {
+                b.post(requestBody);
+            } else {
+                b.get();
+            }
+            return b.build();
+        }
+    }
+
+    @Test
+    void theServerRefusesToListenBeyondLoopback() throws Exception {
+        assertThatThrownBy(() -> new ControlApiServer(f.manager, InetAddress.getByName("0.0.0.0"), 0, token, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback only");
+    }
+
+    @Test
+    void theTokenFileIsReadableByTheUserOnly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("api.json");
+        token.writeInfo(file, 11436);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        JsonNode info = json.readTree(file.toFile());
+        assertThat(info.path("port").asInt()).isEqualTo(11436);
+        assertThat(info.path("base_url").asText()).isEqualTo("http://127.0.0.1:11436");
+        assertThat(token.matches(info.path("token").asText())).isTrue();
+        assertThat(info.path("token").asText()).hasSize(64);
+    }
+
+    @Test
+    void theWindowsAclGivesTheOwnerAloneEveryRight() throws Exception {
+        java.nio.file.attribute.UserPrincipal owner = () -> "DESKTOP-58D5CAC\\operator";
+        java.nio.file.attribute.AclEntry entry = ApiToken.ownerOnly(owner);
+        assertThat(entry.type()).isEqualTo(java.nio.file.attribute.AclEntryType.ALLOW);
+        assertThat(entry.principal()).isSameAs(owner);
+        assertThat(entry.permissions()).containsAll(java.util.EnumSet.allOf(java.nio.file.attribute.AclEntryPermission.class));
+    }
+}
