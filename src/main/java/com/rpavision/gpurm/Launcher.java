@@ -147,7 +147,7 @@ public final class Launcher {
         try {
             ApiToken token = ApiToken.random();
             ControlApiServer api = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
-                    token, transition);
+                    token, transition, config.clipModel());
             token.writeInfo(paths.apiInfoFile(), api.port());
             log.info("Control API token and address in {}", paths.apiInfoFile());
             return api;

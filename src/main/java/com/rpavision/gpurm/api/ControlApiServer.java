@@ -36,10 +36,16 @@ public final class ControlApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlApiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_JSON_BODY = 64 * 1024;
+    static final int MAX_IMAGE_BODY = 20 * 1024 * 1024;
+    static final int MAX_EVENT_CLIENTS = 4;
+    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private final java.util.concurrent.atomic.AtomicInteger eventClients = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean stopping;
 
     private final GpuResourceManager manager;
     private final ApiGuard guard;
     private final Duration transitionTimeout;
+    private final String clipModel;
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -48,16 +54,18 @@ public final class ControlApiServer implements AutoCloseable {
      * @param transitionTimeout how long a mode switch or a load may take before the answer is 504
      */
     public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
-                            Duration transitionTimeout) throws IOException {
+                            Duration transitionTimeout, String clipModel) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the control API listens on loopback only, not on " + address);
         }
         System.setProperty("sun.net.httpserver.nodelay", "true"); // no 40 ms delayed-ACK stall on kept-alive calls
         this.manager = manager;
         this.transitionTimeout = transitionTimeout;
+        this.clipModel = clipModel;
         this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
         this.guard = new ApiGuard(server.getAddress().getPort(), token);
-        this.executor = Executors.newFixedThreadPool(4, Threads.named("gpurm-api"));
+        // Event streams hold a thread each: MAX_EVENT_CLIENTS of them, and four more for everything else.
+        this.executor = Executors.newFixedThreadPool(4 + MAX_EVENT_CLIENTS, Threads.named("gpurm-api"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -83,6 +91,8 @@ public final class ControlApiServer implements AutoCloseable {
                 case "/api/v1/vlm/load" -> post(exchange, body -> vlm(exchange, true));
                 case "/api/v1/vlm/unload" -> post(exchange, body -> vlm(exchange, false));
                 case "/api/v1/clip/device" -> post(exchange, body -> clipDevice(exchange, body));
+                case "/api/v1/clip/embed" -> embed(exchange);
+                case "/api/v1/events" -> onlyGet(exchange, () -> events(exchange));
                 default -> error(exchange, 404, "no such endpoint: " + path);
             }
         } catch (RuntimeException e) {
@@ -201,6 +211,88 @@ public final class ControlApiServer implements AutoCloseable {
         send(exchange, 200, json);
     }
 
+    /** Server-Sent Events: one JSON event per message until the client goes or the server stops. */
+    private void events(HttpExchange exchange) throws IOException {
+        if (eventClients.incrementAndGet() > MAX_EVENT_CLIENTS) {
+            eventClients.decrementAndGet();
+            error(exchange, 503, "too many event streams open (at most " + MAX_EVENT_CLIENTS + ")");
+            return;
+        }
+        java.util.concurrent.BlockingQueue<com.rpavision.gpurm.core.model.ResourceChangedEvent> queue =
+                new java.util.concurrent.LinkedBlockingQueue<>(1_000);
+        try (var subscription = manager.onResourceChanged(queue::offer)) {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(": connected\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+            while (!stopping) {
+                var event = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                String message = event == null ? ": heartbeat\n\n" : "data: " + JSON.writeValueAsString(eventJson(event)) + "\n\n";
+                out.write(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.debug("An event stream closed: {}", e.getMessage());
+        } finally {
+            eventClients.decrementAndGet();
+        }
+    }
+
+    private static Map<String, Object> eventJson(com.rpavision.gpurm.core.model.ResourceChangedEvent event) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("type", event.eventType());
+        json.put("timestamp", event.timestamp().toString());
+        json.put("details", event.details());
+        return json;
+    }
+
+    /** A PNG or JPEG body, at most 20 MB, to one L2-normalized CLIP embedding. */
+    private void embed(HttpExchange exchange) throws IOException {
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            exchange.getResponseHeaders().set("Allow", "POST");
+            error(exchange, 405, "use POST");
+            return;
+        }
+        String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase();
+        if (!type.startsWith("image/png") && !type.startsWith("image/jpeg")) {
+            error(exchange, 415, "send the image as image/png or image/jpeg");
+            return;
+        }
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(MAX_IMAGE_BODY + 1);
+        }
+        if (bytes.length > MAX_IMAGE_BODY) {
+            error(exchange, 413, "the image is larger than 20 MB");
+            return;
+        }
+        java.awt.image.BufferedImage image;
+        try {
+            image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(bytes));
+        } catch (IOException e) {
+            image = null;
+        }
+        if (image == null) {
+            error(exchange, 400, "the body is not a PNG or JPEG image this server can read");
+            return;
+        }
+        try {
+            float[] embedding = manager.embed(image);
+            var status = manager.getStatus();
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("embedding", embedding);
+            json.put("clip_device", status.clipDevice());
+            json.put("model", clipModel);
+            send(exchange, 200, json);
+        } catch (com.rpavision.gpurm.core.clip.ClipException e) {
+            error(exchange, 503, "CLIP cannot embed now: " + e.getMessage());
+        }
+    }
+
     private static void error(HttpExchange exchange, int status, String message) throws IOException {
         send(exchange, status, Map.of("error", message));
     }
@@ -217,6 +309,7 @@ public final class ControlApiServer implements AutoCloseable {
 
     /** Stops accepting, lets requests in flight finish for up to {@code grace}, then stops. */
     public void stop(Duration grace) {
+        stopping = true;
         server.stop((int) grace.toSeconds());
         executor.shutdownNow();
     }

@@ -42,7 +42,7 @@ class ControlApiServerTest {
     void start() throws Exception {
         f = ManagerFixture.create();
         token = ApiToken.random();
-        server = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(10));
+        server = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(10), "ViT-B-32");
     }
 
     @AfterEach
@@ -132,6 +132,54 @@ class ControlApiServerTest {
         assertThat(moved.body().path("clip_device").asText()).isEqualTo("cuda");
     }
 
+    @Test
+    void anImageGetsItsEmbedding() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        image.setRGB(10, 10, 0x3366cc);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+
+        Answer answer = call(authorized("/api/v1/clip/embed")
+                .post(RequestBody.create(png.toByteArray(), MediaType.get("image/png"))).build());
+
+        assertThat(answer.code()).isEqualTo(200);
+        assertThat(answer.body().path("embedding")).hasSize(512);
+        float[] direct = f.manager.embed(image);
+        assertThat((float) answer.body().path("embedding").get(7).asDouble()).isEqualTo(direct[7]);
+        assertThat(answer.body().path("clip_device").asText()).isEqualTo("cpu");
+        assertThat(answer.body().path("model").asText()).isEqualTo("ViT-B-32");
+    }
+
+    @Test
+    void anEventStreamShowsAModeSwitchInOrder() throws Exception {
+        OkHttpClient streaming = http.newBuilder().readTimeout(Duration.ofSeconds(20)).build();
+        try (Response response = streaming.newCall(authorized("/api/v1/events").build()).execute()) {
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(response.header("Content-Type")).startsWith("text/event-stream");
+            okio.BufferedSource source = response.body().source();
+            assertThat(source.readUtf8LineStrict()).isEqualTo(": connected");
+
+            new Thread(() -> {
+                try {
+                    post("/api/v1/mode", "{\"mode\":\"recording\"}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).start();
+
+            java.util.List<String> types = new java.util.ArrayList<>();
+            while (!types.contains("model_loaded")) {
+                String line = source.readUtf8LineStrict();
+                if (line.startsWith("data: ")) {
+                    JsonNode event = json.readTree(line.substring(6));
+                    assertThat(event.path("timestamp").asText()).isNotBlank();
+                    types.add(event.path("type").asText());
+                }
+            }
+            assertThat(types).containsSubsequence("mode_changed", "model_loading", "model_loaded");
+        }
+    }
+
     static Stream<Arguments> hostileRequests() {
         String mode = "{\"mode\":\"recording\"}";
         return Stream.of(
@@ -150,7 +198,9 @@ class ControlApiServerTest {
                 hostile("unknown mode", 400, b -> b.url("/api/v1/mode").json("{\"mode\":\"turbo\"}")),
                 hostile("wrong method", 405, b -> b.url("/api/v1/mode").get()),
                 hostile("load by GET", 405, b -> b.url("/api/v1/vlm/load").get()),
-                hostile("unknown device", 400, b -> b.url("/api/v1/clip/device").json("{\"device\":\"tpu\"}")));
+                hostile("unknown device", 400, b -> b.url("/api/v1/clip/device").json("{\"device\":\"tpu\"}")),
+                hostile("an image that is not an image", 400, b -> b.url("/api/v1/clip/embed").body("GIF89a not really", "image/png")),
+                hostile("an image of the wrong type", 415, b -> b.url("/api/v1/clip/embed").body("BM", "image/bmp")));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -215,7 +265,7 @@ class ControlApiServerTest {
 
     @Test
     void theServerRefusesToListenBeyondLoopback() throws Exception {
-        assertThatThrownBy(() -> new ControlApiServer(f.manager, InetAddress.getByName("0.0.0.0"), 0, token, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new ControlApiServer(f.manager, InetAddress.getByName("0.0.0.0"), 0, token, Duration.ofSeconds(1), "ViT-B-32"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loopback only");
     }
 
