@@ -46,6 +46,7 @@ public final class ControlApiServer implements AutoCloseable {
     private final ApiGuard guard;
     private final Duration transitionTimeout;
     private final String clipModel;
+    private final ManagerMetrics metrics;
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -62,6 +63,7 @@ public final class ControlApiServer implements AutoCloseable {
         this.manager = manager;
         this.transitionTimeout = transitionTimeout;
         this.clipModel = clipModel;
+        this.metrics = new ManagerMetrics(manager);
         this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
         this.guard = new ApiGuard(server.getAddress().getPort(), token);
         // Event streams hold a thread each: MAX_EVENT_CLIENTS of them, and four more for everything else.
@@ -86,6 +88,7 @@ public final class ControlApiServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             switch (path) {
                 case "/health" -> onlyGet(exchange, () -> send(exchange, 200, Map.of("status", "ok")));
+                case "/metrics" -> onlyGet(exchange, () -> sendText(exchange, metrics.scrape()));
                 case "/api/v1/status" -> onlyGet(exchange, () -> send(exchange, 200, StatusJson.of(manager.getStatus())));
                 case "/api/v1/mode" -> post(exchange, body -> mode(exchange, body));
                 case "/api/v1/vlm/load" -> post(exchange, body -> vlm(exchange, true));
@@ -293,6 +296,15 @@ public final class ControlApiServer implements AutoCloseable {
         }
     }
 
+    private static void sendText(HttpExchange exchange, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     private static void error(HttpExchange exchange, int status, String message) throws IOException {
         send(exchange, status, Map.of("error", message));
     }
@@ -310,6 +322,7 @@ public final class ControlApiServer implements AutoCloseable {
     /** Stops accepting, lets requests in flight finish for up to {@code grace}, then stops. */
     public void stop(Duration grace) {
         stopping = true;
+        metrics.close();
         server.stop((int) grace.toSeconds());
         executor.shutdownNow();
     }

@@ -1,0 +1,100 @@
+package com.rpavision.gpurm.api;
+
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/** /metrics parsed strictly against Prometheus' text exposition format 0.0.4. */
+class MetricsTest {
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern SAMPLE = Pattern.compile(
+            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*)\\})? (\\S+)");
+
+    /** Parses strictly; returns samples keyed "name{labels}", failing on anything the format forbids. */
+    static Map<String, Double> parse(String text) {
+        Map<String, String> types = new HashMap<>();
+        Map<String, Double> samples = new LinkedHashMap<>();
+        assertThat(text).endsWith("\n");
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
+                String[] parts = line.split(" ", 4);
+                assertThat(parts).hasSize(4);
+                assertThat(parts[2]).matches(NAME);
+                if (line.startsWith("# TYPE ")) {
+                    assertThat(parts[3]).isIn("counter", "gauge", "histogram", "summary", "untyped");
+                    assertThat(types.put(parts[2], parts[3])).as("declared once: " + parts[2]).isNull();
+                }
+                continue;
+            }
+            Matcher m = SAMPLE.matcher(line);
+            if (!m.matches()) {
+                fail("not a valid sample line: " + line);
+            }
+            String name = m.group(1);
+            String family = name.replaceAll("_(bucket|sum|count)$", "");
+            assertThat(types).as("TYPE before samples of " + name).containsKey(types.containsKey(name) ? name : family);
+            double value = m.group(4).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(4));
+            assertThat(samples.put(name + (m.group(3) == null ? "" : "{" + m.group(3) + "}"), value))
+                    .as("no duplicate series: " + line).isNull();
+        }
+        return samples;
+    }
+
+    @Test
+    void theScrapeIsStrictlyValidAndFollowsTheManager() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create();
+             ControlApiServer server = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0,
+                     ApiToken.random(), Duration.ofSeconds(10), "ViT-B-32")) {
+            f.switchTo(ExecutionMode.RECORDING);
+            f.switchTo(ExecutionMode.AUTOPILOT);
+
+            OkHttpClient http = new OkHttpClient();
+            String text;
+            try (Response response = http.newCall(new Request.Builder()
+                    .url("http://127.0.0.1:" + server.port() + "/metrics").build()).execute()) {
+                assertThat(response.code()).as("no token needed").isEqualTo(200);
+                assertThat(response.header("Content-Type")).startsWith("text/plain; version=0.0.4");
+                text = response.body().string();
+            } finally {
+                http.connectionPool().evictAll();
+            }
+
+            Map<String, Double> m = parse(text);
+            assertThat(m).containsEntry("gpurm_vram_total_bytes{gpu=\"0\",name=\"Fake RTX 4090\"}", 11_400 * 1_048_576.0);
+            assertThat(m).containsEntry("gpurm_execution_mode{mode=\"autopilot\"}", 1.0)
+                    .containsEntry("gpurm_execution_mode{mode=\"recording\"}", 0.0)
+                    .containsEntry("gpurm_vlm_state{state=\"unloaded\"}", 1.0)
+                    .containsEntry("gpurm_clip_device{device=\"cuda\"}", 1.0)
+                    .containsEntry("gpurm_degraded", 0.0)
+                    .containsEntry("gpurm_vlm_load_duration_seconds_count", 1.0)
+                    .containsEntry("gpurm_vlm_load_duration_seconds_bucket{le=\"+Inf\"}", 1.0)
+                    .containsEntry("gpurm_vlm_load_duration_seconds_bucket{le=\"2.5\"}", 0.0)
+                    .containsEntry("gpurm_vlm_load_duration_seconds_bucket{le=\"5.0\"}", 1.0)
+                    .containsEntry("gpurm_vlm_unload_duration_seconds_count", 1.0)
+                    .containsEntry("gpurm_clip_migrations_total", 1.0);
+            assertThat(m.get("gpurm_vlm_load_duration_seconds_sum")).isEqualTo(3.0);
+        }
+    }
+
+    @Test
+    void labelValuesAreEscaped() {
+        assertThat(ManagerMetrics.escape("A \"quoted\" \\ name\nnext")).isEqualTo("A \\\"quoted\\\" \\\\ name\\nnext");
+        assertThat(parse("# HELP x y\n# TYPE x gauge\nx{name=\"" + ManagerMetrics.escape("a\"b\\c") + "\"} 1\n"))
+                .containsKey("x{name=\"a\\\"b\\\\c\"}");
+    }
+}
