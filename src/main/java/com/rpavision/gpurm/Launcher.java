@@ -2,6 +2,8 @@ package com.rpavision.gpurm;
 
 import com.rpavision.gpurm.api.ApiToken;
 import com.rpavision.gpurm.api.ControlApiServer;
+import com.rpavision.gpurm.api.OllamaProxyServer;
+import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import com.rpavision.gpurm.app.AppPaths;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.ManagerFactory;
@@ -85,8 +87,15 @@ public final class Launcher {
                 ? ManagerFactory.createDemo(loaded.config(), demo)
                 : ManagerFactory.create(loaded.config(), paths);
         ControlApiServer api = startControlApi(manager, loaded.config(), paths, log);
+        GpuResourceConfig effective = demo != null
+                ? loaded.config().toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).vlmModel("qwen3-vl:8b").build()
+                : loaded.config();
+        OllamaProxyServer proxy = startProxy(manager, effective, log);
         Runnable stop = () -> {
             log.info("Stopping");
+            if (proxy != null) {
+                proxy.stop(Duration.ofSeconds(1));
+            }
             if (api != null) {
                 api.stop(Duration.ofSeconds(1));
                 deleteQuietly(paths.apiInfoFile());
@@ -153,6 +162,18 @@ public final class Launcher {
             return api;
         } catch (IOException e) {
             log.error("Control API not started on 127.0.0.1:{} ({}); set api_port to a free port", config.apiPort(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The Ollama-compatible proxy the agent points its Ollama base URL at; optional like the API. */
+    private static OllamaProxyServer startProxy(GpuResourceManager manager, GpuResourceConfig config, Logger log) {
+        try {
+            return new OllamaProxyServer(manager, new OllamaForwarder(config.ollamaEndpoint(), config.loadTimeout()),
+                    config.vlmModel(), InetAddress.getLoopbackAddress(), config.proxyPort());
+        } catch (IOException e) {
+            log.error("Ollama proxy not started on 127.0.0.1:{} ({}); set proxy_port to a free port", config.proxyPort(),
                     e.getMessage());
             return null;
         }

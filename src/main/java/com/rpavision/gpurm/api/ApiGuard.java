@@ -21,6 +21,7 @@ final class ApiGuard {
     private final Set<String> allowedHosts;
     private final ApiToken token;
 
+    /** @param token null for the Ollama proxy, which must stay drop-in compatible with Ollama's clients */
     ApiGuard(int port, ApiToken token) {
         this.allowedHosts = Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port);
         this.token = token;
@@ -38,7 +39,7 @@ final class ApiGuard {
             return Optional.of(new Refusal(403, "Host must be 127.0.0.1, localhost or [::1] with this port"));
         }
         String path = exchange.getRequestURI().getPath();
-        if (OPEN_PATHS.contains(path)) {
+        if (token == null || OPEN_PATHS.contains(path)) {
             return Optional.empty();
         }
         String query = exchange.getRequestURI().getRawQuery();

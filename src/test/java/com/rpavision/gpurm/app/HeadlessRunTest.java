@@ -48,7 +48,7 @@ class HeadlessRunTest {
             Path config = dir.resolve("config.json");
             Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\": \""
                     + nvml + "\", \"idle_timeout_seconds\": 2, \"unload_timeout_seconds\": 1, \"clip_model_path\": \""
-                    + ClipFixture.MODEL + "\", \"api_port\": 0}");
+                    + ClipFixture.MODEL + "\", \"api_port\": 0, \"proxy_port\": 0}");
 
             // The test class path carries logback-test.xml (silent): give the child the app's own logging setup.
             String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();

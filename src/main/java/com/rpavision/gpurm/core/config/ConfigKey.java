@@ -42,7 +42,9 @@ public enum ConfigKey {
     OLLAMA_RETRY_SECONDS("ollama_retry_seconds", 30, 1, 3_600, GpuResourceConfig::ollamaRetrySeconds,
             "How often Ollama's availability is checked, and retried while it is unreachable."),
     API_PORT("api_port", 11436, 0, 65_535, GpuResourceConfig::apiPort,
-            "Loopback port of the control API for the RPA agent; 0 picks a free one (see api.json).");
+            "Loopback port of the control API for the RPA agent; 0 picks a free one (see api.json)."),
+    PROXY_PORT("proxy_port", 11435, 0, 65_535, GpuResourceConfig::proxyPort,
+            "Loopback port of the Ollama-compatible proxy; 0 picks a free one.");
 
     private final String jsonName;
     private final Object defaultValue;

@@ -26,7 +26,8 @@ public record GpuResourceConfig(
         int gpuIndex,
         int vramChangeThresholdMb,
         int ollamaRetrySeconds,
-        int apiPort) {
+        int apiPort,
+        int proxyPort) {
 
     public GpuResourceConfig {
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
@@ -54,7 +55,7 @@ public record GpuResourceConfig(
                 .maxLoadRetries(maxLoadRetries).loadTimeoutSeconds(loadTimeoutSeconds)
                 .unloadTimeoutSeconds(unloadTimeoutSeconds).nvmlLibraryPath(nvmlLibraryPath)
                 .nvidiaSmiPath(nvidiaSmiPath).pollIntervalMs(pollIntervalMs).gpuIndex(gpuIndex)
-                .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort);
+                .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort).proxyPort(proxyPort);
     }
 
     public Duration idleTimeout() {
@@ -96,6 +97,7 @@ public record GpuResourceConfig(
         private int vramChangeThresholdMb = (int) ConfigKey.VRAM_CHANGE_THRESHOLD_MB.defaultValue();
         private int ollamaRetrySeconds = (int) ConfigKey.OLLAMA_RETRY_SECONDS.defaultValue();
         private int apiPort = (int) ConfigKey.API_PORT.defaultValue();
+        private int proxyPort = (int) ConfigKey.PROXY_PORT.defaultValue();
 
         private Builder() {
         }
@@ -117,6 +119,7 @@ public record GpuResourceConfig(
         public Builder vramChangeThresholdMb(int v) { this.vramChangeThresholdMb = v; return this; }
         public Builder ollamaRetrySeconds(int v) { this.ollamaRetrySeconds = v; return this; }
         public Builder apiPort(int v) { this.apiPort = v; return this; }
+        public Builder proxyPort(int v) { this.proxyPort = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
         public Builder set(ConfigKey key, Object value) {
@@ -138,6 +141,7 @@ public record GpuResourceConfig(
                 case VRAM_CHANGE_THRESHOLD_MB -> vramChangeThresholdMb((Integer) value);
                 case OLLAMA_RETRY_SECONDS -> ollamaRetrySeconds((Integer) value);
                 case API_PORT -> apiPort((Integer) value);
+                case PROXY_PORT -> proxyPort((Integer) value);
             }
             return this;
         }
@@ -146,7 +150,7 @@ public record GpuResourceConfig(
             return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, clipModelPath, libtorchPath, idleTimeoutSeconds,
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
-                    ollamaRetrySeconds, apiPort);
+                    ollamaRetrySeconds, apiPort, proxyPort);
         }
     }
 }

@@ -1,0 +1,100 @@
+package com.rpavision.gpurm.core.ollama;
+
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSource;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Passes one HTTP request to Ollama and streams its answer back as it arrives (NDJSON streams line by line),
+ * without buffering the response. Used by the Ollama-compatible proxy.
+ */
+public final class OllamaForwarder implements AutoCloseable {
+
+    /** Where the answer goes: called once with the status and headers, then written to and flushed. */
+    @FunctionalInterface
+    public interface ResponseSink {
+        OutputStream begin(int status, Map<String, List<String>> headers) throws IOException;
+    }
+
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "keep-alive", "transfer-encoding",
+            "content-length", "te", "trailer", "upgrade", "proxy-connection", "origin", "accept-encoding");
+
+    private final HttpUrl endpoint;
+    private final OkHttpClient client;
+
+    /** @param idleTimeout longest silence allowed between two pieces of an answer (a cold load can be minutes) */
+    public OllamaForwarder(String endpoint, Duration idleTimeout) {
+        this.endpoint = HttpUrl.get(endpoint);
+        this.client = new OkHttpClient.Builder()
+                .connectTimeout(2, TimeUnit.SECONDS)
+                .readTimeout(idleTimeout)
+                .callTimeout(Duration.ZERO)
+                .retryOnConnectionFailure(false)
+                .socketFactory(new NoDelaySocketFactory())
+                .build();
+    }
+
+    public String endpoint() {
+        return endpoint.toString();
+    }
+
+    /**
+     * @param pathAndQuery the request target as the client sent it, e.g. {@code /api/chat}
+     * @param body         null for a request without one
+     * @throws IOException when Ollama cannot be reached or stops answering; nothing was sent to the sink if
+     *                     it failed before the answer began
+     */
+    public void forward(String method, String pathAndQuery, Map<String, List<String>> requestHeaders, byte[] body,
+                        ResponseSink sink) throws IOException {
+        Headers.Builder headers = new Headers.Builder();
+        requestHeaders.forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> headers.add(name, v));
+            }
+        });
+        String type = requestHeaders.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+                .map(e -> e.getValue().get(0)).findFirst().orElse("application/json");
+        RequestBody requestBody = body == null ? null : RequestBody.create(body, MediaType.parse(type));
+        if (requestBody == null && ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method))) {
+            requestBody = RequestBody.create(new byte[0], MediaType.parse(type));
+        }
+        HttpUrl target = endpoint.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
+        Request request = new Request.Builder().url(target).headers(headers.build()).method(method, requestBody).build();
+        try (Response response = client.newCall(request).execute()) {
+            Map<String, List<String>> answerHeaders = new java.util.LinkedHashMap<>();
+            response.headers().toMultimap().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                    answerHeaders.put(name, values);
+                }
+            });
+            OutputStream out = sink.begin(response.code(), answerHeaders);
+            BufferedSource source = response.body().source();
+            Buffer chunk = new Buffer();
+            while (source.read(chunk, 8_192) != -1) {
+                out.write(chunk.readByteArray());
+                out.flush();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}
