@@ -34,6 +34,8 @@ public final class OllamaForwarder implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "keep-alive", "transfer-encoding",
             "content-length", "te", "trailer", "upgrade", "proxy-connection", "origin", "accept-encoding");
 
+    private static final long SEGMENT = 8_192;
+
     private final HttpUrl endpoint;
     private final OkHttpClient client;
 
@@ -85,10 +87,17 @@ public final class OllamaForwarder implements AutoCloseable {
             OutputStream out = sink.begin(response.code(), answerHeaders);
             BufferedSource source = response.body().source();
             Buffer chunk = new Buffer();
-            while (source.read(chunk, 8_192) != -1) {
-                out.write(chunk.readByteArray());
-                out.flush();
+            long read;
+            while ((read = source.read(chunk, SEGMENT)) != -1) {
+                chunk.copyTo(out, 0, read);
+                chunk.clear();
+                // A short read means Ollama paused (a token, a line): pass it on now. Full reads are bulk
+                // data still arriving: let the stream batch them instead of flushing every segment.
+                if (read < SEGMENT) {
+                    out.flush();
+                }
             }
+            out.flush();
         }
     }
 
