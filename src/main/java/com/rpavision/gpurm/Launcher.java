@@ -171,7 +171,7 @@ public final class Launcher {
     private static OllamaProxyServer startProxy(GpuResourceManager manager, GpuResourceConfig config, Logger log) {
         try {
             return new OllamaProxyServer(manager, new OllamaForwarder(config.ollamaEndpoint(), config.loadTimeout()),
-                    config.vlmModel(), InetAddress.getLoopbackAddress(), config.proxyPort());
+                    config.vlmModel(), config.autopilotBlocksVlm(), InetAddress.getLoopbackAddress(), config.proxyPort());
         } catch (IOException e) {
             log.error("Ollama proxy not started on 127.0.0.1:{} ({}); set proxy_port to a free port", config.proxyPort(),
                     e.getMessage());

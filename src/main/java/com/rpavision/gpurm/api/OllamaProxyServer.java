@@ -43,12 +43,14 @@ public final class OllamaProxyServer implements AutoCloseable {
     private final GpuResourceManager manager;
     private final OllamaForwarder forwarder;
     private final String vlmModel;
+    private final boolean autopilotBlocksVlm;
     private final HttpServer server;
     private final ExecutorService executor;
     private final ApiGuard guard;
 
+    /** @param autopilotBlocksVlm in AUTOPILOT, answer VLM requests with 409 instead of loading the VLM */
     public OllamaProxyServer(GpuResourceManager manager, OllamaForwarder forwarder, String vlmModel,
-                             InetAddress address, int port) throws IOException {
+                             boolean autopilotBlocksVlm, InetAddress address, int port) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the Ollama proxy listens on loopback only, not on " + address);
         }
@@ -56,6 +58,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         this.manager = manager;
         this.forwarder = forwarder;
         this.vlmModel = vlmModel;
+        this.autopilotBlocksVlm = autopilotBlocksVlm;
         this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
         this.guard = new ApiGuard(server.getAddress().getPort(), null);
         this.executor = Executors.newCachedThreadPool(Threads.named("gpurm-proxy"));
@@ -97,6 +100,11 @@ public final class OllamaProxyServer implements AutoCloseable {
     }
 
     private void forwardWithVlm(HttpExchange exchange, String path, ObjectNode json) throws IOException {
+        if (autopilotBlocksVlm && manager.getExecutionMode() == com.rpavision.gpurm.core.model.ExecutionMode.AUTOPILOT) {
+            error(exchange, 409, "this station is in autopilot: the vision model is not loaded in this mode"
+                    + " (autopilot_blocks_vlm). Switch to recording first.");
+            return;
+        }
         VlmLease lease;
         try {
             lease = manager.acquireVlm();

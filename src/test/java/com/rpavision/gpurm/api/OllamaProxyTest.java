@@ -44,8 +44,12 @@ class OllamaProxyTest {
     }
 
     private OllamaProxyServer proxy(ManagerFixture f, String endpoint) throws Exception {
+        return proxy(f, endpoint, false);
+    }
+
+    private OllamaProxyServer proxy(ManagerFixture f, String endpoint, boolean autopilotBlocksVlm) throws Exception {
         OllamaProxyServer proxy = new OllamaProxyServer(f.manager, new OllamaForwarder(endpoint, Duration.ofSeconds(10)),
-                f.config.vlmModel(), InetAddress.getLoopbackAddress(), 0);
+                f.config.vlmModel(), autopilotBlocksVlm, InetAddress.getLoopbackAddress(), 0);
         open.add(proxy);
         return proxy;
     }
@@ -145,6 +149,25 @@ class OllamaProxyTest {
             assertThat(json.readTree(response.body().string()).path("error").asText()).contains("not reachable", "ollama serve");
         }
         assertThat(f.manager.getStatus().degradedMode()).isTrue();
+    }
+
+    @Test
+    void inAutopilotAVlmRequestLoadsOnDemandUnlessTheStationBlocksIt() throws Exception {
+        ManagerFixture f = ManagerFixture.create();
+        open.add(f);
+        f.switchTo(com.rpavision.gpurm.core.model.ExecutionMode.AUTOPILOT);
+        OllamaProxyServer blocking = proxy(f, f.config.ollamaEndpoint(), true);
+        try (Response refused = post(blocking, "/api/generate", "{\"model\":\"qwen3-vl:8b\",\"prompt\":\"x\"}")) {
+            assertThat(refused.code()).isEqualTo(409);
+            assertThat(json.readTree(refused.body().string()).path("error").asText()).contains("autopilot");
+        }
+        assertThat(f.ollama.loads.get()).isZero();
+
+        OllamaProxyServer onDemand = proxy(f, f.config.ollamaEndpoint(), false);
+        try (Response served = post(onDemand, "/api/generate", "{\"model\":\"qwen3-vl:8b\",\"prompt\":\"x\",\"stream\":false}")) {
+            assertThat(served.code()).isEqualTo(200);
+        }
+        assertThat(f.ollama.loads.get()).isEqualTo(1);
     }
 
     @Test

@@ -69,7 +69,7 @@ public class ApiBenchmarks {
         upstream.start(InetAddress.getLoopbackAddress(), 0);
         fixture = ManagerFixture.create();
         proxy = new OllamaProxyServer(fixture.manager, new OllamaForwarder(upstream.url("/").toString(), Duration.ofSeconds(30)),
-                "qwen3-vl:8b", InetAddress.getLoopbackAddress(), 0);
+                "qwen3-vl:8b", false, InetAddress.getLoopbackAddress(), 0);
         token = ApiToken.random();
         api = new ControlApiServer(fixture.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(30), "ViT-B-32");
         client = new OkHttpClient();

@@ -21,6 +21,8 @@ public final class ConfigCodec {
             Object value = key.valueIn(config);
             if (value instanceof Integer i) {
                 root.put(key.jsonName(), i);
+            } else if (value instanceof Boolean b) {
+                root.put(key.jsonName(), b);
             } else {
                 root.put(key.jsonName(), (String) value);
             }
@@ -54,7 +56,13 @@ public final class ConfigCodec {
             }
             JsonNode node = field.getValue();
             Object value;
-            if (key.isInteger()) {
+            if (key.isBoolean()) {
+                if (!node.isBoolean()) {
+                    problems.add(key.jsonName() + " must be true or false, got " + node);
+                    continue;
+                }
+                value = node.booleanValue();
+            } else if (key.isInteger()) {
                 if (!node.isIntegralNumber() || !node.canConvertToInt()) {
                     problems.add(key.jsonName() + " must be a whole number, got " + node);
                     continue;

@@ -44,7 +44,9 @@ public enum ConfigKey {
     API_PORT("api_port", 11436, 0, 65_535, GpuResourceConfig::apiPort,
             "Loopback port of the control API for the RPA agent; 0 picks a free one (see api.json)."),
     PROXY_PORT("proxy_port", 11435, 0, 65_535, GpuResourceConfig::proxyPort,
-            "Loopback port of the Ollama-compatible proxy; 0 picks a free one.");
+            "Loopback port of the Ollama-compatible proxy; 0 picks a free one."),
+    AUTOPILOT_BLOCKS_VLM("autopilot_blocks_vlm", Boolean.FALSE, 0, 0, GpuResourceConfig::autopilotBlocksVlm,
+            "In AUTOPILOT, answer VLM requests through the proxy with 409 instead of loading the VLM.");
 
     private final String jsonName;
     private final Object defaultValue;
@@ -70,6 +72,7 @@ public enum ConfigKey {
     public String jsonName() { return jsonName; }
     public Object defaultValue() { return defaultValue; }
     public boolean isInteger() { return defaultValue instanceof Integer; }
+    public boolean isBoolean() { return defaultValue instanceof Boolean; }
     public int min() { return min; }
     public int max() { return max; }
     public String description() { return description; }
@@ -89,6 +92,9 @@ public enum ConfigKey {
 
     /** Checks one value of this key; returns the problem in words, naming the key, or empty. */
     public Optional<String> check(Object value) {
+        if (isBoolean()) {
+            return value instanceof Boolean ? Optional.empty() : Optional.of(jsonName + " must be true or false");
+        }
         if (isInteger()) {
             int v = (Integer) value;
             return v < min || v > max

@@ -27,7 +27,8 @@ public record GpuResourceConfig(
         int vramChangeThresholdMb,
         int ollamaRetrySeconds,
         int apiPort,
-        int proxyPort) {
+        int proxyPort,
+        boolean autopilotBlocksVlm) {
 
     public GpuResourceConfig {
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
@@ -55,7 +56,8 @@ public record GpuResourceConfig(
                 .maxLoadRetries(maxLoadRetries).loadTimeoutSeconds(loadTimeoutSeconds)
                 .unloadTimeoutSeconds(unloadTimeoutSeconds).nvmlLibraryPath(nvmlLibraryPath)
                 .nvidiaSmiPath(nvidiaSmiPath).pollIntervalMs(pollIntervalMs).gpuIndex(gpuIndex)
-                .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort).proxyPort(proxyPort);
+                .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort).proxyPort(proxyPort)
+                .autopilotBlocksVlm(autopilotBlocksVlm);
     }
 
     public Duration idleTimeout() {
@@ -98,6 +100,7 @@ public record GpuResourceConfig(
         private int ollamaRetrySeconds = (int) ConfigKey.OLLAMA_RETRY_SECONDS.defaultValue();
         private int apiPort = (int) ConfigKey.API_PORT.defaultValue();
         private int proxyPort = (int) ConfigKey.PROXY_PORT.defaultValue();
+        private boolean autopilotBlocksVlm = (boolean) ConfigKey.AUTOPILOT_BLOCKS_VLM.defaultValue();
 
         private Builder() {
         }
@@ -120,6 +123,7 @@ public record GpuResourceConfig(
         public Builder ollamaRetrySeconds(int v) { this.ollamaRetrySeconds = v; return this; }
         public Builder apiPort(int v) { this.apiPort = v; return this; }
         public Builder proxyPort(int v) { this.proxyPort = v; return this; }
+        public Builder autopilotBlocksVlm(boolean v) { this.autopilotBlocksVlm = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
         public Builder set(ConfigKey key, Object value) {
@@ -142,6 +146,7 @@ public record GpuResourceConfig(
                 case OLLAMA_RETRY_SECONDS -> ollamaRetrySeconds((Integer) value);
                 case API_PORT -> apiPort((Integer) value);
                 case PROXY_PORT -> proxyPort((Integer) value);
+                case AUTOPILOT_BLOCKS_VLM -> autopilotBlocksVlm((Boolean) value);
             }
             return this;
         }
@@ -150,7 +155,7 @@ public record GpuResourceConfig(
             return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, clipModelPath, libtorchPath, idleTimeoutSeconds,
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
-                    ollamaRetrySeconds, apiPort, proxyPort);
+                    ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm);
         }
     }
 }

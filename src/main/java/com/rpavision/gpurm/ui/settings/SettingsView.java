@@ -39,9 +39,18 @@ public final class SettingsView {
             label.setWrapText(true);
             label.setPadding(new javafx.geometry.Insets(6, 0, 0, 0));
             GridPane.setValignment(label, javafx.geometry.VPos.TOP);
-            TextField input = new TextField();
+            javafx.scene.control.Control input;
+            if (field.key().isBoolean()) {
+                javafx.scene.control.CheckBox box = new javafx.scene.control.CheckBox();
+                box.setSelected(Boolean.parseBoolean(field.textProperty().get()));
+                box.selectedProperty().addListener((o, a, on) -> field.textProperty().set(String.valueOf(on)));
+                input = box;
+            } else {
+                TextField text = new TextField();
+                text.textProperty().bindBidirectional(field.textProperty());
+                input = text;
+            }
             input.setId("setting-" + field.key().jsonName());
-            input.textProperty().bindBidirectional(field.textProperty());
             label.setLabelFor(input);
             Label help = new Label(field.help());
             help.getStyleClass().addAll("muted", "small");

@@ -126,6 +126,9 @@ public final class SettingsViewModel {
     /** The operator's words for what is wrong with a value, or "" when it is fine. */
     private String problem(ConfigKey key, String text) {
         String value = text == null ? "" : text.trim();
+        if (key.isBoolean()) {
+            return value.equals("true") || value.equals("false") ? "" : messages.get("settings.error.boolean");
+        }
         if (key.isInteger()) {
             try {
                 int number = Integer.parseInt(value);
@@ -192,7 +195,8 @@ public final class SettingsViewModel {
     private GpuResourceConfig build() {
         GpuResourceConfig.Builder builder = GpuResourceConfig.builder();
         Map<ConfigKey, String> values = fields.stream().collect(Collectors.toMap(f -> f.key, f -> f.text.get().trim()));
-        values.forEach((key, text) -> builder.set(key, key.isInteger() ? (Object) Integer.parseInt(text) : text));
+        values.forEach((key, text) -> builder.set(key, key.isBoolean() ? (Object) Boolean.parseBoolean(text)
+                : key.isInteger() ? (Object) Integer.parseInt(text) : text));
         return builder.build();
     }
 }

@@ -53,6 +53,7 @@ class ConfigRoundTripProperties {
                 text, ints(ConfigKey.POLL_INTERVAL_MS), ints(ConfigKey.GPU_INDEX), ints(ConfigKey.VRAM_CHANGE_THRESHOLD_MB),
                 ints(ConfigKey.OLLAMA_RETRY_SECONDS))
                 .as((b, nvml, smi, poll, gpu, change, retry) -> b.nvmlLibraryPath(nvml).nvidiaSmiPath(smi)
+                        .autopilotBlocksVlm(!nvml.isEmpty())
                         .clipModelPath(nvml.isEmpty() ? "" : "/opt/models/ViT-B-32.pt").libtorchPath(nvml.isEmpty() ? "" : "C:\\torch\\lib")
                         .pollIntervalMs(poll).gpuIndex(gpu).vramChangeThresholdMb(change).ollamaRetrySeconds(retry).build());
     }

@@ -89,6 +89,13 @@ class ConfigStoreTest {
     }
 
     @Test
+    void aSwitchTakesTrueOrFalseOnly() throws Exception {
+        assertThatThrownBy(() -> new ConfigCodec().fromJson("{\"autopilot_blocks_vlm\": \"yes\"}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("autopilot_blocks_vlm must be true or false");
+        assertThat(new ConfigCodec().fromJson("{\"autopilot_blocks_vlm\": true}").autopilotBlocksVlm()).isTrue();
+    }
+
+    @Test
     void aFileThatIsNotUtf8IsMovedAside() throws Exception {
         Files.write(dir.resolve("config.json"), new byte[]{'{', (byte) 0xff, (byte) 0xfe, '}'});
         ConfigLoadResult result = store().load();
