@@ -86,11 +86,11 @@ public final class Launcher {
         GpuResourceManager manager = demo != null
                 ? ManagerFactory.createDemo(loaded.config(), demo)
                 : ManagerFactory.create(loaded.config(), paths);
-        ControlApiServer api = startControlApi(manager, loaded.config(), paths, log);
         GpuResourceConfig effective = demo != null
                 ? loaded.config().toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).vlmModel("qwen3-vl:8b").build()
                 : loaded.config();
         OllamaProxyServer proxy = startProxy(manager, effective, log);
+        ControlApiServer api = startControlApi(manager, loaded.config(), paths, proxy, log);
         Runnable stop = () -> {
             log.info("Stopping");
             if (proxy != null) {
@@ -150,13 +150,13 @@ public final class Launcher {
 
     /** The agent's control API; without it (port taken) the panel and the manager still run, and say why. */
     private static ControlApiServer startControlApi(GpuResourceManager manager, GpuResourceConfig config, AppPaths paths,
-                                                    Logger log) {
+                                                    OllamaProxyServer proxy, Logger log) {
         Duration transition = config.loadTimeout().multipliedBy(config.maxLoadRetries())
                 .plus(config.unloadTimeout()).plusSeconds(30);
         try {
             ApiToken token = ApiToken.random();
             ControlApiServer api = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
-                    token, transition, config.clipModel());
+                    token, transition, config.clipModel(), proxy);
             token.writeInfo(paths.apiInfoFile(), api.port());
             log.info("Control API token and address in {}", paths.apiInfoFile());
             return api;

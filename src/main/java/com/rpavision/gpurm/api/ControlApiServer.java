@@ -56,6 +56,12 @@ public final class ControlApiServer implements AutoCloseable {
      */
     public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
                             Duration transitionTimeout, String clipModel) throws IOException {
+        this(manager, address, port, token, transitionTimeout, clipModel, null);
+    }
+
+    /** @param proxy the Ollama proxy whose requests /metrics counts, or null */
+    public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
+                            Duration transitionTimeout, String clipModel, OllamaProxyServer proxy) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the control API listens on loopback only, not on " + address);
         }
@@ -63,7 +69,8 @@ public final class ControlApiServer implements AutoCloseable {
         this.manager = manager;
         this.transitionTimeout = transitionTimeout;
         this.clipModel = clipModel;
-        this.metrics = new ManagerMetrics(manager);
+        this.metrics = proxy == null ? new ManagerMetrics(manager, () -> 0, () -> 0)
+                : new ManagerMetrics(manager, proxy::forwardedRequests, proxy::vlmRequests);
         this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
         this.guard = new ApiGuard(server.getAddress().getPort(), token);
         // Event streams hold a thread each: MAX_EVENT_CLIENTS of them, and four more for everything else.

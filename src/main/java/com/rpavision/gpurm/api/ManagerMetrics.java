@@ -31,8 +31,15 @@ public final class ManagerMetrics implements AutoCloseable {
     private final AtomicLong clipMoves = new AtomicLong();
     private final Subscription subscription;
 
-    public ManagerMetrics(GpuResourceManager manager) {
+    private final java.util.function.LongSupplier proxyRequests;
+    private final java.util.function.LongSupplier proxyVlmRequests;
+
+    /** @param proxyRequests and {@code proxyVlmRequests}: the proxy's counters (zero without a proxy) */
+    public ManagerMetrics(GpuResourceManager manager, java.util.function.LongSupplier proxyRequests,
+                          java.util.function.LongSupplier proxyVlmRequests) {
         this.manager = manager;
+        this.proxyRequests = proxyRequests;
+        this.proxyVlmRequests = proxyVlmRequests;
         this.subscription = manager.onResourceChanged(this::count);
     }
 
@@ -108,6 +115,9 @@ public final class ManagerMetrics implements AutoCloseable {
         sample(out, "gpurm_idle_unloads_total", null, idleUnloads.get());
         family(out, "gpurm_clip_migrations_total", "counter", "CLIP moves between CPU and GPU.");
         sample(out, "gpurm_clip_migrations_total", null, clipMoves.get());
+        family(out, "gpurm_proxy_requests_total", "counter", "Requests the Ollama proxy passed on, by kind.");
+        sample(out, "gpurm_proxy_requests_total", "kind=\"vlm\"", proxyVlmRequests.getAsLong());
+        sample(out, "gpurm_proxy_requests_total", "kind=\"other\"", proxyRequests.getAsLong() - proxyVlmRequests.getAsLong());
         return out.toString();
     }
 

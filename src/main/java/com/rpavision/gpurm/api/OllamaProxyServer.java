@@ -47,6 +47,8 @@ public final class OllamaProxyServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final ApiGuard guard;
+    private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong vlmRequests = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param autopilotBlocksVlm in AUTOPILOT, answer VLM requests with 409 instead of loading the VLM */
     public OllamaProxyServer(GpuResourceManager manager, OllamaForwarder forwarder, String vlmModel,
@@ -70,6 +72,15 @@ public final class OllamaProxyServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Requests passed on to Ollama, and those of them for the VLM. */
+    public long forwardedRequests() {
+        return forwarded.get();
+    }
+
+    public long vlmRequests() {
+        return vlmRequests.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -113,6 +124,7 @@ public final class OllamaProxyServer implements AutoCloseable {
             return;
         }
         try (lease) {
+            vlmRequests.incrementAndGet();
             if (NATIVE_PATHS.contains(path)) {
                 json.put("keep_alive", -1); // the manager alone decides when it unloads
             }
@@ -121,6 +133,7 @@ public final class OllamaProxyServer implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, byte[] body) throws IOException {
+        forwarded.incrementAndGet();
         boolean[] started = new boolean[1];
         try {
             forwarder.forward(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()

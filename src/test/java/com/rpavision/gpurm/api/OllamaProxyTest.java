@@ -133,6 +133,14 @@ class OllamaProxyTest {
         }
         pool.shutdown();
         assertThat(f.ollama.loads.get()).as("one load for all of them").isEqualTo(1);
+        assertThat(proxy.vlmRequests()).isEqualTo(50);
+        try (ControlApiServer api = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0, ApiToken.random(),
+                Duration.ofSeconds(5), "ViT-B-32", proxy);
+             Response metrics = http.newCall(new Request.Builder().url("http://127.0.0.1:" + api.port() + "/metrics").build()).execute()) {
+            assertThat(MetricsTest.parse(metrics.body().string()))
+                    .containsEntry("gpurm_proxy_requests_total{kind=\"vlm\"}", 50.0)
+                    .containsEntry("gpurm_proxy_requests_total{kind=\"other\"}", 0.0);
+        }
         assertThat(f.ollama.prompts.get()).isEqualTo(50);
         assertThat(f.ollama.promptsWhileNotResident.get()).isZero();
     }
