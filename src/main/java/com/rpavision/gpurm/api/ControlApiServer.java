@@ -313,17 +313,11 @@ public final class ControlApiServer implements AutoCloseable {
     }
 
     private static void error(HttpExchange exchange, int status, String message) throws IOException {
-        send(exchange, status, Map.of("error", message));
+        HttpReplies.error(exchange, status, message);
     }
 
     private static void send(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpReplies.json(exchange, status, body);
     }
 
     /** Stops accepting, lets requests in flight finish for up to {@code grace}, then stops. */

@@ -16,12 +16,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -164,12 +161,7 @@ public final class OllamaProxyServer implements AutoCloseable {
     }
 
     private static void error(HttpExchange exchange, int status, String message) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(Map.of("error", message));
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        HttpReplies.error(exchange, status, message);
     }
 
     public void stop(Duration grace) {
