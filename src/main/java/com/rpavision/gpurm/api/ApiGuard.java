@@ -27,6 +27,15 @@ final class ApiGuard {
         this.token = token;
     }
 
+    /** Answers a request that may not pass with its refusal; true when it did so. */
+    boolean refused(HttpExchange exchange) throws java.io.IOException {
+        Optional<Refusal> refusal = check(exchange);
+        if (refusal.isPresent()) {
+            HttpReplies.error(exchange, refusal.get().status(), refusal.get().error());
+        }
+        return refusal.isPresent();
+    }
+
     Optional<Refusal> check(HttpExchange exchange) {
         if ("OPTIONS".equals(exchange.getRequestMethod())) {
             return Optional.of(new Refusal(403, "cross-origin requests are not allowed"));

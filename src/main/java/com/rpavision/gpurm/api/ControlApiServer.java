@@ -87,9 +87,7 @@ public final class ControlApiServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            var refusal = guard.check(exchange);
-            if (refusal.isPresent()) {
-                error(exchange, refusal.get().status(), refusal.get().error());
+            if (guard.refused(exchange)) {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
@@ -136,17 +134,8 @@ public final class ControlApiServer implements AutoCloseable {
             error(exchange, 405, "use POST");
             return;
         }
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
-            error(exchange, 415, "send the body as application/json");
-            return;
-        }
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_JSON_BODY + 1);
-        }
-        if (bytes.length > MAX_JSON_BODY) {
-            error(exchange, 413, "the body is larger than " + MAX_JSON_BODY + " bytes");
+        byte[] bytes = readBody(exchange, MAX_JSON_BODY, "send the body as application/json", "application/json");
+        if (bytes == null) {
             return;
         }
         JsonNode body;
@@ -221,6 +210,27 @@ public final class ControlApiServer implements AutoCloseable {
         send(exchange, 200, json);
     }
 
+    /**
+     * The body of a POST whose Content-Type is one of {@code types}, read to at most {@code max} bytes; null when
+     * it was refused (415 or 413, already answered).
+     */
+    private static byte[] readBody(HttpExchange exchange, int max, String typeHint, String... types) throws IOException {
+        String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase();
+        if (java.util.Arrays.stream(types).noneMatch(type::startsWith)) {
+            error(exchange, 415, typeHint);
+            return null;
+        }
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(max + 1);
+        }
+        if (bytes.length > max) {
+            error(exchange, 413, "the body is larger than " + max + " bytes");
+            return null;
+        }
+        return bytes;
+    }
+
     /** Server-Sent Events: one JSON event per message until the client goes or the server stops. */
     private void events(HttpExchange exchange) throws IOException {
         if (eventClients.incrementAndGet() > MAX_EVENT_CLIENTS) {
@@ -267,17 +277,8 @@ public final class ControlApiServer implements AutoCloseable {
             error(exchange, 405, "use POST");
             return;
         }
-        String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase();
-        if (!type.startsWith("image/png") && !type.startsWith("image/jpeg")) {
-            error(exchange, 415, "send the image as image/png or image/jpeg");
-            return;
-        }
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_IMAGE_BODY + 1);
-        }
-        if (bytes.length > MAX_IMAGE_BODY) {
-            error(exchange, 413, "the image is larger than 20 MB");
+        byte[] bytes = readBody(exchange, MAX_IMAGE_BODY, "send the image as image/png or image/jpeg", "image/png", "image/jpeg");
+        if (bytes == null) {
             return;
         }
         java.awt.image.BufferedImage image;

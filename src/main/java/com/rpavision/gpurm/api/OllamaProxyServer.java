@@ -82,9 +82,7 @@ public final class OllamaProxyServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            var refusal = guard.check(exchange);
-            if (refusal.isPresent()) {
-                error(exchange, refusal.get().status(), refusal.get().error());
+            if (guard.refused(exchange)) {
                 return;
             }
             byte[] body;
