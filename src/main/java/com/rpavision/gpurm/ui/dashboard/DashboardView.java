@@ -73,6 +73,7 @@ public final class DashboardView {
     @FXML private Label actionError;
     @FXML private ChoiceBox<LogFilter> logFilter;
     @FXML private ListView<LogLine> logList;
+    @FXML private javafx.scene.control.Tab timelineTab;
     @FXML private LineChart<Number, Number> timelineChart;
     @FXML private NumberAxis usedAxis;
     @FXML private Label processNote;
@@ -83,6 +84,7 @@ public final class DashboardView {
     @FXML private TableColumn<ProcessRow, String> memoryColumn;
     private final XYChart.Series<Number, Number> usedSeries = new XYChart.Series<>();
     private final XYChart.Series<Number, Number> eventSeries = new XYChart.Series<>();
+    private boolean redrawPending;
 
     private final ToggleGroup modes = new ToggleGroup();
     private Map<ExecutionMode, ToggleButton> modeButtons;
@@ -185,8 +187,24 @@ public final class DashboardView {
         timelineChart.getData().setAll(List.of(usedSeries, eventSeries));
         usedAxis.upperBoundProperty().bind(vm.vramTotalMbProperty());
         usedAxis.setTickUnit(4096);
-        vm.timeline().points().addListener((javafx.collections.ListChangeListener<VramTimeline.Point>) c -> redrawTimeline());
-        vm.timeline().markers().addListener((javafx.collections.ListChangeListener<VramTimeline.Marker>) c -> redrawTimeline());
+        vm.timeline().points().addListener((javafx.collections.ListChangeListener<VramTimeline.Point>) c -> scheduleRedraw());
+        vm.timeline().markers().addListener((javafx.collections.ListChangeListener<VramTimeline.Marker>) c -> scheduleRedraw());
+        timelineTab.selectedProperty().addListener((o, was, shown) -> scheduleRedraw());
+    }
+
+    /**
+     * One redraw per pulse however many changes arrive (a status update adds a point and often a marker), and
+     * none while the chart's tab is not showing: it is redrawn when it comes into view.
+     */
+    private void scheduleRedraw() {
+        if (redrawPending || !timelineTab.isSelected()) {
+            return;
+        }
+        redrawPending = true;
+        javafx.application.Platform.runLater(() -> {
+            redrawPending = false;
+            redrawTimeline();
+        });
     }
 
     /** Seconds before the newest sample on x, so the line scrolls left as time passes. */
