@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -220,15 +219,7 @@ public final class ControlApiServer implements AutoCloseable {
             error(exchange, 415, typeHint);
             return null;
         }
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(max + 1);
-        }
-        if (bytes.length > max) {
-            error(exchange, 413, "the body is larger than " + max + " bytes");
-            return null;
-        }
-        return bytes;
+        return HttpReplies.bodyUpTo(exchange, max);
     }
 
     /** Server-Sent Events: one JSON event per message until the client goes or the server stops. */

@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -85,12 +84,8 @@ public final class OllamaProxyServer implements AutoCloseable {
             if (guard.refused(exchange)) {
                 return;
             }
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readNBytes(MAX_BODY + 1);
-            }
-            if (body.length > MAX_BODY) {
-                error(exchange, 413, "the request is larger than " + (MAX_BODY >> 20) + " MB");
+            byte[] body = HttpReplies.bodyUpTo(exchange, MAX_BODY);
+            if (body == null) {
                 return;
             }
             String path = exchange.getRequestURI().getPath();
