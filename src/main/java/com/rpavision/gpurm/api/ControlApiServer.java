@@ -198,8 +198,11 @@ public final class ControlApiServer implements AutoCloseable {
         MigrationResult result;
         try {
             result = manager.migrateClipAsync(device).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            error(exchange, 504, "CLIP is still moving after " + transitionTimeout.toSeconds() + " s");
+            return;
         } catch (Exception e) {
-            error(exchange, 504, "CLIP did not finish moving: " + e.getMessage());
+            error(exchange, 500, "CLIP could not move: " + e.getMessage());
             return;
         }
         Map<String, Object> json = new LinkedHashMap<>();
