@@ -1,19 +1,15 @@
 package com.rpavision.gpurm;
 
-import com.rpavision.gpurm.api.ApiToken;
-import com.rpavision.gpurm.api.ControlApiServer;
-import com.rpavision.gpurm.api.OllamaProxyServer;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import com.rpavision.gpurm.app.AppPaths;
+import com.rpavision.gpurm.app.CdsArchive;
 import com.rpavision.gpurm.app.CommandLine;
-import com.rpavision.gpurm.app.ManagerFactory;
+import com.rpavision.gpurm.app.Services;
 import com.rpavision.gpurm.app.SingleInstance;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
-import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.config.ConfigStore;
-import com.rpavision.gpurm.app.demo.Demo;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.ui.GpuRmApplication;
+import com.rpavision.gpurm.ui.ManagerStartup;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.prefs.SystemAppearance;
 import com.rpavision.gpurm.ui.prefs.UiPreferences;
@@ -22,14 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.time.Duration;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Entry point (a plain class, not an Application, so the jar and jpackage can start it): parses the command line, sets up logging, loads the configuration, runs the manager. */
 public final class Launcher {
@@ -53,6 +48,10 @@ public final class Launcher {
         }
         if (cli.version()) {
             System.out.println("GPU Resource Manager " + version());
+            return;
+        }
+        if (cli.writeCdsArchive()) {
+            System.exit(writeCdsArchive());
             return;
         }
         AppPaths paths = AppPaths.forThisMachine();
@@ -82,49 +81,39 @@ public final class Launcher {
         if (instance.isEmpty()) {
             return;
         }
-        Demo demo = cli.demo() ? startDemo() : null;
-        GpuResourceManager manager = demo != null
-                ? ManagerFactory.createDemo(loaded.config(), demo)
-                : ManagerFactory.create(loaded.config(), paths);
-        GpuResourceConfig effective = demo != null
-                ? loaded.config().toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).vlmModel("qwen3-vl:8b").build()
-                : loaded.config();
-        OllamaProxyServer proxy = startProxy(manager, effective, log);
-        ControlApiServer api = startControlApi(manager, loaded.config(), paths, proxy, log);
-        Runnable stop = () -> {
-            log.info("Stopping");
-            if (proxy != null) {
-                proxy.stop(Duration.ofSeconds(1));
-            }
-            if (api != null) {
-                api.stop(Duration.ofSeconds(1));
-                deleteQuietly(paths.apiInfoFile());
-            }
-            instance.get().close();
-            manager.shutdown();
-            if (demo != null) {
-                demo.close();
-            }
-        };
-        manager.start();
-        cli.mode().ifPresent(manager::setExecutionMode);
-        log.info("Manager running: {}", describe(manager));
         if (cli.headless()) {
-            waitForTermination(stop);
-        } else {
-            UiPreferencesStore preferencesStore = new UiPreferencesStore(paths.dataDir().resolve("ui-preferences.json"));
-            AtomicReference<UiPreferences> preferences = new AtomicReference<>(preferencesStore.load());
-            Locale locale = switch (preferences.get().language()) {
-                case SYSTEM -> Locale.getDefault();
-                case EN -> Locale.ENGLISH;
-                case FR -> Locale.FRENCH;
-            };
-            boolean dark = preferences.get().theme() == UiPreferences.Theme.SYSTEM && SystemAppearance.prefersDark();
-            GpuRmApplication.launch(new GpuRmApplication.Context(manager, store, loaded.config(), new Messages(locale),
-                    demo != null, preferencesStore, preferences, dark, stop));
-            preferencesStore.save(preferences.get());
-            System.exit(0);
+            Services services = Services.create(loaded.config(), paths, cli.demo());
+            services.start(cli.mode());
+            log.info("Manager running: {}", describe(services.manager()));
+            CdsArchive.writeInBackgroundIfMissing();
+            waitForTermination(() -> {
+                services.stop();
+                instance.get().close();
+            });
+            return;
         }
+        UiPreferencesStore preferencesStore = new UiPreferencesStore(paths.dataDir().resolve("ui-preferences.json"));
+        AtomicReference<UiPreferences> preferences = new AtomicReference<>(preferencesStore.load());
+        Locale locale = switch (preferences.get().language()) {
+            case SYSTEM -> Locale.getDefault();
+            case EN -> Locale.ENGLISH;
+            case FR -> Locale.FRENCH;
+        };
+        boolean dark = preferences.get().theme() == UiPreferences.Theme.SYSTEM && SystemAppearance.prefersDark();
+        // The window comes first; the manager (NVML, Ollama, DJL) is built and started behind it.
+        ServicesStartup started = new ServicesStartup(() -> Services.create(loaded.config(), paths, cli.demo()),
+                services -> {
+                    services.start(cli.mode());
+                    log.info("Manager running: {}", describe(services.manager()));
+                    CdsArchive.writeInBackgroundIfMissing();
+                });
+        GpuRmApplication.launch(new GpuRmApplication.Context(started, store, loaded.config(), new Messages(locale),
+                cli.demo(), preferencesStore, preferences, dark, () -> {
+                    started.stop();
+                    instance.get().close();
+                }));
+        preferencesStore.save(preferences.get());
+        System.exit(0);
     }
 
     /** One manager per user (the demo apart): a second launch brings the first window forward and ends. */
@@ -148,34 +137,21 @@ public final class Launcher {
         }
     }
 
-    /** The agent's control API; without it (port taken) the panel and the manager still run, and say why. */
-    private static ControlApiServer startControlApi(GpuResourceManager manager, GpuResourceConfig config, AppPaths paths,
-                                                    OllamaProxyServer proxy, Logger log) {
-        Duration transition = config.loadTimeout().multipliedBy(config.maxLoadRetries())
-                .plus(config.unloadTimeout()).plusSeconds(30);
-        try {
-            ApiToken token = ApiToken.random();
-            ControlApiServer api = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
-                    token, transition, config.clipModel(), proxy);
-            token.writeInfo(paths.apiInfoFile(), api.port());
-            log.info("Control API token and address in {}", paths.apiInfoFile());
-            return api;
-        } catch (IOException e) {
-            log.error("Control API not started on 127.0.0.1:{} ({}); set api_port to a free port", config.apiPort(),
-                    e.getMessage());
-            return null;
+    /** For installers: no logging, no data folder; one line on success, the reason on failure. */
+    private static int writeCdsArchive() {
+        Optional<CdsArchive> cds = CdsArchive.ofThisProcess();
+        if (cds.isEmpty()) {
+            System.err.println("gpu-resource-manager: --write-cds-archive works only from an installed launcher"
+                    + " (it sets -D" + CdsArchive.PROPERTY + ")");
+            return 2;
         }
-    }
-
-    /** The Ollama-compatible proxy the agent points its Ollama base URL at; optional like the API. */
-    private static OllamaProxyServer startProxy(GpuResourceManager manager, GpuResourceConfig config, Logger log) {
         try {
-            return new OllamaProxyServer(manager, new OllamaForwarder(config.ollamaEndpoint(), config.loadTimeout()),
-                    config.vlmModel(), config.autopilotBlocksVlm(), InetAddress.getLoopbackAddress(), config.proxyPort());
+            cds.get().write();
+            System.out.println("Start-up archive written: " + cds.get().archive());
+            return 0;
         } catch (IOException e) {
-            log.error("Ollama proxy not started on 127.0.0.1:{} ({}); set proxy_port to a free port", config.proxyPort(),
-                    e.getMessage());
-            return null;
+            System.err.println("gpu-resource-manager: start-up archive not written: " + e.getMessage());
+            return 1;
         }
     }
 
@@ -190,19 +166,48 @@ public final class Launcher {
         }
     }
 
-    private static void deleteQuietly(java.nio.file.Path file) {
-        try {
-            java.nio.file.Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a stale token file is harmless: the next start replaces it
-        }
-    }
+    /** The panel's {@link ManagerStartup}: the process's {@link Services}, built and started when the window asks. */
+    private static final class ServicesStartup implements ManagerStartup {
+        private final Supplier<Services> create;
+        private final Consumer<Services> start;
+        private Services services;
+        private boolean stopped;
 
-    private static Demo startDemo() {
-        try {
-            return new Demo();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the demo's simulated Ollama", e);
+        ServicesStartup(Supplier<Services> create, Consumer<Services> start) {
+            this.create = create;
+            this.start = start;
+        }
+
+        @Override
+        public synchronized GpuResourceManager build() {
+            if (services == null) {
+                services = create.get();
+            }
+            return services.manager();
+        }
+
+        @Override
+        public void start() {
+            Services s;
+            synchronized (this) {
+                if (stopped || services == null) {
+                    return;
+                }
+                s = services;
+            }
+            start.accept(s);
+        }
+
+        @Override
+        public void stop() {
+            Services s;
+            synchronized (this) {
+                stopped = true;
+                s = services;
+            }
+            if (s != null) {
+                s.stop();
+            }
         }
     }
 

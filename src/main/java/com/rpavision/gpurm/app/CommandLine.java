@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
 public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, boolean printApiInfo,
-                          Optional<Path> configFile, Optional<ExecutionMode> mode) {
+                          boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode) {
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
@@ -16,6 +16,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
               --config FILE   use FILE instead of the default configuration file
               --mode MODE     start in MODE: idle (default), recording or autopilot
               --print-api-info  print where the control API's token file is, and its address
+              --write-cds-archive  write the start-up archive of an installed app (installers run it) and exit
               --version       print the version and exit
               --help          print this help and exit
             """;
@@ -26,6 +27,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         boolean help = false;
         boolean version = false;
         boolean printApiInfo = false;
+        boolean writeCdsArchive = false;
         Path config = null;
         ExecutionMode mode = null;
         for (int i = 0; i < args.length; i++) {
@@ -35,6 +37,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                 case "--help", "-h" -> help = true;
                 case "--version" -> version = true;
                 case "--print-api-info" -> printApiInfo = true;
+                case "--write-cds-archive" -> writeCdsArchive = true;
                 case "--config" -> {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
                         throw new IllegalArgumentException("--config needs a file name");
@@ -50,6 +53,6 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
-        return new CommandLine(headless, demo, help, version, printApiInfo, Optional.ofNullable(config), Optional.ofNullable(mode));
+        return new CommandLine(headless, demo, help, version, printApiInfo, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode));
     }
 }

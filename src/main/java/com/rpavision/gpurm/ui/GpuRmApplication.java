@@ -17,9 +17,13 @@ import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
+import javafx.scene.image.Image;
 import javafx.stage.Modality;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Map;
@@ -31,8 +35,10 @@ import java.util.function.Supplier;
 /** The control panel's JavaFX application; started by {@code Launcher} through {@link #launch(Context)}. */
 public final class GpuRmApplication extends Application {
 
+    private static final Logger LOG = LoggerFactory.getLogger(GpuRmApplication.class);
+
     /** What the app is given; JavaFX builds the Application itself, so it is handed over through here. */
-    public record Context(GpuResourceManager manager, ConfigStore configStore, GpuResourceConfig config,
+    public record Context(ManagerStartup startup, ConfigStore configStore, GpuResourceConfig config,
                           Messages messages, boolean demo, UiPreferencesStore preferencesStore,
                           AtomicReference<UiPreferences> preferences, boolean systemPrefersDark, Runnable onExit) {
     }
@@ -44,6 +50,8 @@ public final class GpuRmApplication extends Application {
     private DesktopIntegration desktop;
     private Stage stage;
     private ExecutorService background;
+    private StartingPane starting;
+    private volatile boolean stopping;
 
     private static volatile Stage mainStage;
 
@@ -69,22 +77,15 @@ public final class GpuRmApplication extends Application {
         Context c = context;
         applyTheme(c.preferences().get().theme());
         background = Executors.newSingleThreadExecutor(Threads.named("gpurm-ui-tasks"));
-        UiThread ui = new UiThread(Platform::runLater);
-        DashboardViewModel vm = new DashboardViewModel(c.manager(), background, ui, c.messages(), Clock.systemDefaultZone());
-        SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
-                new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme),
-                c.manager()::applyLive);
-        Map<Class<?>, Supplier<?>> controllers = Map.of(
-                DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), () -> c.manager().retryNow(),
-                        () -> openSettings(stage)),
-                SettingsView.class, () -> new SettingsView(settings, () -> settingsStage.close()));
-        loader = new ViewLoader(c.messages(), controllers);
-        Parent root = loader.load(FxmlView.DASHBOARD);
-        bridge = new FxBridge(c.manager(), vm, ui);
-        Scene scene = new Scene(root, 1180, 780);
+        starting = new StartingPane(c.messages());
+        Scene scene = new Scene(starting, 1180, 780);
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
         stage.setTitle(c.messages().get(c.demo() ? "app.title.demo" : "app.title"));
+        for (int size : new int[]{16, 32, 48, 256}) {
+            stage.getIcons().add(new Image(GpuRmApplication.class.getResource("icons/app-" + size + ".png").toExternalForm()));
+        }
         stage.setScene(scene);
+        StartupTrace.onFirstFrame(scene);
         stage.show();
         // Hints given before the window maps are overridden by some X window managers (openbox opened it at
         // 900x575): size it once it is mapped.
@@ -93,7 +94,47 @@ public final class GpuRmApplication extends Application {
         Platform.runLater(() -> place(stage, c.preferences().get()));
         this.stage = stage;
         mainStage = stage;
-        desktop = new DesktopIntegration(stage, c.manager(), vm, c.messages(), ui);
+        Thread starter = Threads.named("gpurm-startup").newThread(() -> {
+            try {
+                GpuResourceManager manager = c.startup().build();
+                Platform.runLater(() -> showDashboard(manager));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("The manager could not be built", e);
+                Platform.runLater(() -> starting.failed(String.valueOf(e.getMessage())));
+            }
+        });
+        starter.start();
+    }
+
+    /** The manager exists: the real panel replaces the start-up one, then the manager starts behind it. */
+    private void showDashboard(GpuResourceManager manager) {
+        if (stopping) {
+            return;
+        }
+        Context c = context;
+        UiThread ui = new UiThread(Platform::runLater);
+        DashboardViewModel vm = new DashboardViewModel(manager, background, ui, c.messages(), Clock.systemDefaultZone());
+        SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
+                new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme),
+                manager::applyLive);
+        Map<Class<?>, Supplier<?>> controllers = Map.of(
+                DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), manager::retryNow,
+                        () -> openSettings(stage)),
+                SettingsView.class, () -> new SettingsView(settings, () -> settingsStage.close()));
+        loader = new ViewLoader(c.messages(), controllers);
+        Parent root = loader.load(FxmlView.DASHBOARD);
+        bridge = new FxBridge(manager, vm, ui);
+        stage.getScene().setRoot(root);
+        starting = null;
+        desktop = new DesktopIntegration(stage, manager, vm, c.messages(), ui);
+        StartupTrace.onDashboard(stage.getScene());
+        Threads.named("gpurm-startup").newThread(() -> {
+            try {
+                c.startup().start();
+            } catch (RuntimeException e) {
+                LOG.error("The manager did not start", e);
+            }
+        }).start();
     }
 
     private void applyTheme(UiPreferences.Theme theme) {
@@ -121,6 +162,7 @@ public final class GpuRmApplication extends Application {
             settingsStage.initOwner(owner);
             settingsStage.initModality(Modality.WINDOW_MODAL);
             settingsStage.setTitle(context.messages().get("settings.title"));
+            settingsStage.getIcons().setAll(owner.getIcons());
             Scene scene = new Scene(loader.load(FxmlView.SETTINGS), 760, 640);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
             settingsStage.setScene(scene);
@@ -131,6 +173,7 @@ public final class GpuRmApplication extends Application {
 
     @Override
     public void stop() {
+        stopping = true;
         if (stage != null) {
             context.preferences().updateAndGet(p -> stage.isMaximized()
                     ? p.withWindow(p.windowX(), p.windowY(), p.windowWidth(), p.windowHeight(), true)

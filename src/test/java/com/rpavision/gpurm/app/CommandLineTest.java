@@ -19,6 +19,13 @@ class CommandLineTest {
     }
 
     @Test
+    void theInstallersOptionIsReadAndListedInTheHelp() {
+        assertThat(CommandLine.parse("--write-cds-archive").writeCdsArchive()).isTrue();
+        assertThat(CommandLine.parse("--headless").writeCdsArchive()).isFalse();
+        assertThat(CommandLine.USAGE).contains("--write-cds-archive");
+    }
+
+    @Test
     void anUnknownOptionIsAnError() {
         assertThatThrownBy(() -> CommandLine.parse("--headles")).hasMessageContaining("unknown option '--headles'");
     }

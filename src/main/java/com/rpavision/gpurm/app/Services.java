@@ -1,0 +1,135 @@
+package com.rpavision.gpurm.app;
+
+import com.rpavision.gpurm.api.ApiToken;
+import com.rpavision.gpurm.api.ControlApiServer;
+import com.rpavision.gpurm.api.OllamaProxyServer;
+import com.rpavision.gpurm.app.demo.Demo;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.ollama.OllamaForwarder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything of the process that touches the outside: the manager (NVML, Ollama, DJL), the Ollama proxy and the
+ * control API. Built in two steps so that the panel can show its window first: {@link #create} builds the manager
+ * (loads NVML), {@link #start} opens the servers and starts the manager (talks to Ollama).
+ */
+public final class Services {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+
+    private final GpuResourceManager manager;
+    private final Demo demo;
+    private final GpuResourceConfig config;
+    private final GpuResourceConfig effective;
+    private final AppPaths paths;
+    private OllamaProxyServer proxy;
+    private ControlApiServer api;
+    private boolean stopped;
+
+    private Services(GpuResourceManager manager, Demo demo, GpuResourceConfig config, GpuResourceConfig effective,
+                     AppPaths paths) {
+        this.manager = manager;
+        this.demo = demo;
+        this.config = config;
+        this.effective = effective;
+        this.paths = paths;
+    }
+
+    /** Builds the manager from the real parts, or from the demo's simulations; nothing runs yet. */
+    public static Services create(GpuResourceConfig config, AppPaths paths, boolean demoMode) {
+        if (!demoMode) {
+            return new Services(ManagerFactory.create(config, paths), null, config, config, paths);
+        }
+        Demo demo;
+        try {
+            demo = new Demo();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the demo's simulated Ollama", e);
+        }
+        GpuResourceConfig effective = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).vlmModel("qwen3-vl:8b").build();
+        return new Services(ManagerFactory.createDemo(config, demo), demo, config, effective, paths);
+    }
+
+    public GpuResourceManager manager() {
+        return manager;
+    }
+
+    /** Opens the proxy and the control API (each optional: a taken port is logged, not fatal), starts the manager. */
+    public synchronized void start(Optional<ExecutionMode> mode) {
+        if (stopped) {
+            return;
+        }
+        proxy = startProxy();
+        api = startControlApi();
+        manager.start();
+        mode.ifPresent(manager::setExecutionMode);
+    }
+
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("Stopping");
+        if (proxy != null) {
+            proxy.stop(Duration.ofSeconds(1));
+        }
+        if (api != null) {
+            api.stop(Duration.ofSeconds(1));
+            deleteQuietly(paths.apiInfoFile());
+        }
+        manager.shutdown();
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    private OllamaProxyServer startProxy() {
+        try {
+            return new OllamaProxyServer(manager, new OllamaForwarder(effective.ollamaEndpoint(), effective.loadTimeout()),
+                    effective.vlmModel(), effective.autopilotBlocksVlm(), InetAddress.getLoopbackAddress(),
+                    effective.proxyPort());
+        } catch (IOException e) {
+            LOG.error("Ollama proxy not started on 127.0.0.1:{} ({}); set proxy_port to a free port", effective.proxyPort(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The agent's control API; without it (port taken) the panel and the manager still run, and say why. */
+    private ControlApiServer startControlApi() {
+        Duration transition = config.loadTimeout().multipliedBy(config.maxLoadRetries())
+                .plus(config.unloadTimeout()).plusSeconds(30);
+        try {
+            ApiToken token = ApiToken.random();
+            ControlApiServer server = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
+                    token, transition, config.clipModel(), proxy);
+            token.writeInfo(paths.apiInfoFile(), server.port());
+            LOG.info("Control API token and address in {}", paths.apiInfoFile());
+            return server;
+        } catch (IOException e) {
+            LOG.error("Control API not started on 127.0.0.1:{} ({}); set api_port to a free port", config.apiPort(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a stale token file is harmless: the next start replaces it
+        }
+    }
+}
