@@ -5,6 +5,7 @@ import com.rpavision.gpurm.app.CdsArchive;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.Services;
 import com.rpavision.gpurm.app.SingleInstance;
+import com.rpavision.gpurm.app.autostart.StartAtLogins;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
 import com.rpavision.gpurm.core.config.ConfigStore;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
@@ -108,7 +109,7 @@ public final class Launcher {
                     CdsArchive.writeInBackgroundIfMissing();
                 });
         GpuRmApplication.launch(new GpuRmApplication.Context(started, store, loaded.config(), new Messages(locale),
-                cli.demo(), preferencesStore, preferences, dark, () -> {
+                cli.demo(), preferencesStore, preferences, dark, StartAtLogins.forThisProcess(), () -> {
                     started.stop();
                     instance.get().close();
                 }));

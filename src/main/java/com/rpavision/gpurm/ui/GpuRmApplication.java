@@ -8,6 +8,7 @@ import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import com.rpavision.gpurm.ui.prefs.StartAtLogin;
 import com.rpavision.gpurm.ui.prefs.UiPreferences;
 import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
 import com.rpavision.gpurm.ui.settings.SettingsView;
@@ -40,7 +41,8 @@ public final class GpuRmApplication extends Application {
     /** What the app is given; JavaFX builds the Application itself, so it is handed over through here. */
     public record Context(ManagerStartup startup, ConfigStore configStore, GpuResourceConfig config,
                           Messages messages, boolean demo, UiPreferencesStore preferencesStore,
-                          AtomicReference<UiPreferences> preferences, boolean systemPrefersDark, Runnable onExit) {
+                          AtomicReference<UiPreferences> preferences, boolean systemPrefersDark, StartAtLogin startAtLogin,
+                          Runnable onExit) {
     }
 
     private static volatile Context context;
@@ -115,7 +117,7 @@ public final class GpuRmApplication extends Application {
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(manager, background, ui, c.messages(), Clock.systemDefaultZone());
         SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
-                new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme),
+                new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme, c.startAtLogin()),
                 manager::applyLive);
         Map<Class<?>, Supplier<?>> controllers = Map.of(
                 DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), manager::retryNow,
@@ -124,6 +126,8 @@ public final class GpuRmApplication extends Application {
         loader = new ViewLoader(c.messages(), controllers);
         Parent root = loader.load(FxmlView.DASHBOARD);
         bridge = new FxBridge(manager, vm, ui);
+        stage.showingProperty().addListener((o, was, now) -> bridge.setOnScreen(now && !stage.isIconified()));
+        stage.iconifiedProperty().addListener((o, was, now) -> bridge.setOnScreen(stage.isShowing() && !now));
         stage.getScene().setRoot(root);
         starting = null;
         desktop = new DesktopIntegration(stage, manager, vm, c.messages(), ui);

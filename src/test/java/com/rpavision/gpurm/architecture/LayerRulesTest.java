@@ -36,11 +36,12 @@ class LayerRulesTest {
     }
 
     @Test
-    void onlyTheGpuPackageAndTheThemeProbeTalkToNativeCode() {
+    void onlyTheGpuPackageTheThemeProbeAndStartAtLoginTalkToNativeCode() {
         noClasses().that().resideOutsideOfPackage("com.rpavision.gpurm.core.gpu..")
                 .and().doNotHaveFullyQualifiedName("com.rpavision.gpurm.ui.prefs.SystemAppearance")
+                .and().resideOutsideOfPackage("com.rpavision.gpurm.app.autostart..")
                 .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
-                .because("NVML is read in one place; the Windows registry (dark theme) in one other")
+                .because("NVML is read in one place; the Windows registry in two others (dark theme, start at login)")
                 .check(production);
     }
 

@@ -2,7 +2,9 @@ package com.rpavision.gpurm.ui.settings;
 
 import com.rpavision.gpurm.ui.prefs.UiPreferences;
 import javafx.fxml.FXML;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Tooltip;
 import javafx.util.StringConverter;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -22,6 +24,7 @@ public final class SettingsView {
     @FXML private Button saveButton;
     @FXML private ChoiceBox<UiPreferences.Theme> themeChoice;
     @FXML private ChoiceBox<UiPreferences.Language> languageChoice;
+    @FXML private CheckBox startAtLogin;
     @FXML private Label appearanceStatus;
 
     public SettingsView(SettingsViewModel vm, Runnable close) {
@@ -78,6 +81,9 @@ public final class SettingsView {
         languageChoice.getItems().setAll(UiPreferences.Language.values());
         languageChoice.setConverter(converter());
         languageChoice.valueProperty().bindBidirectional(vm.languageProperty());
+        startAtLogin.selectedProperty().bindBidirectional(vm.startAtLoginProperty());
+        startAtLogin.setDisable(!vm.startAtLoginAvailable());
+        startAtLogin.setTooltip(new Tooltip(vm.startAtLoginHelp()));
         appearanceStatus.textProperty().bind(vm.appearanceStatusProperty());
         status.textProperty().bind(vm.statusProperty());
         saveButton.disableProperty().bind(vm.savingProperty());

@@ -6,17 +6,21 @@ import com.rpavision.gpurm.core.config.ConfigStore;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.UiThread;
+import com.rpavision.gpurm.ui.prefs.StartAtLogin;
 import com.rpavision.gpurm.ui.prefs.UiPreferences;
 import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +69,9 @@ public final class SettingsViewModel {
     private final ObjectProperty<UiPreferences.Theme> theme = new SimpleObjectProperty<>();
     private final ObjectProperty<UiPreferences.Language> language = new SimpleObjectProperty<>();
     private final ReadOnlyStringWrapper appearanceStatus = new ReadOnlyStringWrapper("");
+    private final BooleanProperty startAtLogin = new SimpleBooleanProperty();
+    private final boolean startAtLoginAvailable;
+    private boolean revertingStartAtLogin;
 
     /**
      * @param preferences the panel's own preferences; a theme change is applied at once through {@code applyTheme},
@@ -99,11 +106,59 @@ public final class SettingsViewModel {
             appearanceStatus.set(messages.get("settings.language.restart"));
             background.execute(() -> preferences.store().save(preferences.current().get()));
         });
+        startAtLoginAvailable = preferences.startAtLogin().available();
+        watchStartAtLogin(preferences.startAtLogin());
     }
 
     /** Where the panel's preferences live and how a theme change is shown. */
     public record Preferences(UiPreferencesStore store, java.util.concurrent.atomic.AtomicReference<UiPreferences> current,
-                              java.util.function.Consumer<UiPreferences.Theme> applyTheme) {
+                              java.util.function.Consumer<UiPreferences.Theme> applyTheme, StartAtLogin startAtLogin) {
+        public Preferences(UiPreferencesStore store, java.util.concurrent.atomic.AtomicReference<UiPreferences> current,
+                           java.util.function.Consumer<UiPreferences.Theme> applyTheme) {
+            this(store, current, applyTheme, StartAtLogin.UNAVAILABLE);
+        }
+    }
+
+    /** On when the OS starts the installed panel at login; a change is written at once (registry or autostart entry). */
+    public BooleanProperty startAtLoginProperty() { return startAtLogin; }
+    public boolean startAtLoginAvailable() { return startAtLoginAvailable; }
+    public String startAtLoginHelp() {
+        return messages.get(startAtLoginAvailable ? "settings.autostart.help" : "settings.autostart.unavailable");
+    }
+
+    private void watchStartAtLogin(StartAtLogin autostart) {
+        if (!startAtLoginAvailable) {
+            return;
+        }
+        background.execute(() -> {
+            boolean on = autostart.enabled();
+            ui.execute(() -> quietly(() -> startAtLogin.set(on)));
+        });
+        startAtLogin.addListener((o, old, now) -> {
+            if (revertingStartAtLogin) {
+                return;
+            }
+            background.execute(() -> {
+                try {
+                    autostart.set(now);
+                    ui.execute(() -> appearanceStatus.set(messages.get(now ? "settings.autostart.on" : "settings.autostart.off")));
+                } catch (IOException e) {
+                    ui.execute(() -> {
+                        quietly(() -> startAtLogin.set(!now));
+                        appearanceStatus.set(messages.get("settings.autostart.failed", e.getMessage()));
+                    });
+                }
+            });
+        });
+    }
+
+    private void quietly(Runnable change) {
+        revertingStartAtLogin = true;
+        try {
+            change.run();
+        } finally {
+            revertingStartAtLogin = false;
+        }
     }
 
     public ObjectProperty<UiPreferences.Theme> themeProperty() { return theme; }

@@ -52,6 +52,62 @@ class SettingsViewModelTest {
         assertThat(vm.label(UiPreferences.Theme.SYSTEM)).isEqualTo("Follow the system");
     }
 
+    /** The OS side of "start at login", in memory; it can be told to refuse. */
+    private static final class FakeStartAtLogin implements com.rpavision.gpurm.ui.prefs.StartAtLogin {
+        boolean on;
+        String refusal;
+
+        @Override public boolean available() { return true; }
+        @Override public boolean enabled() { return on; }
+        @Override public void set(boolean enabled) throws java.io.IOException {
+            if (refusal != null) {
+                throw new java.io.IOException(refusal);
+            }
+            on = enabled;
+        }
+    }
+
+    private SettingsViewModel viewModelWith(FakeStartAtLogin autostart) {
+        return new SettingsViewModel(new ConfigStore(dir.resolve("config.json"), new MutableClock(Instant.EPOCH)),
+                GpuResourceConfig.defaults(), Runnable::run, new UiThread(Runnable::run), new Messages(Locale.ENGLISH),
+                new SettingsViewModel.Preferences(new UiPreferencesStore(dir.resolve("ui-preferences.json")), prefs,
+                        appliedThemes::add, autostart), config -> java.util.Set.of());
+    }
+
+    @Test
+    void startAtLoginShowsWhatTheOsHasAndWritesAChangeAtOnce() {
+        FakeStartAtLogin autostart = new FakeStartAtLogin();
+        autostart.on = true;
+        SettingsViewModel vm = viewModelWith(autostart);
+        assertThat(vm.startAtLoginAvailable()).isTrue();
+        assertThat(vm.startAtLoginProperty().get()).isTrue();
+
+        vm.startAtLoginProperty().set(false);
+
+        assertThat(autostart.on).isFalse();
+        assertThat(vm.appearanceStatusProperty().get()).isEqualTo("The panel will no longer start when you log in.");
+    }
+
+    @Test
+    void aRefusedStartAtLoginChangeIsUndoneAndExplained() {
+        FakeStartAtLogin autostart = new FakeStartAtLogin();
+        autostart.refusal = "Access is denied.";
+        SettingsViewModel vm = viewModelWith(autostart);
+
+        vm.startAtLoginProperty().set(true);
+
+        assertThat(vm.startAtLoginProperty().get()).isFalse();
+        assertThat(autostart.on).isFalse();
+        assertThat(vm.appearanceStatusProperty().get()).isEqualTo("Start at login not changed: Access is denied.");
+    }
+
+    @Test
+    void aBuildFromTheSourceTreeDoesNotOfferStartAtLogin() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        assertThat(vm.startAtLoginAvailable()).isFalse();
+        assertThat(vm.startAtLoginHelp()).contains("installed app only");
+    }
+
     private static SettingsViewModel.Field field(SettingsViewModel vm, ConfigKey key) {
         return vm.fields().stream().filter(f -> f.key() == key).findFirst().orElseThrow();
     }
