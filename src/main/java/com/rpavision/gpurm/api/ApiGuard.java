@@ -37,25 +37,29 @@ final class ApiGuard {
     }
 
     Optional<Refusal> check(HttpExchange exchange) {
-        if ("OPTIONS".equals(exchange.getRequestMethod())) {
+        return check(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders());
+    }
+
+    Optional<Refusal> check(String method, java.net.URI uri, com.sun.net.httpserver.Headers headers) {
+        if ("OPTIONS".equals(method)) {
             return Optional.of(new Refusal(403, "cross-origin requests are not allowed"));
         }
-        if (exchange.getRequestHeaders().containsKey("Origin")) {
+        if (headers.containsKey("Origin")) {
             return Optional.of(new Refusal(403, "requests from web pages are not allowed"));
         }
-        String host = exchange.getRequestHeaders().getFirst("Host");
+        String host = headers.getFirst("Host");
         if (host == null || !allowedHosts.contains(host.toLowerCase())) {
             return Optional.of(new Refusal(403, "Host must be 127.0.0.1, localhost or [::1] with this port"));
         }
-        String path = exchange.getRequestURI().getPath();
+        String path = uri.getPath();
         if (token == null || OPEN_PATHS.contains(path)) {
             return Optional.empty();
         }
-        String query = exchange.getRequestURI().getRawQuery();
+        String query = uri.getRawQuery();
         if (query != null && query.toLowerCase().contains("token")) {
             return Optional.of(new Refusal(400, "send the token in the Authorization header, never in the URL"));
         }
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String authorization = headers.getFirst("Authorization");
         if (authorization == null || !authorization.startsWith("Bearer ")
                 || !token.matches(authorization.substring("Bearer ".length()).trim())) {
             return Optional.of(new Refusal(401, "missing or wrong token: send 'Authorization: Bearer <token>' with the"

@@ -3,24 +3,19 @@ package com.rpavision.gpurm.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.rpavision.gpurm.core.concurrent.Threads;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.manager.VlmLease;
 import com.rpavision.gpurm.core.manager.VlmUnavailableException;
 import com.rpavision.gpurm.core.ollama.ModelNames;
 import com.rpavision.gpurm.core.ollama.OllamaForwarder;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Ollama's API on another port, with the manager in the path: the RPA agent points its Ollama base URL here.
@@ -40,8 +35,7 @@ public final class OllamaProxyServer implements AutoCloseable {
     private final OllamaForwarder forwarder;
     private final String vlmModel;
     private final boolean autopilotBlocksVlm;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final StreamingHttpServer server;
     private final ApiGuard guard;
     private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong vlmRequests = new java.util.concurrent.atomic.AtomicLong();
@@ -52,22 +46,17 @@ public final class OllamaProxyServer implements AutoCloseable {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the Ollama proxy listens on loopback only, not on " + address);
         }
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.manager = manager;
         this.forwarder = forwarder;
         this.vlmModel = vlmModel;
         this.autopilotBlocksVlm = autopilotBlocksVlm;
-        this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
-        this.guard = new ApiGuard(server.getAddress().getPort(), null);
-        this.executor = Executors.newCachedThreadPool(Threads.named("gpurm-proxy"));
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new StreamingHttpServer(address, port, MAX_BODY, "gpurm-proxy", this::handle);
+        this.guard = new ApiGuard(server.port(), null);
         LOG.info("Ollama proxy on http://127.0.0.1:{} -> {}", port(), forwarder.endpoint());
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Requests passed on to Ollama, and those of them for the VLM. */
@@ -79,30 +68,25 @@ public final class OllamaProxyServer implements AutoCloseable {
         return vlmRequests.get();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (guard.refused(exchange)) {
-                return;
-            }
-            byte[] body = HttpReplies.bodyUpTo(exchange, MAX_BODY);
-            if (body == null) {
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            JsonNode json = "POST".equals(exchange.getRequestMethod()) && MODEL_PATHS.contains(path) ? parse(body) : null;
-            if (json != null && ModelNames.same(json.path("model").asText(null), vlmModel)) {
-                forwardWithVlm(exchange, path, (ObjectNode) json);
-            } else {
-                forward(exchange, body);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Proxy request failed: {}", e.toString(), e);
+    private void handle(StreamingHttpServer.Request request, StreamingHttpServer.Response response) throws IOException {
+        Optional<ApiGuard.Refusal> refusal = guard.check(request.method(), request.uri(), request.headers());
+        if (refusal.isPresent()) {
+            response.error(refusal.get().status(), refusal.get().error());
+            return;
+        }
+        String path = request.uri().getPath();
+        JsonNode json = "POST".equals(request.method()) && MODEL_PATHS.contains(path) ? parse(request.body()) : null;
+        if (json != null && ModelNames.same(json.path("model").asText(null), vlmModel)) {
+            forwardWithVlm(request, response, path, (ObjectNode) json);
+        } else {
+            forward(request, response, request.body());
         }
     }
 
-    private void forwardWithVlm(HttpExchange exchange, String path, ObjectNode json) throws IOException {
+    private void forwardWithVlm(StreamingHttpServer.Request request, StreamingHttpServer.Response response, String path,
+                                ObjectNode json) throws IOException {
         if (autopilotBlocksVlm && manager.getExecutionMode() == com.rpavision.gpurm.core.model.ExecutionMode.AUTOPILOT) {
-            error(exchange, 409, "this station is in autopilot: the vision model is not loaded in this mode"
+            response.error(409, "this station is in autopilot: the vision model is not loaded in this mode"
                     + " (autopilot_blocks_vlm). Switch to recording first.");
             return;
         }
@@ -110,7 +94,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         try {
             lease = manager.acquireVlm();
         } catch (VlmUnavailableException e) {
-            error(exchange, 502, "the vision model is not available: " + e.getMessage());
+            response.error(502, "the vision model is not available: " + e.getMessage());
             return;
         }
         try (lease) {
@@ -118,28 +102,25 @@ public final class OllamaProxyServer implements AutoCloseable {
             if (NATIVE_PATHS.contains(path)) {
                 json.put("keep_alive", -1); // the manager alone decides when it unloads
             }
-            forward(exchange, JSON.writeValueAsBytes(json));
+            forward(request, response, JSON.writeValueAsBytes(json));
         }
     }
 
-    private void forward(HttpExchange exchange, byte[] body) throws IOException {
+    private void forward(StreamingHttpServer.Request request, StreamingHttpServer.Response response, byte[] body)
+            throws IOException {
         forwarded.incrementAndGet();
-        boolean[] started = new boolean[1];
+        String target = request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
         try {
-            forwarder.forward(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()
-                            + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()),
-                    exchange.getRequestHeaders(), body.length == 0 && "GET".equals(exchange.getRequestMethod()) ? null : body,
-                    (status, headers) -> {
-                        started[0] = true;
-                        headers.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
-                        exchange.sendResponseHeaders(status, status == 204 || status == 304 ? -1 : 0);
-                        return exchange.getResponseBody();
-                    });
+            forwarder.forward(request.method(), target, request.headers(),
+                    body.length == 0 && ("GET".equals(request.method()) || "HEAD".equals(request.method())) ? null : body,
+                    response::begin);
         } catch (IOException e) {
-            if (!started[0]) {
+            if (!response.started()) {
                 manager.retryNow();
-                error(exchange, 502, "Ollama is not reachable at " + forwarder.endpoint() + " (" + e.getMessage()
+                response.error(502, "Ollama is not reachable at " + forwarder.endpoint() + " (" + e.getMessage()
                         + "). Start it with 'ollama serve'.");
+            } else {
+                throw e; // the answer was under way: the connection is closed, the client sees it cut short
             }
         }
     }
@@ -153,13 +134,8 @@ public final class OllamaProxyServer implements AutoCloseable {
         }
     }
 
-    private static void error(HttpExchange exchange, int status, String message) throws IOException {
-        HttpReplies.error(exchange, status, message);
-    }
-
     public void stop(Duration grace) {
-        server.stop((int) grace.toSeconds());
-        executor.shutdownNow();
+        server.stop(grace);
         forwarder.close();
     }
 
