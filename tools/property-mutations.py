@@ -24,8 +24,10 @@ MUTATIONS = {
     5: (M + "DefaultGpuResourceManager.java", 'String degradedText = degraded.isEmpty() ? null\n'
         '                : String.join(" ", degraded.stream().map(Reason::text).toList());', "String degradedText = null;",
         "a degraded status carries no reason"),
-    6: (M + "DefaultGpuResourceManager.java", "vlm.ollamaReachable() && clip.device() == ClipDevice.CUDA",
-        "vlm.ollamaReachable() && false", "a VLM load no longer moves CLIP off the GPU first"),
+    6: (M + "DefaultGpuResourceManager.java",
+        '            if (clip.device() == ClipDevice.CUDA) {\n                clip.migrate(ClipDevice.CPU, "make room for the VLM");',
+        '            if (false) {\n                clip.migrate(ClipDevice.CPU, "make room for the VLM");',
+        "a VLM load no longer moves CLIP off the GPU first"),
     7: (M + "ClipController.java",
         "pipelineLock.readLock().lock();\n        try {\n            return engine.embed(images);\n        } finally {\n"
         "            pipelineLock.readLock().unlock();\n        }", "return engine.embed(images);",

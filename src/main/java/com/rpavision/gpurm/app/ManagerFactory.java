@@ -10,6 +10,7 @@ import com.rpavision.gpurm.core.gpu.GpuProbes;
 import com.rpavision.gpurm.core.gpu.VramMonitor;
 import com.rpavision.gpurm.core.manager.DefaultGpuResourceManager;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.core.manager.ModelSizes;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
 
 import java.nio.file.Path;
@@ -29,22 +30,22 @@ public final class ManagerFactory {
         GpuProbe probe = GpuProbes.detect(config.nvmlLibraryPath(), config.nvidiaSmiPath());
         DjlEnvironment.configure(paths.engineCacheDir(), config.libtorchPath());
         DjlClipEngine clip = new DjlClipEngine(config.clipModel(), clipModelPath(config, paths), config.gpuIndex());
-        return build(config, probe, clip);
+        return build(config, probe, clip, ModelSizes.persistedIn(paths.dataDir().resolve("model-sizes.json")));
     }
 
     /** The whole manager against a simulated GPU, Ollama and CLIP; the idle timeout is shortened to a minute. */
     public static GpuResourceManager createDemo(GpuResourceConfig config, Demo demo) {
         GpuResourceConfig demoConfig = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint())
                 .vlmModel("qwen3-vl:8b").gpuIndex(0).idleTimeoutSeconds(60).build();
-        return build(demoConfig, demo.gpu(), demo.clip());
+        return build(demoConfig, demo.gpu(), demo.clip(), ModelSizes.inMemory());
     }
 
-    private static GpuResourceManager build(GpuResourceConfig config, GpuProbe probe, ClipEngine clip) {
+    private static GpuResourceManager build(GpuResourceConfig config, GpuProbe probe, ClipEngine clip, ModelSizes sizes) {
         Clock clock = Clock.systemUTC();
         VramMonitor vram = new VramMonitor(probe, config.gpuIndex(), config.vramChangeThresholdMb(), clock);
         OllamaClient ollama = new OllamaClient(config.ollamaEndpoint(), QUICK_OLLAMA_CALL, config.loadTimeout());
         return DefaultGpuResourceManager.builder(config)
-                .ollama(ollama).clip(clip).vramMonitor(vram).clock(clock)
+                .ollama(ollama).clip(clip).vramMonitor(vram).clock(clock).modelSizes(sizes)
                 .build();
     }
 

@@ -114,12 +114,23 @@ public final class FakeOllama extends Dispatcher {
             return switch (path) {
                 case "/api/version" -> json(200, "{\"version\":\"0.12.6\"}");
                 case "/api/ps" -> json(200, ps());
+                case "/api/tags" -> json(200, tags());
                 case "/api/generate" -> generate(JSON.readTree(request.getBody().utf8()));
                 default -> json(404, "404 page not found");
             };
         } catch (IOException e) {
             return json(400, "{\"error\":\"invalid JSON\"}");
         }
+    }
+
+    /** The pulled models; a file is about 70 % of what the model then takes in VRAM (weights without KV cache). */
+    private synchronized String tags() {
+        ArrayNode models = JSON.createArrayNode();
+        installed.forEach((name, vramMb) -> models.addObject().put("name", name).put("model", name)
+                .put("size", vramMb * 1024 * 1024 * 70 / 100).put("digest", "c7a9a1e4"));
+        ObjectNode root = JSON.createObjectNode();
+        root.set("models", models);
+        return root.toString();
     }
 
     private synchronized String ps() {

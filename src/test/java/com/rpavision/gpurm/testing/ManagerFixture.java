@@ -59,7 +59,7 @@ public final class ManagerFixture implements AutoCloseable {
         vram = new VramMonitor(gpu, 0, config.vramChangeThresholdMb(), clock);
         manager = DefaultGpuResourceManager.builder(config)
                 .ollama(new OllamaClient(config.ollamaEndpoint(), options.httpTimeout, options.httpTimeout))
-                .clip(clip).vramMonitor(vram).clock(clock).sleeper(sleeper)
+                .clip(clip).vramMonitor(vram).clock(clock).sleeper(sleeper).modelSizes(options.modelSizes)
                 .build();
         manager.onResourceChanged(events::add);
     }
@@ -98,6 +98,13 @@ public final class ManagerFixture implements AutoCloseable {
         private boolean advanceClockWhenSleeping = true;
         private Duration httpTimeout = Duration.ofSeconds(5);
         private UnaryOperator<GpuResourceConfig.Builder> config = b -> b;
+        private com.rpavision.gpurm.core.manager.ModelSizes modelSizes = com.rpavision.gpurm.core.manager.ModelSizes.inMemory();
+
+        /** Where the manager remembers what each model took (a file, to test a restart). */
+        public Options modelSizes(com.rpavision.gpurm.core.manager.ModelSizes sizes) {
+            this.modelSizes = sizes;
+            return this;
+        }
 
         public Options gpu(long totalMb, long baseMb) {
             this.totalMb = totalMb;

@@ -46,7 +46,11 @@ public enum ConfigKey {
     PROXY_PORT("proxy_port", 11435, 0, 65_535, GpuResourceConfig::proxyPort,
             "Loopback port of the Ollama-compatible proxy; 0 picks a free one."),
     AUTOPILOT_BLOCKS_VLM("autopilot_blocks_vlm", Boolean.FALSE, 0, 0, GpuResourceConfig::autopilotBlocksVlm,
-            "In AUTOPILOT, answer VLM requests through the proxy with 409 instead of loading the VLM.");
+            "In AUTOPILOT, answer VLM requests through the proxy with 409 instead of loading the VLM."),
+    VRAM_SAFETY_MARGIN_MB("vram_safety_margin_mb", 256, 0, 65_536, GpuResourceConfig::vramSafetyMarginMb,
+            "VRAM kept free when checking whether the VLM fits before a load."),
+    VLM_SIZE_OVERHEAD_PERCENT("vlm_size_overhead_percent", 20, 0, 500, GpuResourceConfig::vlmSizeOverheadPercent,
+            "Added to the model file's size to estimate a VLM's VRAM before it was ever loaded here.");
 
     private final String jsonName;
     private final Object defaultValue;

@@ -28,7 +28,9 @@ public record GpuResourceConfig(
         int ollamaRetrySeconds,
         int apiPort,
         int proxyPort,
-        boolean autopilotBlocksVlm) {
+        boolean autopilotBlocksVlm,
+        int vramSafetyMarginMb,
+        int vlmSizeOverheadPercent) {
 
     public GpuResourceConfig {
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
@@ -57,7 +59,8 @@ public record GpuResourceConfig(
                 .unloadTimeoutSeconds(unloadTimeoutSeconds).nvmlLibraryPath(nvmlLibraryPath)
                 .nvidiaSmiPath(nvidiaSmiPath).pollIntervalMs(pollIntervalMs).gpuIndex(gpuIndex)
                 .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort).proxyPort(proxyPort)
-                .autopilotBlocksVlm(autopilotBlocksVlm);
+                .autopilotBlocksVlm(autopilotBlocksVlm).vramSafetyMarginMb(vramSafetyMarginMb)
+                .vlmSizeOverheadPercent(vlmSizeOverheadPercent);
     }
 
     public Duration idleTimeout() {
@@ -101,6 +104,8 @@ public record GpuResourceConfig(
         private int apiPort = (int) ConfigKey.API_PORT.defaultValue();
         private int proxyPort = (int) ConfigKey.PROXY_PORT.defaultValue();
         private boolean autopilotBlocksVlm = (boolean) ConfigKey.AUTOPILOT_BLOCKS_VLM.defaultValue();
+        private int vramSafetyMarginMb = (int) ConfigKey.VRAM_SAFETY_MARGIN_MB.defaultValue();
+        private int vlmSizeOverheadPercent = (int) ConfigKey.VLM_SIZE_OVERHEAD_PERCENT.defaultValue();
 
         private Builder() {
         }
@@ -124,6 +129,8 @@ public record GpuResourceConfig(
         public Builder apiPort(int v) { this.apiPort = v; return this; }
         public Builder proxyPort(int v) { this.proxyPort = v; return this; }
         public Builder autopilotBlocksVlm(boolean v) { this.autopilotBlocksVlm = v; return this; }
+        public Builder vramSafetyMarginMb(int v) { this.vramSafetyMarginMb = v; return this; }
+        public Builder vlmSizeOverheadPercent(int v) { this.vlmSizeOverheadPercent = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
         public Builder set(ConfigKey key, Object value) {
@@ -147,6 +154,8 @@ public record GpuResourceConfig(
                 case API_PORT -> apiPort((Integer) value);
                 case PROXY_PORT -> proxyPort((Integer) value);
                 case AUTOPILOT_BLOCKS_VLM -> autopilotBlocksVlm((Boolean) value);
+                case VRAM_SAFETY_MARGIN_MB -> vramSafetyMarginMb((Integer) value);
+                case VLM_SIZE_OVERHEAD_PERCENT -> vlmSizeOverheadPercent((Integer) value);
             }
             return this;
         }
@@ -155,7 +164,7 @@ public record GpuResourceConfig(
             return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, clipModelPath, libtorchPath, idleTimeoutSeconds,
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
-                    ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm);
+                    ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm, vramSafetyMarginMb, vlmSizeOverheadPercent);
         }
     }
 }

@@ -77,11 +77,20 @@ public final class VramMonitor {
 
     /** Reads the probe now (any thread), stores and returns the result; never throws for a probe failure. */
     public GpuSample sample() {
+        return sample(false);
+    }
+
+    /** The same with the process list read now too (it is otherwise refreshed every few seconds). */
+    public GpuSample sampleWithProcesses() {
+        return sample(true);
+    }
+
+    private GpuSample sample(boolean processesNow) {
         VramChange change = null;
         GpuSample sample;
         synchronized (this) {
             Instant now = clock.instant();
-            boolean withProcesses = !now.isBefore(lastProcessRead.plus(PROCESS_LIST_INTERVAL));
+            boolean withProcesses = processesNow || !now.isBefore(lastProcessRead.plus(PROCESS_LIST_INTERVAL));
             try {
                 GpuReading reading = probe.read(withProcesses);
                 if (withProcesses) {

@@ -80,6 +80,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private volatile Instant clipGpuRetryNotBefore = Instant.MIN;
     private ScheduledExecutorService monitoring;
     private Subscription vramSubscription;
+    private final VlmPreflight preflight;
 
     private DefaultGpuResourceManager(Builder b) {
         this.config = b.config;
@@ -92,7 +93,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.events = new EventEmitter(clock, resourceListeners);
         resourceListeners.add(this::remember);
         this.availability = new OllamaAvailability(events);
-        this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events);
+        this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events, b.modelSizes);
+        this.preflight = new VlmPreflight(ollama, b.modelSizes, config);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
@@ -191,12 +193,33 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     // ---------------------------------------------------------------- VLM
 
-    /** Property 6: CLIP leaves the GPU before any VLM load. */
+    /**
+     * Property 6: CLIP leaves the GPU before any VLM load. Before that, the preflight: a load that cannot fit even
+     * with CLIP moved off is not sent, and CLIP stays where it is.
+     */
     private boolean loadVlm(String why) throws InterruptedException {
-        if (vlm.state() != ModelState.LOADED && vlm.ollamaReachable() && clip.device() == ClipDevice.CUDA) {
-            clip.migrate(ClipDevice.CPU, "make room for the VLM");
+        if (vlm.state() != ModelState.LOADED && vlm.ollamaReachable()) {
+            long clipMb = clip.device() == ClipDevice.CUDA ? clipGpuMb(vram.latest()) : 0;
+            if (clip.device() == ClipDevice.CUDA && clipMb == 0) {
+                // what CLIP holds is not known: move it first, then judge on what NVML shows
+                clip.migrate(ClipDevice.CPU, "make room for the VLM");
+            }
+            java.util.Optional<Reason> refusal = preflight.check(vlm.model(), vram.sampleWithProcesses(), vram.managedIndex(),
+                    clip.device() == ClipDevice.CUDA ? clipMb : 0, ProcessHandle.current().pid());
+            if (refusal.isPresent()) {
+                vlm.refuse(refusal.get(), why);
+                return false;
+            }
+            if (clip.device() == ClipDevice.CUDA) {
+                clip.migrate(ClipDevice.CPU, "make room for the VLM");
+            }
         }
         return vlm.load(why);
+    }
+
+    private long clipGpuMb(GpuSample sample) {
+        Long reported = ownVramMb(sample);
+        return reported != null ? reported : clip.measuredGpuMb();
     }
 
     @Override
@@ -436,11 +459,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (need == 0 || gpu.isEmpty() || (state != ModelState.UNLOADED && state != ModelState.ERROR)) {
             return java.util.Optional.empty();
         }
-        long clipMb = 0;
-        if (clipStatus.device() == ClipDevice.CUDA) {
-            Long reported = ownVramMb(sample);
-            clipMb = reported != null ? reported : clip.measuredGpuMb();
-        }
+        long clipMb = clipStatus.device() == ClipDevice.CUDA ? clipGpuMb(sample) : 0;
         long available = gpu.get().freeMb() + clipMb;
         if (available >= need) {
             return java.util.Optional.empty();
@@ -524,6 +543,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         private VramMonitor vram;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
+        private ModelSizes modelSizes = ModelSizes.inMemory();
 
         private Builder(GpuResourceConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -534,6 +554,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         public Builder vramMonitor(VramMonitor vram) { this.vram = vram; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
         public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
+        /** Where the VRAM each model took is remembered for the next preflight; in memory by default. */
+        public Builder modelSizes(ModelSizes sizes) { this.modelSizes = Objects.requireNonNull(sizes); return this; }
 
         public DefaultGpuResourceManager build() {
             Objects.requireNonNull(ollama, "ollama");

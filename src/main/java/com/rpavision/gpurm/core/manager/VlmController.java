@@ -46,11 +46,12 @@ final class VlmController {
     private final EventEmitter events;
     private final ModelStateMachine state = new ModelStateMachine();
     private volatile Instant lastActivity;
-    /** What Ollama said the VLM takes in VRAM the last time it was seen loaded; 0 until then. */
-    private volatile long knownSizeMb;
+    /** What Ollama said each model takes in VRAM the last time it was seen loaded. */
+    private final ModelSizes sizes;
 
     VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
-                  Clock clock, Sleeper sleeper, EventEmitter events) {
+                  Clock clock, Sleeper sleeper, EventEmitter events, ModelSizes sizes) {
+        this.sizes = sizes;
         this.config = config;
         this.ollama = ollama;
         this.availability = availability;
@@ -83,7 +84,7 @@ final class VlmController {
     }
 
     long knownSizeMb() {
-        return knownSizeMb;
+        return sizes.vramMb(model()).orElse(0);
     }
 
     void touch() {
@@ -246,9 +247,13 @@ final class VlmController {
     }
 
     private void remember(RunningModel running) {
-        if (running.sizeVramMb() > 0) {
-            knownSizeMb = running.sizeVramMb();
-        }
+        sizes.remember(model(), running.sizeVramMb());
+    }
+
+    /** The preflight said it cannot fit: ERROR with its reason, and no load sent to Ollama. */
+    void refuse(Reason reason, String why) {
+        LOG.warn("VLM {} not loaded ({}): {}", model(), why, reason.text());
+        error(reason, "load");
     }
 
     private Optional<RunningModel> listed() {

@@ -82,6 +82,16 @@ public final class OllamaClient implements AutoCloseable {
         return models;
     }
 
+    /** {@code GET /api/tags}: the models pulled into Ollama, with their file sizes. */
+    public List<InstalledModel> installedModels() throws OllamaException {
+        JsonNode body = call(reads, get("api/tags"), "list installed models");
+        List<InstalledModel> models = new ArrayList<>();
+        for (JsonNode m : body.path("models")) {
+            models.add(new InstalledModel(text(m, "name", ""), m.path("size").asLong(0)));
+        }
+        return models;
+    }
+
     /**
      * Loads a model without generating ({@code POST /api/generate} with no prompt); blocks until Ollama says
      * it is ready. {@code keep_alive: -1} keeps it until this manager unloads it.

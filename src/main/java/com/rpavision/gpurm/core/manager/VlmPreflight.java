@@ -1,0 +1,110 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.gpu.GpuSample;
+import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.Reason;
+import com.rpavision.gpurm.core.model.VramInfo;
+import com.rpavision.gpurm.core.ollama.InstalledModel;
+import com.rpavision.gpurm.core.ollama.OllamaClient;
+import com.rpavision.gpurm.core.ollama.OllamaException;
+import com.rpavision.gpurm.core.ollama.RunningModel;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Before a VLM load: would it fit? The need is the VRAM Ollama reported the last time this model was loaded, else
+ * its file size from {@code /api/tags} plus {@code vlm_size_overhead_percent}. What can be had is NVML's free VRAM
+ * minus {@code vram_safety_margin_mb}, plus what moving CLIP to the CPU gives back. A load that cannot fit is not
+ * sent: the refusal names the numbers and the biggest users of the GPU. Nothing to judge (no GPU, size unknown)
+ * means no refusal: Ollama decides.
+ */
+final class VlmPreflight {
+
+    private static final int BIGGEST_USERS = 3;
+
+    private final OllamaClient ollama;
+    private final ModelSizes sizes;
+    private final GpuResourceConfig config;
+
+    VlmPreflight(OllamaClient ollama, ModelSizes sizes, GpuResourceConfig config) {
+        this.ollama = ollama;
+        this.sizes = sizes;
+        this.config = config;
+    }
+
+    /** What the model is expected to take, in MB, if anything tells. */
+    OptionalLong needMb(String model) {
+        OptionalLong known = sizes.vramMb(model);
+        if (known.isPresent()) {
+            return known;
+        }
+        try {
+            return ollama.installedModels().stream().filter(m -> m.is(model)).mapToLong(InstalledModel::sizeMb)
+                    .filter(mb -> mb > 0).map(mb -> mb * (100 + config.vlmSizeOverheadPercent()) / 100).findFirst();
+        } catch (OllamaException e) {
+            return OptionalLong.empty(); // the load will say what is wrong with Ollama
+        }
+    }
+
+    /**
+     * @param clipGpuMb VRAM CLIP holds on the managed GPU now (0 when on the CPU): moving it off frees that much
+     * @return the refusal when the model cannot fit, else empty
+     */
+    Optional<Reason> check(String model, GpuSample sample, int gpuIndex, long clipGpuMb, long ownPid) {
+        Optional<VramInfo> gpu = sample.gpu(gpuIndex);
+        if (gpu.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong need = needMb(model);
+        if (need.isEmpty()) {
+            return Optional.empty();
+        }
+        long free = gpu.get().freeMb();
+        long available = Math.max(0, free - config.vramSafetyMarginMb()) + clipGpuMb;
+        if (available >= need.getAsLong()) {
+            return Optional.empty();
+        }
+        StringBuilder text = new StringBuilder("Not loading ").append(model).append(": it needs about ")
+                .append(gb(need.getAsLong())).append(" of VRAM and ").append(gb(available)).append(" can be had on ")
+                .append(gpu.get().gpuName()).append(" (").append(gb(free)).append(" free, ")
+                .append(gb(config.vramSafetyMarginMb())).append(" kept as margin");
+        if (clipGpuMb > 0) {
+            text.append(", CLIP's ").append(gb(clipGpuMb)).append(" counted as it would move to the CPU");
+        }
+        text.append(").");
+        List<String> users = biggestUsers(model, sample, gpuIndex, ownPid);
+        if (!users.isEmpty()) {
+            text.append(" Biggest users: ").append(String.join("; ", users)).append('.');
+        }
+        text.append(" Unload other models or close GPU programs, then try again.");
+        return Optional.of(Reason.of(Reason.Code.VRAM_INSUFFICIENT, text.toString(), model, need.getAsLong(), available, free));
+    }
+
+    /** Other models Ollama holds, then other processes on the GPU, largest first. */
+    private List<String> biggestUsers(String model, GpuSample sample, int gpuIndex, long ownPid) {
+        List<String> users = new ArrayList<>();
+        try {
+            ollama.runningModels().stream().filter(m -> !m.is(model) && m.sizeVramMb() > 0)
+                    .sorted(Comparator.comparingLong(RunningModel::sizeVramMb).reversed()).limit(BIGGEST_USERS)
+                    .forEach(m -> users.add("Ollama model " + m.name() + " " + gb(m.sizeVramMb())));
+        } catch (OllamaException e) {
+            // the processes below still tell
+        }
+        sample.processes().stream()
+                .filter(p -> p.gpuIndex() == gpuIndex && p.pid() != ownPid && p.usedMb().isPresent())
+                .sorted(Comparator.comparingLong((GpuProcess p) -> p.usedMb().getAsLong()).reversed())
+                .limit(BIGGEST_USERS)
+                .forEach(p -> users.add(p.name() + " (pid " + p.pid() + ") " + gb(p.usedMb().getAsLong())));
+        return users;
+    }
+
+    static String gb(long mb) {
+        return String.format(Locale.ROOT, "%.1f GB", mb / 1024.0);
+    }
+}

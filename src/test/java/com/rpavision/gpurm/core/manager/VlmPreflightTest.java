@@ -1,0 +1,91 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The preflight against an Ollama look-alike and a fake GPU of 11,400 MB (600 used by the desktop); the VLM
+ * takes 10,500 MB once loaded and its file is 7,350 MB (so 8,820 MB estimated before its first load).
+ */
+class VlmPreflightTest {
+
+    @TempDir
+    Path dir;
+
+    private static long loadRequests(ManagerFixture f) throws InterruptedException {
+        long count = 0;
+        for (int i = f.server.getRequestCount(); i > 0; i--) {
+            RecordedRequest request = f.server.takeRequest(1, TimeUnit.SECONDS);
+            if (request != null && request.getUrl().encodedPath().equals("/api/generate")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Test
+    void aLoadThatCannotFitIsNotSentAndTheErrorNamesTheNumbersAndWhoHoldsTheGpu() throws InterruptedException {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.gpu.allocate("blender", 3_000); // 7,800 MB free, 7,544 after the margin: short of 8,820
+
+            f.switchTo(ExecutionMode.RECORDING);
+
+            assertThat(f.manager.getVlmState()).isEqualTo(ModelState.ERROR);
+            String reason = f.manager.getStatus().vlmStateReason();
+            assertThat(reason).contains("Not loading qwen3-vl:8b", "needs about 8.6 GB", "7.4 GB can be had",
+                    "7.6 GB free", "0.3 GB kept as margin", "Biggest users: blender (pid ", ") 2.9 GB");
+            assertThat(loadRequests(f)).as("load requests sent to Ollama").isZero();
+            assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
+            ResourceChangedEvent event = f.events.stream().filter(e -> e.type() == EventType.MODEL_ERROR).findFirst().orElseThrow();
+            assertThat(event.details()).containsEntry("reason", reason).containsEntry("reason_code", "VRAM_INSUFFICIENT");
+        }
+    }
+
+    @Test
+    void withRoomTheLoadGoesThroughAndWhatItTookIsRememberedForTheNextStart() throws Exception {
+        Path sizes = dir.resolve("model-sizes.json");
+        try (ManagerFixture f = ManagerFixture.options().modelSizes(ModelSizes.persistedIn(sizes)).build()) {
+            assertThat(f.manager.ensureVlmLoaded()).isTrue();
+        }
+        assertThat(Files.readString(sizes)).contains("\"qwen3-vl:8b\"", "10500");
+
+        // 1,000 MB taken elsewhere: the file's estimate (8,820) would fit, the remembered 10,500 does not
+        try (ManagerFixture f = ManagerFixture.options().modelSizes(ModelSizes.persistedIn(sizes)).build()) {
+            f.gpu.allocate("another app", 1_000);
+            assertThat(f.manager.ensureVlmLoaded()).isFalse();
+            assertThat(f.manager.getStatus().vlmStateReason()).contains("needs about 10.3 GB");
+            assertThat(loadRequests(f)).isZero();
+        }
+    }
+
+    @Test
+    void aModelOllamaDoesNotListIsLeftToOllamaToExplain() {
+        try (ManagerFixture f = ManagerFixture.options().config(b -> b.vlmModel("llava:34b")).build()) {
+            f.gpu.allocate("blender", 9_000);
+            assertThat(f.manager.ensureVlmLoaded()).isFalse();
+            assertThat(f.manager.getStatus().vlmStateReason()).contains("ollama pull llava:34b");
+        }
+    }
+
+    @Test
+    void anUnreadableSizesFileIsIgnoredAndRewrittenByTheNextLoad() throws Exception {
+        Path sizes = dir.resolve("model-sizes.json");
+        Files.writeString(sizes, "{not json");
+        ModelSizes store = ModelSizes.persistedIn(sizes);
+        assertThat(store.vramMb("qwen3-vl:8b")).isEmpty();
+        store.remember("qwen3-vl", 9_000);
+        assertThat(ModelSizes.persistedIn(sizes).vramMb("qwen3-vl:latest")).hasValue(9_000);
+    }
+}
