@@ -100,6 +100,8 @@ public final class ControlApiServer implements AutoCloseable {
                 case "/api/v1/clip/device" -> post(exchange, body -> clipDevice(exchange, body));
                 case "/api/v1/clip/embed" -> embed(exchange);
                 case "/api/v1/events" -> onlyGet(exchange, () -> events(exchange));
+                case "/api/v1/ollama/models" -> onlyGet(exchange, () -> ollamaModels(exchange));
+                case "/api/v1/ollama/unload" -> post(exchange, body -> unloadOllamaModel(exchange, body));
                 default -> error(exchange, 404, "no such endpoint: " + path);
             }
         } catch (RuntimeException e) {
@@ -184,6 +186,61 @@ public final class ControlApiServer implements AutoCloseable {
         json.put("loaded", manager.isVlmLoaded());
         json.put("vlm_state", status.vlmState().wireName());
         json.put("reason", status.vlmStateReason() != null ? status.vlmStateReason() : status.degradedReason());
+        send(exchange, 200, json);
+    }
+
+    /** What Ollama holds now, the VLM marked: for an agent that wants to see who else uses the GPU. */
+    private void ollamaModels(HttpExchange exchange) throws IOException {
+        java.util.List<com.rpavision.gpurm.core.ollama.RunningModel> models;
+        try {
+            models = manager.ollamaModels();
+        } catch (com.rpavision.gpurm.core.ollama.OllamaException e) {
+            error(exchange, 502, "Ollama cannot be asked: " + e.getMessage());
+            return;
+        }
+        java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (var m : models) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", m.name());
+            json.put("vram_mb", m.sizeVramMb());
+            json.put("size_mb", m.sizeBytes() / (1024 * 1024));
+            json.put("expires_at", m.expiresAt() == null ? null : m.expiresAt().toString());
+            json.put("is_vlm", manager.isVlm(m.name()));
+            list.add(json);
+        }
+        send(exchange, 200, Map.of("models", list));
+    }
+
+    /** Unloads a model other than the VLM; the VLM has its own endpoint and the manager's rules. */
+    private void unloadOllamaModel(HttpExchange exchange, JsonNode body) throws IOException {
+        String model = body.path("model").asText("");
+        if (model.isBlank()) {
+            error(exchange, 400, "name the model: {\"model\": \"llama3:8b\"}");
+            return;
+        }
+        if (manager.isVlm(model)) {
+            error(exchange, 409, model + " is the vision model this manager owns: use POST /api/v1/vlm/unload or switch mode");
+            return;
+        }
+        com.rpavision.gpurm.core.manager.OtherModelUnload result;
+        try {
+            result = manager.unloadOllamaModel(model).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            error(exchange, 504, model + " is still unloading after " + transitionTimeout.toSeconds() + " s");
+            return;
+        } catch (Exception e) {
+            error(exchange, 500, "the unload failed: " + e.getMessage());
+            return;
+        }
+        if (!result.ok()) {
+            error(exchange, 502, result.reason());
+            return;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ok", true);
+        json.put("model", result.model());
+        json.put("vram_freed_mb", result.vramFreedMb());
+        json.put("reason", result.reason());
         send(exchange, 200, json);
     }
 

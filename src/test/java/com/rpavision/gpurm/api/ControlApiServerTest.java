@@ -102,6 +102,54 @@ class ControlApiServerTest {
     }
 
     @Test
+    void theOllamaModelsListMarksTheVlmAndAnotherModelIsUnloadedOnRequestButNeverTheVlm() throws Exception {
+        server.close();
+        f.close();
+        f = ManagerFixture.options().gpu(24_564, 600).build(); // room for both models
+        server = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(10), "ViT-B-32");
+        f.ollama.install("llama3:8b", 5_000).preload("llama3:8b");
+        assertThat(f.manager.ensureVlmLoaded()).isTrue();
+
+        Answer list = call(authorized("/api/v1/ollama/models").build());
+        assertThat(list.code()).isEqualTo(200);
+        assertThat(list.body().path("models")).hasSize(2);
+        for (JsonNode m : list.body().path("models")) {
+            boolean vlm = m.path("name").asText().equals("qwen3-vl:8b");
+            assertThat(m.path("is_vlm").asBoolean()).isEqualTo(vlm);
+            assertThat(m.path("vram_mb").asLong()).isEqualTo(vlm ? 10_500 : 5_000);
+        }
+
+        Answer refused = post("/api/v1/ollama/unload", "{\"model\":\"qwen3-vl:8b\"}");
+        assertThat(refused.code()).isEqualTo(409);
+        assertThat(refused.body().path("error").asText()).contains("/api/v1/vlm/unload");
+        assertThat(f.ollama.isResident("qwen3-vl:8b")).isTrue();
+
+        Answer unloaded = post("/api/v1/ollama/unload", "{\"model\":\"llama3:8b\"}");
+        assertThat(unloaded.code()).isEqualTo(200);
+        assertThat(unloaded.body().path("vram_freed_mb").asLong()).isEqualTo(5_000);
+        assertThat(f.ollama.isResident("llama3:8b")).isFalse();
+        assertThat(f.ollama.isResident("qwen3-vl:8b")).isTrue();
+        assertThat(f.count(com.rpavision.gpurm.core.model.EventType.OTHER_MODEL_UNLOADED)).isEqualTo(1);
+
+        assertThat(post("/api/v1/ollama/unload", "{}").code()).isEqualTo(400);
+        assertThat(post("/api/v1/ollama/unload", "{\"model\":\"llama3:8b\"}").body().path("reason").asText())
+                .contains("not loaded");
+    }
+
+    @Test
+    void freeingVramForRecordingUnloadsEveryOtherModelAndThenTheVlmFits() throws Exception {
+        f.ollama.install("llama3:8b", 5_000).preload("llama3:8b");
+        f.ollama.install("phi3:mini", 2_500).preload("phi3:mini");
+        assertThat(f.manager.ensureVlmLoaded()).as("refused by the preflight: 10.5 GB do not fit beside 7.5").isFalse();
+
+        var results = f.manager.unloadOtherOllamaModels().get();
+
+        assertThat(results).extracting(r -> r.model()).containsExactlyInAnyOrder("llama3:8b", "phi3:mini");
+        assertThat(results).allMatch(r -> r.ok());
+        assertThat(f.manager.ensureVlmLoaded()).isTrue();
+    }
+
+    @Test
     void aModeSwitchAnswersOnceTheTransitionHasCompleted() throws Exception {
         Answer answer = post("/api/v1/mode", "{\"mode\":\"recording\"}");
         assertThat(answer.code()).isEqualTo(200);

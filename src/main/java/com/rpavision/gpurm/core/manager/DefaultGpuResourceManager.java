@@ -81,6 +81,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private ScheduledExecutorService monitoring;
     private Subscription vramSubscription;
     private final VlmPreflight preflight;
+    private final OtherModels otherModels;
 
     private DefaultGpuResourceManager(Builder b) {
         this.config = b.config;
@@ -95,6 +96,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.availability = new OllamaAvailability(events);
         this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events, b.modelSizes);
         this.preflight = new VlmPreflight(ollama, b.modelSizes, config);
+        this.otherModels = new OtherModels(config, ollama, vram, clock, b.sleeper, events);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
@@ -241,6 +243,34 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public CompletableFuture<Boolean> unloadVlmAsync() {
         return queue.submit("unload VLM", () -> vlm.unload("requested"));
+    }
+
+    @Override
+    public List<com.rpavision.gpurm.core.ollama.RunningModel> ollamaModels() throws com.rpavision.gpurm.core.ollama.OllamaException {
+        return otherModels.all();
+    }
+
+    @Override
+    public boolean isVlm(String model) {
+        return otherModels.isVlm(model);
+    }
+
+    @Override
+    public CompletableFuture<OtherModelUnload> unloadOllamaModel(String model) {
+        return queue.submit("unload " + model, () -> otherModels.unload(model));
+    }
+
+    @Override
+    public CompletableFuture<List<OtherModelUnload>> unloadOtherOllamaModels() {
+        return queue.submit("unload the other models", () -> {
+            List<OtherModelUnload> results = new java.util.ArrayList<>();
+            for (com.rpavision.gpurm.core.ollama.RunningModel m : otherModels.all()) {
+                if (!otherModels.isVlm(m.name())) {
+                    results.add(otherModels.unload(m.name()));
+                }
+            }
+            return results;
+        });
     }
 
     @Override

@@ -92,6 +92,22 @@ public interface GpuResourceManager extends AutoCloseable {
 
     boolean isVlmLoaded();
 
+    /**
+     * Every model Ollama holds now ({@code /api/ps}), the VLM included; blocking, bounded by the quick timeout.
+     *
+     * @throws com.rpavision.gpurm.core.ollama.OllamaException when Ollama cannot be asked
+     */
+    List<com.rpavision.gpurm.core.ollama.RunningModel> ollamaModels() throws com.rpavision.gpurm.core.ollama.OllamaException;
+
+    /** Whether {@code model} names the configured VLM (with or without {@code :latest}). */
+    boolean isVlm(String model);
+
+    /** Unloads a model Ollama holds besides the VLM, on the model queue; the VLM itself is refused. */
+    CompletableFuture<OtherModelUnload> unloadOllamaModel(String model);
+
+    /** Unloads every model Ollama holds except the VLM: room for recording. */
+    CompletableFuture<List<OtherModelUnload>> unloadOtherOllamaModels();
+
     ModelState getVlmState();
 
     // ---- CLIP

@@ -10,6 +10,8 @@ public enum EventType {
     MODEL_UNLOADING,
     MODEL_UNLOADED,
     MODEL_ERROR,
+    /** A model Ollama held besides the VLM was unloaded on the operator's request. */
+    OTHER_MODEL_UNLOADED,
     DEVICE_CHANGED,
     IDLE_UNLOAD,
     DEGRADED_ON,

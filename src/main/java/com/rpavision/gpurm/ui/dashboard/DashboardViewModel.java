@@ -258,7 +258,7 @@ public final class DashboardViewModel {
         return switch (e.type()) {
             case MODE_CHANGED -> messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
             case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
-            case MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
+            case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
             case MODEL_ERROR -> messages.get(key, d.get("model"), ReasonText.ofEvent(d, messages));
             case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
             case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
