@@ -24,6 +24,8 @@ public final class FxBridge implements AutoCloseable {
     private final DashboardViewModel vm;
     private final UiThread ui;
     private volatile boolean onScreen = true;
+    private final java.util.List<java.util.function.Consumer<com.rpavision.gpurm.core.model.ResourceChangedEvent>> alsoOnEvent =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FxBridge(GpuResourceManager manager, DashboardViewModel vm, UiThread ui) {
         this.manager = manager;
@@ -35,12 +37,18 @@ public final class FxBridge implements AutoCloseable {
         events = manager.onResourceChanged(event -> ui.execute(() -> {
             vm.onEvent(event);
             vm.update(manager.getStatus());
+            alsoOnEvent.forEach(listener -> listener.accept(event));
         }));
         ticker.scheduleWithFixedDelay(() -> {
             if (onScreen) {
                 ui.execute(this::refresh);
             }
         }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Another view model that follows the manager's events, on the FX thread like the dashboard's. */
+    public void forwardEventsTo(java.util.function.Consumer<com.rpavision.gpurm.core.model.ResourceChangedEvent> listener) {
+        alsoOnEvent.add(listener);
     }
 
     /** Whether the window can be seen; on the FX thread. Coming back on screen refreshes at once. */

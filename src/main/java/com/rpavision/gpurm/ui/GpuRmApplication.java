@@ -8,6 +8,8 @@ import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import com.rpavision.gpurm.ui.ollama.OllamaModelsView;
+import com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel;
 import com.rpavision.gpurm.ui.prefs.StartAtLogin;
 import com.rpavision.gpurm.ui.prefs.UiPreferences;
 import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
@@ -119,13 +121,17 @@ public final class GpuRmApplication extends Application {
         SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
                 new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme, c.startAtLogin()),
                 manager::applyLive);
+        OllamaModelsViewModel ollamaModels = new OllamaModelsViewModel(manager, background, ui, c.messages());
         Map<Class<?>, Supplier<?>> controllers = Map.of(
                 DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), manager::retryNow,
                         () -> openSettings(stage)),
+                OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, c.messages()),
                 SettingsView.class, () -> new SettingsView(settings, () -> settingsStage.close()));
         loader = new ViewLoader(c.messages(), controllers);
         Parent root = loader.load(FxmlView.DASHBOARD);
         bridge = new FxBridge(manager, vm, ui);
+        bridge.forwardEventsTo(ollamaModels::onEvent);
+        ollamaModels.refresh();
         stage.showingProperty().addListener((o, was, now) -> bridge.setOnScreen(now && !stage.isIconified()));
         stage.iconifiedProperty().addListener((o, was, now) -> bridge.setOnScreen(stage.isShowing() && !now));
         stage.getScene().setRoot(root);

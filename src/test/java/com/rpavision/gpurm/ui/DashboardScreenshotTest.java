@@ -84,8 +84,12 @@ class DashboardScreenshotTest {
                     messages, f.clock);
             f.manager.recentEvents().forEach(vm::onEvent);
             vm.update(f.manager.getStatus());
+            var ollamaModels = new com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel(f.manager, Runnable::run,
+                    new UiThread(Platform::runLater), messages);
             Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class,
-                    () -> new DashboardView(vm, messages, false, () -> { }, () -> { }));
+                    () -> new DashboardView(vm, messages, false, () -> { }, () -> { }),
+                    com.rpavision.gpurm.ui.ollama.OllamaModelsView.class,
+                    () -> new com.rpavision.gpurm.ui.ollama.OllamaModelsView(ollamaModels, messages));
             Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
             Scene scene = new Scene(root, width, height);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());

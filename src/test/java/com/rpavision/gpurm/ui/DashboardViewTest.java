@@ -56,7 +56,10 @@ class DashboardViewTest {
         background = Executors.newSingleThreadExecutor();
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(f.manager, background, ui, messages, Clock.systemDefaultZone());
-        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }, () -> { }));
+        var ollamaModels = new com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel(f.manager, background, ui, messages);
+        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }, () -> { }),
+                com.rpavision.gpurm.ui.ollama.OllamaModelsView.class,
+                () -> new com.rpavision.gpurm.ui.ollama.OllamaModelsView(ollamaModels, messages));
         Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
         bridge = new FxBridge(f.manager, vm, ui);
         Scene scene = new Scene(root, 1180, 780);
