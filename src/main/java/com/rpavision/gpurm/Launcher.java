@@ -2,6 +2,10 @@ package com.rpavision.gpurm;
 
 import com.rpavision.gpurm.app.AppPaths;
 import com.rpavision.gpurm.app.CdsArchive;
+import com.rpavision.gpurm.app.diagnostics.DiagnosticsExport;
+import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.ollama.OllamaClient;
+import com.rpavision.gpurm.core.ollama.OllamaException;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.Services;
 import com.rpavision.gpurm.app.SingleInstance;
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -65,6 +70,10 @@ public final class Launcher {
         }
         // Must happen before the first logger exists: logback.xml reads it.
         System.setProperty("gpurm.logDir", paths.logDir().toString());
+        if (cli.exportDiagnostics().isPresent()) {
+            System.exit(exportDiagnostics(paths, cli.exportDiagnostics().get()));
+            return;
+        }
         run(paths, cli);
     }
 
@@ -109,7 +118,9 @@ public final class Launcher {
                     CdsArchive.writeInBackgroundIfMissing();
                 });
         GpuRmApplication.launch(new GpuRmApplication.Context(started, store, loaded.config(), new Messages(locale),
-                cli.demo(), preferencesStore, preferences, dark, StartAtLogins.forThisProcess(), () -> {
+                cli.demo(), preferencesStore, preferences, dark, StartAtLogins.forThisProcess(),
+                zip -> new DiagnosticsExport(paths, started.built(),
+                        () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), () -> {
                     started.stop();
                     instance.get().close();
                 }));
@@ -135,6 +146,27 @@ public final class Launcher {
         } catch (IOException | RuntimeException e) {
             log.error("Cannot tell whether another instance runs ({}); starting anyway", e.getMessage());
             return Optional.of(SingleInstance.none());
+        }
+    }
+
+    /** From the command line: what the files and Ollama tell, without starting a manager. */
+    private static int exportDiagnostics(AppPaths paths, java.nio.file.Path zip) {
+        GpuResourceConfig config = new ConfigStore(paths.configFile(), Clock.systemUTC()).load().config();
+        try {
+            new DiagnosticsExport(paths, Optional.empty(), () -> ollamaVersion(config)).writeTo(zip);
+            System.out.println("Diagnostics written to " + zip.toAbsolutePath());
+            return 0;
+        } catch (IOException e) {
+            System.err.println("gpu-resource-manager: diagnostics not written: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static String ollamaVersion(GpuResourceConfig config) {
+        try (OllamaClient client = new OllamaClient(config.ollamaEndpoint(), Duration.ofSeconds(2), Duration.ofSeconds(2))) {
+            return client.version() + " at " + config.ollamaEndpoint();
+        } catch (OllamaException e) {
+            return "not reachable at " + config.ollamaEndpoint() + ": " + e.getMessage();
         }
     }
 
@@ -185,6 +217,11 @@ public final class Launcher {
                 services = create.get();
             }
             return services.manager();
+        }
+
+        /** The manager once built, for the diagnostics. */
+        synchronized Optional<GpuResourceManager> built() {
+            return Optional.ofNullable(services).map(Services::manager);
         }
 
         @Override

@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The design's GPUResourceStatus as the agent reads it: snake_case keys, lower-case enum names. */
-final class StatusJson {
+public final class StatusJson {
 
     private StatusJson() {
     }
 
-    static Map<String, Object> of(GpuResourceStatus s) {
+    public static Map<String, Object> of(GpuResourceStatus s) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("execution_mode", s.executionMode().wireName());
         json.put("vlm_state", s.vlmState().wireName());

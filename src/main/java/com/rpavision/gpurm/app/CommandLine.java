@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
 public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, boolean printApiInfo,
-                          boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode) {
+                          boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode,
+                          Optional<Path> exportDiagnostics) {
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
@@ -16,6 +17,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
               --config FILE   use FILE instead of the default configuration file
               --mode MODE     start in MODE: idle (default), recording or autopilot
               --print-api-info  print where the control API's token file is, and its address
+              --export-diagnostics FILE.zip  write logs, configuration, versions and the OS for a support request
               --write-cds-archive  write the start-up archive of an installed app (installers run it) and exit
               --version       print the version and exit
               --help          print this help and exit
@@ -30,6 +32,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         boolean writeCdsArchive = false;
         Path config = null;
         ExecutionMode mode = null;
+        Path diagnostics = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--headless" -> headless = true;
@@ -44,6 +47,12 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                     }
                     config = Path.of(args[++i]);
                 }
+                case "--export-diagnostics" -> {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                        throw new IllegalArgumentException("--export-diagnostics needs a file name, e.g. diagnostics.zip");
+                    }
+                    diagnostics = Path.of(args[++i]);
+                }
                 case "--mode" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("--mode needs idle, recording or autopilot");
@@ -53,6 +62,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
-        return new CommandLine(headless, demo, help, version, printApiInfo, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode));
+        return new CommandLine(headless, demo, help, version, printApiInfo, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode),
+                Optional.ofNullable(diagnostics));
     }
 }

@@ -44,7 +44,7 @@ public final class GpuRmApplication extends Application {
     public record Context(ManagerStartup startup, ConfigStore configStore, GpuResourceConfig config,
                           Messages messages, boolean demo, UiPreferencesStore preferencesStore,
                           AtomicReference<UiPreferences> preferences, boolean systemPrefersDark, StartAtLogin startAtLogin,
-                          Runnable onExit) {
+                          DiagnosticsWriter diagnostics, Runnable onExit) {
     }
 
     private static volatile Context context;
@@ -124,7 +124,7 @@ public final class GpuRmApplication extends Application {
         OllamaModelsViewModel ollamaModels = new OllamaModelsViewModel(manager, background, ui, c.messages());
         Map<Class<?>, Supplier<?>> controllers = Map.of(
                 DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), manager::retryNow,
-                        () -> openSettings(stage)),
+                        () -> openSettings(stage), this::exportDiagnostics),
                 OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, c.messages()),
                 SettingsView.class, () -> new SettingsView(settings, () -> settingsStage.close()));
         loader = new ViewLoader(c.messages(), controllers);
@@ -163,6 +163,41 @@ public final class GpuRmApplication extends Application {
             stage.setY(p.windowY());
         }
         stage.setMaximized(p.maximized());
+    }
+
+    /** Asks where, then writes the support zip in the background and says where it went (or why not). */
+    private void exportDiagnostics() {
+        Messages messages = context.messages();
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(messages.get("diagnostics.title"));
+        chooser.setInitialFileName("gpu-resource-manager-diagnostics-" + java.time.LocalDate.now() + ".zip");
+        chooser.setInitialDirectory(new java.io.File(System.getProperty("user.home")));
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("ZIP", "*.zip"));
+        java.io.File file = chooser.showSaveDialog(stage);
+        if (file == null) {
+            return;
+        }
+        background.execute(() -> {
+            String outcome;
+            javafx.scene.control.Alert.AlertType type;
+            try {
+                context.diagnostics().writeTo(file.toPath());
+                outcome = messages.get("diagnostics.done", file.getAbsolutePath());
+                type = javafx.scene.control.Alert.AlertType.INFORMATION;
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("Diagnostics not written to {}", file, e);
+                outcome = messages.get("diagnostics.failed", e.getMessage());
+                type = javafx.scene.control.Alert.AlertType.ERROR;
+            }
+            String text = outcome;
+            javafx.scene.control.Alert.AlertType kind = type;
+            Platform.runLater(() -> {
+                javafx.scene.control.Alert alert = new javafx.scene.control.Alert(kind, text);
+                alert.initOwner(stage);
+                alert.setHeaderText(null);
+                alert.show();
+            });
+        });
     }
 
     /** One settings window, owned by the main one; opening it again brings it forward. */

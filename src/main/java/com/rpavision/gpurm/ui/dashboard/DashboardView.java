@@ -46,6 +46,8 @@ public final class DashboardView {
     private final boolean demo;
     private final Runnable retryCheck;
     private final Runnable openSettings;
+    private final Runnable exportDiagnostics;
+    @FXML private Button diagnosticsButton;
 
     @FXML private Label demoBanner;
     @FXML private HBox degradedBanner;
@@ -91,6 +93,13 @@ public final class DashboardView {
 
     public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck,
                          Runnable openSettings) {
+        this(vm, messages, demo, retryCheck, openSettings, null);
+    }
+
+    /** @param exportDiagnostics asks where and writes the support zip; null hides the button */
+    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck,
+                         Runnable openSettings, Runnable exportDiagnostics) {
+        this.exportDiagnostics = exportDiagnostics;
         this.vm = vm;
         this.messages = messages;
         this.demo = demo;
@@ -100,6 +109,7 @@ public final class DashboardView {
 
     @FXML
     private void initialize() {
+        show(diagnosticsButton, exportDiagnostics != null);
         show(demoBanner, demo);
         show(degradedBanner, vm.degradedProperty().get());
         vm.degradedProperty().addListener((o, a, on) -> show(degradedBanner, on));
@@ -301,6 +311,11 @@ public final class DashboardView {
         if (style != null) {
             label.getStyleClass().add(style);
         }
+    }
+
+    @FXML
+    private void exportDiagnostics() {
+        exportDiagnostics.run();
     }
 
     @FXML
