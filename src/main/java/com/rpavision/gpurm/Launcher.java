@@ -219,6 +219,15 @@ public final class Launcher {
             return services.manager();
         }
 
+        @Override
+        public java.util.List<com.rpavision.gpurm.core.journal.JournalEntry> journal(java.time.Instant since) {
+            Services s;
+            synchronized (this) {
+                s = services;
+            }
+            return s == null ? java.util.List.of() : s.journal().read(since);
+        }
+
         /** The manager once built, for the diagnostics. */
         synchronized Optional<GpuResourceManager> built() {
             return Optional.ofNullable(services).map(Services::manager);

@@ -5,6 +5,7 @@ import com.rpavision.gpurm.api.ControlApiServer;
 import com.rpavision.gpurm.api.OllamaProxyServer;
 import com.rpavision.gpurm.app.demo.Demo;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.journal.Journal;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.ollama.OllamaForwarder;
@@ -27,12 +28,14 @@ import java.util.Optional;
 public final class Services {
 
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+    private static final long JOURNAL_FILE_BYTES = 4L * 1024 * 1024;
 
     private final GpuResourceManager manager;
     private final Demo demo;
     private final GpuResourceConfig config;
     private final GpuResourceConfig effective;
     private final AppPaths paths;
+    private final Journal journal;
     private OllamaProxyServer proxy;
     private ControlApiServer api;
     private boolean stopped;
@@ -44,6 +47,14 @@ public final class Services {
         this.config = config;
         this.effective = effective;
         this.paths = paths;
+        // The demo keeps its own journal: its simulated day must not mix with the station's statistics.
+        this.journal = new Journal(paths.dataDir().resolve(demo != null ? "journal-demo" : "journal"), JOURNAL_FILE_BYTES, 4);
+        manager.onResourceChanged(journal::append);
+    }
+
+    /** What happened, for the statistics. */
+    public Journal journal() {
+        return journal;
     }
 
     /** Builds the manager from the real parts, or from the demo's simulations; nothing runs yet. */

@@ -9,6 +9,8 @@ import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
 import com.rpavision.gpurm.ui.ollama.OllamaModelsView;
+import com.rpavision.gpurm.ui.statistics.StatisticsView;
+import com.rpavision.gpurm.ui.statistics.StatisticsViewModel;
 import com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel;
 import com.rpavision.gpurm.ui.prefs.StartAtLogin;
 import com.rpavision.gpurm.ui.prefs.UiPreferences;
@@ -122,16 +124,25 @@ public final class GpuRmApplication extends Application {
                 new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme, c.startAtLogin()),
                 manager::applyLive);
         OllamaModelsViewModel ollamaModels = new OllamaModelsViewModel(manager, background, ui, c.messages());
+        StatisticsViewModel statistics = new StatisticsViewModel(c.startup()::journal, background, ui, c.messages(),
+                Clock.systemDefaultZone());
         Map<Class<?>, Supplier<?>> controllers = Map.of(
                 DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), manager::retryNow,
                         () -> openSettings(stage), this::exportDiagnostics),
                 OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, c.messages()),
+                StatisticsView.class, () -> new StatisticsView(statistics),
                 SettingsView.class, () -> new SettingsView(settings, () -> settingsStage.close()));
         loader = new ViewLoader(c.messages(), controllers);
         Parent root = loader.load(FxmlView.DASHBOARD);
         bridge = new FxBridge(manager, vm, ui);
         bridge.forwardEventsTo(ollamaModels::onEvent);
+        bridge.forwardEventsTo(event -> {
+            if (com.rpavision.gpurm.core.journal.Journal.KEPT.contains(event.type())) {
+                statistics.refresh();
+            }
+        });
         ollamaModels.refresh();
+        statistics.refresh();
         stage.showingProperty().addListener((o, was, now) -> bridge.setOnScreen(now && !stage.isIconified()));
         stage.iconifiedProperty().addListener((o, was, now) -> bridge.setOnScreen(stage.isShowing() && !now));
         stage.getScene().setRoot(root);

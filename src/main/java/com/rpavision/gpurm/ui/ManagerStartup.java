@@ -16,4 +16,9 @@ public interface ManagerStartup {
 
     /** Stops whatever was started; safe to call at any point, also when nothing was built. */
     void stop();
+
+    /** The journal's entries since {@code since}, oldest first (empty before the manager is built). Blocking. */
+    default java.util.List<com.rpavision.gpurm.core.journal.JournalEntry> journal(java.time.Instant since) {
+        return java.util.List.of();
+    }
 }

@@ -67,7 +67,7 @@ final class VlmPreflight {
         }
         long free = gpu.get().freeMb();
         long available = Math.max(0, free - config.vramSafetyMarginMb()) + clipGpuMb;
-        if (available >= need.getAsLong()) {
+        if (available >= need.getAsLong() || alreadyHeld(model)) {
             return Optional.empty();
         }
         StringBuilder text = new StringBuilder("Not loading ").append(model).append(": it needs about ")
@@ -84,6 +84,15 @@ final class VlmPreflight {
         }
         text.append(" Unload other models or close GPU programs, then try again.");
         return Optional.of(Reason.of(Reason.Code.VRAM_INSUFFICIENT, text.toString(), model, need.getAsLong(), available, free));
+    }
+
+    /** Ollama holds the model already (a load the manager lost track of, an unload stuck): the load only confirms it. */
+    private boolean alreadyHeld(String model) {
+        try {
+            return ollama.runningModels().stream().anyMatch(m -> m.is(model));
+        } catch (OllamaException e) {
+            return false;
+        }
     }
 
     /** Other models Ollama holds, then other processes on the GPU, largest first. */

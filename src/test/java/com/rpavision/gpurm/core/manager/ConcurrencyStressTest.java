@@ -65,7 +65,7 @@ class ConcurrencyStressTest {
             assertThat(f.operations.total()).as("operations that reached the fakes").isGreaterThan(100);
             assertThat(f.gpu.violations()).isEmpty();
             assertThat(failures.get()).as("embeddings that saw CLIP mid-move").isZero();
-            assertThat(status.vlmState()).isEqualTo(ModelState.LOADED);
+            assertThat(status.vlmState()).as("VLM state (%s)", status.vlmStateReason()).isEqualTo(ModelState.LOADED);
             assertThat(f.ollama.isResident("qwen3-vl:8b")).isTrue();
             assertThat(status.clipDevice()).isEqualTo(f.gpu.holds("clip") ? "cuda" : "cpu");
         }

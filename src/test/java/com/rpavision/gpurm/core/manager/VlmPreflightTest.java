@@ -71,6 +71,15 @@ class VlmPreflightTest {
     }
 
     @Test
+    void aVlmOllamaStillHoldsIsNeverRefused() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.preload("qwen3-vl:8b"); // loaded behind the manager's back: the GPU is full of it
+            assertThat(f.manager.ensureVlmLoaded()).isTrue();
+            assertThat(f.manager.getVlmState()).isEqualTo(ModelState.LOADED);
+        }
+    }
+
+    @Test
     void aModelOllamaDoesNotListIsLeftToOllamaToExplain() {
         try (ManagerFixture f = ManagerFixture.options().config(b -> b.vlmModel("llava:34b")).build()) {
             f.gpu.allocate("blender", 9_000);

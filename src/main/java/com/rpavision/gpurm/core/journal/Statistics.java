@@ -1,0 +1,84 @@
+package com.rpavision.gpurm.core.journal;
+
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the journal says about one period: time in each mode, VLM loads with their median and 95th-percentile
+ * duration, idle unloads, time degraded, CLIP moves.
+ *
+ * @param timeInMode  for every mode, how long the station was in it within the period
+ * @param loadP50     null without loads
+ */
+public record Statistics(Instant from, Instant to, Map<ExecutionMode, Duration> timeInMode, int loads,
+                         Duration loadP50, Duration loadP95, int idleUnloads, Duration degraded, int clipMoves) {
+
+    /**
+     * @param entries the journal, oldest first, from before {@code from} if the mode then should be known
+     *                (a station with no mode change before the period counts as idle)
+     */
+    public static Statistics of(List<JournalEntry> entries, Instant from, Instant to) {
+        Map<ExecutionMode, Duration> inMode = new EnumMap<>(ExecutionMode.class);
+        for (ExecutionMode m : ExecutionMode.values()) {
+            inMode.put(m, Duration.ZERO);
+        }
+        ExecutionMode mode = ExecutionMode.IDLE;
+        Instant modeSince = from;
+        Instant degradedSince = null;
+        Duration degraded = Duration.ZERO;
+        List<Long> loadMillis = new java.util.ArrayList<>();
+        int idleUnloads = 0;
+        int clipMoves = 0;
+        for (JournalEntry e : entries) {
+            if (e.at().isAfter(to)) {
+                break;
+            }
+            Instant at = e.at().isBefore(from) ? from : e.at();
+            boolean inPeriod = !e.at().isBefore(from);
+            switch (e.type()) {
+                case MODE_CHANGED -> {
+                    inMode.merge(mode, Duration.between(modeSince, at), Duration::plus);
+                    mode = ExecutionMode.fromWireName(e.textDetail("to"));
+                    modeSince = at;
+                }
+                case DEGRADED_ON -> degradedSince = degradedSince == null ? at : degradedSince;
+                case DEGRADED_OFF -> {
+                    if (degradedSince != null) {
+                        degraded = degraded.plus(Duration.between(degradedSince, at));
+                        degradedSince = null;
+                    }
+                }
+                case MODEL_LOADED -> {
+                    if (inPeriod) {
+                        loadMillis.add(e.longDetail("duration_ms"));
+                    }
+                }
+                case IDLE_UNLOAD -> idleUnloads += inPeriod ? 1 : 0;
+                case DEVICE_CHANGED -> clipMoves += inPeriod ? 1 : 0;
+                default -> { }
+            }
+        }
+        inMode.merge(mode, Duration.between(modeSince, to), Duration::plus);
+        if (degradedSince != null) {
+            degraded = degraded.plus(Duration.between(degradedSince, to));
+        }
+        loadMillis.sort(null);
+        return new Statistics(from, to, inMode, loadMillis.size(), percentile(loadMillis, 50), percentile(loadMillis, 95),
+                idleUnloads, degraded, clipMoves);
+    }
+
+    /** Nearest-rank percentile; null for no values. */
+    static Duration percentile(List<Long> sortedMillis, int p) {
+        if (sortedMillis.isEmpty()) {
+            return null;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sortedMillis.size());
+        return Duration.ofMillis(sortedMillis.get(Math.max(0, rank - 1)));
+    }
+}

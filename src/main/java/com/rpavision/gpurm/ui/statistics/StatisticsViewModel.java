@@ -1,0 +1,89 @@
+package com.rpavision.gpurm.ui.statistics;
+
+import com.rpavision.gpurm.core.journal.JournalEntry;
+import com.rpavision.gpurm.core.journal.Statistics;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.UiThread;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * Today and this week (from Monday, local time) as the journal tells them: time in each mode, loads with their
+ * median and 95th percentile, idle unloads, time degraded, CLIP moves. Reading the journal blocks: background.
+ */
+public final class StatisticsViewModel {
+
+    private final Function<Instant, List<JournalEntry>> journal;
+    private final Executor background;
+    private final UiThread ui;
+    private final Messages messages;
+    private final Clock clock;
+    private final ObservableList<StatisticsRow> rows = FXCollections.observableArrayList();
+
+    public StatisticsViewModel(Function<Instant, List<JournalEntry>> journal, Executor background, UiThread ui,
+                               Messages messages, Clock clock) {
+        this.journal = journal;
+        this.background = background;
+        this.ui = ui;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    public ObservableList<StatisticsRow> rows() {
+        return rows;
+    }
+
+    public void refresh() {
+        background.execute(() -> {
+            ZonedDateTime now = ZonedDateTime.now(clock);
+            Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
+            LocalDate monday = now.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+            Instant week = monday.atStartOfDay(now.getZone()).toInstant();
+            // from a week before: the mode the station was in when the period began
+            List<JournalEntry> entries = journal.apply(week.minus(Duration.ofDays(7)));
+            Statistics d = Statistics.of(entries, today, now.toInstant());
+            Statistics w = Statistics.of(entries, week, now.toInstant());
+            List<StatisticsRow> table = table(d, w);
+            ui.execute(() -> rows.setAll(table));
+        });
+    }
+
+    private List<StatisticsRow> table(Statistics d, Statistics w) {
+        List<StatisticsRow> table = new ArrayList<>();
+        for (ExecutionMode mode : ExecutionMode.values()) {
+            table.add(new StatisticsRow(messages.get("statistics.timeIn", messages.get("mode." + mode.name())),
+                    hours(d.timeInMode().get(mode)), hours(w.timeInMode().get(mode))));
+        }
+        table.add(new StatisticsRow(messages.get("statistics.loads"), String.valueOf(d.loads()), String.valueOf(w.loads())));
+        table.add(new StatisticsRow(messages.get("statistics.loadP50"), seconds(d.loadP50()), seconds(w.loadP50())));
+        table.add(new StatisticsRow(messages.get("statistics.loadP95"), seconds(d.loadP95()), seconds(w.loadP95())));
+        table.add(new StatisticsRow(messages.get("statistics.idleUnloads"), String.valueOf(d.idleUnloads()),
+                String.valueOf(w.idleUnloads())));
+        table.add(new StatisticsRow(messages.get("statistics.degraded"), hours(d.degraded()), hours(w.degraded())));
+        table.add(new StatisticsRow(messages.get("statistics.clipMoves"), String.valueOf(d.clipMoves()),
+                String.valueOf(w.clipMoves())));
+        return table;
+    }
+
+    private static String hours(Duration d) {
+        long minutes = d.toMinutes();
+        return String.format("%d h %02d min", minutes / 60, minutes % 60);
+    }
+
+    private String seconds(Duration d) {
+        return d == null ? "\u2014" : String.format(messages.locale(), "%.1f s", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,56 @@
+package com.rpavision.gpurm.core.journal;
+
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatisticsTest {
+
+    private static final Instant DAY = Instant.parse("2026-11-30T00:00:00Z");
+
+    private static JournalEntry at(String time, EventType type, Map<String, Object> details) {
+        return new JournalEntry(Instant.parse("2026-11-30T" + time + "Z"), type, details);
+    }
+
+    @Test
+    void timeInModeLoadsIdleUnloadsAndDegradedTimeOverOneDay() {
+        List<JournalEntry> journal = List.of(
+                new JournalEntry(DAY.minusSeconds(3_600), EventType.MODE_CHANGED, Map.of("from", "idle", "to", "autopilot")),
+                at("08:00:00", EventType.MODE_CHANGED, Map.of("from", "autopilot", "to", "recording")),
+                at("08:00:40", EventType.MODEL_LOADED, Map.of("duration_ms", 40_000)),
+                at("10:00:00", EventType.MODE_CHANGED, Map.of("from", "recording", "to", "idle")),
+                at("10:05:00", EventType.IDLE_UNLOAD, Map.of("idle_seconds", 300)),
+                at("11:00:00", EventType.MODEL_LOADED, Map.of("duration_ms", 10_000)),
+                at("12:00:00", EventType.DEGRADED_ON, Map.of()),
+                at("12:30:00", EventType.DEGRADED_OFF, Map.of()),
+                at("13:00:00", EventType.MODEL_LOADED, Map.of("duration_ms", 20_000)),
+                at("14:00:00", EventType.DEVICE_CHANGED, Map.of("to", "cuda")));
+
+        Statistics day = Statistics.of(journal, DAY, DAY.plus(Duration.ofDays(1)));
+
+        assertThat(day.timeInMode()).containsEntry(ExecutionMode.AUTOPILOT, Duration.ofHours(8))
+                .containsEntry(ExecutionMode.RECORDING, Duration.ofHours(2))
+                .containsEntry(ExecutionMode.IDLE, Duration.ofHours(14));
+        assertThat(day.loads()).isEqualTo(3);
+        assertThat(day.loadP50()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(day.loadP95()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(day.idleUnloads()).isEqualTo(1);
+        assertThat(day.degraded()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(day.clipMoves()).isEqualTo(1);
+    }
+
+    @Test
+    void aPeriodStillDegradedAtItsEndCountsUpToTheEnd() {
+        Statistics s = Statistics.of(List.of(at("23:00:00", EventType.DEGRADED_ON, Map.of())), DAY, DAY.plus(Duration.ofDays(1)));
+        assertThat(s.degraded()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.loadP50()).isNull();
+        assertThat(s.timeInMode().get(ExecutionMode.IDLE)).isEqualTo(Duration.ofDays(1));
+    }
+}
