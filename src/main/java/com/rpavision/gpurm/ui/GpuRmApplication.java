@@ -130,7 +130,7 @@ public final class GpuRmApplication extends Application {
                 DashboardView.class, () -> new DashboardView(vm, c.messages(), c.demo(), manager::retryNow,
                         () -> openSettings(stage), this::exportDiagnostics),
                 OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, c.messages()),
-                StatisticsView.class, () -> new StatisticsView(statistics),
+                StatisticsView.class, () -> new StatisticsView(statistics, c.messages()),
                 SettingsView.class, () -> new SettingsView(settings, () -> settingsStage.close()));
         loader = new ViewLoader(c.messages(), controllers);
         Parent root = loader.load(FxmlView.DASHBOARD);

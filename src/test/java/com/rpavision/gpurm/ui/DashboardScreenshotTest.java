@@ -92,7 +92,7 @@ class DashboardScreenshotTest {
                     () -> new com.rpavision.gpurm.ui.ollama.OllamaModelsView(ollamaModels, messages),
                 com.rpavision.gpurm.ui.statistics.StatisticsView.class,
                 () -> new com.rpavision.gpurm.ui.statistics.StatisticsView(new com.rpavision.gpurm.ui.statistics.StatisticsViewModel(
-                        since -> java.util.List.of(), Runnable::run, new UiThread(Runnable::run), messages, java.time.Clock.systemUTC())));
+                        since -> java.util.List.of(), Runnable::run, new UiThread(Runnable::run), messages, java.time.Clock.systemUTC()), messages));
             Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
             Scene scene = new Scene(root, width, height);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());

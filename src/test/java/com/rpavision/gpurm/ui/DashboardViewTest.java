@@ -62,7 +62,7 @@ class DashboardViewTest {
                 () -> new com.rpavision.gpurm.ui.ollama.OllamaModelsView(ollamaModels, messages),
                 com.rpavision.gpurm.ui.statistics.StatisticsView.class,
                 () -> new com.rpavision.gpurm.ui.statistics.StatisticsView(new com.rpavision.gpurm.ui.statistics.StatisticsViewModel(
-                        since -> java.util.List.of(), Runnable::run, new UiThread(Runnable::run), messages, java.time.Clock.systemUTC())));
+                        since -> java.util.List.of(), Runnable::run, new UiThread(Runnable::run), messages, java.time.Clock.systemUTC()), messages));
         Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
         bridge = new FxBridge(f.manager, vm, ui);
         Scene scene = new Scene(root, 1180, 780);

@@ -20,10 +20,16 @@ public record Statistics(Instant from, Instant to, Map<ExecutionMode, Duration> 
                          Duration loadP50, Duration loadP95, int idleUnloads, Duration degraded, int clipMoves) {
 
     /**
-     * @param entries the journal, oldest first, from before {@code from} if the mode then should be known
-     *                (a station with no mode change before the period counts as idle)
+     * @param entries the journal, oldest first, from before {@code from} if the mode then should be known. Time
+     *                before the journal's first entry is not counted (the app was not there to see it); a
+     *                station with no mode change before the period counts as idle from its first entry
      */
     public static Statistics of(List<JournalEntry> entries, Instant from, Instant to) {
+        if (entries.isEmpty()) {
+            from = to;
+        } else if (entries.get(0).at().isAfter(from)) {
+            from = entries.get(0).at().isAfter(to) ? to : entries.get(0).at();
+        }
         Map<ExecutionMode, Duration> inMode = new EnumMap<>(ExecutionMode.class);
         for (ExecutionMode m : ExecutionMode.values()) {
             inMode.put(m, Duration.ZERO);

@@ -2,8 +2,13 @@ package com.rpavision.gpurm.ui.statistics;
 
 import javafx.beans.property.SimpleStringProperty;
 import javafx.fxml.FXML;
+import com.rpavision.gpurm.ui.Messages;
+import javafx.scene.chart.StackedBarChart;
+import javafx.scene.chart.XYChart;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
+
+import java.util.List;
 
 /** The "Statistics" tab: today and this week side by side. */
 public final class StatisticsView {
@@ -14,9 +19,13 @@ public final class StatisticsView {
     @FXML private TableColumn<StatisticsRow, String> whatColumn;
     @FXML private TableColumn<StatisticsRow, String> todayColumn;
     @FXML private TableColumn<StatisticsRow, String> weekColumn;
+    @FXML private StackedBarChart<String, Number> chart;
 
-    public StatisticsView(StatisticsViewModel vm) {
+    private final Messages messages;
+
+    public StatisticsView(StatisticsViewModel vm, Messages messages) {
         this.vm = vm;
+        this.messages = messages;
     }
 
     @FXML
@@ -26,6 +35,24 @@ public final class StatisticsView {
         whatColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().what()));
         todayColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().today()));
         weekColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().week()));
+        vm.days().addListener((javafx.collections.ListChangeListener<StatisticsViewModel.DayInModes>) c -> drawChart());
+        drawChart();
+    }
+
+    /** Hours per mode on each of the last seven days, stacked; colours follow the tray's mode colours. */
+    private void drawChart() {
+        XYChart.Series<String, Number> idle = new XYChart.Series<>();
+        XYChart.Series<String, Number> recording = new XYChart.Series<>();
+        XYChart.Series<String, Number> autopilot = new XYChart.Series<>();
+        idle.setName(messages.get("mode.IDLE"));
+        recording.setName(messages.get("mode.RECORDING"));
+        autopilot.setName(messages.get("mode.AUTOPILOT"));
+        for (StatisticsViewModel.DayInModes d : vm.days()) {
+            idle.getData().add(new XYChart.Data<>(d.day(), d.idleHours()));
+            recording.getData().add(new XYChart.Data<>(d.day(), d.recordingHours()));
+            autopilot.getData().add(new XYChart.Data<>(d.day(), d.autopilotHours()));
+        }
+        chart.getData().setAll(List.of(idle, recording, autopilot));
     }
 
     @FXML

@@ -17,6 +17,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -32,6 +33,11 @@ public final class StatisticsViewModel {
     private final Messages messages;
     private final Clock clock;
     private final ObservableList<StatisticsRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<DayInModes> days = FXCollections.observableArrayList();
+
+    /** Hours in each mode on one of the last seven days, for the chart. */
+    public record DayInModes(String day, double idleHours, double recordingHours, double autopilotHours) {
+    }
 
     public StatisticsViewModel(Function<Instant, List<JournalEntry>> journal, Executor background, UiThread ui,
                                Messages messages, Clock clock) {
@@ -46,6 +52,10 @@ public final class StatisticsViewModel {
         return rows;
     }
 
+    public ObservableList<DayInModes> days() {
+        return days;
+    }
+
     public void refresh() {
         background.execute(() -> {
             ZonedDateTime now = ZonedDateTime.now(clock);
@@ -57,7 +67,20 @@ public final class StatisticsViewModel {
             Statistics d = Statistics.of(entries, today, now.toInstant());
             Statistics w = Statistics.of(entries, week, now.toInstant());
             List<StatisticsRow> table = table(d, w);
-            ui.execute(() -> rows.setAll(table));
+            List<DayInModes> chart = new ArrayList<>();
+            java.time.format.DateTimeFormatter label = java.time.format.DateTimeFormatter.ofPattern("EEE d", messages.locale());
+            for (int back = 6; back >= 0; back--) {
+                LocalDate date = now.toLocalDate().minusDays(back);
+                Instant start = date.atStartOfDay(now.getZone()).toInstant();
+                Instant end = back == 0 ? now.toInstant() : date.plusDays(1).atStartOfDay(now.getZone()).toInstant();
+                Map<ExecutionMode, Duration> modes = Statistics.of(entries, start, end).timeInMode();
+                chart.add(new DayInModes(label.format(date), hoursOf(modes.get(ExecutionMode.IDLE)),
+                        hoursOf(modes.get(ExecutionMode.RECORDING)), hoursOf(modes.get(ExecutionMode.AUTOPILOT))));
+            }
+            ui.execute(() -> {
+                rows.setAll(table);
+                days.setAll(chart);
+            });
         });
     }
 
@@ -76,6 +99,10 @@ public final class StatisticsViewModel {
         table.add(new StatisticsRow(messages.get("statistics.clipMoves"), String.valueOf(d.clipMoves()),
                 String.valueOf(w.clipMoves())));
         return table;
+    }
+
+    private static double hoursOf(Duration d) {
+        return d.toMinutes() / 60.0;
     }
 
     private static String hours(Duration d) {

@@ -47,10 +47,18 @@ class StatisticsTest {
     }
 
     @Test
+    void withoutAJournalNothingIsCounted() {
+        Statistics s = Statistics.of(List.of(), DAY, DAY.plus(Duration.ofDays(1)));
+        assertThat(s.timeInMode().values()).containsOnly(Duration.ZERO);
+        assertThat(s.degraded()).isZero();
+    }
+
+    @Test
     void aPeriodStillDegradedAtItsEndCountsUpToTheEnd() {
         Statistics s = Statistics.of(List.of(at("23:00:00", EventType.DEGRADED_ON, Map.of())), DAY, DAY.plus(Duration.ofDays(1)));
         assertThat(s.degraded()).isEqualTo(Duration.ofHours(1));
         assertThat(s.loadP50()).isNull();
-        assertThat(s.timeInMode().get(ExecutionMode.IDLE)).isEqualTo(Duration.ofDays(1));
+        assertThat(s.timeInMode().get(ExecutionMode.IDLE)).as("counted from the journal's first entry")
+                .isEqualTo(Duration.ofHours(1));
     }
 }
