@@ -83,6 +83,7 @@ public final class Services {
         }
         proxy = startProxy();
         api = startControlApi();
+        journal.appendStarted(java.time.Instant.now());
         manager.start();
         mode.ifPresent(manager::setExecutionMode);
     }
@@ -100,7 +101,9 @@ public final class Services {
             api.stop(Duration.ofSeconds(1));
             deleteQuietly(paths.apiInfoFile());
         }
+        String lastMode = manager.getExecutionMode().wireName();
         manager.shutdown();
+        journal.appendStopped(java.time.Instant.now(), lastMode);
         if (demo != null) {
             demo.close();
         }

@@ -37,6 +37,8 @@ public final class Journal {
             EventType.MODEL_UNLOADED, EventType.MODEL_ERROR, EventType.IDLE_UNLOAD, EventType.DEGRADED_ON,
             EventType.DEGRADED_OFF, EventType.DEVICE_CHANGED, EventType.OTHER_MODEL_UNLOADED);
 
+    /** The journal's own "mode" while the manager is not running. */
+    public static final String OFF = "off";
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
@@ -57,6 +59,15 @@ public final class Journal {
 
     private Path rotated(int n) {
         return dir.resolve("journal." + n + ".jsonl");
+    }
+
+    /** The manager starts (in IDLE) or stops: time while it is off is not counted in any mode. */
+    public void appendStarted(Instant at) {
+        append(new ResourceChangedEvent(at, EventType.MODE_CHANGED, Map.of("from", OFF, "to", "idle")));
+    }
+
+    public void appendStopped(Instant at, String lastMode) {
+        append(new ResourceChangedEvent(at, EventType.MODE_CHANGED, Map.of("from", lastMode, "to", OFF)));
     }
 
     /** Appends a kept event; a failure is logged, never thrown at the manager. */

@@ -34,7 +34,7 @@ public record Statistics(Instant from, Instant to, Map<ExecutionMode, Duration> 
         for (ExecutionMode m : ExecutionMode.values()) {
             inMode.put(m, Duration.ZERO);
         }
-        ExecutionMode mode = ExecutionMode.IDLE;
+        ExecutionMode mode = ExecutionMode.IDLE; // null while the manager was off
         Instant modeSince = from;
         Instant degradedSince = null;
         Duration degraded = Duration.ZERO;
@@ -49,9 +49,15 @@ public record Statistics(Instant from, Instant to, Map<ExecutionMode, Duration> 
             boolean inPeriod = !e.at().isBefore(from);
             switch (e.type()) {
                 case MODE_CHANGED -> {
-                    inMode.merge(mode, Duration.between(modeSince, at), Duration::plus);
-                    mode = ExecutionMode.fromWireName(e.textDetail("to"));
+                    if (mode != null) {
+                        inMode.merge(mode, Duration.between(modeSince, at), Duration::plus);
+                    }
+                    mode = Journal.OFF.equals(e.textDetail("to")) ? null : ExecutionMode.fromWireName(e.textDetail("to"));
                     modeSince = at;
+                    if (mode == null && degradedSince != null) {
+                        degraded = degraded.plus(Duration.between(degradedSince, at)); // off: no longer degraded
+                        degradedSince = null;
+                    }
                 }
                 case DEGRADED_ON -> degradedSince = degradedSince == null ? at : degradedSince;
                 case DEGRADED_OFF -> {
@@ -70,7 +76,9 @@ public record Statistics(Instant from, Instant to, Map<ExecutionMode, Duration> 
                 default -> { }
             }
         }
-        inMode.merge(mode, Duration.between(modeSince, to), Duration::plus);
+        if (mode != null) {
+            inMode.merge(mode, Duration.between(modeSince, to), Duration::plus);
+        }
         if (degradedSince != null) {
             degraded = degraded.plus(Duration.between(degradedSince, to));
         }

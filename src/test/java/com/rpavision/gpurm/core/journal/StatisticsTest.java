@@ -47,6 +47,22 @@ class StatisticsTest {
     }
 
     @Test
+    void timeWhileTheManagerWasOffCountsInNoMode() {
+        List<JournalEntry> journal = List.of(
+                at("08:00:00", EventType.MODE_CHANGED, Map.of("from", "off", "to", "idle")),
+                at("09:00:00", EventType.MODE_CHANGED, Map.of("from", "idle", "to", "autopilot")),
+                at("10:00:00", EventType.DEGRADED_ON, Map.of()),
+                at("11:00:00", EventType.MODE_CHANGED, Map.of("from", "autopilot", "to", "off")),
+                at("15:00:00", EventType.MODE_CHANGED, Map.of("from", "off", "to", "idle")));
+
+        Statistics s = Statistics.of(journal, DAY, Instant.parse("2026-11-30T16:00:00Z"));
+
+        assertThat(s.timeInMode()).containsEntry(ExecutionMode.IDLE, Duration.ofHours(2))
+                .containsEntry(ExecutionMode.AUTOPILOT, Duration.ofHours(2));
+        assertThat(s.degraded()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void withoutAJournalNothingIsCounted() {
         Statistics s = Statistics.of(List.of(), DAY, DAY.plus(Duration.ofDays(1)));
         assertThat(s.timeInMode().values()).containsOnly(Duration.ZERO);
