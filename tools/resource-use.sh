@@ -12,17 +12,9 @@ window=${WINDOW:-60}
 if [ $# -eq 0 ]; then
   set -- target/installer/gpu-resource-manager/bin/gpu-resource-manager --demo
 fi
-scratch=$(mktemp -d)
-cleanup() { [ -n "${app:-}" ] && kill "$app" 2>/dev/null; [ -n "${wm_pid:-}" ] && kill "$wm_pid" 2>/dev/null; [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null; rm -rf "$scratch"; }
+. tools/scratch-display.sh
+cleanup() { [ -n "${app:-}" ] && kill "$app" 2>/dev/null; [ -n "${wm_pid:-}" ] && kill "$wm_pid" 2>/dev/null; [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null; rm -rf "$scratch"; }
 trap cleanup EXIT
-if [ -z "${DISPLAY:-}" ]; then
-  display=:$((90 + RANDOM % 100))
-  Xvfb "$display" -screen 0 2560x1600x24 -nolisten tcp >/dev/null 2>&1 &
-  xvfb_pid=$!
-  export DISPLAY=$display
-  sleep 1
-fi
-export XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data
 JAVA_TOOL_OPTIONS="-Dgpurm.startup.trace=true ${JAVA_TOOL_OPTIONS:-}" "$@" >"$scratch/out.log" 2>&1 &
 app=$!
 for _ in $(seq 150); do grep -q "gpurm-startup dashboard" "$scratch/out.log" && break; sleep 0.2; done

@@ -12,16 +12,8 @@ shift || true
 if [ $# -eq 0 ]; then
   set -- target/installer/gpu-resource-manager/bin/gpu-resource-manager --demo
 fi
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"; [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true' EXIT
-if [ -z "${DISPLAY:-}" ]; then
-  display=:$((90 + RANDOM % 100))
-  Xvfb "$display" -screen 0 2560x1600x24 -nolisten tcp >/dev/null 2>&1 &
-  xvfb_pid=$!
-  export DISPLAY=$display
-  sleep 1
-fi
-export XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data
+. tools/scratch-display.sh
+trap 'rm -rf "$scratch"; [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true' EXIT
 export JAVA_TOOL_OPTIONS="-Dgpurm.startup.trace=true -Dgpurm.startup.exit=dashboard ${JAVA_TOOL_OPTIONS:-}"
 first=(); dash=()
 for i in $(seq "$runs"); do
