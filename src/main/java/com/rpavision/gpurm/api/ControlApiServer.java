@@ -40,6 +40,9 @@ public final class ControlApiServer implements AutoCloseable {
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private final java.util.concurrent.atomic.AtomicInteger eventClients = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopping;
+    private volatile java.util.function.Function<java.time.Instant, java.util.List<com.rpavision.gpurm.core.journal.JournalEntry>> journal =
+            since -> java.util.List.of();
+    private volatile java.time.Clock statisticsClock = java.time.Clock.systemDefaultZone();
 
     private final GpuResourceManager manager;
     private final ApiGuard guard;
@@ -101,6 +104,7 @@ public final class ControlApiServer implements AutoCloseable {
                 case "/api/v1/clip/embed" -> embed(exchange);
                 case "/api/v1/events" -> onlyGet(exchange, () -> events(exchange));
                 case "/api/v1/ollama/models" -> onlyGet(exchange, () -> ollamaModels(exchange));
+                case "/api/v1/statistics" -> onlyGet(exchange, () -> send(exchange, 200, statistics()));
                 case "/api/v1/ollama/unload" -> post(exchange, body -> unloadOllamaModel(exchange, body));
                 default -> error(exchange, 404, "no such endpoint: " + path);
             }
@@ -187,6 +191,42 @@ public final class ControlApiServer implements AutoCloseable {
         json.put("vlm_state", status.vlmState().wireName());
         json.put("reason", status.vlmStateReason() != null ? status.vlmStateReason() : status.degradedReason());
         send(exchange, 200, json);
+    }
+
+    /** Where {@code GET /api/v1/statistics} reads what happened; without it the statistics are empty. */
+    public void statisticsFrom(java.util.function.Function<java.time.Instant, java.util.List<com.rpavision.gpurm.core.journal.JournalEntry>> source,
+                               java.time.Clock clock) {
+        this.journal = java.util.Objects.requireNonNull(source);
+        this.statisticsClock = java.util.Objects.requireNonNull(clock);
+    }
+
+    /** Today and this week (from Monday, local time), as the Statistics tab shows them. */
+    private Map<String, Object> statistics() {
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(statisticsClock);
+        java.time.Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
+        java.time.Instant week = now.toLocalDate().with(java.time.temporal.TemporalAdjusters.previousOrSame(
+                java.time.DayOfWeek.MONDAY)).atStartOfDay(now.getZone()).toInstant();
+        var entries = journal.apply(week.minus(Duration.ofDays(7)));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("today", statisticsJson(com.rpavision.gpurm.core.journal.Statistics.of(entries, today, now.toInstant())));
+        json.put("this_week", statisticsJson(com.rpavision.gpurm.core.journal.Statistics.of(entries, week, now.toInstant())));
+        return json;
+    }
+
+    private static Map<String, Object> statisticsJson(com.rpavision.gpurm.core.journal.Statistics s) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("from", s.from().toString());
+        json.put("to", s.to().toString());
+        Map<String, Object> modes = new LinkedHashMap<>();
+        s.timeInMode().forEach((mode, d) -> modes.put(mode.wireName(), d.toSeconds()));
+        json.put("seconds_in_mode", modes);
+        json.put("vlm_loads", s.loads());
+        json.put("load_p50_ms", s.loadP50() == null ? null : s.loadP50().toMillis());
+        json.put("load_p95_ms", s.loadP95() == null ? null : s.loadP95().toMillis());
+        json.put("idle_unloads", s.idleUnloads());
+        json.put("degraded_seconds", s.degraded().toSeconds());
+        json.put("clip_moves", s.clipMoves());
+        return json;
     }
 
     /** What Ollama holds now, the VLM marked: for an agent that wants to see who else uses the GPU. */

@@ -129,6 +129,7 @@ public final class Services {
             ApiToken token = ApiToken.random();
             ControlApiServer server = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
                     token, transition, config.clipModel(), proxy);
+            server.statisticsFrom(journal::read, java.time.Clock.systemDefaultZone());
             token.writeInfo(paths.apiInfoFile(), server.port());
             LOG.info("Control API token and address in {}", paths.apiInfoFile());
             return server;

@@ -137,6 +137,23 @@ class ControlApiServerTest {
     }
 
     @Test
+    void statisticsComeFromTheJournal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var journal = new com.rpavision.gpurm.core.journal.Journal(dir, 1 << 20, 2);
+        f.manager.onResourceChanged(journal::append);
+        server.statisticsFrom(journal::read, f.clock);
+        f.manager.ensureVlmLoaded();
+
+        Answer answer = call(authorized("/api/v1/statistics").build());
+
+        assertThat(answer.code()).isEqualTo(200);
+        JsonNode today = answer.body().path("today");
+        assertThat(today.path("vlm_loads").asInt()).isEqualTo(1);
+        assertThat(today.path("load_p50_ms").isNumber()).isTrue();
+        assertThat(today.path("seconds_in_mode").has("recording")).isTrue();
+        assertThat(answer.body().path("this_week").path("vlm_loads").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void freeingVramForRecordingUnloadsEveryOtherModelAndThenTheVlmFits() throws Exception {
         f.ollama.install("llama3:8b", 5_000).preload("llama3:8b");
         f.ollama.install("phi3:mini", 2_500).preload("phi3:mini");
