@@ -153,7 +153,7 @@ public final class Launcher {
     private static int exportDiagnostics(AppPaths paths, java.nio.file.Path zip) {
         GpuResourceConfig config = new ConfigStore(paths.configFile(), Clock.systemUTC()).load().config();
         try {
-            new DiagnosticsExport(paths, Optional.empty(), () -> ollamaVersion(config)).writeTo(zip);
+            DiagnosticsExport.fromCommandLine(paths, () -> ollamaVersion(config)).writeTo(zip);
             System.out.println("Diagnostics written to " + zip.toAbsolutePath());
             return 0;
         } catch (IOException e) {

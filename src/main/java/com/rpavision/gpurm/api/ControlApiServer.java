@@ -105,6 +105,8 @@ public final class ControlApiServer implements AutoCloseable {
                 case "/api/v1/events" -> onlyGet(exchange, () -> events(exchange));
                 case "/api/v1/ollama/models" -> onlyGet(exchange, () -> ollamaModels(exchange));
                 case "/api/v1/statistics" -> onlyGet(exchange, () -> send(exchange, 200, statistics()));
+                case "/api/v1/events/recent" -> onlyGet(exchange, () -> send(exchange, 200,
+                        manager.recentEvents().stream().map(ControlApiServer::eventJson).toList()));
                 case "/api/v1/ollama/unload" -> post(exchange, body -> unloadOllamaModel(exchange, body));
                 default -> error(exchange, 404, "no such endpoint: " + path);
             }

@@ -45,9 +45,22 @@ public final class DiagnosticsExport {
      * @param ollamaVersion asks Ollama (blocking, short timeout); says why when it cannot
      */
     public DiagnosticsExport(AppPaths paths, Optional<GpuResourceManager> manager, Supplier<String> ollamaVersion) {
+        this(paths, manager, Optional::empty, ollamaVersion);
+    }
+
+    private final Supplier<Optional<RunningInstance.Snapshot>> running;
+
+    private DiagnosticsExport(AppPaths paths, Optional<GpuResourceManager> manager,
+                              Supplier<Optional<RunningInstance.Snapshot>> running, Supplier<String> ollamaVersion) {
         this.paths = paths;
         this.manager = manager;
+        this.running = running;
         this.ollamaVersion = ollamaVersion;
+    }
+
+    /** From the command line: the status and events come from the running app's control API, if it answers. */
+    public static DiagnosticsExport fromCommandLine(AppPaths paths, Supplier<String> ollamaVersion) {
+        return new DiagnosticsExport(paths, Optional.empty(), () -> RunningInstance.ask(paths.apiInfoFile()), ollamaVersion);
     }
 
     public void writeTo(Path zip) throws IOException {
@@ -69,8 +82,14 @@ public final class DiagnosticsExport {
                 add(out, "status.json", JSON.writeValueAsBytes(StatusJson.of(manager.get().getStatus())));
                 add(out, "events.json", JSON.writeValueAsBytes(events(manager.get().recentEvents())));
             } else {
-                add(out, "status.json", ("{\"note\": \"exported from the command line: the status and events come with"
-                        + " the panel's Diagnostics button\"}").getBytes(StandardCharsets.UTF_8));
+                Optional<RunningInstance.Snapshot> live = running.get();
+                if (live.isPresent()) {
+                    add(out, "status.json", live.get().status());
+                    add(out, "events.json", live.get().events());
+                } else {
+                    add(out, "status.json", ("{\"note\": \"the manager was not running (or its control API did not"
+                            + " answer), so there is no live status or event list\"}").getBytes(StandardCharsets.UTF_8));
+                }
             }
             for (Path log : newestLogs()) {
                 add(out, "logs/" + log.getFileName(), Files.readAllBytes(log));

@@ -76,12 +76,34 @@ class DiagnosticsExportTest {
     }
 
     @Test
-    void fromTheCommandLineItSaysWhereTheStatusComesFrom() throws Exception {
-        AppPaths paths = pathsWithATokenFileLogsAndAConfig();
+    void fromTheCommandLineWithoutARunningAppItSaysThereIsNoLiveStatus() throws Exception {
+        AppPaths paths = pathsWithATokenFileLogsAndAConfig(); // api.json points at 11436, where nothing listens
         Path zip = dir.resolve("cli.zip");
-        new DiagnosticsExport(paths, Optional.empty(), () -> "not reachable").writeTo(zip);
+        DiagnosticsExport.fromCommandLine(paths, () -> "not reachable").writeTo(zip);
         Map<String, String> entries = unzip(zip);
-        assertThat(entries.get("status.json")).contains("Diagnostics button");
+        assertThat(entries.get("status.json")).contains("not running");
         assertThat(entries).doesNotContainKey("events.json");
+    }
+
+    @Test
+    void fromTheCommandLineWithTheAppRunningItAsksItsControlApi() throws Exception {
+        AppPaths paths = new AppPaths(dir.resolve("config/config.json"), dir.resolve("data"));
+        try (ManagerFixture f = ManagerFixture.create()) {
+            ApiToken token = ApiToken.random();
+            var api = new com.rpavision.gpurm.api.ControlApiServer(f.manager, java.net.InetAddress.getLoopbackAddress(), 0,
+                    token, java.time.Duration.ofSeconds(10), "ViT-B-32");
+            try {
+                token.writeInfo(paths.apiInfoFile(), api.port());
+                f.manager.ensureVlmLoaded();
+                DiagnosticsExport.fromCommandLine(paths, () -> "0.12.6").writeTo(dir.resolve("cli.zip"));
+            } finally {
+                api.close();
+            }
+            Map<String, String> entries = unzip(dir.resolve("cli.zip"));
+            assertThat(new ObjectMapper().readTree(entries.get("status.json")).path("vlm_state").asText()).isEqualTo("loaded");
+            assertThat(new ObjectMapper().readTree(entries.get("events.json")))
+                    .anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("model_loaded"));
+            assertThat(entries.values()).noneMatch(content -> content.contains(token.value()));
+        }
     }
 }
