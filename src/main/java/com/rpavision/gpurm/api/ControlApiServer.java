@@ -204,14 +204,10 @@ public final class ControlApiServer implements AutoCloseable {
 
     /** Today and this week (from Monday, local time), as the Statistics tab shows them. */
     private Map<String, Object> statistics() {
-        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(statisticsClock);
-        java.time.Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
-        java.time.Instant week = now.toLocalDate().with(java.time.temporal.TemporalAdjusters.previousOrSame(
-                java.time.DayOfWeek.MONDAY)).atStartOfDay(now.getZone()).toInstant();
-        var entries = journal.apply(week.minus(Duration.ofDays(7)));
+        var report = com.rpavision.gpurm.core.journal.WeekReport.read(journal, java.time.ZonedDateTime.now(statisticsClock));
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("today", statisticsJson(com.rpavision.gpurm.core.journal.Statistics.of(entries, today, now.toInstant())));
-        json.put("this_week", statisticsJson(com.rpavision.gpurm.core.journal.Statistics.of(entries, week, now.toInstant())));
+        json.put("today", statisticsJson(report.today()));
+        json.put("this_week", statisticsJson(report.thisWeek()));
         return json;
     }
 
@@ -355,7 +351,8 @@ public final class ControlApiServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> eventJson(com.rpavision.gpurm.core.model.ResourceChangedEvent event) {
+    /** An event as the API and the diagnostics write it: type, timestamp, details. */
+    public static Map<String, Object> eventJson(com.rpavision.gpurm.core.model.ResourceChangedEvent event) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("type", event.eventType());
         json.put("timestamp", event.timestamp().toString());

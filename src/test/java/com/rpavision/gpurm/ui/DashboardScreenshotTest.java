@@ -4,7 +4,6 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.testing.ManagerFixture;
-import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -29,8 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,16 +81,7 @@ class DashboardScreenshotTest {
                     messages, f.clock);
             f.manager.recentEvents().forEach(vm::onEvent);
             vm.update(f.manager.getStatus());
-            var ollamaModels = new com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel(f.manager, Runnable::run,
-                    new UiThread(Platform::runLater), messages);
-            Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class,
-                    () -> new DashboardView(vm, messages, false, () -> { }, () -> { }),
-                    com.rpavision.gpurm.ui.ollama.OllamaModelsView.class,
-                    () -> new com.rpavision.gpurm.ui.ollama.OllamaModelsView(ollamaModels, messages),
-                com.rpavision.gpurm.ui.statistics.StatisticsView.class,
-                () -> new com.rpavision.gpurm.ui.statistics.StatisticsView(new com.rpavision.gpurm.ui.statistics.StatisticsViewModel(
-                        since -> java.util.List.of(), Runnable::run, new UiThread(Runnable::run), messages, java.time.Clock.systemUTC()), messages));
-            Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
+            Parent root = DashboardForTests.load(vm, f.manager, Runnable::run, new UiThread(Platform::runLater), messages);
             Scene scene = new Scene(root, width, height);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
             stage.setScene(scene);

@@ -3,7 +3,6 @@ package com.rpavision.gpurm.ui;
 import atlantafx.base.theme.PrimerLight;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.testing.ManagerFixture;
-import com.rpavision.gpurm.ui.dashboard.DashboardView;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
 import com.rpavision.gpurm.ui.tray.DesktopIntegration;
 import javafx.application.Application;
@@ -28,12 +27,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,14 +53,7 @@ class DashboardViewTest {
         background = Executors.newSingleThreadExecutor();
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(f.manager, background, ui, messages, Clock.systemDefaultZone());
-        var ollamaModels = new com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel(f.manager, background, ui, messages);
-        Map<Class<?>, Supplier<?>> controllers = Map.of(DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }, () -> { }),
-                com.rpavision.gpurm.ui.ollama.OllamaModelsView.class,
-                () -> new com.rpavision.gpurm.ui.ollama.OllamaModelsView(ollamaModels, messages),
-                com.rpavision.gpurm.ui.statistics.StatisticsView.class,
-                () -> new com.rpavision.gpurm.ui.statistics.StatisticsView(new com.rpavision.gpurm.ui.statistics.StatisticsViewModel(
-                        since -> java.util.List.of(), Runnable::run, new UiThread(Runnable::run), messages, java.time.Clock.systemUTC()), messages));
-        Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
+        Parent root = DashboardForTests.load(vm, f.manager, background, ui, messages);
         bridge = new FxBridge(f.manager, vm, ui);
         Scene scene = new Scene(root, 1180, 780);
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());

@@ -2,10 +2,10 @@ package com.rpavision.gpurm.app.diagnostics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.rpavision.gpurm.api.ControlApiServer;
 import com.rpavision.gpurm.api.StatusJson;
 import com.rpavision.gpurm.app.AppPaths;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
-import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -80,7 +80,8 @@ public final class DiagnosticsExport {
             }
             if (manager.isPresent()) {
                 add(out, "status.json", JSON.writeValueAsBytes(StatusJson.of(manager.get().getStatus())));
-                add(out, "events.json", JSON.writeValueAsBytes(events(manager.get().recentEvents())));
+                add(out, "events.json", JSON.writeValueAsBytes(manager.get().recentEvents().stream()
+                        .map(ControlApiServer::eventJson).toList()));
             } else {
                 Optional<RunningInstance.Snapshot> live = running.get();
                 if (live.isPresent()) {
@@ -132,16 +133,6 @@ public final class DiagnosticsExport {
         } catch (IOException e) {
             return Instant.EPOCH;
         }
-    }
-
-    private static List<Map<String, Object>> events(List<ResourceChangedEvent> events) {
-        return events.stream().map(e -> {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("type", e.eventType());
-            json.put("timestamp", e.timestamp().toString());
-            json.put("details", e.details());
-            return json;
-        }).toList();
     }
 
     private Map<String, Object> versions() {

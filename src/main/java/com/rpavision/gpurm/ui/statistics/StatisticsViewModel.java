@@ -2,6 +2,7 @@ package com.rpavision.gpurm.ui.statistics;
 
 import com.rpavision.gpurm.core.journal.JournalEntry;
 import com.rpavision.gpurm.core.journal.Statistics;
+import com.rpavision.gpurm.core.journal.WeekReport;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.UiThread;
@@ -9,12 +10,10 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.time.Clock;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
-import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +58,9 @@ public final class StatisticsViewModel {
     public void refresh() {
         background.execute(() -> {
             ZonedDateTime now = ZonedDateTime.now(clock);
-            Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
-            LocalDate monday = now.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-            Instant week = monday.atStartOfDay(now.getZone()).toInstant();
-            // from a week before: the mode the station was in when the period began
-            List<JournalEntry> entries = journal.apply(week.minus(Duration.ofDays(7)));
-            Statistics d = Statistics.of(entries, today, now.toInstant());
-            Statistics w = Statistics.of(entries, week, now.toInstant());
-            List<StatisticsRow> table = table(d, w);
+            WeekReport report = WeekReport.read(journal, now);
+            List<JournalEntry> entries = report.entries();
+            List<StatisticsRow> table = table(report.today(), report.thisWeek());
             List<DayInModes> chart = new ArrayList<>();
             java.time.format.DateTimeFormatter label = java.time.format.DateTimeFormatter.ofPattern("EEE d", messages.locale());
             for (int back = 6; back >= 0; back--) {

@@ -1,0 +1,34 @@
+package com.rpavision.gpurm.ui;
+
+import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.ui.dashboard.DashboardView;
+import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import com.rpavision.gpurm.ui.ollama.OllamaModelsView;
+import com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel;
+import com.rpavision.gpurm.ui.statistics.StatisticsView;
+import com.rpavision.gpurm.ui.statistics.StatisticsViewModel;
+import javafx.scene.Parent;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/** The dashboard FXML with its included tabs, wired as the app wires it, minus the app's callbacks and journal. */
+final class DashboardForTests {
+
+    private DashboardForTests() {
+    }
+
+    static Parent load(DashboardViewModel vm, GpuResourceManager manager, Executor background, UiThread ui, Messages messages) {
+        OllamaModelsViewModel ollamaModels = new OllamaModelsViewModel(manager, background, ui, messages);
+        StatisticsViewModel statistics = new StatisticsViewModel(since -> List.of(), Runnable::run, new UiThread(Runnable::run),
+                messages, Clock.systemUTC());
+        Map<Class<?>, Supplier<?>> controllers = Map.of(
+                DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }, () -> { }),
+                OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, messages),
+                StatisticsView.class, () -> new StatisticsView(statistics, messages));
+        return new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
+    }
+}
