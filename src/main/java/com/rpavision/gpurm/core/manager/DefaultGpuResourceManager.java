@@ -490,7 +490,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             return java.util.Optional.empty();
         }
         long clipMb = clipStatus.device() == ClipDevice.CUDA ? clipGpuMb(sample) : 0;
-        long available = gpu.get().freeMb() + clipMb;
+        long available = preflight.availableMb(gpu.get().freeMb(), clipMb);
         if (available >= need) {
             return java.util.Optional.empty();
         }

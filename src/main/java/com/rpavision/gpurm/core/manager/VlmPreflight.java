@@ -38,6 +38,14 @@ final class VlmPreflight {
         this.config = config;
     }
 
+    /**
+     * What a VLM load can have: free VRAM less the safety margin, plus what CLIP gives back when it moves off.
+     * The status's "VRAM short" uses the same sum, so the banner and the preflight never disagree.
+     */
+    long availableMb(long freeMb, long clipGpuMb) {
+        return Math.max(0, freeMb - config.vramSafetyMarginMb()) + clipGpuMb;
+    }
+
     /** What the model is expected to take, in MB, if anything tells. */
     OptionalLong needMb(String model) {
         OptionalLong known = sizes.vramMb(model);
@@ -66,7 +74,7 @@ final class VlmPreflight {
             return Optional.empty();
         }
         long free = gpu.get().freeMb();
-        long available = Math.max(0, free - config.vramSafetyMarginMb()) + clipGpuMb;
+        long available = availableMb(free, clipGpuMb);
         if (available >= need.getAsLong() || alreadyHeld(model)) {
             return Optional.empty();
         }
@@ -83,7 +91,9 @@ final class VlmPreflight {
             text.append(" Biggest users: ").append(String.join("; ", users)).append('.');
         }
         text.append(" Unload other models or close GPU programs, then try again.");
-        return Optional.of(Reason.of(Reason.Code.VRAM_INSUFFICIENT, text.toString(), model, need.getAsLong(), available, free));
+        // the panel words it from these: model, need, can be had, free, margin, biggest users
+        return Optional.of(Reason.of(Reason.Code.VLM_DOES_NOT_FIT, text.toString(), model, gb(need.getAsLong()), gb(available),
+                gb(free), gb(config.vramSafetyMarginMb()), users.isEmpty() ? "\u2014" : String.join("; ", users)));
     }
 
     /** Ollama holds the model already (a load the manager lost track of, an unload stuck): the load only confirms it. */

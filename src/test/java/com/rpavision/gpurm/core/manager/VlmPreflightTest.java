@@ -49,7 +49,12 @@ class VlmPreflightTest {
             assertThat(loadRequests(f)).as("load requests sent to Ollama").isZero();
             assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
             ResourceChangedEvent event = f.events.stream().filter(e -> e.type() == EventType.MODEL_ERROR).findFirst().orElseThrow();
-            assertThat(event.details()).containsEntry("reason", reason).containsEntry("reason_code", "VRAM_INSUFFICIENT");
+            assertThat(event.details()).containsEntry("reason", reason).containsEntry("reason_code", "VLM_DOES_NOT_FIT");
+            // the panel's wording, from the reason's code and arguments
+            String panel = com.rpavision.gpurm.ui.ReasonText.ofEvent(event.details(),
+                    new com.rpavision.gpurm.ui.Messages(java.util.Locale.ENGLISH));
+            assertThat(panel).startsWith("Not loading qwen3-vl:8b: it needs about 8.6 GB of VRAM and 7.4 GB can be had")
+                    .contains("Biggest users: blender (pid ");
         }
     }
 
