@@ -44,6 +44,9 @@ public final class DemoOllama implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/api/version", exchange -> reply(exchange, 200, "{\"version\":\"0.12.6 (demo)\"}"));
         server.createContext("/api/ps", exchange -> reply(exchange, 200, ps()));
+        // the pulled model, its file a little over 6 GB as qwen3-vl:8b's is: the preflight's first estimate
+        server.createContext("/api/tags", exchange -> reply(exchange, 200,
+                "{\"models\":[{\"name\":\"qwen3-vl:8b\",\"model\":\"qwen3-vl:8b\",\"size\":" + (6_300L << 20) + "}]}"));
         server.createContext("/api/generate", this::generate);
         server.start();
     }

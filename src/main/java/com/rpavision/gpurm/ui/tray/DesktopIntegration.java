@@ -108,9 +108,29 @@ public final class DesktopIntegration implements AutoCloseable {
         return alert.showAndWait().filter(ButtonType.OK::equals).isPresent();
     }
 
+    /** ControlsFX sizes a notification to one line of its text: a long reason ran off the screen. */
+    private static final int WRAP_COLUMNS = 90;
+
+    static String wrap(String text, int columns) {
+        StringBuilder out = new StringBuilder();
+        int lineLength = 0;
+        for (String word : text.split(" ")) {
+            if (lineLength > 0 && lineLength + 1 + word.length() > columns) {
+                out.append('\n');
+                lineLength = 0;
+            } else if (lineLength > 0) {
+                out.append(' ');
+                lineLength++;
+            }
+            out.append(word);
+            lineLength += word.length();
+        }
+        return out.toString();
+    }
+
     private void show(String title, String text, boolean warning) {
         if (stage.isShowing()) {
-            Notifications notification = Notifications.create().owner(stage).title(title).text(text)
+            Notifications notification = Notifications.create().owner(stage).title(title).text(wrap(text, WRAP_COLUMNS))
                     .hideAfter(Duration.seconds(warning ? 10 : 6));
             if (warning) {
                 notification.showWarning();

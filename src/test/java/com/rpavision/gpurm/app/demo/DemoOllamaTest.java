@@ -20,6 +20,8 @@ class DemoOllamaTest {
              OllamaClient client = new OllamaClient(ollama.endpoint(), Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             long idle = gpu.read(false).gpus().get(0).usedMb();
             assertThat(client.version()).contains("demo");
+            assertThat(client.installedModels()).singleElement()
+                    .satisfies(m -> assertThat(m.is("qwen3-vl:8b") && m.sizeMb() == 6_300).isTrue());
 
             client.load("qwen3-vl:8b");
             assertThat(client.runningModels()).singleElement().satisfies(m -> assertThat(m.sizeVramMb()).isEqualTo(10_540));
