@@ -23,6 +23,8 @@ public final class ConfigCodec {
                 root.put(key.jsonName(), i);
             } else if (value instanceof Boolean b) {
                 root.put(key.jsonName(), b);
+            } else if (value instanceof JsonObjectText object) {
+                root.set(key.jsonName(), object.asNode());
             } else {
                 root.put(key.jsonName(), (String) value);
             }
@@ -68,6 +70,12 @@ public final class ConfigCodec {
                     continue;
                 }
                 value = node.intValue();
+            } else if (key.isJsonObject()) {
+                if (!node.isObject()) {
+                    problems.add(key.jsonName() + " must be a JSON object like {\"num_ctx\": 8192}, got " + node);
+                    continue;
+                }
+                value = JsonObjectText.of((com.fasterxml.jackson.databind.node.ObjectNode) node);
             } else {
                 if (!node.isTextual()) {
                     problems.add(key.jsonName() + " must be a string, got " + node);

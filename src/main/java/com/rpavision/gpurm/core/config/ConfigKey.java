@@ -50,7 +50,12 @@ public enum ConfigKey {
     VRAM_SAFETY_MARGIN_MB("vram_safety_margin_mb", 256, 0, 65_536, GpuResourceConfig::vramSafetyMarginMb,
             "VRAM kept free when checking whether the VLM fits before a load."),
     VLM_SIZE_OVERHEAD_PERCENT("vlm_size_overhead_percent", 20, 0, 500, GpuResourceConfig::vlmSizeOverheadPercent,
-            "Added to the model file's size to estimate a VLM's VRAM before it was ever loaded here.");
+            "Added to the model file's size to estimate a VLM's VRAM before it was ever loaded here."),
+    OLLAMA_WATCH_INTERVAL_MS("ollama_watch_interval_ms", 1000, 200, 60_000, GpuResourceConfig::ollamaWatchIntervalMs,
+            "How often Ollama's loaded models (/api/ps) are checked for changes made outside the manager, in milliseconds."),
+    VLM_OPTIONS("vlm_options", JsonObjectText.EMPTY, GpuResourceConfig::vlmOptionsJson,
+            "Ollama runner options (a JSON object, e.g. {\"num_ctx\": 8192}) sent with every VLM load and laid over"
+                    + " proxied VLM requests, so a client's own options never make Ollama reload the VLM.");
 
     private final String jsonName;
     private final Object defaultValue;
@@ -58,6 +63,10 @@ public enum ConfigKey {
     private final int max;
     private final Function<GpuResourceConfig, Object> getter;
     private final String description;
+
+    ConfigKey(String jsonName, JsonObjectText defaultValue, Function<GpuResourceConfig, Object> getter, String description) {
+        this(jsonName, defaultValue, 0, 0, getter, description);
+    }
 
     ConfigKey(String jsonName, String defaultValue, Function<GpuResourceConfig, Object> getter, String description) {
         this(jsonName, defaultValue, 0, 0, getter, description);
@@ -77,6 +86,8 @@ public enum ConfigKey {
     public Object defaultValue() { return defaultValue; }
     public boolean isInteger() { return defaultValue instanceof Integer; }
     public boolean isBoolean() { return defaultValue instanceof Boolean; }
+    /** A JSON object, kept as its compact text ({@link JsonObjectText}). */
+    public boolean isJsonObject() { return defaultValue instanceof JsonObjectText; }
     public int min() { return min; }
     public int max() { return max; }
     public String description() { return description; }
@@ -104,6 +115,9 @@ public enum ConfigKey {
             return v < min || v > max
                     ? Optional.of(jsonName + " must be between " + min + " and " + max + ", got " + v)
                     : Optional.empty();
+        }
+        if (isJsonObject()) {
+            return value instanceof JsonObjectText ? Optional.empty() : Optional.of(jsonName + " must be a JSON object");
         }
         String s = (String) value;
         return switch (this) {

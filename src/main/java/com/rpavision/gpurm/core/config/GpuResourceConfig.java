@@ -30,7 +30,9 @@ public record GpuResourceConfig(
         int proxyPort,
         boolean autopilotBlocksVlm,
         int vramSafetyMarginMb,
-        int vlmSizeOverheadPercent) {
+        int vlmSizeOverheadPercent,
+        int ollamaWatchIntervalMs,
+        JsonObjectText vlmOptionsJson) {
 
     public GpuResourceConfig {
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
@@ -40,6 +42,7 @@ public record GpuResourceConfig(
         Objects.requireNonNull(libtorchPath, "libtorchPath");
         Objects.requireNonNull(nvmlLibraryPath, "nvmlLibraryPath");
         Objects.requireNonNull(nvidiaSmiPath, "nvidiaSmiPath");
+        Objects.requireNonNull(vlmOptionsJson, "vlmOptionsJson");
     }
 
     public static GpuResourceConfig defaults() {
@@ -60,7 +63,17 @@ public record GpuResourceConfig(
                 .nvidiaSmiPath(nvidiaSmiPath).pollIntervalMs(pollIntervalMs).gpuIndex(gpuIndex)
                 .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort).proxyPort(proxyPort)
                 .autopilotBlocksVlm(autopilotBlocksVlm).vramSafetyMarginMb(vramSafetyMarginMb)
-                .vlmSizeOverheadPercent(vlmSizeOverheadPercent);
+                .vlmSizeOverheadPercent(vlmSizeOverheadPercent).ollamaWatchIntervalMs(ollamaWatchIntervalMs)
+                .vlmOptionsJson(vlmOptionsJson);
+    }
+
+    public Duration ollamaWatchInterval() {
+        return Duration.ofMillis(ollamaWatchIntervalMs);
+    }
+
+    /** The runner options for every VLM load and proxied VLM request; empty when none are set. */
+    public java.util.Map<String, Object> vlmOptions() {
+        return vlmOptionsJson.asMap();
     }
 
     public Duration idleTimeout() {
@@ -106,6 +119,8 @@ public record GpuResourceConfig(
         private boolean autopilotBlocksVlm = (boolean) ConfigKey.AUTOPILOT_BLOCKS_VLM.defaultValue();
         private int vramSafetyMarginMb = (int) ConfigKey.VRAM_SAFETY_MARGIN_MB.defaultValue();
         private int vlmSizeOverheadPercent = (int) ConfigKey.VLM_SIZE_OVERHEAD_PERCENT.defaultValue();
+        private int ollamaWatchIntervalMs = (int) ConfigKey.OLLAMA_WATCH_INTERVAL_MS.defaultValue();
+        private JsonObjectText vlmOptionsJson = (JsonObjectText) ConfigKey.VLM_OPTIONS.defaultValue();
 
         private Builder() {
         }
@@ -131,6 +146,8 @@ public record GpuResourceConfig(
         public Builder autopilotBlocksVlm(boolean v) { this.autopilotBlocksVlm = v; return this; }
         public Builder vramSafetyMarginMb(int v) { this.vramSafetyMarginMb = v; return this; }
         public Builder vlmSizeOverheadPercent(int v) { this.vlmSizeOverheadPercent = v; return this; }
+        public Builder ollamaWatchIntervalMs(int v) { this.ollamaWatchIntervalMs = v; return this; }
+        public Builder vlmOptionsJson(JsonObjectText v) { this.vlmOptionsJson = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
         public Builder set(ConfigKey key, Object value) {
@@ -156,6 +173,8 @@ public record GpuResourceConfig(
                 case AUTOPILOT_BLOCKS_VLM -> autopilotBlocksVlm((Boolean) value);
                 case VRAM_SAFETY_MARGIN_MB -> vramSafetyMarginMb((Integer) value);
                 case VLM_SIZE_OVERHEAD_PERCENT -> vlmSizeOverheadPercent((Integer) value);
+                case OLLAMA_WATCH_INTERVAL_MS -> ollamaWatchIntervalMs((Integer) value);
+                case VLM_OPTIONS -> vlmOptionsJson((JsonObjectText) value);
             }
             return this;
         }
@@ -164,7 +183,8 @@ public record GpuResourceConfig(
             return new GpuResourceConfig(ollamaEndpoint, vlmModel, clipModel, clipModelPath, libtorchPath, idleTimeoutSeconds,
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
-                    ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm, vramSafetyMarginMb, vlmSizeOverheadPercent);
+                    ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm, vramSafetyMarginMb, vlmSizeOverheadPercent,
+                    ollamaWatchIntervalMs, vlmOptionsJson);
         }
     }
 }

@@ -310,6 +310,11 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     }
 
     @Override
+    public CompletableFuture<Boolean> reassertVlmKeepAlive() {
+        return queue.submit("take the VLM's keep-alive back", vlm::reassertKeepAlive);
+    }
+
+    @Override
     public ModelState getVlmState() {
         return vlm.state();
     }

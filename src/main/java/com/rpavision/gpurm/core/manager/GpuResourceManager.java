@@ -93,6 +93,15 @@ public interface GpuResourceManager extends AutoCloseable {
     boolean isVlmLoaded();
 
     /**
+     * Takes the VLM's keep-alive back (forever, the manager's idle timer decides) once a request that Ollama
+     * gave its own timer has ended, e.g. a proxied {@code /v1/*} request; on the model queue, and only while the
+     * VLM is loaded.
+     *
+     * @return completes with whether the request was sent and answered
+     */
+    CompletableFuture<Boolean> reassertVlmKeepAlive();
+
+    /**
      * Every model Ollama holds now ({@code /api/ps}), the VLM included; blocking, bounded by the quick timeout.
      *
      * @throws com.rpavision.gpurm.core.ollama.OllamaException when Ollama cannot be asked

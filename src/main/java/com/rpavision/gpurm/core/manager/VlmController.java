@@ -122,7 +122,7 @@ final class VlmController {
         LOG.info("Loading VLM {} ({})", model(), why);
         Instant start = clock.instant();
         try {
-            LoadResult result = retrying("load " + model(), () -> ollama.load(model()));
+            LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions()));
             move(ModelState.LOADED, null);
             touch();
             long millis = Duration.between(start, clock.instant()).toMillis();
@@ -239,10 +239,27 @@ final class VlmController {
             return;
         }
         try {
-            ollama.setKeepAlive(model(), idleTimeout);
+            ollama.setKeepAlive(model(), idleTimeout, config.vlmOptions());
             LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), idleTimeout.toSeconds());
         } catch (OllamaException e) {
             LOG.warn("Could not hand the idle timer back to Ollama: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Sets the VLM's keep-alive back to forever (a no-prompt request, with the VLM's options) after a client's
+     * own keep_alive or a /v1 request took it over; only while the VLM is loaded, so it never loads one.
+     */
+    boolean reassertKeepAlive() {
+        if (state.state() != ModelState.LOADED || availability.isDown()) {
+            return false;
+        }
+        try {
+            ollama.load(model(), config.vlmOptions());
+            return true;
+        } catch (OllamaException e) {
+            LOG.warn("Could not take the VLM's keep-alive back: {}", e.getMessage());
+            return false;
         }
     }
 

@@ -97,7 +97,17 @@ public final class OllamaClient implements AutoCloseable {
      * it is ready. {@code keep_alive: -1} keeps it until this manager unloads it.
      */
     public LoadResult load(String model) throws OllamaException {
+        return load(model, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #load(String)}, with runner options ({@code num_ctx}, ...). Ollama reloads a loaded model whose
+     * options differ, so every request that touches the VLM must send the same ones. On a loaded model the
+     * same request only sets its keep-alive back to forever.
+     */
+    public LoadResult load(String model, java.util.Map<String, Object> options) throws OllamaException {
         ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false).put("keep_alive", -1);
+        withOptions(request, options);
         JsonNode body = call(slow, post("api/generate", request), "load " + model);
         String reason = text(body, "done_reason", "");
         if (!body.path("done").asBoolean(false) && !"load".equals(reason)) {
@@ -108,9 +118,10 @@ public final class OllamaClient implements AutoCloseable {
     }
 
     /** Hands the idle timer back to Ollama: the model stays loaded and expires after {@code keepAlive}. */
-    public void setKeepAlive(String model, Duration keepAlive) throws OllamaException {
+    public void setKeepAlive(String model, Duration keepAlive, java.util.Map<String, Object> options) throws OllamaException {
         ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false)
                 .put("keep_alive", keepAlive.toSeconds() + "s");
+        withOptions(request, options);
         call(quick, post("api/generate", request), "set keep_alive of " + model);
     }
 
@@ -121,6 +132,12 @@ public final class OllamaClient implements AutoCloseable {
     public void unload(String model) throws OllamaException {
         ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false).put("keep_alive", 0);
         call(quick, post("api/generate", request), "unload " + model);
+    }
+
+    private static void withOptions(ObjectNode request, java.util.Map<String, Object> options) {
+        if (!options.isEmpty()) {
+            request.set("options", MAPPER.valueToTree(options));
+        }
     }
 
     private Request get(String path) {

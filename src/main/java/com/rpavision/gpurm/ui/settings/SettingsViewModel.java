@@ -4,6 +4,7 @@ import com.rpavision.gpurm.core.config.ConfigException;
 import com.rpavision.gpurm.core.config.ConfigKey;
 import com.rpavision.gpurm.core.config.ConfigStore;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.config.JsonObjectText;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.UiThread;
 import com.rpavision.gpurm.ui.prefs.StartAtLogin;
@@ -192,6 +193,9 @@ public final class SettingsViewModel {
                 return messages.get("settings.error.integer", key.min(), key.max());
             }
         }
+        if (key.isJsonObject()) {
+            return JsonObjectText.parse(value).isPresent() ? "" : messages.get("settings.error.object");
+        }
         if (key.check(value).isEmpty()) {
             return "";
         }
@@ -251,7 +255,8 @@ public final class SettingsViewModel {
         GpuResourceConfig.Builder builder = GpuResourceConfig.builder();
         Map<ConfigKey, String> values = fields.stream().collect(Collectors.toMap(f -> f.key, f -> f.text.get().trim()));
         values.forEach((key, text) -> builder.set(key, key.isBoolean() ? (Object) Boolean.parseBoolean(text)
-                : key.isInteger() ? (Object) Integer.parseInt(text) : text));
+                : key.isInteger() ? (Object) Integer.parseInt(text)
+                : key.isJsonObject() ? JsonObjectText.parse(text).orElseThrow() : text));
         return builder.build();
     }
 }

@@ -55,7 +55,10 @@ class ConfigRoundTripProperties {
                 .as((b, nvml, smi, poll, gpu, change, retry) -> b.nvmlLibraryPath(nvml).nvidiaSmiPath(smi)
                         .autopilotBlocksVlm(!nvml.isEmpty())
                         .clipModelPath(nvml.isEmpty() ? "" : "/opt/models/ViT-B-32.pt").libtorchPath(nvml.isEmpty() ? "" : "C:\\torch\\lib")
-                        .pollIntervalMs(poll).gpuIndex(gpu).vramChangeThresholdMb(change).ollamaRetrySeconds(retry).build());
+                        .pollIntervalMs(poll).gpuIndex(gpu).vramChangeThresholdMb(change).ollamaRetrySeconds(retry)
+                        .ollamaWatchIntervalMs(Math.max(ConfigKey.OLLAMA_WATCH_INTERVAL_MS.min(), poll))
+                        .vlmOptionsJson(JsonObjectText.parse(nvml.isEmpty() ? "{}" : "{\"num_ctx\":" + (change + 1) + "}").orElseThrow())
+                        .build());
     }
 
     private static Arbitrary<Integer> ints(ConfigKey key) {

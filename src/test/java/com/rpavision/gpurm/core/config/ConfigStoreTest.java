@@ -89,6 +89,18 @@ class ConfigStoreTest {
     }
 
     @Test
+    void vlmOptionsAreAJsonObjectWrittenAsOne() throws Exception {
+        GpuResourceConfig config = new ConfigCodec().fromJson("{\"vlm_options\": {\"num_ctx\": 8192, \"stop\": [\"</s>\"]}}");
+
+        assertThat(config.vlmOptions()).containsEntry("num_ctx", 8192).containsEntry("stop", java.util.List.of("</s>"));
+        assertThat(new ConfigCodec().toJson(config)).contains("\"vlm_options\" : {").contains("\"num_ctx\" : 8192");
+        assertThat(new ConfigCodec().fromJson(new ConfigCodec().toJson(config))).isEqualTo(config);
+        assertThatThrownBy(() -> new ConfigCodec().fromJson("{\"vlm_options\": \"num_ctx=8192\"}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("vlm_options must be a JSON object");
+        assertThat(GpuResourceConfig.defaults().vlmOptions()).isEmpty();
+    }
+
+    @Test
     void aSwitchTakesTrueOrFalseOnly() throws Exception {
         assertThatThrownBy(() -> new ConfigCodec().fromJson("{\"autopilot_blocks_vlm\": \"yes\"}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("autopilot_blocks_vlm must be true or false");
