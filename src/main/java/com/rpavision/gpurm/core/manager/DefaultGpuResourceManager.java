@@ -513,6 +513,16 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     }
 
     @Override
+    public java.util.Map<com.rpavision.gpurm.core.model.DriftCause, Long> driftCounts() {
+        return java.util.Map.of(); // filled by the watcher (issue 11, in progress)
+    }
+
+    @Override
+    public Set<com.rpavision.gpurm.core.model.Condition> activeConditions() {
+        return Set.of(); // filled by the reconciler (issue 11, in progress)
+    }
+
+    @Override
     public VramInfo getVramUsage() {
         return vram.managedGpu();
     }

@@ -148,6 +148,12 @@ public interface GpuResourceManager extends AutoCloseable {
     /** A consistent snapshot; never blocks on the driver or on Ollama (Property 5). */
     GpuResourceStatus getStatus();
 
+    /** How many times each kind of outside change was observed since start (for /metrics). */
+    java.util.Map<com.rpavision.gpurm.core.model.DriftCause, Long> driftCounts();
+
+    /** The conditions in force now; empty when each mode's desired state holds or is being worked on. */
+    Set<com.rpavision.gpurm.core.model.Condition> activeConditions();
+
     /** The managed GPU's latest VRAM figures, or {@link VramInfo#none()} without a GPU. */
     VramInfo getVramUsage();
 

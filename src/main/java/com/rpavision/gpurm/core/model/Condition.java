@@ -1,0 +1,17 @@
+package com.rpavision.gpurm.core.model;
+
+import java.util.Locale;
+
+/** A named reason why a mode's desired state does not hold and the manager has stopped trying for now. */
+public enum Condition {
+    /** Another model keeps evicting the VLM: reloading stopped until it leaves. */
+    VLM_CONTENDED,
+    /** Ollama holds part of the VLM in system memory. */
+    VLM_PARTLY_ON_CPU,
+    /** CLIP moved to the CPU because another program took the VRAM it needs. */
+    CLIP_DISPLACED;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
