@@ -33,6 +33,11 @@ public final class Threads {
         return Executors.newSingleThreadExecutor(named("gpurm-model-ops"));
     }
 
+    /** Looks at Ollama's loaded models; its own thread, so a slow /api/ps delays nothing else. */
+    public static ScheduledExecutorService ollamaWatch() {
+        return Executors.newSingleThreadScheduledExecutor(named("gpurm-ollama-watch"));
+    }
+
     /** Runs VRAM polling and the maintenance tick (idle timer, Ollama retry). */
     public static ScheduledExecutorService monitoring() {
         return Executors.newScheduledThreadPool(2, named("gpurm-monitor"));

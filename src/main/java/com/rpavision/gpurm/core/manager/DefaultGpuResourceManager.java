@@ -71,7 +71,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final AtomicReference<ExecutionMode> mode = new AtomicReference<>(ExecutionMode.IDLE);
     private final AtomicLong modeGeneration = new AtomicLong();
     private final AtomicInteger vlmRequestsInFlight = new AtomicInteger();
-    private final AtomicReference<CompletableFuture<Void>> pendingMaintenance = new AtomicReference<>();
+    private final CoalescedOperation maintenance;
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private volatile Instant lastVlmRequest;
     private volatile Duration idleTimeout;
@@ -82,8 +82,15 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private Subscription vramSubscription;
     private final VlmPreflight preflight;
     private final OtherModels otherModels;
+    private final ConditionTracker conditions;
+    private final DriftRecorder drifts;
+    private final OllamaWatcher watcher;
+    private final Reconciler reconciler;
+    private final StatusAssembler statusAssembler;
+    private final CoalescedOperation reconcileRound;
+    private ScheduledExecutorService watching;
 
-    private DefaultGpuResourceManager(Builder b) {
+    DefaultGpuResourceManager(ManagerBuilder b) {
         this.config = b.config;
         this.ollama = b.ollama;
         this.vram = b.vram;
@@ -98,14 +105,32 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.preflight = new VlmPreflight(ollama, b.modelSizes, config);
         this.otherModels = new OtherModels(config, ollama, vram, clock, b.sleeper, events);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
+        this.conditions = new ConditionTracker(events);
+        this.drifts = new DriftRecorder(events);
+        this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
+        this.maintenance = new CoalescedOperation(queue, "maintenance", this::maintain);
+        this.statusAssembler = new StatusAssembler(vram, clip, vlm, availability, preflight, conditions, drifts, watcher);
+        this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, mode::get,
+                new Reconciler.Actions() {
+                    @Override
+                    public boolean loadVlm(String why) throws InterruptedException {
+                        return DefaultGpuResourceManager.this.loadVlm(why);
+                    }
+
+                    @Override
+                    public long clipGpuMb(GpuSample sample) {
+                        return statusAssembler.clipGpuMb(sample);
+                    }
+                });
+        this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> reconciler.reconcile("Ollama changed"));
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
                 "free_mb", change.after().freeMb(), "delta_mb", change.deltaMb()));
         vram.sample(); // the status has figures from the start, and VRAM changes a baseline
     }
 
-    public static Builder builder(GpuResourceConfig config) {
-        return new Builder(config);
+    public static ManagerBuilder builder(GpuResourceConfig config) {
+        return new ManagerBuilder(config);
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -121,6 +146,41 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         monitoring = Threads.monitoring();
         vram.start(monitoring, config.pollInterval());
         monitoring.scheduleWithFixedDelay(this::tickQuietly, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+        watching = Threads.ollamaWatch();
+        watcher.start(watching);
+    }
+
+    /** What the watcher saw, turned into a reconcile round when it differs from what the manager expects. */
+    private final class WatchListener implements OllamaWatcher.Listener {
+        @Override
+        public void seen(OllamaSnapshot snapshot, boolean changed) {
+            availability.markUp("(answered /api/ps)");
+            if (changed || reconciler.differs(snapshot)) {
+                reconcileRound.request();
+            }
+        }
+
+        @Override
+        public void failed(OllamaException failure, int consecutiveFailures) {
+            if (failure.kind() == OllamaException.Kind.UNREACHABLE && consecutiveFailures >= 2) {
+                availability.markDown(vlm.reasonFor(failure));
+            }
+        }
+    }
+
+    /**
+     * One look at Ollama now and the reconcile round it calls for, as the watcher does every interval. Public
+     * for tests, which drive the watcher instead of waiting for it.
+     */
+    public CompletableFuture<Void> observeOllama() {
+        watcher.look();
+        return queue.submit("after a look at Ollama", () -> null);
+    }
+
+    /** Whether the VLM's believed state was confirmed within the watch interval. */
+    private boolean beliefFresh() {
+        return watcher.fresh(vlm.changes())
+                || Duration.between(vlm.confirmedAt(), clock.instant()).compareTo(watcher.interval()) <= 0;
     }
 
     private void tickQuietly() {
@@ -140,6 +200,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             if (monitoring != null) {
                 vram.stop();
                 monitoring.shutdownNow();
+                watching.shutdownNow();
             }
         }
         vramSubscription.close();
@@ -181,11 +242,13 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 moveClipToGpuIfRoom("autopilot");
             }
             case RECORDING -> {
+                conditions.clearContention(); // the operator asked again: try again
                 clip.migrate(ClipDevice.CPU, "recording");
                 loadVlm("recording");
             }
             case IDLE -> { /* the idle timer decides */ }
         }
+        reconciler.reconcile("switch to " + target.wireName());
     }
 
     @Override
@@ -200,8 +263,11 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
      * with CLIP moved off is not sent, and CLIP stays where it is.
      */
     private boolean loadVlm(String why) throws InterruptedException {
+        if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
+            reconciler.reconcile("VLM request with a stale view of Ollama");
+        }
         if (vlm.state() != ModelState.LOADED && vlm.ollamaReachable()) {
-            long clipMb = clip.device() == ClipDevice.CUDA ? clipGpuMb(vram.latest()) : 0;
+            long clipMb = clip.device() == ClipDevice.CUDA ? statusAssembler.clipGpuMb(vram.latest()) : 0;
             if (clip.device() == ClipDevice.CUDA && clipMb == 0) {
                 // what CLIP holds is not known: move it first, then judge on what NVML shows
                 clip.migrate(ClipDevice.CPU, "make room for the VLM");
@@ -217,11 +283,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             }
         }
         return vlm.load(why);
-    }
-
-    private long clipGpuMb(GpuSample sample) {
-        Long reported = ownVramMb(sample);
-        return reported != null ? reported : clip.measuredGpuMb();
     }
 
     @Override
@@ -306,7 +367,15 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public boolean isVlmLoaded() {
-        return vlm.state() == ModelState.LOADED;
+        if (vlm.state() != ModelState.LOADED) {
+            return false;
+        }
+        if (beliefFresh()) {
+            return true;
+        }
+        // The belief is older than the watch interval: ask Ollama now (bounded by the quick timeout).
+        return watcher.look().flatMap(s -> s.find(vlm.model())).filter(m -> !OllamaSnapshot.stopping(m, clock.instant()))
+                .isPresent();
     }
 
     @Override
@@ -365,23 +434,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
      */
     public CompletableFuture<Void> tick() {
         checkOllamaIfDue();
-        CompletableFuture<Void> fresh = new CompletableFuture<>();
-        CompletableFuture<Void> existing = pendingMaintenance.compareAndExchange(null, fresh);
-        if (existing != null) {
-            return existing;
-        }
-        queue.submit("maintenance", () -> {
-            pendingMaintenance.set(null);
-            maintain();
-            return null;
-        }).whenComplete((ok, failure) -> {
-            if (failure != null) {
-                fresh.completeExceptionally(failure);
-            } else {
-                fresh.complete(null);
-            }
-        });
-        return fresh;
+        return maintenance.request();
     }
 
     @Override
@@ -428,10 +481,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (availability.isDown()) {
             vlm.markUnknownWhileDown();
         } else if (availability.takeReconcileRequest()) {
-            vlm.reconcile();
+            reconciler.reconcile("Ollama answers again");
         }
+        reconciler.reconcileGpu(vram.latest());
         unloadIfIdle();
-        if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)) {
+        if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)
+                && reconciler.clipMayReturn() && !conditions.has(com.rpavision.gpurm.core.model.Condition.CLIP_DISPLACED)) {
             moveClipToGpuIfRoom("autopilot: VRAM available");
         }
     }
@@ -449,6 +504,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         }
         LOG.info("VLM {} idle for {} s (timeout {} s): unloading", vlm.model(), idle.toSeconds(), timeout.toSeconds());
         if (vlm.unload("idle timeout")) {
+            vlm.markIdleUnloaded();
             events.emit(EventType.IDLE_UNLOAD, "model", vlm.model(), "idle_seconds", idle.toSeconds());
             idleListeners.fire(new IdleUnloadEvent(clock.instant(), vlm.model(), idle));
         }
@@ -458,68 +514,18 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public GpuResourceStatus getStatus() {
-        GpuSample sample = vram.latest();
-        ClipStatus clipStatus = clip.status();
-        List<Reason> degraded = new ArrayList<>();
-        if (availability.isDown()) {
-            degraded.add(availability.downReasonWithCode());
-        }
-        vram.unavailableReason().ifPresentOrElse(
-                reason -> degraded.add(Reason.of(Reason.Code.NO_GPU, reason, reason)),
-                () -> {
-                    if (sample.error() != null) {
-                        degraded.add(Reason.of(Reason.Code.GPU_UNREADABLE, "Cannot read VRAM: " + sample.error(), sample.error()));
-                    }
-                });
-        vramShort(sample, clipStatus).ifPresent(degraded::add);
-        String degradedText = degraded.isEmpty() ? null
-                : String.join(" ", degraded.stream().map(Reason::text).toList());
-        return new GpuResourceStatus(mode.get(), vlm.state(), vlm.model(), clipStatus.device().wireName(),
-                vram.managedGpu(), (int) idleTimeout.toSeconds(), lastVlmRequest, !degraded.isEmpty(),
-                degradedText, vlm.errorReason(), clipStatus,
-                sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name(),
-                clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null,
-                vlm.state() == ModelState.LOADED && vlmRequestsInFlight.get() == 0 ? vlm.lastActivity() : null,
-                degraded, vlm.errorReasonWithCode());
-    }
-
-    /**
-     * The VLM is not loaded and would not fit: free VRAM, plus what moving CLIP to the CPU would give back, is
-     * less than the size Ollama reported for it last time.
-     */
-    private java.util.Optional<Reason> vramShort(GpuSample sample, ClipStatus clipStatus) {
-        long need = vlm.knownSizeMb();
-        ModelState state = vlm.state();
-        java.util.Optional<VramInfo> gpu = sample.gpu(vram.managedIndex());
-        if (need == 0 || gpu.isEmpty() || (state != ModelState.UNLOADED && state != ModelState.ERROR)) {
-            return java.util.Optional.empty();
-        }
-        long clipMb = clipStatus.device() == ClipDevice.CUDA ? clipGpuMb(sample) : 0;
-        long available = preflight.availableMb(gpu.get().freeMb(), clipMb);
-        if (available >= need) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(Reason.of(Reason.Code.VRAM_SHORT, "VRAM short: " + vlm.model() + " needs about "
-                + need + " MB, " + available + " MB can be freed on " + gpu.get().gpuName()
-                + ". Close other GPU programs or unload other models.", vlm.model(), need, available));
-    }
-
-    /** CLIP runs in this process: NVML's figure for our pid on the managed GPU is its VRAM. */
-    private Long ownVramMb(GpuSample sample) {
-        long self = ProcessHandle.current().pid();
-        return sample.processes().stream()
-                .filter(p -> p.pid() == self && p.gpuIndex() == vram.managedIndex() && p.usedMb().isPresent())
-                .map(p -> p.usedMb().getAsLong()).findFirst().orElse(null);
+        return statusAssembler.status(new StatusAssembler.ManagerFigures(mode.get(), (int) idleTimeout.toSeconds(),
+                lastVlmRequest, vlmRequestsInFlight.get() > 0));
     }
 
     @Override
     public java.util.Map<com.rpavision.gpurm.core.model.DriftCause, Long> driftCounts() {
-        return java.util.Map.of(); // filled by the watcher (issue 11, in progress)
+        return drifts.counts();
     }
 
     @Override
     public Set<com.rpavision.gpurm.core.model.Condition> activeConditions() {
-        return Set.of(); // filled by the reconciler (issue 11, in progress)
+        return conditions.active();
     }
 
     @Override
@@ -577,36 +583,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 throw re;
             }
             throw new IllegalStateException(cause);
-        }
-    }
-
-    /** Collaborators of the manager; the app wires the real ones, tests their stand-ins. */
-    public static final class Builder {
-        private final GpuResourceConfig config;
-        private OllamaClient ollama;
-        private ClipEngine clip;
-        private VramMonitor vram;
-        private Clock clock = Clock.systemUTC();
-        private Sleeper sleeper = Sleeper.SYSTEM;
-        private ModelSizes modelSizes = ModelSizes.inMemory();
-
-        private Builder(GpuResourceConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
-        }
-
-        public Builder ollama(OllamaClient ollama) { this.ollama = ollama; return this; }
-        public Builder clip(ClipEngine clip) { this.clip = clip; return this; }
-        public Builder vramMonitor(VramMonitor vram) { this.vram = vram; return this; }
-        public Builder clock(Clock clock) { this.clock = clock; return this; }
-        public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
-        /** Where the VRAM each model took is remembered for the next preflight; in memory by default. */
-        public Builder modelSizes(ModelSizes sizes) { this.modelSizes = Objects.requireNonNull(sizes); return this; }
-
-        public DefaultGpuResourceManager build() {
-            Objects.requireNonNull(ollama, "ollama");
-            Objects.requireNonNull(clip, "clip");
-            Objects.requireNonNull(vram, "vramMonitor");
-            return new DefaultGpuResourceManager(this);
         }
     }
 }

@@ -46,6 +46,14 @@ final class VlmController {
     private final EventEmitter events;
     private final ModelStateMachine state = new ModelStateMachine();
     private volatile Instant lastActivity;
+    /** Bumped by every state change, so a look at Ollama taken across one is not trusted about the VLM. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** What the manager last knew of the VLM's /api/ps entry: from its own load or the latest look; empty: not loaded. */
+    private volatile Optional<RunningModel> expected = Optional.empty();
+    /** The idle timer unloaded the VLM and no request came since: RECORDING loads it on the next request. */
+    private volatile boolean idleUnloaded;
+    /** When the VLM's state was last confirmed: by an own load or unload, or by a look at Ollama. */
+    private volatile Instant confirmedAt = Instant.MIN;
     /** What Ollama said each model takes in VRAM the last time it was seen loaded. */
     private final ModelSizes sizes;
 
@@ -124,12 +132,16 @@ final class VlmController {
         try {
             LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions()));
             move(ModelState.LOADED, null);
+            idleUnloaded = false;
             touch();
             long millis = Duration.between(start, clock.instant()).toMillis();
             LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
             events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis,
                     "load_duration_ms", result.loadDuration().toMillis(), "reason", why);
-            listed().ifPresent(this::remember);
+            Optional<RunningModel> entry = listed();
+            entry.ifPresent(this::remember);
+            expected = Optional.of(entry.filter(m -> m.sizeBytes() > 0).orElse(new RunningModel(model(), model(), 0, 0, null)));
+            confirmedAt = clock.instant();
             vram.sample();
             return true;
         } catch (OllamaException e) {
@@ -174,6 +186,8 @@ final class VlmController {
             return false;
         }
         move(ModelState.UNLOADED, null);
+        expected = Optional.empty();
+        confirmedAt = clock.instant();
         long expectedMb = listed.map(RunningModel::sizeVramMb).orElse(0L);
         long freedMb = awaitVramBack(start, usedBefore, expectedMb);
         long millis = Duration.between(start, clock.instant()).toMillis();
@@ -196,6 +210,8 @@ final class VlmController {
             LOG.debug("Cannot reconcile the VLM state yet: {}", e.getMessage());
             return;
         }
+        expected = listed;
+        confirmedAt = clock.instant();
         ModelState target = listed.isPresent() ? ModelState.LOADED : ModelState.UNLOADED;
         if (state.state() != target) {
             move(target, null);
@@ -349,5 +365,61 @@ final class VlmController {
 
     private void move(ModelState next, Reason reason) {
         state.moveTo(next, reason);
+        changes.incrementAndGet();
+    }
+
+    long changes() {
+        return changes.get();
+    }
+
+    void markIdleUnloaded() {
+        idleUnloaded = true;
+    }
+
+    boolean idleUnloaded() {
+        return idleUnloaded;
+    }
+
+    /** In ERROR because Ollama stopped answering (not because a load was refused or failed). */
+    boolean errorIsOutage() {
+        Reason reason = state.reason();
+        return state.state() == ModelState.ERROR && reason != null && reason.code() == Reason.Code.OLLAMA_UNREACHABLE;
+    }
+
+    Optional<RunningModel> expected() {
+        return expected;
+    }
+
+    Instant confirmedAt() {
+        return confirmedAt;
+    }
+
+    /**
+     * Takes what a fresh look at Ollama showed as the VLM's state (on the queue, after the drift was named): a
+     * VLM that appeared is adopted and its idle timer starts; one that left is unloaded.
+     */
+    void observe(Optional<RunningModel> observed, Instant at, String cause) {
+        confirmedAt = at;
+        expected = observed;
+        ModelState current = state.state();
+        if (observed.isPresent() && current != ModelState.LOADED) {
+            move(ModelState.LOADED, null);
+            idleUnloaded = false;
+            touch();
+            remember(observed.get());
+            events.emit(EventType.MODEL_LOADED, "model", model(), "reason", cause);
+        } else if (observed.isEmpty() && current != ModelState.UNLOADED && !(current == ModelState.ERROR && expectedWasNothing(current))) {
+            move(ModelState.UNLOADED, null);
+            events.emit(EventType.MODEL_UNLOADED, "model", model(), "reason", cause);
+        } else if (observed.isPresent()) {
+            remember(observed.get());
+        }
+    }
+
+    /** An ERROR that was not about a loaded VLM (a refused or failed load) stays until the next action. */
+    private boolean expectedWasNothing(ModelState current) {
+        Reason reason = state.reason();
+        return current == ModelState.ERROR && reason != null && reason.code() != Reason.Code.OLLAMA_UNREACHABLE
+                && reason.code() != Reason.Code.UNLOAD_STUCK;
     }
 }

@@ -16,7 +16,11 @@ public enum EventType {
     IDLE_UNLOAD,
     DEGRADED_ON,
     DEGRADED_OFF,
-    VRAM_CHANGED;
+    VRAM_CHANGED,
+    /** What Ollama or the GPU showed differs from what the manager expected: someone else acted. */
+    VLM_DRIFT,
+    /** A condition ({@link Condition}) began or ended: the {@code active} field says which. */
+    CONDITION_CHANGED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param clipVramMb      VRAM held by this process (where CLIP runs) while CLIP is on the GPU, per NVML; null
  *                        when CLIP is on the CPU or the platform cannot tell
  * @param vlmIdleSince    while the VLM is loaded and unused, when the idle timer started; else null
+ * @param conditions      the named conditions in force ({@link Condition}), each with its reason
+ * @param lastDrift       the latest change someone else made that the manager observed, or null
+ * @param vlmObservedAt   when Ollama last confirmed the VLM's state (a look or an own operation): the age of
+ *                        {@code vlmState} as a measurement; null before the first
  */
 public record GpuResourceStatus(
         ExecutionMode executionMode,
@@ -36,7 +40,10 @@ public record GpuResourceStatus(
         Long clipVramMb,
         Instant vlmIdleSince,
         List<Reason> degradedReasons,
-        Reason vlmError) {
+        Reason vlmError,
+        List<Reason> conditions,
+        VlmDrift lastDrift,
+        Instant vlmObservedAt) {
 
     public GpuResourceStatus {
         Objects.requireNonNull(executionMode, "executionMode");
@@ -48,6 +55,7 @@ public record GpuResourceStatus(
         gpus = List.copyOf(gpus);
         processes = List.copyOf(processes);
         degradedReasons = List.copyOf(degradedReasons);
+        conditions = List.copyOf(conditions);
     }
 
     /** Reasons as plain text only. */
@@ -59,6 +67,6 @@ public record GpuResourceStatus(
         this(executionMode, vlmState, vlmModel, clipDevice, vram, idleTimeoutSeconds, lastVlmRequest, degradedMode,
                 degradedReason, vlmStateReason, clip, gpus, processes, processMemoryKnown, gpuProbe, clipVramMb,
                 vlmIdleSince, degradedReason == null ? List.of() : List.of(Reason.text(degradedReason)),
-                Reason.text(vlmStateReason));
+                Reason.text(vlmStateReason), List.of(), null, null);
     }
 }

@@ -238,7 +238,7 @@ public final class DashboardViewModel {
     public void onEvent(ResourceChangedEvent event) {
         LogLine.Kind kind = switch (event.type()) {
             case MODE_CHANGED -> LogLine.Kind.MODE;
-            case DEGRADED_ON, DEGRADED_OFF -> LogLine.Kind.HEALTH;
+            case DEGRADED_ON, DEGRADED_OFF, VLM_DRIFT, CONDITION_CHANGED -> LogLine.Kind.HEALTH;
             case VRAM_CHANGED -> LogLine.Kind.VRAM;
             default -> LogLine.Kind.MODEL;
         };
@@ -266,6 +266,11 @@ public final class DashboardViewModel {
             case DEGRADED_OFF -> messages.get(key, d.getOrDefault("ollama_version", d.get("component")));
             case VRAM_CHANGED -> messages.get(key, d.get("used_mb"), signed(d.get("delta_mb")));
             case MODEL_LOADING, MODEL_UNLOADING -> messages.get(key, d.get("model"));
+            case VLM_DRIFT -> messages.get(key, d.get("model"),
+                    com.rpavision.gpurm.ui.DriftText.ofEvent(e.timestamp(), d, clock.getZone(), messages));
+            case CONDITION_CHANGED -> Boolean.TRUE.equals(d.get("active"))
+                    ? messages.get("event.condition_on", ReasonText.ofEvent(d, messages))
+                    : messages.get("event.condition_off", messages.get("condition." + d.get("condition")));
         };
     }
 

@@ -27,6 +27,8 @@ final class ManagerModel {
     boolean clipOnGpu;
     boolean ollamaDown;
     boolean degraded;
+    /** The idle timer unloaded the VLM; RECORDING then waits for the next request instead of reloading. */
+    boolean idleUnloaded;
     Instant now;
     Instant lastActivity;
     Instant nextOllamaCheck = Instant.MIN;
@@ -77,6 +79,7 @@ final class ManagerModel {
         clipOnGpu = false;
         vlmResident = true;
         vlm = ModelState.LOADED;
+        idleUnloaded = false;
         lastActivity = now;
         return true;
     }
@@ -117,13 +120,16 @@ final class ManagerModel {
             } else if (degraded) {
                 degraded = false;
                 reconcile();
+                if (mode == ExecutionMode.RECORDING && vlm == ModelState.UNLOADED && !idleUnloaded) {
+                    load(); // level-triggered: RECORDING wants the VLM back once Ollama answers
+                }
             }
         }
         if (degraded && vlm == ModelState.LOADED) {
             vlm = ModelState.ERROR;
         }
         if (vlm == ModelState.LOADED && Duration.between(lastActivity, now).compareTo(IDLE_TIMEOUT) >= 0) {
-            unload();
+            idleUnloaded = unload();
         }
         if (mode == ExecutionMode.AUTOPILOT) {
             clipToGpuIfRoom();
