@@ -35,7 +35,8 @@ public final class Journal {
     /** The kinds worth keeping; VRAM changes and loading/unloading steps are not. */
     public static final Set<EventType> KEPT = EnumSet.of(EventType.MODE_CHANGED, EventType.MODEL_LOADED,
             EventType.MODEL_UNLOADED, EventType.MODEL_ERROR, EventType.IDLE_UNLOAD, EventType.DEGRADED_ON,
-            EventType.DEGRADED_OFF, EventType.DEVICE_CHANGED, EventType.OTHER_MODEL_UNLOADED);
+            EventType.DEGRADED_OFF, EventType.DEVICE_CHANGED, EventType.OTHER_MODEL_UNLOADED,
+            EventType.VLM_DRIFT, EventType.CONDITION_CHANGED);
 
     /** The journal's own "mode" while the manager is not running. */
     public static final String OFF = "off";

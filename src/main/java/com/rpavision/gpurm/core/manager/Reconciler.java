@@ -59,7 +59,7 @@ final class Reconciler {
     private final Clock clock;
     private final Supplier<ExecutionMode> mode;
     private final Actions actions;
-    private OllamaSnapshot lastSeen;
+    private volatile OllamaSnapshot lastSeen;
     private String lastGpuError;
     private volatile Instant clipBackNotBefore = Instant.MIN;
 
@@ -86,7 +86,8 @@ final class Reconciler {
             return false; // the manager's own operation decides; the next look is compared
         }
         Optional<RunningModel> seen = snapshot.find(vlm.model()).filter(m -> !OllamaSnapshot.stopping(m, snapshot.at()));
-        return seen.isPresent() != vlm.expected().isPresent() || (seen.isEmpty() && wantsReload());
+        return !DriftClassifier.classify(vlm.model(), vlm.expected(), previous(), snapshot, false).isEmpty()
+                || (seen.isEmpty() && wantsReload());
     }
 
     /** One round on the queue: a fresh look, the drift named, the VLM's state taken from it, then the mode's wants. */
@@ -103,7 +104,7 @@ final class Reconciler {
             lastSeen = now; // a refused or failed load: nothing changed outside, the operator sees why
             return;
         }
-        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), vlm.expected(), lastSeen, now, gap);
+        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), vlm.expected(), previous(), now, gap);
         lastSeen = now;
         Optional<RunningModel> observed = now.find(vlm.model()).filter(m -> !OllamaSnapshot.stopping(m, now.at()));
         String cause = found.isEmpty() ? "observed in Ollama" : found.get(0).cause().wireName();
@@ -141,6 +142,13 @@ final class Reconciler {
         if (clip.device() == ClipDevice.CUDA && (current == ExecutionMode.RECORDING || freeMb() < config.vramSafetyMarginMb())) {
             clip.migrate(ClipDevice.CPU, current == ExecutionMode.RECORDING ? "recording" : "the VLM appeared: make room");
         }
+    }
+
+    /** The latest list to compare with: the previous round's look or the one right after an own load. */
+    private OllamaSnapshot previous() {
+        OllamaSnapshot own = vlm.afterOwnLoad();
+        OllamaSnapshot seen = lastSeen;
+        return own != null && (seen == null || own.at().isAfter(seen.at())) ? own : seen;
     }
 
     /** RECORDING wants the VLM loaded, unless the idle timer unloaded it, it is contended, or a load failed. */

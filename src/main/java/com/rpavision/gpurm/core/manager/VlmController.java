@@ -52,6 +52,7 @@ final class VlmController {
     private volatile Optional<RunningModel> expected = Optional.empty();
     /** The idle timer unloaded the VLM and no request came since: RECORDING loads it on the next request. */
     private volatile boolean idleUnloaded;
+    private volatile OllamaSnapshot afterOwnLoad;
     /** When the VLM's state was last confirmed: by an own load or unload, or by a look at Ollama. */
     private volatile Instant confirmedAt = Instant.MIN;
     /** What Ollama said each model takes in VRAM the last time it was seen loaded. */
@@ -138,7 +139,7 @@ final class VlmController {
             LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
             events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis,
                     "load_duration_ms", result.loadDuration().toMillis(), "reason", why);
-            Optional<RunningModel> entry = listed();
+            Optional<RunningModel> entry = listedAfterLoad();
             entry.ifPresent(this::remember);
             expected = Optional.of(entry.filter(m -> m.sizeBytes() > 0).orElse(new RunningModel(model(), model(), 0, 0, null)));
             confirmedAt = clock.instant();
@@ -272,6 +273,7 @@ final class VlmController {
         }
         try {
             ollama.load(model(), config.vlmOptions());
+            expected = expected.map(m -> new RunningModel(m.name(), m.model(), m.sizeBytes(), m.sizeVramBytes(), null));
             return true;
         } catch (OllamaException e) {
             LOG.warn("Could not take the VLM's keep-alive back: {}", e.getMessage());
@@ -287,6 +289,22 @@ final class VlmController {
     void refuse(Reason reason, String why) {
         LOG.warn("VLM {} not loaded ({}): {}", model(), why, reason.text());
         error(reason, "load");
+    }
+
+    /** Ollama's list right after the manager's own load: what a later drift is compared with. */
+    private Optional<RunningModel> listedAfterLoad() {
+        try {
+            OllamaSnapshot snapshot = new OllamaSnapshot(clock.instant(), ollama.runningModels(), changes.get());
+            afterOwnLoad = snapshot;
+            return snapshot.find(model());
+        } catch (OllamaException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The list taken right after the manager's latest own load, or null. */
+    OllamaSnapshot afterOwnLoad() {
+        return afterOwnLoad;
     }
 
     private Optional<RunningModel> listed() {
