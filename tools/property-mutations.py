@@ -21,7 +21,7 @@ MUTATIONS = {
         "CLIP never moves to the GPU in AUTOPILOT"),
     4: (M + "VlmController.java", "if (freed >= expectedMb * VRAM_BACK_SHARE || clock.instant().isAfter(deadline))",
         "if (true)", "an unload no longer waits for NVML to show the memory back"),
-    5: (M + "DefaultGpuResourceManager.java", 'String degradedText = degraded.isEmpty() ? null\n'
+    5: (M + "StatusAssembler.java", 'String degradedText = degraded.isEmpty() ? null\n'
         '                : String.join(" ", degraded.stream().map(Reason::text).toList());', "String degradedText = null;",
         "a degraded status carries no reason"),
     6: (M + "DefaultGpuResourceManager.java",
@@ -47,6 +47,22 @@ MUTATIONS = {
          'Executors.newFixedThreadPool(4, named("gpurm-model-ops"))', "model operations run on four threads"),
 }
 
+# Beyond the design's 13: mutations caught by a named test class rather than by a numbered property.
+OTHER_MUTATIONS = {
+    14: (M + "OllamaWatcher.java", "OllamaSnapshot previous = latest.getAndSet(snapshot);\n            consecutiveFailures = 0;\n"
+         "            listener.seen(snapshot, previous == null || !previous.signature().equals(snapshot.signature()));",
+         "consecutiveFailures = 0;", "the watcher looks but no longer tells the manager (watcher off)",
+         "OutsideActorChainTest"),
+}
+
+
+def test_failed(test_class):
+    report = pathlib.Path("target/surefire-reports/TEST-com.rpavision.gpurm.core.manager.%s.xml" % test_class)
+    if not report.exists():
+        return None
+    text = report.read_text()
+    return "<failure" in text or "<error" in text
+
 
 def failed_properties():
     report = pathlib.Path("target/surefire-reports/TEST-com.rpavision.gpurm.core.manager.CorrectnessProperties.xml")
@@ -64,6 +80,9 @@ def failed_properties():
 def main(numbers):
     results = []
     for n in numbers:
+        if n in OTHER_MUTATIONS:
+            results.append(other_mutation(n))
+            continue
         path, old, new, what = MUTATIONS[n]
         source = pathlib.Path(path)
         original = source.read_text()
@@ -91,6 +110,26 @@ def main(numbers):
     return 1 if missed else 0
 
 
+def other_mutation(n):
+    path, old, new, what, test_class = OTHER_MUTATIONS[n]
+    source = pathlib.Path(path)
+    original = source.read_text()
+    if original.count(old) != 1:
+        verdict = "MUTATION NOT APPLICABLE (source changed?)"
+    else:
+        source.write_text(original.replace(old, new))
+        try:
+            subprocess.run(["./mvnw", "-q", "-B", "-o", "test", "-Dtest=" + test_class,
+                            "-Dsurefire.failIfNoSpecifiedTests=false"], capture_output=True, text=True)
+            failed = test_failed(test_class)
+        finally:
+            source.write_text(original)
+        verdict = ("DID NOT COMPILE OR RUN" if failed is None
+                   else "caught by %s" % test_class if failed else "NOT CAUGHT by %s" % test_class)
+    print("Mutation %2d | %-62s | %s" % (n, what, verdict), flush=True)
+    return (n, what, verdict)
+
+
 if __name__ == "__main__":
-    wanted = [int(a) for a in sys.argv[1:]] or sorted(MUTATIONS)
+    wanted = [int(a) for a in sys.argv[1:]] or sorted(MUTATIONS) + sorted(OTHER_MUTATIONS)
     sys.exit(main(wanted))
