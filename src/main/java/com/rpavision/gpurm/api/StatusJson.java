@@ -36,6 +36,25 @@ public final class StatusJson {
         json.put("gpus", s.gpus().stream().map(StatusJson::vram).toList());
         json.put("processes", processes(s.processes()));
         json.put("process_memory_known", s.processMemoryKnown());
+        json.put("vlm_observed_at", s.vlmObservedAt() == null ? null : s.vlmObservedAt().toString());
+        json.put("conditions", s.conditions().stream().map(r -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("condition", r.code().name().toLowerCase(java.util.Locale.ROOT));
+            c.put("reason", r.text());
+            return c;
+        }).toList());
+        json.put("last_drift", s.lastDrift() == null ? null : drift(s.lastDrift()));
+        return json;
+    }
+
+    private static Map<String, Object> drift(com.rpavision.gpurm.core.model.VlmDrift d) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("at", d.at().toString());
+        json.put("cause", d.cause().wireName());
+        json.put("expected", d.expected());
+        json.put("observed", d.observed());
+        json.put("other_model", d.otherModel());
+        json.put("other_mb", d.otherMb());
         return json;
     }
 

@@ -84,6 +84,21 @@ class ControlApiServerTest {
     }
 
     @Test
+    void statusSaysWhatWasObservedAndWhen() throws Exception {
+        f.switchTo(com.rpavision.gpurm.core.model.ExecutionMode.RECORDING);
+        f.ollama.unloadOutside("qwen3-vl:8b");
+        f.manager.observeOllama().join();
+
+        JsonNode s = call(authorized("/api/v1/status").build()).body();
+
+        assertThat(s.path("last_drift").path("cause").asText()).isEqualTo("unloaded_outside");
+        assertThat(s.path("last_drift").path("expected").asText()).isEqualTo("loaded");
+        assertThat(java.time.Instant.parse(s.path("vlm_observed_at").asText())).isEqualTo(f.clock.instant());
+        assertThat(s.path("conditions").isArray()).isTrue();
+        assertThat(s.path("vlm_state").asText()).as("reloaded").isEqualTo("loaded");
+    }
+
+    @Test
     void statusHasTheDesignsFieldsInSnakeCase() throws Exception {
         Answer answer = call(authorized("/api/v1/status").build());
         assertThat(answer.code()).isEqualTo(200);

@@ -66,6 +66,7 @@ public final class DashboardView {
     @FXML private Label vlmModel;
     @FXML private Label vlmBadge;
     @FXML private Label vlmDetail;
+    @FXML private Label vlmNotice;
     @FXML private Label clipBadge;
     @FXML private Label clipDetail;
     @FXML private Button loadButton;
@@ -147,6 +148,9 @@ public final class DashboardView {
         vlmModel.textProperty().bind(vm.vlmModelProperty());
         vlmBadge.textProperty().bind(vm.vlmTextProperty());
         vlmDetail.textProperty().bind(vm.vlmDetailProperty());
+        vlmNotice.textProperty().bind(vm.vlmNoticeProperty());
+        vlmNotice.visibleProperty().bind(vm.vlmNoticeProperty().isNotEmpty());
+        vlmNotice.managedProperty().bind(vlmNotice.visibleProperty());
         vm.vlmStateProperty().addListener((o, a, state) -> styleVlm(state));
         styleVlm(vm.vlmStateProperty().get());
         clipBadge.textProperty().bind(vm.clipTextProperty());

@@ -75,6 +75,8 @@ public final class DashboardViewModel {
     private final ReadOnlyStringWrapper vlmModel = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper vlmText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper vlmDetail = new ReadOnlyStringWrapper("");
+    /** What the operator must know first about the VLM: a condition in force, else the latest outside change. */
+    private final ReadOnlyStringWrapper vlmNotice = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ClipBadge> clipBadge = new ReadOnlyObjectWrapper<>(ClipBadge.UNAVAILABLE);
     private final ReadOnlyStringWrapper clipText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper clipDetail = new ReadOnlyStringWrapper("");
@@ -115,6 +117,7 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty vlmModelProperty() { return vlmModel.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmTextProperty() { return vlmText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmDetailProperty() { return vlmDetail.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty vlmNoticeProperty() { return vlmNotice.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ClipBadge> clipBadgeProperty() { return clipBadge.getReadOnlyProperty(); }
     public ReadOnlyStringProperty clipTextProperty() { return clipText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty clipDetailProperty() { return clipDetail.getReadOnlyProperty(); }
@@ -162,7 +165,10 @@ public final class DashboardViewModel {
         }
         vlmText.set(vlmText(status));
         vlmDetail.set(vlmDetail(status));
+        vlmNotice.set(vlmNotice(status));
         applyClip(status.clip());
+        status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
+                .findFirst().ifPresent(r -> clipDetail.set(ReasonText.of(r, messages)));
         degraded.set(status.degradedMode());
         degradedText.set(String.join(" ", status.degradedReasons().stream().map(r -> ReasonText.of(r, messages)).toList()));
         if (v.isGpu()) {
@@ -197,6 +203,26 @@ public final class DashboardViewModel {
             return messages.get("vlm.LOADING", seconds);
         }
         return messages.get("vlm." + status.vlmState().name());
+    }
+
+    private static final java.util.Set<com.rpavision.gpurm.core.model.DriftCause> GPU_SIDE = java.util.EnumSet.of(
+            com.rpavision.gpurm.core.model.DriftCause.VRAM_TAKEN, com.rpavision.gpurm.core.model.DriftCause.GPU_LOST,
+            com.rpavision.gpurm.core.model.DriftCause.GPU_BACK);
+    private static final Duration NOTICE_FOR = Duration.ofMinutes(30);
+
+    private String vlmNotice(GpuResourceStatus status) {
+        List<String> conditions = status.conditions().stream()
+                .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
+                .map(r -> ReasonText.of(r, messages)).toList();
+        if (!conditions.isEmpty()) {
+            return String.join(" ", conditions);
+        }
+        com.rpavision.gpurm.core.model.VlmDrift drift = status.lastDrift();
+        if (drift == null || GPU_SIDE.contains(drift.cause())
+                || Duration.between(drift.at(), clock.instant()).compareTo(NOTICE_FOR) > 0) {
+            return "";
+        }
+        return com.rpavision.gpurm.ui.DriftText.of(drift, clock.getZone(), messages);
     }
 
     private String vlmDetail(GpuResourceStatus status) {

@@ -51,7 +51,14 @@ public final class DesktopIntegration implements AutoCloseable {
                 this::trayKnown);
         events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
                 .filter(n -> throttle.allow(n.kind()))
-                .ifPresent(n -> show(n.title(), n.text(), n.warning()))));
+                .ifPresent(n -> show(n.title(), n.text(), n.warning(), n.offersFreeVram() ? freeVramForRecording(manager) : null))));
+    }
+
+    /** Unloads the other Ollama models, then asks for RECORDING again: the VLM is loaded back. Off the FX thread. */
+    private org.controlsfx.control.action.Action freeVramForRecording(GpuResourceManager manager) {
+        return new org.controlsfx.control.action.Action(messages.get("notify.contended.action"), e ->
+                manager.unloadOtherOllamaModels().thenCompose(r -> manager.setExecutionMode(
+                        com.rpavision.gpurm.core.model.ExecutionMode.RECORDING)));
     }
 
     private void trayKnown(Optional<SystemTrayController> installed) {
@@ -68,7 +75,7 @@ public final class DesktopIntegration implements AutoCloseable {
             stage.showingProperty().addListener((o, a, b) -> refreshTray());
         } else {
             LOG.info(messages.get("tray.none"));
-            show(messages.get("app.title"), messages.get("tray.none"), false);
+            show(messages.get("app.title"), messages.get("tray.none"), false, null);
         }
     }
 
@@ -128,10 +135,13 @@ public final class DesktopIntegration implements AutoCloseable {
         return out.toString();
     }
 
-    private void show(String title, String text, boolean warning) {
+    private void show(String title, String text, boolean warning, org.controlsfx.control.action.Action action) {
         if (stage.isShowing()) {
             Notifications notification = Notifications.create().owner(stage).title(title).text(wrap(text, WRAP_COLUMNS))
-                    .hideAfter(Duration.seconds(warning ? 10 : 6));
+                    .hideAfter(Duration.seconds(action != null ? 30 : warning ? 10 : 6));
+            if (action != null) {
+                notification.action(action);
+            }
             if (warning) {
                 notification.showWarning();
             } else {

@@ -9,8 +9,16 @@ import java.util.Optional;
 /** Which events the operator is notified of, and in which words: idle unloads, failed loads, degraded on/off. */
 public final class NotificationPolicy {
 
-    /** A notification to show. */
-    public record Notification(NotificationThrottle.Kind kind, String title, String text, boolean warning) {
+    /**
+     * A notification to show.
+     *
+     * @param offersFreeVram it carries the one-click "Free VRAM for recording"
+     */
+    public record Notification(NotificationThrottle.Kind kind, String title, String text, boolean warning,
+                               boolean offersFreeVram) {
+        Notification(NotificationThrottle.Kind kind, String title, String text, boolean warning) {
+            this(kind, title, text, warning, false);
+        }
     }
 
     private final Messages messages;
@@ -33,6 +41,10 @@ public final class NotificationPolicy {
                     messages.get("notify.degradedOn.title"), ReasonText.ofEvent(d, messages), true));
             case DEGRADED_OFF -> Optional.of(new Notification(NotificationThrottle.Kind.DEGRADED,
                     messages.get("notify.degradedOff.title"), messages.get("notify.degradedOff.text"), false));
+            case CONDITION_CHANGED -> "vlm_contended".equals(d.get("condition")) && Boolean.TRUE.equals(d.get("active"))
+                    ? Optional.of(new Notification(NotificationThrottle.Kind.CONTENDED, messages.get("notify.contended.title"),
+                    ReasonText.ofEvent(d, messages), true, true))
+                    : Optional.empty();
             default -> Optional.empty();
         };
     }

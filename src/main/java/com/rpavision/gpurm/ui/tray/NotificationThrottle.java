@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class NotificationThrottle {
 
-    public enum Kind { IDLE_UNLOAD, LOAD_FAILED, DEGRADED }
+    public enum Kind { IDLE_UNLOAD, LOAD_FAILED, DEGRADED, CONTENDED }
 
     private final Clock clock;
     private final Duration interval;

@@ -63,6 +63,25 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void anOutsideChangeIsShownOnTheVlmCardAndInTheLogInBothLanguages() {
+        switchAndWait(ExecutionMode.RECORDING);
+        f.ollama.restart();
+        f.ollama.install("nomic-embed-text", 100); // nothing else: the look after the gap names the restart
+        f.ollama.setDown(true);
+        f.manager.observeOllama().join();
+        f.ollama.setDown(false);
+        f.manager.observeOllama().join();
+        vm.update(f.manager.getStatus());
+
+        assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Unloaded outside the manager at 08:00: Ollama restarted");
+        assertThat(vm.visibleLogAsText()).contains("qwen3-vl:8b: Unloaded outside the manager at 08:00: Ollama restarted");
+
+        DashboardViewModel fr = viewModel(Locale.FRENCH);
+        fr.update(f.manager.getStatus());
+        assertThat(fr.vlmNoticeProperty().get()).isEqualTo("Déchargé hors du gestionnaire à 08:00 : Ollama a redémarré");
+    }
+
+    @Test
     void autopilotShowsClipOnTheGpuAndTheFreedMemory() {
         switchAndWait(ExecutionMode.RECORDING);
         switchAndWait(ExecutionMode.AUTOPILOT);

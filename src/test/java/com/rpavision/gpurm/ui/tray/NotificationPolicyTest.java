@@ -37,6 +37,22 @@ class NotificationPolicyTest {
     }
 
     @Test
+    void aContendedVlmIsNotifiedWithTheOneClickFreeVramOthersConditionsAreNot() {
+        assertThat(policy.of(ResourceChangedEvent.of(now, EventType.CONDITION_CHANGED, "condition", "vlm_contended",
+                "active", true, "reason", "x", "reason_code", "VLM_CONTENDED",
+                "reason_args", java.util.List.of("qwen3-vl:8b", "llama3:8b (6000 MB)", 3, 2L))))
+                .hasValueSatisfying(n -> {
+                    assertThat(n.title()).isEqualTo("The vision model is contended");
+                    assertThat(n.text()).startsWith("qwen3-vl:8b was taken away 3 times within 2 minutes, last by llama3:8b (6000 MB).");
+                    assertThat(n.offersFreeVram()).isTrue();
+                });
+        assertThat(policy.of(ResourceChangedEvent.of(now, EventType.CONDITION_CHANGED, "condition", "vlm_contended",
+                "active", false))).as("its end is in the log only").isEmpty();
+        assertThat(policy.of(ResourceChangedEvent.of(now, EventType.CONDITION_CHANGED, "condition", "clip_displaced",
+                "active", true))).isEmpty();
+    }
+
+    @Test
     void aFlappingOllamaNotifiesOnceAMinuteNotOnEveryFlap() {
         MutableClock clock = new MutableClock(now);
         NotificationThrottle throttle = new NotificationThrottle(clock, Duration.ofMinutes(1));
