@@ -154,7 +154,9 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final class WatchListener implements OllamaWatcher.Listener {
         @Override
         public void seen(OllamaSnapshot snapshot, boolean changed) {
-            availability.markUp("(answered /api/ps)");
+            if (availability.isDown()) {
+                checkOllamaNow(); // back: say so with its version, and reconcile at the next round
+            }
             if (changed || reconciler.differs(snapshot)) {
                 reconcileRound.request();
             }
@@ -468,6 +470,10 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             return;
         }
         nextOllamaCheck = now.plus(ollamaRetryInterval);
+        checkOllamaNow();
+    }
+
+    private void checkOllamaNow() {
         try {
             availability.markUp(ollama.version());
         } catch (OllamaException e) {

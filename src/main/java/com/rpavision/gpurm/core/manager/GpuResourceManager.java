@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * Orchestrates VRAM between the Ollama VLM and CLIP. One instance per process, built in one place.
  *
  * <p>Threading: every model operation (load, unload, CLIP move, mode orchestration, idle unload) runs on one
- * internal queue, one at a time. Queries ({@code get*}, {@code is*}) never block. The blocking methods
+ * internal queue, one at a time. Queries ({@code get*}, {@code is*}) never block, except {@link #isVlmLoaded} on a
+ * stale view of Ollama. The blocking methods
  * ({@link #ensureVlmLoaded}, {@link #ensureVlmUnloaded}, {@link #migrateClip}, {@link #acquireVlm}) wait for
  * their queued operation and may be called from any thread except a listener running on that queue; each has
  * an asynchronous twin returning a future for UI threads that must not block.
@@ -90,6 +91,11 @@ public interface GpuResourceManager extends AutoCloseable {
      */
     VlmLease acquireVlm() throws VlmUnavailableException;
 
+    /**
+     * Whether Ollama serves the VLM. Answers from the manager's view when Ollama confirmed it within the watch
+     * interval; otherwise asks Ollama first ({@code /api/ps}, bounded by the quick timeout), so it never answers
+     * from a stale belief.
+     */
     boolean isVlmLoaded();
 
     /**
