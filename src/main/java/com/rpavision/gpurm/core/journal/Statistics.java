@@ -67,7 +67,7 @@ public record Statistics(Instant from, Instant to, Map<ExecutionMode, Duration> 
                     }
                 }
                 case MODEL_LOADED -> {
-                    if (inPeriod) {
+                    if (inPeriod && e.details().containsKey("duration_ms")) { // not a VLM adopted from outside
                         loadMillis.add(e.longDetail("duration_ms"));
                     }
                 }

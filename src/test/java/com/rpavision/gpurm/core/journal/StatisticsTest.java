@@ -31,6 +31,7 @@ class StatisticsTest {
                 at("12:00:00", EventType.DEGRADED_ON, Map.of()),
                 at("12:30:00", EventType.DEGRADED_OFF, Map.of()),
                 at("13:00:00", EventType.MODEL_LOADED, Map.of("duration_ms", 20_000)),
+                at("13:30:00", EventType.MODEL_LOADED, Map.of("reason", "loaded_outside")), // adopted: no load time
                 at("14:00:00", EventType.DEVICE_CHANGED, Map.of("to", "cuda")));
 
         Statistics day = Statistics.of(journal, DAY, DAY.plus(Duration.ofDays(1)));
