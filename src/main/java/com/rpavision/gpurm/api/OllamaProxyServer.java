@@ -100,7 +100,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         return vlmRequests.get();
     }
 
-    private void handle(StreamingHttpServer.Request request, StreamingHttpServer.Response response) throws IOException {
+    private void handle(StreamingHttpServer.Request request, StreamingResponse response) throws IOException {
         Optional<ApiGuard.Refusal> refusal = guard.check(request.method(), request.uri(), request.headers());
         if (refusal.isPresent()) {
             response.error(refusal.get().status(), refusal.get().error());
@@ -117,7 +117,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         }
     }
 
-    private void forwardWithVlm(StreamingHttpServer.Request request, StreamingHttpServer.Response response,
+    private void forwardWithVlm(StreamingHttpServer.Request request, StreamingResponse response,
                                 boolean nativePath, JsonSplice json) throws IOException {
         if (autopilotBlocksVlm && manager.getExecutionMode() == ExecutionMode.AUTOPILOT) {
             response.error(409, "this station is in autopilot: the vision model is not loaded in this mode"
@@ -150,7 +150,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         }
     }
 
-    private void forward(StreamingHttpServer.Request request, StreamingHttpServer.Response response, byte[] body)
+    private void forward(StreamingHttpServer.Request request, StreamingResponse response, byte[] body)
             throws IOException {
         forwarded.incrementAndGet();
         String target = request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());

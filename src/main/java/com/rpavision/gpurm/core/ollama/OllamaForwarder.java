@@ -28,11 +28,19 @@ public final class OllamaForwarder implements AutoCloseable {
     /** Where the answer goes: called once with the status and headers, then written to and flushed. */
     @FunctionalInterface
     public interface ResponseSink {
-        OutputStream begin(int status, Map<String, List<String>> headers) throws IOException;
+        /**
+         * @param length Ollama's Content-Length (for HEAD: the size a GET would have), or -1 when it sent none
+         *               (a chunked stream)
+         */
+        OutputStream begin(int status, Map<String, List<String>> headers, long length) throws IOException;
     }
 
+    /**
+     * Not passed on: framing and connection headers (each hop has its own), Origin (the proxy checked it).
+     * A client's Accept-Encoding is passed, so OkHttp leaves a compressed answer as it is, sized as sent.
+     */
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "keep-alive", "transfer-encoding",
-            "content-length", "te", "trailer", "upgrade", "proxy-connection", "origin", "accept-encoding");
+            "content-length", "te", "trailer", "upgrade", "proxy-connection", "origin");
 
     private static final long SEGMENT = 8_192;
 
@@ -79,12 +87,13 @@ public final class OllamaForwarder implements AutoCloseable {
         Request request = new Request.Builder().url(target).headers(headers.build()).method(method, requestBody).build();
         try (Response response = client.newCall(request).execute()) {
             Map<String, List<String>> answerHeaders = new java.util.LinkedHashMap<>();
-            response.headers().toMultimap().forEach((name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                    answerHeaders.put(name, values);
+            Headers received = response.headers();
+            for (int i = 0; i < received.size(); i++) { // names as Ollama wrote them (toMultimap lowercases)
+                if (!HOP_BY_HOP.contains(received.name(i).toLowerCase(Locale.ROOT))) {
+                    answerHeaders.computeIfAbsent(received.name(i), n -> new java.util.ArrayList<>(1)).add(received.value(i));
                 }
-            });
-            OutputStream out = sink.begin(response.code(), answerHeaders);
+            }
+            OutputStream out = sink.begin(response.code(), answerHeaders, declaredLength(response));
             BufferedSource source = response.body().source();
             Buffer chunk = new Buffer();
             long read;
@@ -98,6 +107,19 @@ public final class OllamaForwarder implements AutoCloseable {
                 }
             }
             out.flush();
+        }
+    }
+
+    /** The size Ollama declared; none when it streams chunked (then Content-Length, if any, is not binding). */
+    private static long declaredLength(Response response) {
+        String length = response.header("Content-Length");
+        if (length == null || response.header("Transfer-Encoding") != null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
