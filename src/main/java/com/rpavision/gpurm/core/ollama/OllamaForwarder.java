@@ -54,8 +54,10 @@ public final class OllamaForwarder implements AutoCloseable {
                 .connectTimeout(2, TimeUnit.SECONDS)
                 .readTimeout(idleTimeout)
                 .callTimeout(Duration.ZERO)
-                .retryOnConnectionFailure(false)
-                .socketFactory(new NoDelaySocketFactory())
+                .retryOnConnectionFailure(false) // OkHttp would replay any request; StaleConnections decides
+                .socketFactory(new NoDelaySocketFactory(true))
+                .eventListenerFactory(StaleConnections.EVENTS)
+                .addNetworkInterceptor(StaleConnections.CHECK)
                 .build();
     }
 
@@ -84,7 +86,26 @@ public final class OllamaForwarder implements AutoCloseable {
             requestBody = RequestBody.create(new byte[0], MediaType.parse(type));
         }
         HttpUrl target = endpoint.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
-        Request request = new Request.Builder().url(target).headers(headers.build()).method(method, requestBody).build();
+        Request.Builder request = new Request.Builder().url(target).headers(headers.build()).method(method, requestBody);
+        StaleConnections.Attempt first = new StaleConnections.Attempt();
+        boolean[] begun = {false};
+        ResponseSink once = (status, answerHeaders, length) -> {
+            begun[0] = true;
+            return sink.begin(status, answerHeaders, length);
+        };
+        try {
+            exchange(request.tag(StaleConnections.Attempt.class, first).build(), once);
+        } catch (IOException e) {
+            if (begun[0] || !first.mayRetry(method, e)) {
+                throw e;
+            }
+            // After a restart every idle connection is dead: the second attempt gets a new one.
+            client.connectionPool().evictAll();
+            exchange(request.tag(StaleConnections.Attempt.class, new StaleConnections.Attempt()).build(), once);
+        }
+    }
+
+    private void exchange(Request request, ResponseSink sink) throws IOException {
         try (Response response = client.newCall(request).execute()) {
             Map<String, List<String>> answerHeaders = new java.util.LinkedHashMap<>();
             Headers received = response.headers();
