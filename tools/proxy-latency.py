@@ -111,10 +111,12 @@ def pct(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(ollama, proxy, rounds, warmup):
+def measure(ollama, proxy, rounds, warmup, only):
     direct, proxied = connect(ollama), connect(proxy)
     rows = []
     for name, method, path, body in CASES:
+        if only and only not in name:
+            continue
         for _ in range(warmup):
             timed(direct, method, path, body)
             timed(proxied, method, path, body)
@@ -156,6 +158,7 @@ def main():
     parser.add_argument("--ollama", help="HOST:PORT of the Ollama behind it")
     parser.add_argument("--rounds", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--only", help="measure only the paths whose name contains this text")
     args = parser.parse_args()
     processes, scratch = [], None
     try:
@@ -170,7 +173,7 @@ def main():
             app, proxy = start_app(os.path.abspath(args.jar), ollama, scratch)
             processes.append(app)
         print("direct %s, proxied %s; %d rounds after %d warm-up, interleaved" % (ollama, proxy, args.rounds, args.warmup))
-        report(measure(ollama, proxy, args.rounds, args.warmup))
+        report(measure(ollama, proxy, args.rounds, args.warmup, args.only))
     finally:
         for p in reversed(processes):
             p.terminate()
