@@ -1,9 +1,5 @@
 package com.rpavision.gpurm.api;
 
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
-import com.rpavision.gpurm.testing.ManagerFixture;
-import com.rpavision.gpurm.testing.NoDelayServerSocketFactory;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -17,7 +13,6 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,41 +21,35 @@ class OllamaProxyFramingTest {
 
     private static final String TAGS = "{\"models\":[{\"name\":\"qwen3-vl:8b\",\"size\":6606028800}]}";
 
-    private final MockWebServer upstream = new MockWebServer();
-    private ManagerFixture f;
+    private ProxyRig rig;
+    private MockWebServer upstream;
     private OllamaProxyServer proxy;
 
     @BeforeEach
     void start() throws Exception {
-        f = ManagerFixture.create();
-        upstream.setServerSocketFactory(new NoDelayServerSocketFactory());
-        upstream.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                String path = request.getUrl().encodedPath();
-                if (path.equals("/api/tags")) {
-                    MockResponse.Builder answer = new MockResponse.Builder().addHeader("Content-Type", "application/json; charset=utf-8");
-                    // a HEAD answer carries the GET's Content-Length (Go's net/http sends it), and no body
-                    return "HEAD".equals(request.getMethod())
-                            ? answer.addHeader("Content-Length", TAGS.length()).build() : answer.body(TAGS).build();
-                }
-                if (path.equals("/gzip")) {
-                    return new MockResponse.Builder().addHeader("Content-Encoding", "gzip").body("not really gzip").build();
-                }
-                return new MockResponse.Builder().addHeader("Content-Type", "application/x-ndjson")
-                        .chunkedBody("{\"response\":\"a\"}\n{\"done\":true}\n", 17).build();
-            }
-        });
-        upstream.start(InetAddress.getLoopbackAddress(), 0);
-        proxy = new OllamaProxyServer(f.manager, new OllamaForwarder(upstream.url("/").toString(), Duration.ofSeconds(10)),
-                f.config.vlmModel(), false, InetAddress.getLoopbackAddress(), 0);
+        rig = new ProxyRig(OllamaProxyFramingTest::answer);
+        upstream = rig.upstream;
+        proxy = rig.proxy("{}", false);
+    }
+
+    private static MockResponse answer(RecordedRequest request) {
+        String path = request.getUrl().encodedPath();
+        if (path.equals("/api/tags")) {
+            MockResponse.Builder answer = new MockResponse.Builder().addHeader("Content-Type", "application/json; charset=utf-8");
+            // a HEAD answer carries the GET's Content-Length (Go's net/http sends it), and no body
+            return "HEAD".equals(request.getMethod())
+                    ? answer.addHeader("Content-Length", TAGS.length()).build() : answer.body(TAGS).build();
+        }
+        if (path.equals("/gzip")) {
+            return new MockResponse.Builder().addHeader("Content-Encoding", "gzip").body("not really gzip").build();
+        }
+        return new MockResponse.Builder().addHeader("Content-Type", "application/x-ndjson")
+                .chunkedBody("{\"response\":\"a\"}\n{\"done\":true}\n", 17).build();
     }
 
     @AfterEach
-    void stop() throws Exception {
-        proxy.close();
-        upstream.close();
-        f.close();
+    void stop() {
+        rig.close();
     }
 
     /** The raw bytes of the proxy's answers to the requests, sent on one connection (the last closes it). */

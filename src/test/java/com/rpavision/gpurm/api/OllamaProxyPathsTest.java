@@ -1,11 +1,7 @@
 package com.rpavision.gpurm.api;
 
-import com.rpavision.gpurm.core.config.JsonObjectText;
 import com.rpavision.gpurm.core.model.ExecutionMode;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import com.rpavision.gpurm.testing.ManagerFixture;
-import com.rpavision.gpurm.testing.NoDelayServerSocketFactory;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -18,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -42,36 +37,26 @@ class OllamaProxyPathsTest {
             + "\"options\":{\"num_ctx\":2048,\"temperature\":1e400},\"x\":[1.50,\"\\u00e9\"]}";
 
     private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
-    private final MockWebServer upstream = new MockWebServer();
+    private ProxyRig rig;
     private ManagerFixture f;
+    private MockWebServer upstream;
     private OllamaProxyServer proxy;
 
     @BeforeEach
     void start() throws Exception {
-        f = ManagerFixture.create();
-        upstream.setServerSocketFactory(new NoDelayServerSocketFactory());
-        upstream.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().addHeader("Content-Type", "application/json").body("{\"done\":true}").build();
-            }
-        });
-        upstream.start(InetAddress.getLoopbackAddress(), 0);
+        rig = new ProxyRig(request ->
+                new MockResponse.Builder().addHeader("Content-Type", "application/json").body("{\"done\":true}").build());
+        f = rig.f;
+        upstream = rig.upstream;
     }
 
     private void proxy(String vlmOptions, boolean autopilotBlocksVlm) throws Exception {
-        proxy = new OllamaProxyServer(f.manager, new OllamaForwarder(upstream.url("/").toString(), Duration.ofSeconds(10)),
-                f.config.vlmModel(), autopilotBlocksVlm, JsonObjectText.parse(vlmOptions).orElseThrow(),
-                InetAddress.getLoopbackAddress(), 0);
+        proxy = rig.proxy(vlmOptions, autopilotBlocksVlm);
     }
 
     @AfterEach
-    void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        upstream.close();
-        f.close();
+    void stop() {
+        rig.close();
         http.connectionPool().evictAll();
     }
 
