@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.api;
 
 import com.rpavision.gpurm.core.concurrent.Threads;
+import com.rpavision.gpurm.core.ollama.HttpLines;
 import com.sun.net.httpserver.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -100,8 +100,8 @@ final class StreamingHttpServer implements AutoCloseable {
             while (keepAlive && !stopping) {
                 String requestLine;
                 try {
-                    requestLine = readLine(in, MAX_HEADER_BYTES);
-                } catch (LineTooLong e) {
+                    requestLine = HttpLines.readLine(in, MAX_HEADER_BYTES);
+                } catch (HttpLines.LineTooLong e) {
                     StreamingResponse.plainError(out, 400, "the request line is longer than 64 KiB", false);
                     return;
                 }
@@ -196,7 +196,7 @@ final class StreamingHttpServer implements AutoCloseable {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            String sizeLine = readLine(in, 1024);
+            String sizeLine = HttpLines.readLine(in, 1024);
             if (sizeLine == null) {
                 throw new IOException("the client closed the connection in the middle of its body");
             }
@@ -210,57 +210,14 @@ final class StreamingHttpServer implements AutoCloseable {
                 throw new BodyTooLarge("the body is larger than " + limit);
             }
             body.write(in.readNBytes(size));
-            readLine(in, 2);
-        }
-    }
-
-    private static final class LineTooLong extends IOException {
-        LineTooLong(int max) {
-            super("line longer than " + max + " bytes");
+            HttpLines.readLine(in, 2);
         }
     }
 
     /** The header fields; null when they are malformed or larger than allowed (the connection is then closed). */
     private static Headers readHeaders(InputStream in) throws IOException {
         Headers headers = new Headers();
-        int total = 0;
-        try {
-            for (String line; (line = readLine(in, MAX_HEADER_BYTES)) != null && !line.isEmpty(); ) {
-                total += line.length();
-                int colon = line.indexOf(':');
-                if (total > MAX_HEADER_BYTES || colon <= 0) {
-                    return null;
-                }
-                headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-            }
-        } catch (LineTooLong e) {
-            return null;
-        }
-        return headers;
-    }
-
-    /** A CRLF (or LF) terminated line in ISO-8859-1; null at the end of the stream before any byte. */
-    private static String readLine(InputStream in, int max) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        try {
-            while ((c = in.read()) != -1) {
-                if (c == '\n') {
-                    int end = line.length();
-                    return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-                }
-                if (line.length() >= max) {
-                    throw new LineTooLong(max);
-                }
-                line.append((char) c);
-            }
-        } catch (SocketException e) {
-            if (line.length() == 0) {
-                return null; // reset or closed while idle between requests
-            }
-            throw e;
-        }
-        return line.length() == 0 ? null : line.toString();
+        return HttpLines.readFields(in, MAX_HEADER_BYTES, headers::add) ? headers : null;
     }
 
     /** Closes the listener; waits up to {@code grace} for requests being answered, then closes every connection. */
