@@ -9,6 +9,7 @@ the added latency (the median of the paired differences).
     tools/proxy-latency.py                              the jar from ./mvnw -o -DskipTests package
     tools/proxy-latency.py --jar /tmp/before/gpu-resource-manager.jar --rounds 2000
     tools/proxy-latency.py --proxy 127.0.0.1:11435 --ollama 127.0.0.1:11434   measure running ones
+    tools/proxy-latency.py --compare /tmp/before/gpu-resource-manager.jar   two apps, one loop: before and after
 
 A streamed answer is timed to its last byte (what the agent waits for), and to its first byte in brackets.
 """
@@ -84,6 +85,7 @@ def wait_for(address, deadline_s, process=None):
 
 
 def start_app(jar, ollama, scratch):
+    os.makedirs(scratch)
     proxy_port, api_port = free_port(), free_port()
     config = os.path.join(scratch, "config.json")
     with open(config, "w") as f:
@@ -111,44 +113,46 @@ def pct(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(ollama, proxy, rounds, warmup, only):
-    direct, proxied = connect(ollama), connect(proxy)
+def measure(ollama, proxies, rounds, warmup, only):
+    """Per case: the timings direct, then through each proxy, taken in turn (the order flips every round)."""
+    conns = [connect(ollama)] + [connect(p) for p in proxies]
     rows = []
     for name, method, path, body in CASES:
         if only and only not in name:
             continue
         for _ in range(warmup):
-            timed(direct, method, path, body)
-            timed(proxied, method, path, body)
-        d, p = [], []
+            for conn in conns:
+                timed(conn, method, path, body)
+        results = [[] for _ in conns]
         for i in range(rounds):
             # alternate who goes first, so neither always meets a warm cache or a fresh time slice
-            if i % 2:
-                d.append(timed(direct, method, path, body))
-                p.append(timed(proxied, method, path, body))
-            else:
-                p.append(timed(proxied, method, path, body))
-                d.append(timed(direct, method, path, body))
-        rows.append((name, d, p))
-    direct.close()
-    proxied.close()
+            order = range(len(conns)) if i % 2 else reversed(range(len(conns)))
+            for k in order:
+                results[k].append(timed(conns[k], method, path, body))
+        rows.append((name, results))
+    for conn in conns:
+        conn.close()
     return rows
 
 
-def report(rows):
+def report(rows, labels):
     ms = lambda s: "%.3f" % (s * 1000)
-    print("%-26s %9s %9s %9s %9s %9s %9s" % ("path (ms)", "direct50", "direct95", "proxy50", "proxy95",
-                                              "added50", "added95"))
-    for name, d, p in rows:
-        last_d, last_p = [x[1] for x in d], [x[1] for x in p]
-        added = [b - a for a, b in zip(last_d, last_p)]
-        line = "%-26s %9s %9s %9s %9s %9s %9s" % (name, ms(pct(last_d, 50)), ms(pct(last_d, 95)), ms(pct(last_p, 50)),
-                                                    ms(pct(last_p, 95)), ms(statistics.median(added)), ms(pct(added, 95)))
-        if "stream" in name:
-            first_added = [b[0] - a[0] for a, b in zip(d, p)]
-            line += "   [first byte: direct %s, added %s]" % (ms(pct([x[0] for x in d], 50)),
-                                                             ms(statistics.median(first_added)))
-        print(line)
+    for label_index, label in enumerate(labels):
+        print("\n%s" % label)
+        print("%-26s %9s %9s %9s %9s %9s %9s" % ("path (ms)", "direct50", "direct95", "proxy50", "proxy95",
+                                                  "added50", "added95"))
+        for name, results in rows:
+            d, p = results[0], results[label_index + 1]
+            last_d, last_p = [x[1] for x in d], [x[1] for x in p]
+            added = [b - a for a, b in zip(last_d, last_p)]
+            line = "%-26s %9s %9s %9s %9s %9s %9s" % (name, ms(pct(last_d, 50)), ms(pct(last_d, 95)),
+                                                        ms(pct(last_p, 50)), ms(pct(last_p, 95)),
+                                                        ms(statistics.median(added)), ms(pct(added, 95)))
+            if "stream" in name:
+                first_added = [b[0] - a[0] for a, b in zip(d, p)]
+                line += "   [first byte: direct %s, added %s]" % (ms(pct([x[0] for x in d], 50)),
+                                                                 ms(statistics.median(first_added)))
+            print(line)
 
 
 def main():
@@ -158,6 +162,7 @@ def main():
     parser.add_argument("--ollama", help="HOST:PORT of the Ollama behind it")
     parser.add_argument("--rounds", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=300)
+    parser.add_argument("--compare", metavar="JAR", help="also start this jar and measure both in the same loop")
     parser.add_argument("--only", help="measure only the paths whose name contains this text")
     args = parser.parse_args()
     processes, scratch = [], None
@@ -165,15 +170,19 @@ def main():
         if args.proxy:
             if not args.ollama:
                 raise SystemExit("--proxy needs --ollama")
-            ollama, proxy = args.ollama, args.proxy
+            ollama, proxies, labels = args.ollama, [args.proxy], ["proxy " + args.proxy]
         else:
             look, ollama = start_lookalike()
             processes.append(look)
             scratch = tempfile.mkdtemp(prefix="proxy-latency-")
-            app, proxy = start_app(os.path.abspath(args.jar), ollama, scratch)
-            processes.append(app)
-        print("direct %s, proxied %s; %d rounds after %d warm-up, interleaved" % (ollama, proxy, args.rounds, args.warmup))
-        report(measure(ollama, proxy, args.rounds, args.warmup, args.only))
+            proxies, labels = [], []
+            for n, jar in enumerate([args.jar] + ([args.compare] if args.compare else [])):
+                app, proxy = start_app(os.path.abspath(jar), ollama, os.path.join(scratch, str(n)))
+                processes.append(app)
+                proxies.append(proxy)
+                labels.append("proxy %s (%s)" % (proxy, os.path.abspath(jar)))
+        print("direct %s; %d rounds after %d warm-up, interleaved" % (ollama, args.rounds, args.warmup))
+        report(measure(ollama, proxies, args.rounds, args.warmup, args.only), labels)
     finally:
         for p in reversed(processes):
             p.terminate()
