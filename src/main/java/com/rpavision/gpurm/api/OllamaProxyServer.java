@@ -1,11 +1,11 @@
 package com.rpavision.gpurm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rpavision.gpurm.core.config.JsonObjectText;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.manager.VlmLease;
 import com.rpavision.gpurm.core.manager.VlmUnavailableException;
+import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.ollama.ModelNames;
 import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import org.slf4j.Logger;
@@ -14,35 +14,60 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Ollama's API on another port, with the manager in the path: the RPA agent points its Ollama base URL here.
- * A request for the configured VLM first makes sure it is loaded (Property 9), holds it for the request (the
- * idle timer counts from the end), and has its {@code keep_alive} rewritten so the manager alone owns the
- * timeout. Everything else passes through untouched, answers streamed as they come.
+ * A request for the configured VLM on any path that names a model first makes sure it is loaded (Property 9)
+ * and holds it for the request (the idle timer counts from the end). On Ollama's own paths its
+ * {@code keep_alive} becomes -1, so the manager alone owns the timeout, and {@code vlm_options} are laid over
+ * its {@code options}, so a stray {@code num_ctx} cannot make Ollama reload the VLM with another size; both are
+ * spliced in, the other bytes pass as sent. The OpenAI-style {@code /v1} paths carry neither field, so their
+ * bodies pass untouched and the manager takes the keep-alive back once such an answer has ended. Everything
+ * else passes through untouched, answers streamed as they come.
  */
 public final class OllamaProxyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OllamaProxyServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> MODEL_PATHS = Set.of("/api/generate", "/api/chat", "/api/embed", "/v1/chat/completions");
-    private static final Set<String> NATIVE_PATHS = Set.of("/api/generate", "/api/chat", "/api/embed");
+    /** Ollama's paths whose body has {@code model}, {@code keep_alive} and {@code options}. */
+    private static final Set<String> NATIVE_PATHS = Set.of("/api/generate", "/api/chat", "/api/embed", "/api/embeddings");
+    /** OpenAI- and Anthropic-style paths: a model, but no keep_alive and no runner options. */
+    private static final Set<String> COMPAT_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings",
+            "/v1/responses", "/v1/messages");
+    /** Ollama's runner options ({@code api.Runner}): a loaded model with other values is reloaded. */
+    private static final Set<String> RUNNER_OPTIONS = Set.of("num_ctx", "num_batch", "num_gpu", "main_gpu", "use_mmap",
+            "num_thread", "draft_num_predict");
     static final int MAX_BODY = 256 * 1024 * 1024;
 
     private final GpuResourceManager manager;
     private final OllamaForwarder forwarder;
     private final String vlmModel;
     private final boolean autopilotBlocksVlm;
+    private final Map<String, String> vlmOptions;
+    private final boolean runnerOptions;
+    private final KeepAliveReasserter keepAlive;
     private final StreamingHttpServer server;
     private final ApiGuard guard;
-    private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong vlmRequests = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong forwarded = new AtomicLong();
+    private final AtomicLong vlmRequests = new AtomicLong();
+    private final AtomicBoolean warnedCompat = new AtomicBoolean();
 
     /** @param autopilotBlocksVlm in AUTOPILOT, answer VLM requests with 409 instead of loading the VLM */
     public OllamaProxyServer(GpuResourceManager manager, OllamaForwarder forwarder, String vlmModel,
                              boolean autopilotBlocksVlm, InetAddress address, int port) throws IOException {
+        this(manager, forwarder, vlmModel, autopilotBlocksVlm, JsonObjectText.EMPTY, address, port);
+    }
+
+    /** @param vlmOptions runner options laid over every proxied VLM request on Ollama's own paths */
+    public OllamaProxyServer(GpuResourceManager manager, OllamaForwarder forwarder, String vlmModel,
+                             boolean autopilotBlocksVlm, JsonObjectText vlmOptions, InetAddress address, int port)
+            throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the Ollama proxy listens on loopback only, not on " + address);
         }
@@ -50,6 +75,13 @@ public final class OllamaProxyServer implements AutoCloseable {
         this.forwarder = forwarder;
         this.vlmModel = vlmModel;
         this.autopilotBlocksVlm = autopilotBlocksVlm;
+        Map<String, String> options = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> member : vlmOptions.asNode().properties()) {
+            options.put(member.getKey(), member.getValue().toString());
+        }
+        this.vlmOptions = Collections.unmodifiableMap(options);
+        this.runnerOptions = options.keySet().stream().anyMatch(RUNNER_OPTIONS::contains);
+        this.keepAlive = new KeepAliveReasserter(manager::reassertVlmKeepAlive);
         this.server = new StreamingHttpServer(address, port, MAX_BODY, "gpurm-proxy", this::handle);
         this.guard = new ApiGuard(server.port(), null);
         LOG.info("Ollama proxy on http://127.0.0.1:{} -> {}", port(), forwarder.endpoint());
@@ -68,24 +100,26 @@ public final class OllamaProxyServer implements AutoCloseable {
         return vlmRequests.get();
     }
 
-    private void handle(StreamingHttpServer.Request request, StreamingHttpServer.Response response) throws IOException {
+    private void handle(StreamingHttpServer.Request request, StreamingResponse response) throws IOException {
         Optional<ApiGuard.Refusal> refusal = guard.check(request.method(), request.uri(), request.headers());
         if (refusal.isPresent()) {
             response.error(refusal.get().status(), refusal.get().error());
             return;
         }
         String path = request.uri().getPath();
-        JsonNode json = "POST".equals(request.method()) && MODEL_PATHS.contains(path) ? parse(request.body()) : null;
-        if (json != null && ModelNames.same(json.path("model").asText(null), vlmModel)) {
-            forwardWithVlm(request, response, path, (ObjectNode) json);
+        boolean nativePath = NATIVE_PATHS.contains(path);
+        Optional<JsonSplice> json = "POST".equals(request.method()) && (nativePath || COMPAT_PATHS.contains(path))
+                ? JsonSplice.scan(request.body()) : Optional.empty();
+        if (json.isPresent() && ModelNames.same(json.get().model(), vlmModel)) {
+            forwardWithVlm(request, response, nativePath, json.get());
         } else {
             forward(request, response, request.body());
         }
     }
 
-    private void forwardWithVlm(StreamingHttpServer.Request request, StreamingHttpServer.Response response, String path,
-                                ObjectNode json) throws IOException {
-        if (autopilotBlocksVlm && manager.getExecutionMode() == com.rpavision.gpurm.core.model.ExecutionMode.AUTOPILOT) {
+    private void forwardWithVlm(StreamingHttpServer.Request request, StreamingResponse response,
+                                boolean nativePath, JsonSplice json) throws IOException {
+        if (autopilotBlocksVlm && manager.getExecutionMode() == ExecutionMode.AUTOPILOT) {
             response.error(409, "this station is in autopilot: the vision model is not loaded in this mode"
                     + " (autopilot_blocks_vlm). Switch to recording first.");
             return;
@@ -99,14 +133,24 @@ public final class OllamaProxyServer implements AutoCloseable {
         }
         try (lease) {
             vlmRequests.incrementAndGet();
-            if (NATIVE_PATHS.contains(path)) {
-                json.put("keep_alive", -1); // the manager alone decides when it unloads
+            if (nativePath) {
+                forward(request, response, json.rewritten(vlmOptions));
+                return;
             }
-            forward(request, response, JSON.writeValueAsBytes(json));
+            if (runnerOptions && warnedCompat.compareAndSet(false, true)) {
+                LOG.warn("A {} request for the VLM cannot carry vlm_options {}: Ollama may reload the VLM with its"
+                        + " default runner options. Use /api/chat, or put the options in the model (a Modelfile)",
+                        request.uri().getPath(), vlmOptions.keySet());
+            }
+            try {
+                forward(request, response, request.body());
+            } finally {
+                keepAlive.requestEnded(); // Ollama may have given the VLM its default timer: take it back
+            }
         }
     }
 
-    private void forward(StreamingHttpServer.Request request, StreamingHttpServer.Response response, byte[] body)
+    private void forward(StreamingHttpServer.Request request, StreamingResponse response, byte[] body)
             throws IOException {
         forwarded.incrementAndGet();
         String target = request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
@@ -122,15 +166,6 @@ public final class OllamaProxyServer implements AutoCloseable {
             } else {
                 throw e; // the answer was under way: the connection is closed, the client sees it cut short
             }
-        }
-    }
-
-    private static JsonNode parse(byte[] body) {
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? node : null;
-        } catch (IOException e) {
-            return null; // Ollama will say what is wrong with it
         }
     }
 

@@ -1,7 +1,7 @@
 package com.rpavision.gpurm.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rpavision.gpurm.core.concurrent.Threads;
+import com.rpavision.gpurm.core.ollama.HttpLines;
 import com.sun.net.httpserver.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,14 +16,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +38,7 @@ final class StreamingHttpServer implements AutoCloseable {
     /** Handles one request; writes its answer through {@code response}. */
     @FunctionalInterface
     interface Handler {
-        void handle(Request request, Response response) throws IOException;
+        void handle(Request request, StreamingResponse response) throws IOException;
     }
 
     /** A request whose body has been read (to at most the server's limit). */
@@ -50,11 +46,9 @@ final class StreamingHttpServer implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingHttpServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     private static final int BUFFER = 64 * 1024;
     private static final Duration IDLE = Duration.ofMinutes(2);
-    private static final Set<String> RESERVED = Set.of("connection", "transfer-encoding", "content-length", "keep-alive");
 
     private final ServerSocket server;
     private final Handler handler;
@@ -106,9 +100,9 @@ final class StreamingHttpServer implements AutoCloseable {
             while (keepAlive && !stopping) {
                 String requestLine;
                 try {
-                    requestLine = readLine(in, MAX_HEADER_BYTES);
-                } catch (LineTooLong e) {
-                    Response.plainError(out, 400, "the request line is longer than 64 KiB", false);
+                    requestLine = HttpLines.readLine(in, MAX_HEADER_BYTES);
+                } catch (HttpLines.LineTooLong e) {
+                    StreamingResponse.plainError(out, 400, "the request line is longer than 64 KiB", false);
                     return;
                 }
                 if (requestLine == null) {
@@ -132,7 +126,7 @@ final class StreamingHttpServer implements AutoCloseable {
     private boolean exchange(String requestLine, InputStream in, OutputStream out) throws IOException {
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
-            Response.plainError(out, 400, "malformed request line", false);
+            StreamingResponse.plainError(out, 400, "malformed request line", false);
             return false;
         }
         boolean http10 = parts[2].equals("HTTP/1.0");
@@ -140,12 +134,12 @@ final class StreamingHttpServer implements AutoCloseable {
         try {
             uri = new URI(parts[1]);
         } catch (URISyntaxException e) {
-            Response.plainError(out, 400, "malformed request target", false);
+            StreamingResponse.plainError(out, 400, "malformed request target", false);
             return false;
         }
         Headers headers = readHeaders(in);
         if (headers == null) {
-            Response.plainError(out, 431, "the request headers are malformed or larger than 64 KiB", false);
+            StreamingResponse.plainError(out, 431, "the request headers are malformed or larger than 64 KiB", false);
             return false;
         }
         String connection = headers.getFirst("Connection");
@@ -154,15 +148,15 @@ final class StreamingHttpServer implements AutoCloseable {
         try {
             body = readBody(headers, in, out);
         } catch (BodyTooLarge e) {
-            Response.plainError(out, 413, e.getMessage(), false);
+            StreamingResponse.plainError(out, 413, e.getMessage(), false);
             return false;
         }
-        Response response = new Response(out, parts[0].equals("HEAD"), !http10 && keepAlive && !stopping);
+        StreamingResponse response = new StreamingResponse(out, parts[0].equals("HEAD"), !http10 && keepAlive && !stopping);
         try {
             handler.handle(new Request(parts[0], uri, headers, body), response);
         } catch (RuntimeException e) {
             LOG.warn("Proxy request failed: {}", e.toString(), e);
-            if (!response.started) {
+            if (!response.started()) {
                 response.error(500, "the proxy failed on this request: " + e);
             }
             return false;
@@ -202,7 +196,7 @@ final class StreamingHttpServer implements AutoCloseable {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {
-            String sizeLine = readLine(in, 1024);
+            String sizeLine = HttpLines.readLine(in, 1024);
             if (sizeLine == null) {
                 throw new IOException("the client closed the connection in the middle of its body");
             }
@@ -216,57 +210,14 @@ final class StreamingHttpServer implements AutoCloseable {
                 throw new BodyTooLarge("the body is larger than " + limit);
             }
             body.write(in.readNBytes(size));
-            readLine(in, 2);
-        }
-    }
-
-    private static final class LineTooLong extends IOException {
-        LineTooLong(int max) {
-            super("line longer than " + max + " bytes");
+            HttpLines.readLine(in, 2);
         }
     }
 
     /** The header fields; null when they are malformed or larger than allowed (the connection is then closed). */
     private static Headers readHeaders(InputStream in) throws IOException {
         Headers headers = new Headers();
-        int total = 0;
-        try {
-            for (String line; (line = readLine(in, MAX_HEADER_BYTES)) != null && !line.isEmpty(); ) {
-                total += line.length();
-                int colon = line.indexOf(':');
-                if (total > MAX_HEADER_BYTES || colon <= 0) {
-                    return null;
-                }
-                headers.add(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-            }
-        } catch (LineTooLong e) {
-            return null;
-        }
-        return headers;
-    }
-
-    /** A CRLF (or LF) terminated line in ISO-8859-1; null at the end of the stream before any byte. */
-    private static String readLine(InputStream in, int max) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        try {
-            while ((c = in.read()) != -1) {
-                if (c == '\n') {
-                    int end = line.length();
-                    return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-                }
-                if (line.length() >= max) {
-                    throw new LineTooLong(max);
-                }
-                line.append((char) c);
-            }
-        } catch (SocketException e) {
-            if (line.length() == 0) {
-                return null; // reset or closed while idle between requests
-            }
-            throw e;
-        }
-        return line.length() == 0 ? null : line.toString();
+        return HttpLines.readFields(in, MAX_HEADER_BYTES, headers::add) ? headers : null;
     }
 
     /** Closes the listener; waits up to {@code grace} for requests being answered, then closes every connection. */
@@ -310,135 +261,6 @@ final class StreamingHttpServer implements AutoCloseable {
             socket.close();
         } catch (IOException ignored) {
             // already gone
-        }
-    }
-
-    /** The answer to one request: headers once, then a body streamed as chunks (or until close for HTTP/1.0). */
-    static final class Response {
-        private final OutputStream out;
-        private final boolean head;
-        private final boolean persistent;
-        private boolean started;
-        private boolean chunked;
-        private boolean noBody;
-
-        private Response(OutputStream out, boolean head, boolean persistent) {
-            this.out = out;
-            this.head = head;
-            this.persistent = persistent;
-        }
-
-        boolean started() {
-            return started;
-        }
-
-        /** Starts the answer; the body written to the returned stream goes out as it is flushed. */
-        OutputStream begin(int status, Map<String, List<String>> headers) throws IOException {
-            return begin(status, headers, -1);
-        }
-
-        /** @param length the body's size when known (sent as Content-Length), else -1 (chunked, or until close) */
-        private OutputStream begin(int status, Map<String, List<String>> headers, long length) throws IOException {
-            if (started) {
-                throw new IllegalStateException("the answer has begun already");
-            }
-            started = true;
-            noBody = head || status == 204 || status == 304 || status < 200;
-            chunked = !noBody && persistent && length < 0;
-            StringBuilder text = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-            headers.forEach((name, values) -> {
-                if (!RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
-                    values.forEach(v -> text.append(name).append(": ").append(v).append("\r\n"));
-                }
-            });
-            if (chunked) {
-                text.append("Transfer-Encoding: chunked\r\n");
-            } else if (length >= 0 && !noBody) {
-                text.append("Content-Length: ").append(length).append("\r\n");
-            }
-            if (!persistent) {
-                text.append("Connection: close\r\n");
-            }
-            out.write(text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-            return new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[]{(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] bytes, int offset, int length) throws IOException {
-                    if (length == 0 || noBody) {
-                        return;
-                    }
-                    if (chunked) {
-                        out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        out.write(bytes, offset, length);
-                        out.write('\r');
-                        out.write('\n');
-                    } else {
-                        out.write(bytes, offset, length);
-                    }
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    out.flush();
-                }
-
-                @Override
-                public void close() {
-                    // finish() ends the body; the connection may carry the next request
-                }
-            };
-        }
-
-        /** A complete JSON answer {@code {"error": message}}, sized, never cached. */
-        void error(int status, String message) throws IOException {
-            byte[] body = JSON.writeValueAsBytes(Map.of("error", message));
-            OutputStream stream = begin(status, Map.of("Content-Type", List.of("application/json; charset=utf-8"),
-                    "Cache-Control", List.of("no-store")), body.length);
-            stream.write(body);
-        }
-
-        /** Ends the answer; true when the connection is fit for another request. */
-        private boolean finish() throws IOException {
-            if (!started) {
-                error(500, "the proxy gave no answer to this request");
-            }
-            if (chunked) {
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            }
-            out.flush();
-            return persistent;
-        }
-
-        private static void plainError(OutputStream out, int status, String message, boolean persistent) throws IOException {
-            Response response = new Response(out, false, persistent);
-            response.error(status, message);
-            response.finish();
-        }
-
-        private static String reason(int status) {
-            return switch (status) {
-                case 100 -> "Continue";
-                case 200 -> "OK";
-                case 201 -> "Created";
-                case 204 -> "No Content";
-                case 304 -> "Not Modified";
-                case 400 -> "Bad Request";
-                case 403 -> "Forbidden";
-                case 404 -> "Not Found";
-                case 405 -> "Method Not Allowed";
-                case 409 -> "Conflict";
-                case 413 -> "Content Too Large";
-                case 431 -> "Request Header Fields Too Large";
-                case 500 -> "Internal Server Error";
-                case 502 -> "Bad Gateway";
-                case 503 -> "Service Unavailable";
-                case 504 -> "Gateway Timeout";
-                default -> "Status";
-            };
         }
     }
 }

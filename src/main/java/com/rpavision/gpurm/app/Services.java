@@ -112,7 +112,7 @@ public final class Services {
     private OllamaProxyServer startProxy() {
         try {
             return new OllamaProxyServer(manager, new OllamaForwarder(effective.ollamaEndpoint(), effective.loadTimeout()),
-                    effective.vlmModel(), effective.autopilotBlocksVlm(), InetAddress.getLoopbackAddress(),
+                    effective.vlmModel(), effective.autopilotBlocksVlm(), effective.vlmOptionsJson(), InetAddress.getLoopbackAddress(),
                     effective.proxyPort());
         } catch (IOException e) {
             LOG.error("Ollama proxy not started on 127.0.0.1:{} ({}); set proxy_port to a free port", effective.proxyPort(),

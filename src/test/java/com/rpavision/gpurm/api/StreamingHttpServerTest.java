@@ -97,4 +97,33 @@ class StreamingHttpServerTest {
         assertThat(exchange("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
                 .isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
     }
+
+    @Test
+    void aSizedBodyKeepsItsContentLengthAndOneCutShortEndsTheConnection() throws IOException {
+        try (StreamingHttpServer sized = new StreamingHttpServer(InetAddress.getLoopbackAddress(), 0, 1024, "test-sized",
+                (request, response) -> {
+                    OutputStream out = response.begin(200, Map.of("Content-Type", List.of("text/plain")), 10);
+                    out.write(request.uri().getPath().equals("/short") ? "12345".getBytes(StandardCharsets.US_ASCII)
+                            : "1234567890".getBytes(StandardCharsets.US_ASCII));
+                });
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), sized.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET /full HTTP/1.1\r\nHost: x\r\n\r\nGET /short HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /never HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\n";
+            assertThat(readAll(socket.getInputStream())).as("closed after the short body: no answer to /never")
+                    .isEqualTo(head + "1234567890" + head + "12345");
+        }
+    }
+
+    @Test
+    void aHeadAnswerOfKnownSizeSaysTheSizeAndSendsNoBody() throws IOException {
+        try (StreamingHttpServer sized = new StreamingHttpServer(InetAddress.getLoopbackAddress(), 0, 1024, "test-head",
+                (request, response) -> response.begin(200, Map.of(), 1234).write(new byte[1234]));
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), sized.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readAll(socket.getInputStream())).isEqualTo("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nConnection: close\r\n\r\n");
+        }
+    }
 }
