@@ -4,6 +4,7 @@ import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 
 /**
  * Client sockets with Nagle's algorithm off: a request written as headers then body must not wait for the
@@ -12,6 +13,19 @@ import java.net.Socket;
 final class NoDelaySocketFactory extends SocketFactory {
 
     private final SocketFactory delegate = SocketFactory.getDefault();
+    private final boolean channels;
+
+    NoDelaySocketFactory() {
+        this(false);
+    }
+
+    /**
+     * @param channels unconnected sockets (the ones OkHttp asks for) backed by a {@link SocketChannel}, so that
+     *                 {@link StaleConnections} can look, without blocking, whether the peer has closed one
+     */
+    NoDelaySocketFactory(boolean channels) {
+        this.channels = channels;
+    }
 
     private static Socket noDelay(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
@@ -20,7 +34,7 @@ final class NoDelaySocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(delegate.createSocket());
+        return noDelay(channels ? SocketChannel.open().socket() : delegate.createSocket());
     }
 
     @Override

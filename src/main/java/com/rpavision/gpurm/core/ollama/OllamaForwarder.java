@@ -1,31 +1,27 @@
 package com.rpavision.gpurm.core.ollama;
 
+import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okio.Buffer;
+import okio.BufferedSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Passes one HTTP request to Ollama and streams its answer back as it arrives (NDJSON streams line by line),
- * without buffering it, framed as Ollama framed it. Used by the Ollama-compatible proxy.
- *
- * <p>Its own small HTTP/1.1 client on {@link UpstreamConnections}, not OkHttp: OkHttp wakes a timeout watchdog
- * thread on every socket read and write and a pool-cleanup thread on every request, which on a busy 2-core
- * machine cost a quarter of a millisecond per request (a bare byte relay adds 0.03 ms). Here the request's
- * thread does everything; the read timeout is the socket's.
- *
- * <p>A failed request is sent again only when that is safe, as Go's HTTP transport decides: when the
- * connection could not be made (nothing was sent), or when a safe request (GET, HEAD, OPTIONS) failed on a
- * reused connection before any answer. A kept-alive connection Ollama closed (a restart) is found before a
- * byte is written to it. A request Ollama may have acted on is never replayed.
+ * without buffering the response. Used by the Ollama-compatible proxy.
  */
 public final class OllamaForwarder implements AutoCloseable {
 
@@ -40,37 +36,33 @@ public final class OllamaForwarder implements AutoCloseable {
     }
 
     /**
-     * Not passed on: framing and connection headers (each hop has its own), Origin (the proxy checked it),
-     * Expect (the proxy answered 100-continue and read the body already).
+     * Not passed on: framing and connection headers (each hop has its own), Origin (the proxy checked it).
+     * A client's Accept-Encoding is passed, so OkHttp leaves a compressed answer as it is, sized as sent.
      */
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "keep-alive", "transfer-encoding",
-            "content-length", "te", "trailer", "upgrade", "proxy-connection", "origin", "expect");
-    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
-    private static final int SEGMENT = 8_192;
-    private static final int MAX_HEAD = 64 * 1024;
+            "content-length", "te", "trailer", "upgrade", "proxy-connection", "origin");
+
+    private static final long SEGMENT = 8_192;
 
     private final HttpUrl endpoint;
-    private final String hostHeader;
-    private final UpstreamConnections connections;
+    private final OkHttpClient client;
 
     /** @param idleTimeout longest silence allowed between two pieces of an answer (a cold load can be minutes) */
     public OllamaForwarder(String endpoint, Duration idleTimeout) {
         this.endpoint = HttpUrl.get(endpoint);
-        String host = this.endpoint.host().contains(":") ? "[" + this.endpoint.host() + "]" : this.endpoint.host();
-        this.hostHeader = this.endpoint.port() == HttpUrl.defaultPort(this.endpoint.scheme()) ? host
-                : host + ":" + this.endpoint.port();
-        this.connections = new UpstreamConnections(this.endpoint.host(), this.endpoint.port(), this.endpoint.isHttps(),
-                Duration.ofSeconds(2), idleTimeout);
+        this.client = new OkHttpClient.Builder()
+                .connectTimeout(2, TimeUnit.SECONDS)
+                .readTimeout(idleTimeout)
+                .callTimeout(Duration.ZERO)
+                .retryOnConnectionFailure(false) // OkHttp would replay any request; StaleConnections decides
+                .socketFactory(new NoDelaySocketFactory(true))
+                .eventListenerFactory(StaleConnections.EVENTS)
+                .addNetworkInterceptor(StaleConnections.CHECK)
+                .build();
     }
 
     public String endpoint() {
         return endpoint.toString();
-    }
-
-    /** How far one attempt got. */
-    private static final class Attempt {
-        boolean answered;
-        boolean begun;
     }
 
     /**
@@ -81,91 +73,80 @@ public final class OllamaForwarder implements AutoCloseable {
      */
     public void forward(String method, String pathAndQuery, Map<String, List<String>> requestHeaders, byte[] body,
                         ResponseSink sink) throws IOException {
-        byte[] head = head(method, pathAndQuery, requestHeaders, body);
-        UpstreamConnections.Connection connection;
-        try {
-            connection = connections.take();
-        } catch (ConnectException e) {
-            connection = connections.open(); // once more: nothing was sent
-        }
-        Attempt attempt = new Attempt();
-        try {
-            exchange(connection, method, head, body, sink, attempt);
-        } catch (IOException e) {
-            if (attempt.begun || attempt.answered || !connection.reused() || !SAFE.contains(method)) {
-                throw e;
-            }
-            connections.closeIdle(); // the others are likely as dead as this one
-            exchange(connections.open(), method, head, body, sink, new Attempt());
-        }
-    }
-
-    private byte[] head(String method, String pathAndQuery, Map<String, List<String>> requestHeaders, byte[] body) {
-        HttpUrl target = endpoint.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
-        if (target == null) {
-            throw new IllegalArgumentException("not a request target: " + pathAndQuery);
-        }
-        StringBuilder text = new StringBuilder(512).append(method).append(' ').append(target.encodedPath());
-        if (target.encodedQuery() != null) {
-            text.append('?').append(target.encodedQuery());
-        }
-        text.append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n");
+        Headers.Builder headers = new Headers.Builder();
         requestHeaders.forEach((name, values) -> {
             if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> text.append(name).append(": ").append(v).append("\r\n"));
+                values.forEach(v -> headers.add(name, v));
             }
         });
-        if (body != null || "POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method)) {
-            text.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n");
+        String type = requestHeaders.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Content-Type"))
+                .map(e -> e.getValue().get(0)).findFirst().orElse("application/json");
+        RequestBody requestBody = body == null ? null : RequestBody.create(body, MediaType.parse(type));
+        if (requestBody == null && ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method))) {
+            requestBody = RequestBody.create(new byte[0], MediaType.parse(type));
         }
-        return text.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private void exchange(UpstreamConnections.Connection connection, String method, byte[] head, byte[] body,
-                          ResponseSink sink, Attempt attempt) throws IOException {
-        boolean fit = false;
+        HttpUrl target = endpoint.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
+        Request.Builder request = new Request.Builder().url(target).headers(headers.build()).method(method, requestBody);
+        StaleConnections.Attempt first = new StaleConnections.Attempt();
+        boolean[] begun = {false};
+        ResponseSink once = (status, answerHeaders, length) -> {
+            begun[0] = true;
+            return sink.begin(status, answerHeaders, length);
+        };
         try {
-            connection.out.write(head);
-            if (body != null) {
-                connection.out.write(body);
+            exchange(request.tag(StaleConnections.Attempt.class, first).build(), once);
+        } catch (IOException e) {
+            if (begun[0] || !first.mayRetry(method, e)) {
+                throw e;
             }
-            connection.out.flush();
-            fit = relay(connection.in, method, sink, attempt);
-        } finally {
-            if (fit) {
-                connections.giveBack(connection);
-            } else {
-                connection.close();
-            }
+            // After a restart every idle connection is dead: the second attempt gets a new one.
+            client.connectionPool().evictAll();
+            exchange(request.tag(StaleConnections.Attempt.class, new StaleConnections.Attempt()).build(), once);
         }
     }
 
-    /** Reads the answer and passes it on; true when the connection may carry another request. */
-    private static boolean relay(InputStream in, String method, ResponseSink sink, Attempt attempt) throws IOException {
-        UpstreamAnswer answer = UpstreamAnswer.read(in, MAX_HEAD, HOP_BY_HOP);
-        attempt.answered = true;
-        boolean bodiless = "HEAD".equals(method) || answer.status() == 204 || answer.status() == 304;
-        OutputStream out = sink.begin(answer.status(), answer.headers(), answer.chunked() ? -1 : answer.length());
-        attempt.begun = true;
-        if (bodiless) {
+    private void exchange(Request request, ResponseSink sink) throws IOException {
+        try (Response response = client.newCall(request).execute()) {
+            Map<String, List<String>> answerHeaders = new java.util.LinkedHashMap<>();
+            Headers received = response.headers();
+            for (int i = 0; i < received.size(); i++) { // names as Ollama wrote them (toMultimap lowercases)
+                if (!HOP_BY_HOP.contains(received.name(i).toLowerCase(Locale.ROOT))) {
+                    answerHeaders.computeIfAbsent(received.name(i), n -> new java.util.ArrayList<>(1)).add(received.value(i));
+                }
+            }
+            OutputStream out = sink.begin(response.code(), answerHeaders, declaredLength(response));
+            BufferedSource source = response.body().source();
+            Buffer chunk = new Buffer();
+            long read;
+            while ((read = source.read(chunk, SEGMENT)) != -1) {
+                chunk.copyTo(out, 0, read);
+                chunk.clear();
+                // A short read means Ollama paused (a token, a line): pass it on now. Full reads are bulk
+                // data still arriving: let the stream batch them instead of flushing every segment.
+                if (read < SEGMENT) {
+                    out.flush();
+                }
+            }
             out.flush();
-            return answer.persistent();
         }
-        if (answer.chunked()) {
-            UpstreamAnswer.copyChunked(in, out, SEGMENT);
-        } else if (answer.length() >= 0) {
-            UpstreamAnswer.copy(in, out, answer.length(), SEGMENT);
-        } else {
-            UpstreamAnswer.copy(in, out, Long.MAX_VALUE, SEGMENT); // until Ollama closes
-            out.flush();
-            return false;
+    }
+
+    /** The size Ollama declared; none when it streams chunked (then Content-Length, if any, is not binding). */
+    private static long declaredLength(Response response) {
+        String length = response.header("Content-Length");
+        if (length == null || response.header("Transfer-Encoding") != null) {
+            return -1;
         }
-        out.flush();
-        return answer.persistent();
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override
     public void close() {
-        connections.close();
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
     }
 }
