@@ -80,6 +80,8 @@ public final class FakeOllama extends Dispatcher {
     public final AtomicInteger prompts = new AtomicInteger();
     public final AtomicInteger promptsWhileNotResident = new AtomicInteger();
     public final AtomicInteger keepAliveRequests = new AtomicInteger();
+    /** No-prompt requests for a model already in memory: they only set its keep-alive (and options). */
+    public final AtomicInteger warmRequests = new AtomicInteger();
     public final AtomicInteger restarts = new AtomicInteger();
     public final AtomicInteger evictions = new AtomicInteger();
 
@@ -319,6 +321,8 @@ public final class FakeOllama extends Dispatcher {
         }
         if (cold) {
             load(model, size, numCtx);
+        } else if (!prompt) {
+            warmRequests.incrementAndGet();
         }
         synchronized (this) {
             Resident r = resident.get(model);
