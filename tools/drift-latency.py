@@ -88,6 +88,13 @@ class App:
         self.conn.request("GET", "/api/v1/status", headers={"Authorization": "Bearer " + self.token})
         return json.loads(self.conn.getresponse().read())
 
+    def recording_again(self):
+        """The operator's switch to RECORDING: the manager counts removals afresh (else the third in two minutes
+        makes the VLM contended and it stops reloading, as it should)."""
+        self.conn.request("POST", "/api/v1/mode", json.dumps({"mode": "recording"}),
+                          {"Authorization": "Bearer " + self.token, "Content-Type": "application/json"})
+        self.conn.getresponse().read()
+
     def cpu_seconds(self):
         fields = pathlib.Path("/proc/%d/stat" % self.proc.pid).read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -97,25 +104,26 @@ class App:
         self.proc.wait(timeout=30)
 
 
-def wait_until(predicate, limit=30.0, step=0.005):
+def wait_until(predicate, what, limit=30.0, step=0.005):
     start = time.monotonic()
     while time.monotonic() - start < limit:
         if predicate():
             return time.monotonic()
         time.sleep(step)
-    raise SystemExit("timed out")
+    raise SystemExit("timed out waiting for " + what)
 
 
 def measure(app, lookalike, outside, rounds):
     detect, converge = [], []
     for _ in range(rounds):
-        wait_until(lambda: app.status()["vlm_state"] == "loaded" and lookalike.serving())
-        time.sleep(0.3)  # somewhere inside a watch interval
+        wait_until(lambda: app.status()["vlm_state"] == "loaded" and lookalike.serving(), "the VLM loaded")
+        app.recording_again()
+        time.sleep(0.3 + (len(detect) % 7) / 10)  # anywhere inside a watch interval
         before = app.status().get("last_drift")
         t0 = time.monotonic()
         outside()
-        t_seen = wait_until(lambda: app.status().get("last_drift") != before)
-        t_back = wait_until(lambda: app.status()["vlm_state"] == "loaded" and lookalike.serving())
+        t_seen = wait_until(lambda: app.status().get("last_drift") != before, "the drift in the status")
+        t_back = wait_until(lambda: app.status()["vlm_state"] == "loaded" and lookalike.serving(), "the VLM back")
         detect.append((t_seen - t0) * 1000)
         converge.append((t_back - t0) * 1000)
     return detect, converge
@@ -157,7 +165,7 @@ def main():
             d, c = measure(app, lookalike, lookalike.restart, max(5, args.rounds // 4))
             report("Ollama restart: detection", d)
             report("Ollama restart: convergence (reloaded)", c)
-            wait_until(lambda: app.status()["vlm_state"] == "loaded")
+            wait_until(lambda: app.status()["vlm_state"] == "loaded", "the VLM loaded")
             time.sleep(5)
             print("idle CPU, watcher every %d ms: %.2f %% of one core over %d s"
                   % (args.watch_ms, idle_cpu(app, args.idle_seconds), args.idle_seconds), flush=True)
@@ -165,7 +173,7 @@ def main():
             app.stop()
         slow = App(args.jar, lookalike, 60_000, scratch)
         try:
-            wait_until(lambda: slow.status()["vlm_state"] == "loaded")
+            wait_until(lambda: slow.status()["vlm_state"] == "loaded", "the VLM loaded")
             time.sleep(5)
             print("idle CPU, watcher every 60000 ms: %.2f %% of one core over %d s"
                   % (idle_cpu(slow, args.idle_seconds), args.idle_seconds), flush=True)

@@ -3,7 +3,7 @@
 wire (HTTP/1.1 kept alive, Content-Length on whole answers, chunked NDJSON or SSE for streams, one write per
 answer or per streamed piece, Nagle off), with no model behind it: tokens come at once.
 
-    tools/ollama-lookalike.py [--port 0] [--model qwen3-vl:8b] [--tokens 20]
+    tools/ollama-lookalike.py [--port 0] [--model qwen3-vl:8b] [--tokens 20] [--load-ms 0]
 
 Prints "listening PORT" on stdout once it accepts connections.
 Paths: GET/HEAD / /api/version /api/tags /api/ps; POST /api/generate /api/chat /api/embed /api/embeddings
@@ -23,8 +23,24 @@ FOREVER = "2318-09-08T12:00:00.000000000+00:00"
 class State:
     model = "qwen3-vl:8b"
     tokens = 20
+    load_ms = 0
     loaded = {}  # name -> expires_at text
     lock = threading.Lock()
+
+
+def expiry(keep_alive):
+    """Ollama's expires_at for a keep_alive: -1 forever, else now plus seconds or a "5m"/"300s" duration."""
+    if keep_alive is None:
+        seconds = 300
+    elif isinstance(keep_alive, (int, float)):
+        seconds = keep_alive
+    else:
+        text = str(keep_alive).strip()
+        units = {"h": 3600, "m": 60, "s": 1}
+        seconds = float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
+    if seconds < 0:
+        return FOREVER
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + seconds)) + ".000000000Z"
 
 
 def now_text():
@@ -81,7 +97,7 @@ class Handler(BaseHTTPRequestHandler):
                                          "details": {"format": "gguf", "family": "qwen3vl"}}]})
         elif self.path == "/api/ps":
             with State.lock:
-                models = [{"name": n, "model": n, "size": 11000 << 20, "size_vram": 10500 << 20,
+                models = [{"name": n, "model": n, "size": 10500 << 20, "size_vram": 10500 << 20,
                            "expires_at": e, "context_length": 4096} for n, e in State.loaded.items()]
             self.whole(200, {"models": models})
         else:
@@ -102,10 +118,14 @@ class Handler(BaseHTTPRequestHandler):
             return
         keep_alive = req.get("keep_alive")
         with State.lock:
+            cold = State.model not in State.loaded
+        if cold and keep_alive not in (0, "0", "0s") and State.load_ms:
+            time.sleep(State.load_ms / 1000)  # a cold load; a repeat request for a loaded model is not slowed
+        with State.lock:
             if keep_alive in (0, "0", "0s"):
                 State.loaded.pop(State.model, None)
-            else:
-                State.loaded[State.model] = FOREVER
+            elif keep_alive is not None or cold:
+                State.loaded[State.model] = expiry(keep_alive)
         if path in ("/api/generate", "/api/chat"):
             self.native(req, path == "/api/chat", keep_alive in (0, "0", "0s"))
         elif path == "/api/embed":
@@ -163,8 +183,9 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--model", default=State.model)
     parser.add_argument("--tokens", type=int, default=State.tokens)
+    parser.add_argument("--load-ms", type=int, default=0, help="how long a cold load of the model takes")
     args = parser.parse_args()
-    State.model, State.tokens = args.model, args.tokens
+    State.model, State.tokens, State.load_ms = args.model, args.tokens, args.load_ms
     server = Server(("127.0.0.1", args.port), Handler)
     server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     print("listening %d" % server.server_address[1], flush=True)
