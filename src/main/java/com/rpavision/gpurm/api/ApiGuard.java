@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Who may call: only a local program that knows the token. A web page can reach 127.0.0.1, and with DNS
  * rebinding read the answers, so the checks are: exact Host, no Origin at all, no preflight, and a bearer token
- * for everything but /health and /metrics. Nothing is echoed back that would help a caller guess.
+ * for everything but /health, /metrics and the OpenAPI document (public, the same as docs/openapi.yaml, and
+ * fetched by tools that never read api.json). Nothing is echoed back that would help a caller guess.
  */
 final class ApiGuard {
 
@@ -16,7 +17,7 @@ final class ApiGuard {
     record Refusal(int status, String error) {
     }
 
-    private static final Set<String> OPEN_PATHS = Set.of("/health", "/metrics");
+    private static final Set<String> OPEN_PATHS = Set.of("/health", "/metrics", "/api/v1/openapi.json");
 
     private final Set<String> allowedHosts;
     private final ApiToken token;

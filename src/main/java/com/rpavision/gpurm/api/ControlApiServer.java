@@ -51,6 +51,8 @@ public final class ControlApiServer implements AutoCloseable {
     private final ManagerMetrics metrics;
     private final HttpServer server;
     private final ExecutorService executor;
+    /** Parsed on the first request for it: the manager never pays for the YAML parser unless asked. */
+    private volatile com.fasterxml.jackson.databind.JsonNode openApi;
 
     /**
      * @param address           must be a loopback address: anything else is refused
@@ -96,6 +98,7 @@ public final class ControlApiServer implements AutoCloseable {
             switch (path) {
                 case "/health" -> onlyGet(exchange, () -> send(exchange, 200, Map.of("status", "ok")));
                 case "/metrics" -> onlyGet(exchange, () -> sendText(exchange, metrics.scrape()));
+                case "/api/v1/openapi.json" -> onlyGet(exchange, () -> send(exchange, 200, openApi()));
                 case "/api/v1/status" -> onlyGet(exchange, () -> send(exchange, 200, StatusJson.of(manager.getStatus())));
                 case "/api/v1/mode" -> post(exchange, body -> mode(exchange, body));
                 case "/api/v1/vlm/load" -> post(exchange, body -> vlm(exchange, true));
@@ -193,6 +196,13 @@ public final class ControlApiServer implements AutoCloseable {
         json.put("vlm_state", status.vlmState().wireName());
         json.put("reason", status.vlmStateReason() != null ? status.vlmStateReason() : status.degradedReason());
         send(exchange, 200, json);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode openApi() {
+        if (openApi == null) {
+            openApi = OpenApiDocument.forPort(port());
+        }
+        return openApi;
     }
 
     /** Where {@code GET /api/v1/statistics} reads what happened; without it the statistics are empty. */

@@ -1,0 +1,23 @@
+"""Python client of the GPU Resource Manager (RPA Vision V3), with the design's interface.
+
+    from gpurm_client import GpuResourceManagerClient, ExecutionMode
+    grm = GpuResourceManagerClient.connect()
+    grm.set_execution_mode(ExecutionMode.RECORDING)
+"""
+
+from ._events import Subscription
+from .aio import AsyncGpuResourceManagerClient
+from .client import GpuResourceManagerClient
+from .discovery import ApiInfo, default_api_info_path, read_api_info
+from .errors import ApiError, AppNotRunningError, AuthenticationError, GpuRmError, TransitionTimeoutError
+from .models import (ClipInfo, ExecutionMode, GPUResourceStatus, GpuProcess, IdleUnloadEvent, ModeChangedEvent,
+                     ModelState, ResourceChangedEvent, VRAMInfo)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ApiError", "ApiInfo", "AppNotRunningError", "AsyncGpuResourceManagerClient", "AuthenticationError", "ClipInfo",
+    "ExecutionMode", "GPUResourceStatus", "GpuProcess", "GpuResourceManagerClient", "GpuRmError", "IdleUnloadEvent",
+    "ModeChangedEvent", "ModelState", "ResourceChangedEvent", "Subscription", "TransitionTimeoutError", "VRAMInfo",
+    "default_api_info_path", "read_api_info",
+]

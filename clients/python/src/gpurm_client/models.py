@@ -1,0 +1,173 @@
+"""The design's data model (ExecutionMode, ModelState, VRAMInfo, GPUResourceStatus, ...), read from the API's JSON.
+
+Unknown fields the app adds later are kept in ``raw`` and otherwise ignored, so a newer app does not break an
+older client.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any, Dict, List, Mapping, Optional
+
+
+class ExecutionMode(str, Enum):
+    IDLE = "idle"
+    RECORDING = "recording"
+    AUTOPILOT = "autopilot"
+
+
+class ModelState(str, Enum):
+    UNLOADED = "unloaded"
+    LOADING = "loading"
+    LOADED = "loaded"
+    UNLOADING = "unloading"
+    ERROR = "error"
+
+
+_INSTANT = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def parse_timestamp(text: Optional[str]) -> Optional[datetime]:
+    """An ISO-8601 instant as Java writes it (``Z``, up to nine fraction digits) as an aware datetime."""
+    if text is None:
+        return None
+    match = _INSTANT.match(text)
+    if not match:
+        raise ValueError(f"not an ISO-8601 timestamp: {text!r}")
+    base, fraction, zone = match.groups()
+    if len(base) == 16:
+        base += ":00"
+    micros = (fraction or "").ljust(6, "0")[:6]
+    offset = "+00:00" if zone in (None, "Z") else zone
+    parsed = datetime.fromisoformat(f"{base}.{micros}{offset}")
+    return parsed.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class VRAMInfo:
+    """Memory of one GPU in MiB; without a GPU, index -1, "no GPU" and zeros."""
+
+    total_mb: int
+    used_mb: int
+    free_mb: int
+    gpu_name: str
+    gpu_utilization_percent: int
+    index: int = 0
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "VRAMInfo":
+        return cls(total_mb=int(json["total_mb"]), used_mb=int(json["used_mb"]), free_mb=int(json["free_mb"]),
+                   gpu_name=str(json["gpu_name"]), gpu_utilization_percent=int(json["gpu_utilization_percent"]),
+                   index=int(json.get("index", 0)))
+
+
+@dataclass(frozen=True)
+class ClipInfo:
+    """Whether CLIP can run, where, and why not elsewhere."""
+
+    availability: str
+    device: str
+    reason: Optional[str]
+    cuda_unavailable_reason: Optional[str]
+    vram_mb: Optional[int]
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "ClipInfo":
+        return cls(availability=json["availability"], device=json["device"], reason=json.get("reason"),
+                   cuda_unavailable_reason=json.get("cuda_unavailable_reason"), vram_mb=json.get("vram_mb"))
+
+
+@dataclass(frozen=True)
+class GpuProcess:
+    gpu_index: int
+    pid: int
+    name: str
+    used_mb: Optional[int]
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "GpuProcess":
+        return cls(gpu_index=json["gpu_index"], pid=json["pid"], name=json["name"], used_mb=json.get("used_mb"))
+
+
+@dataclass(frozen=True)
+class GPUResourceStatus:
+    """The design's status (its nine fields first), then what the app adds."""
+
+    execution_mode: ExecutionMode
+    vlm_state: ModelState
+    vlm_model: str
+    clip_device: str
+    vram: VRAMInfo
+    idle_timeout_seconds: int
+    last_vlm_request: Optional[datetime]
+    degraded_mode: bool
+    degraded_reason: Optional[str]
+    vlm_error: Optional[str] = None
+    clip: Optional[ClipInfo] = None
+    gpus: List[VRAMInfo] = field(default_factory=list)
+    processes: List[GpuProcess] = field(default_factory=list)
+    process_memory_known: bool = True
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "GPUResourceStatus":
+        clip = json.get("clip")
+        return cls(
+            execution_mode=ExecutionMode(json["execution_mode"]),
+            vlm_state=ModelState(json["vlm_state"]),
+            vlm_model=json["vlm_model"],
+            clip_device=json["clip_device"],
+            vram=VRAMInfo.from_json(json["vram"]),
+            idle_timeout_seconds=int(json["idle_timeout_seconds"]),
+            last_vlm_request=parse_timestamp(json.get("last_vlm_request")),
+            degraded_mode=bool(json["degraded_mode"]),
+            degraded_reason=json.get("degraded_reason"),
+            vlm_error=json.get("vlm_error"),
+            clip=ClipInfo.from_json(clip) if clip else None,
+            gpus=[VRAMInfo.from_json(g) for g in json.get("gpus", [])],
+            processes=[GpuProcess.from_json(p) for p in json.get("processes", [])],
+            process_memory_known=bool(json.get("process_memory_known", True)),
+            raw=dict(json),
+        )
+
+
+@dataclass(frozen=True)
+class ResourceChangedEvent:
+    """The design's event: ``event_type`` is the wire ``type`` (mode_changed, model_loaded, vram_changed, ...)."""
+
+    timestamp: datetime
+    event_type: str
+    details: Dict[str, Any]
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "ResourceChangedEvent":
+        timestamp = parse_timestamp(json["timestamp"])
+        assert timestamp is not None
+        return cls(timestamp=timestamp, event_type=str(json["type"]), details=dict(json.get("details") or {}))
+
+
+@dataclass(frozen=True)
+class ModeChangedEvent:
+    timestamp: datetime
+    from_mode: ExecutionMode
+    to_mode: ExecutionMode
+
+    @classmethod
+    def from_event(cls, event: ResourceChangedEvent) -> "ModeChangedEvent":
+        return cls(event.timestamp, ExecutionMode(event.details["from"]), ExecutionMode(event.details["to"]))
+
+
+@dataclass(frozen=True)
+class IdleUnloadEvent:
+    """The VLM was unloaded because nobody asked for it during ``idle_seconds``."""
+
+    timestamp: datetime
+    model: str
+    idle_seconds: int
+
+    @classmethod
+    def from_event(cls, event: ResourceChangedEvent) -> "IdleUnloadEvent":
+        return cls(event.timestamp, str(event.details["model"]), int(event.details["idle_seconds"]))
