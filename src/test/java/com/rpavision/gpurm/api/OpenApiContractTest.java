@@ -213,6 +213,10 @@ class OpenApiContractTest {
         Answer recording = post("/api/v1/mode", "{\"mode\":\"recording\"}");
         assertThat(recording.json().path("vlm_state").asText()).isEqualTo("loaded");
         assertThat(recording.json().path("vram").path("used_mb").asLong()).isEqualTo(600 + 5_000 + 10_500);
+        f.ollama.unloadOutside("qwen3-vl:8b"); // another client: a drift, and the VLM comes back
+        f.manager.observeOllama().join();
+        assertThat(call(authorized("/api/v1/status").build()).json().path("last_drift").path("cause").asText())
+                .isEqualTo("unloaded_outside");
         Answer models = call(authorized("/api/v1/ollama/models").build());
         assertThat(models.json().path("models")).hasSize(2);
         assertThat(post("/api/v1/ollama/unload", "{\"model\":\"qwen3-vl:8b\"}").code()).isEqualTo(409);
@@ -221,6 +225,13 @@ class OpenApiContractTest {
         assertThat(post("/api/v1/vlm/unload", "").json().path("loaded").asBoolean()).isFalse();
         assertThat(post("/api/v1/vlm/load", "{}").json().path("loaded").asBoolean()).isTrue();
         assertThat(post("/api/v1/mode", "{\"mode\":\"autopilot\"}").json().path("clip_device").asText()).isEqualTo("cuda");
+        f.gpu.allocate("blender", f.gpu.freeMb() - 100); // another program takes the VRAM: CLIP is pushed off
+        f.vram.sample();
+        f.advanceAndTick(Duration.ofSeconds(1));
+        assertThat(call(authorized("/api/v1/status").build()).json().path("conditions").path(0).path("condition").asText())
+                .isEqualTo("clip_displaced");
+        f.gpu.free("blender");
+        f.vram.sample();
         assertThat(post("/api/v1/clip/device", "{\"device\":\"cpu\"}").json().path("ok").asBoolean()).isTrue();
         assertThat(post("/api/v1/mode", "{\"mode\":\"idle\"}").code()).isEqualTo(200);
         Answer embed = call(authorized("/api/v1/clip/embed").post(RequestBody.create(png(), MediaType.get("image/png"))).build());
