@@ -22,7 +22,11 @@ STATUS = {
     "clip": {"availability": "available", "device": "cpu", "reason": None, "cuda_unavailable_reason": "no CUDA",
              "vram_mb": None},
     "gpus": [], "processes": [{"gpu_index": 0, "pid": 42, "name": "ollama", "used_mb": None}],
-    "process_memory_known": True, "conditions": ["a field a newer app sends"],
+    "process_memory_known": True, "vlm_observed_at": "2026-11-30T08:00:01Z",
+    "conditions": [{"condition": "vlm_contended", "reason": "taken away 3 times"}],
+    "last_drift": {"at": "2026-11-30T08:00:00Z", "cause": "evicted", "expected": "loaded",
+                   "observed": "gone while llama3:8b loaded", "other_model": "llama3:8b", "other_mb": 6000},
+    "a_field_a_newer_app_sends": [1],
 }
 
 
@@ -69,7 +73,11 @@ class ReadingTheJson(unittest.TestCase):
         self.assertEqual(status.vram.free_mb, 12234)
         self.assertEqual(status.last_vlm_request, datetime(2026, 11, 30, 8, 0, 0, 123456, tzinfo=timezone.utc))
         self.assertIsNone(status.processes[0].used_mb)
-        self.assertEqual(status.raw["conditions"], ["a field a newer app sends"])
+        self.assertEqual(status.raw["a_field_a_newer_app_sends"], [1])
+        self.assertEqual(status.conditions, {"vlm_contended": "taken away 3 times"})
+        self.assertEqual(status.last_drift.cause if status.last_drift else None, "evicted")
+        self.assertEqual(status.last_drift.other_mb if status.last_drift else None, 6000)
+        self.assertEqual(status.vlm_observed_at, datetime(2026, 11, 30, 8, 0, 1, tzinfo=timezone.utc))
 
     def test_timestamps_as_java_writes_them(self) -> None:
         self.assertEqual(parse_timestamp("2026-11-30T09:00:00+01:00"), datetime(2026, 11, 30, 8, tzinfo=timezone.utc))

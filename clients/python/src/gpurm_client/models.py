@@ -93,6 +93,24 @@ class GpuProcess:
 
 
 @dataclass(frozen=True)
+class Drift:
+    """A change someone else made to Ollama or the GPU, as the manager observed it (cause: evicted, expired, ...)."""
+
+    at: Optional[datetime]
+    cause: str
+    expected: str
+    observed: str
+    other_model: Optional[str] = None
+    other_mb: int = 0
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "Drift":
+        return cls(at=parse_timestamp(json.get("at")), cause=json["cause"], expected=json.get("expected", ""),
+                   observed=json.get("observed", ""), other_model=json.get("other_model"),
+                   other_mb=int(json.get("other_mb") or 0))
+
+
+@dataclass(frozen=True)
 class GPUResourceStatus:
     """The design's status (its nine fields first), then what the app adds."""
 
@@ -110,6 +128,11 @@ class GPUResourceStatus:
     gpus: List[VRAMInfo] = field(default_factory=list)
     processes: List[GpuProcess] = field(default_factory=list)
     process_memory_known: bool = True
+    vlm_observed_at: Optional[datetime] = None
+    """When Ollama last confirmed ``vlm_state``: the age of that field as a measurement."""
+    conditions: Dict[str, str] = field(default_factory=dict)
+    """Conditions in force (vlm_contended, vlm_partly_on_cpu, clip_displaced), each with its reason."""
+    last_drift: Optional[Drift] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -130,6 +153,9 @@ class GPUResourceStatus:
             gpus=[VRAMInfo.from_json(g) for g in json.get("gpus", [])],
             processes=[GpuProcess.from_json(p) for p in json.get("processes", [])],
             process_memory_known=bool(json.get("process_memory_known", True)),
+            vlm_observed_at=parse_timestamp(json.get("vlm_observed_at")),
+            conditions={c["condition"]: c.get("reason", "") for c in json.get("conditions", [])},
+            last_drift=Drift.from_json(json["last_drift"]) if json.get("last_drift") else None,
             raw=dict(json),
         )
 
