@@ -52,6 +52,12 @@ public final class ManagerMetrics implements AutoCloseable {
         this.subscription = manager.onResourceChanged(this::count);
     }
 
+    /** @param proxy whose requests are counted, or null for none */
+    public static ManagerMetrics of(GpuResourceManager manager, OllamaProxyServer proxy) {
+        return proxy == null ? new ManagerMetrics(manager, () -> 0, () -> 0)
+                : new ManagerMetrics(manager, proxy::forwardedRequests, proxy::vlmRequests);
+    }
+
     private void count(ResourceChangedEvent event) {
         Object millis = event.details().get("duration_ms");
         double seconds = millis instanceof Number n ? n.doubleValue() / 1000 : 0;
