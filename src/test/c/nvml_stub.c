@@ -138,13 +138,17 @@ const char *nvmlErrorString(nvmlReturn_t result) {
     }
 }
 
-nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
-    const char *v = "550.54.15";
-    if (length < strlen(v) + 1) {
+/* NVML's string getters: the value with its NUL, or INSUFFICIENT_SIZE when the caller's buffer is too small. */
+static nvmlReturn_t copy_string(char *out, unsigned int length, const char *value) {
+    if (length < strlen(value) + 1) {
         return NVML_ERROR_INSUFFICIENT_SIZE;
     }
-    strcpy(version, v);
+    strcpy(out, value);
     return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
+    return copy_string(version, length, "550.54.15");
 }
 
 nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
@@ -167,21 +171,11 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *dev
 }
 
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
-    struct stub_device *d = (struct stub_device *) device;
-    if (length < strlen(d->name) + 1) {
-        return NVML_ERROR_INSUFFICIENT_SIZE;
-    }
-    strcpy(name, d->name);
-    return NVML_SUCCESS;
+    return copy_string(name, length, ((struct stub_device *) device)->name);
 }
 
 nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length) {
-    struct stub_device *d = (struct stub_device *) device;
-    if (length < strlen(d->uuid) + 1) {
-        return NVML_ERROR_INSUFFICIENT_SIZE;
-    }
-    strcpy(uuid, d->uuid);
-    return NVML_SUCCESS;
+    return copy_string(uuid, length, ((struct stub_device *) device)->uuid);
 }
 
 #ifndef NVML_STUB_NO_V3
