@@ -1,7 +1,8 @@
 /*
  * A stand-in for libnvidia-ml.so with the real NVML signatures and struct layouts (nvml.h), compiled by the
  * tests. Its state is set through the nvmlStub_* functions, which the real library does not have.
- * Build with -DNVML_STUB_NO_V3 to act like a driver older than 470 (no ..._v3 process list).
+ * Build with -DNVML_STUB_NO_V3 to act like a driver older than 470: no ..._v3 process list and no
+ * nvmlDeviceGetMemoryInfo_v2 (both came later).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -16,12 +17,24 @@ typedef struct nvmlDevice_st *nvmlDevice_t;
 #define NVML_ERROR_INVALID_ARGUMENT 2
 #define NVML_ERROR_INSUFFICIENT_SIZE 7
 #define NVML_ERROR_DRIVER_NOT_LOADED 9
+#define NVML_ERROR_ARGUMENT_VERSION_MISMATCH 25
 
 typedef struct nvmlMemory_st {
     unsigned long long total;
     unsigned long long free;
     unsigned long long used;
 } nvmlMemory_t;
+
+typedef struct nvmlMemory_v2_st {
+    unsigned int version;
+    unsigned long long total;
+    unsigned long long reserved;
+    unsigned long long free;
+    unsigned long long used;
+} nvmlMemory_v2_t;
+
+#define NVML_STRUCT_VERSION(data, ver) (unsigned int) (sizeof(nvml##data##_v##ver##_t) | ((ver) << 24U))
+#define nvmlMemory_v2 NVML_STRUCT_VERSION(Memory, 2)
 
 typedef struct nvmlUtilization_st {
     unsigned int gpu;
@@ -36,6 +49,8 @@ typedef struct nvmlProcessInfo_st {
 } nvmlProcessInfo_t;
 
 _Static_assert(sizeof(nvmlMemory_t) == 24, "nvmlMemory_t is three unsigned long longs");
+_Static_assert(sizeof(nvmlMemory_v2_t) == 40, "nvmlMemory_v2_t: the version is padded to 8 bytes");
+_Static_assert(nvmlMemory_v2 == 0x02000028, "nvmlMemory_v2 is the version the driver checks");
 _Static_assert(offsetof(nvmlProcessInfo_t, usedGpuMemory) == 8, "usedGpuMemory is 8-byte aligned");
 _Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_t (v2 layout) is 24 bytes");
 
@@ -44,8 +59,10 @@ _Static_assert(sizeof(nvmlProcessInfo_t) == 24, "nvmlProcessInfo_t (v2 layout) i
 
 struct stub_device {
     char name[96];
+    char uuid[96];
     unsigned long long total;
-    unsigned long long used;
+    unsigned long long used; /* v1 meaning: reserved included */
+    unsigned long long reserved;
     unsigned int utilization;
     unsigned int process_count;
     nvmlProcessInfo_t processes[MAX_PROCESSES];
@@ -59,8 +76,13 @@ static int init_calls;
 static int memory_calls;
 
 int nvmlStub_addDevice(const char *name, unsigned long long total, unsigned long long used, unsigned int utilization);
+void nvmlStub_setUuid(unsigned int index, const char *uuid);
+void nvmlStub_setReserved(unsigned int index, unsigned long long reserved);
 
-/* A child process (the headless app under test) gets its GPUs from NVML_STUB_DEVICES="name,totalMiB,usedMiB,util;..." */
+/*
+ * A child process (the headless app under test) gets its GPUs from
+ * NVML_STUB_DEVICES="name,totalMiB,usedMiB,util[,uuid[,reservedMiB]];...".
+ */
 static void devices_from_environment(void) {
     const char *spec = getenv("NVML_STUB_DEVICES");
     if (spec == NULL || device_count > 0) {
@@ -73,10 +95,19 @@ static void devices_from_environment(void) {
     for (char *entry = strtok_r(copy, ";", &save); entry != NULL && device_count < MAX_DEVICES;
          entry = strtok_r(NULL, ";", &save)) {
         char name[96];
-        unsigned long long total_mib, used_mib;
+        char uuid[96];
+        unsigned long long total_mib, used_mib, reserved_mib;
         unsigned int util;
-        if (sscanf(entry, "%95[^,],%llu,%llu,%u", name, &total_mib, &used_mib, &util) == 4) {
-            nvmlStub_addDevice(name, total_mib << 20, used_mib << 20, util);
+        int fields = sscanf(entry, "%95[^,],%llu,%llu,%u,%95[^,],%llu", name, &total_mib, &used_mib, &util, uuid,
+                            &reserved_mib);
+        if (fields >= 4) {
+            int index = nvmlStub_addDevice(name, total_mib << 20, used_mib << 20, util);
+            if (fields >= 5) {
+                nvmlStub_setUuid((unsigned int) index, uuid);
+            }
+            if (fields >= 6) {
+                nvmlStub_setReserved((unsigned int) index, reserved_mib << 20);
+            }
         }
     }
 }
@@ -107,13 +138,17 @@ const char *nvmlErrorString(nvmlReturn_t result) {
     }
 }
 
-nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
-    const char *v = "550.54.15";
-    if (length < strlen(v) + 1) {
+/* NVML's string getters: the value with its NUL, or INSUFFICIENT_SIZE when the caller's buffer is too small. */
+static nvmlReturn_t copy_string(char *out, unsigned int length, const char *value) {
+    if (length < strlen(value) + 1) {
         return NVML_ERROR_INSUFFICIENT_SIZE;
     }
-    strcpy(version, v);
+    strcpy(out, value);
     return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) {
+    return copy_string(version, length, "550.54.15");
 }
 
 nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
@@ -136,13 +171,27 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *dev
 }
 
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t device, char *name, unsigned int length) {
+    return copy_string(name, length, ((struct stub_device *) device)->name);
+}
+
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t device, char *uuid, unsigned int length) {
+    return copy_string(uuid, length, ((struct stub_device *) device)->uuid);
+}
+
+#ifndef NVML_STUB_NO_V3
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nvmlMemory_v2_t *memory) {
     struct stub_device *d = (struct stub_device *) device;
-    if (length < strlen(d->name) + 1) {
-        return NVML_ERROR_INSUFFICIENT_SIZE;
+    if (memory->version != nvmlMemory_v2) {
+        return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
     }
-    strcpy(name, d->name);
+    memory_calls++;
+    memory->total = d->total;
+    memory->reserved = d->reserved;
+    memory->used = d->used - d->reserved;
+    memory->free = d->total - d->used;
     return NVML_SUCCESS;
 }
+#endif
 
 nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlMemory_t *memory) {
     struct stub_device *d = (struct stub_device *) device;
@@ -195,7 +244,17 @@ int nvmlStub_addDevice(const char *name, unsigned long long total, unsigned long
     d->total = total;
     d->used = used;
     d->utilization = utilization;
+    /* the form of a real UUID; the index tells stub GPUs apart */
+    snprintf(d->uuid, sizeof(d->uuid), "GPU-5b0c0c3e-0000-4000-8000-%012x", device_count);
     return (int) device_count++;
+}
+
+void nvmlStub_setUuid(unsigned int index, const char *uuid) {
+    strncpy(devices[index].uuid, uuid, sizeof(devices[index].uuid) - 1);
+}
+
+void nvmlStub_setReserved(unsigned int index, unsigned long long reserved) {
+    devices[index].reserved = reserved;
 }
 
 void nvmlStub_setUsed(unsigned int index, unsigned long long used) {

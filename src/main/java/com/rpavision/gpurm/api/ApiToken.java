@@ -38,6 +38,22 @@ public final class ApiToken {
         return new ApiToken(HexFormat.of().formatHex(bytes));
     }
 
+    /** The shortest token {@link #fromFile} accepts: guessing must be out of reach. */
+    public static final int MIN_FILE_TOKEN_LENGTH = 16;
+
+    /**
+     * A token an operator put in a file (as Prometheus' {@code credentials_file} reads it): the content without
+     * surrounding white space, printable ASCII, at least {@value #MIN_FILE_TOKEN_LENGTH} characters.
+     */
+    public static ApiToken fromFile(Path file) throws IOException {
+        String token = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        if (token.length() < MIN_FILE_TOKEN_LENGTH || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IOException("the token in " + file + " must be at least " + MIN_FILE_TOKEN_LENGTH
+                    + " printable characters without spaces (make one with: openssl rand -hex 32)");
+        }
+        return new ApiToken(token);
+    }
+
     /** For tests that must present the token. */
     public String value() {
         return value;

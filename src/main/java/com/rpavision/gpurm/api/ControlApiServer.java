@@ -49,6 +49,7 @@ public final class ControlApiServer implements AutoCloseable {
     private final Duration transitionTimeout;
     private final String clipModel;
     private final ManagerMetrics metrics;
+    private final boolean ownsMetrics;
     private final HttpServer server;
     private final ExecutorService executor;
     /** Parsed on the first request for it: the manager never pays for the YAML parser unless asked. */
@@ -60,12 +61,24 @@ public final class ControlApiServer implements AutoCloseable {
      */
     public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
                             Duration transitionTimeout, String clipModel) throws IOException {
-        this(manager, address, port, token, transitionTimeout, clipModel, null);
+        this(manager, address, port, token, transitionTimeout, clipModel, (OllamaProxyServer) null);
     }
 
     /** @param proxy the Ollama proxy whose requests /metrics counts, or null */
     public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
                             Duration transitionTimeout, String clipModel, OllamaProxyServer proxy) throws IOException {
+        this(manager, address, port, token, transitionTimeout, clipModel, ManagerMetrics.of(manager, proxy), true);
+    }
+
+    /** @param metrics what /metrics serves, shared with the other outlets; the caller closes it */
+    public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
+                            Duration transitionTimeout, String clipModel, ManagerMetrics metrics) throws IOException {
+        this(manager, address, port, token, transitionTimeout, clipModel, metrics, false);
+    }
+
+    private ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
+                             Duration transitionTimeout, String clipModel, ManagerMetrics metrics, boolean ownsMetrics)
+            throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the control API listens on loopback only, not on " + address);
         }
@@ -73,8 +86,8 @@ public final class ControlApiServer implements AutoCloseable {
         this.manager = manager;
         this.transitionTimeout = transitionTimeout;
         this.clipModel = clipModel;
-        this.metrics = proxy == null ? new ManagerMetrics(manager, () -> 0, () -> 0)
-                : new ManagerMetrics(manager, proxy::forwardedRequests, proxy::vlmRequests);
+        this.metrics = metrics;
+        this.ownsMetrics = ownsMetrics;
         this.server = HttpServer.create(new InetSocketAddress(address, port), 0);
         this.guard = new ApiGuard(server.getAddress().getPort(), token);
         // Event streams hold a thread each: MAX_EVENT_CLIENTS of them, and four more for everything else.
@@ -97,7 +110,7 @@ public final class ControlApiServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             switch (path) {
                 case "/health" -> onlyGet(exchange, () -> send(exchange, 200, Map.of("status", "ok")));
-                case "/metrics" -> onlyGet(exchange, () -> sendText(exchange, metrics.scrape()));
+                case "/metrics" -> onlyGet(exchange, () -> HttpReplies.metrics(exchange, metrics.scrape()));
                 case "/api/v1/openapi.json" -> onlyGet(exchange, () -> send(exchange, 200, openApi()));
                 case "/api/v1/status" -> onlyGet(exchange, () -> send(exchange, 200, StatusJson.of(manager.getStatus())));
                 case "/api/v1/mode" -> post(exchange, body -> mode(exchange, body));
@@ -404,15 +417,6 @@ public final class ControlApiServer implements AutoCloseable {
         }
     }
 
-    private static void sendText(HttpExchange exchange, String text) throws IOException {
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
     private static void error(HttpExchange exchange, int status, String message) throws IOException {
         HttpReplies.error(exchange, status, message);
     }
@@ -424,7 +428,9 @@ public final class ControlApiServer implements AutoCloseable {
     /** Stops accepting, lets requests in flight finish for up to {@code grace}, then stops. */
     public void stop(Duration grace) {
         stopping = true;
-        metrics.close();
+        if (ownsMetrics) {
+            metrics.close();
+        }
         server.stop((int) grace.toSeconds());
         executor.shutdownNow();
     }

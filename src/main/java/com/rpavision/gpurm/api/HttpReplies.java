@@ -29,6 +29,16 @@ final class HttpReplies {
         }
     }
 
+    /** A scrape in Prometheus' text format 0.0.4. */
+    static void metrics(HttpExchange exchange, String text) throws IOException {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     static void error(HttpExchange exchange, int status, String message) throws IOException {
         json(exchange, status, Map.of("error", message));
     }

@@ -10,18 +10,27 @@ import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 
+import com.rpavision.gpurm.core.model.Condition;
+import com.rpavision.gpurm.core.model.DriftCause;
+
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
 /**
- * The manager in Prometheus' text exposition format (version 0.0.4): VRAM per GPU, utilization, VLM state,
- * mode, CLIP device, degraded flag, load/unload counts and duration histograms, idle unloads. Counters follow
- * the manager's events; gauges are read from the status at scrape time.
+ * The manager in Prometheus' text exposition format (version 0.0.4): build and GPU info, VRAM per GPU (used and
+ * driver-reserved apart), utilization, VLM state, mode, CLIP device, degraded flag, conditions, drift by cause,
+ * load/unload counts and duration histograms, idle unloads. Every family that has a fixed set of label values
+ * writes all of them, so a series never appears late. Counters follow the manager's events; gauges are read
+ * from the status at scrape time.
  */
 public final class ManagerMetrics implements AutoCloseable {
 
     private static final double[] BUCKETS = {0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+    private static final String VERSION = java.util.Objects.requireNonNullElse(
+            ManagerMetrics.class.getPackage().getImplementationVersion(), "dev");
 
     private final GpuResourceManager manager;
     private final Histogram loads = new Histogram();
@@ -41,6 +50,12 @@ public final class ManagerMetrics implements AutoCloseable {
         this.proxyRequests = proxyRequests;
         this.proxyVlmRequests = proxyVlmRequests;
         this.subscription = manager.onResourceChanged(this::count);
+    }
+
+    /** @param proxy whose requests are counted, or null for none */
+    public static ManagerMetrics of(GpuResourceManager manager, OllamaProxyServer proxy) {
+        return proxy == null ? new ManagerMetrics(manager, () -> 0, () -> 0)
+                : new ManagerMetrics(manager, proxy::forwardedRequests, proxy::vlmRequests);
     }
 
     private void count(ResourceChangedEvent event) {
@@ -76,18 +91,21 @@ public final class ManagerMetrics implements AutoCloseable {
     public String scrape() {
         GpuResourceStatus s = manager.getStatus();
         StringBuilder out = new StringBuilder();
-        family(out, "gpurm_vram_total_bytes", "gauge", "Total VRAM of each GPU.");
+        family(out, "gpurm_build_info", "gauge", "Always 1; the labels say which build of the manager runs.");
+        sample(out, "gpurm_build_info", "version=\"" + escape(VERSION) + "\",java_version=\""
+                + escape(System.getProperty("java.version", "")) + "\"", 1);
+        family(out, "gpurm_gpu_info", "gauge", "Always 1 for each GPU; join on uuid for its name and driver.");
         for (VramInfo g : s.gpus()) {
-            sample(out, "gpurm_vram_total_bytes", gpu(g), g.totalMb() * 1_048_576.0);
+            sample(out, "gpurm_gpu_info", "uuid=\"" + escape(g.uuid()) + "\",name=\"" + escape(g.gpuName())
+                    + "\",index=\"" + g.index() + "\",driver_version=\"" + escape(g.driverVersion()) + "\"", 1);
         }
-        family(out, "gpurm_vram_used_bytes", "gauge", "Used VRAM of each GPU, driver-reserved memory included.");
-        for (VramInfo g : s.gpus()) {
-            sample(out, "gpurm_vram_used_bytes", gpu(g), g.usedMb() * 1_048_576.0);
-        }
-        family(out, "gpurm_vram_free_bytes", "gauge", "Free VRAM of each GPU.");
-        for (VramInfo g : s.gpus()) {
-            sample(out, "gpurm_vram_free_bytes", gpu(g), g.freeMb() * 1_048_576.0);
-        }
+        gpus(out, s, "gpurm_vram_total_bytes", "Total VRAM of each GPU.", VramInfo::totalMb);
+        gpus(out, s, "gpurm_vram_used_bytes", "VRAM allocated on each GPU, driver-reserved memory not included.",
+                VramInfo::allocatedMb);
+        gpus(out, s, "gpurm_vram_reserved_bytes",
+                "VRAM the driver reserves on each GPU (0 where the driver cannot tell, before NVML memory info v2).",
+                VramInfo::reservedMb);
+        gpus(out, s, "gpurm_vram_free_bytes", "Free VRAM of each GPU.", VramInfo::freeMb);
         family(out, "gpurm_gpu_utilization_ratio", "gauge", "GPU utilization over the driver's last sample period.");
         for (VramInfo g : s.gpus()) {
             sample(out, "gpurm_gpu_utilization_ratio", gpu(g), g.gpuUtilizationPercent() / 100.0);
@@ -107,6 +125,16 @@ public final class ManagerMetrics implements AutoCloseable {
         }
         family(out, "gpurm_degraded", "gauge", "1 while the manager is degraded (Ollama unreachable, no GPU, VRAM short).");
         sample(out, "gpurm_degraded", null, s.degradedMode() ? 1 : 0);
+        family(out, "gpurm_condition", "gauge", "1 while the condition holds: the manager stopped trying to reach its mode's state.");
+        Set<Condition> conditions = manager.activeConditions();
+        for (Condition condition : Condition.values()) {
+            sample(out, "gpurm_condition", "condition=\"" + condition.wireName() + "\"", conditions.contains(condition) ? 1 : 0);
+        }
+        family(out, "gpurm_vlm_drift_total", "counter", "Changes made outside the manager that it observed, by cause.");
+        Map<DriftCause, Long> drift = manager.driftCounts();
+        for (DriftCause cause : DriftCause.values()) {
+            sample(out, "gpurm_vlm_drift_total", "cause=\"" + cause.wireName() + "\"", drift.getOrDefault(cause, 0L));
+        }
         loads.write(out, "gpurm_vlm_load_duration_seconds", "Duration of VLM loads that succeeded.");
         unloads.write(out, "gpurm_vlm_unload_duration_seconds", "Duration of VLM unloads, until gone from Ollama and VRAM back.");
         family(out, "gpurm_vlm_load_failures_total", "counter", "VLM loads that ended in ERROR.");
@@ -121,8 +149,18 @@ public final class ManagerMetrics implements AutoCloseable {
         return out.toString();
     }
 
+    /** One gauge family of a figure in MiB for every GPU, in bytes. */
+    private static void gpus(StringBuilder out, GpuResourceStatus s, String name, String help,
+                             java.util.function.ToLongFunction<VramInfo> mb) {
+        family(out, name, "gauge", help);
+        for (VramInfo g : s.gpus()) {
+            sample(out, name, gpu(g), mb.applyAsLong(g) * 1_048_576.0);
+        }
+    }
+
+    /** Per-GPU series carry the GPU's index and UUID; its name and driver only on gpurm_gpu_info. */
     private static String gpu(VramInfo g) {
-        return "gpu=\"" + g.index() + "\",name=\"" + escape(g.gpuName()) + "\"";
+        return "index=\"" + g.index() + "\",uuid=\"" + escape(g.uuid()) + "\"";
     }
 
     static String escape(String labelValue) {

@@ -2,9 +2,13 @@ package com.rpavision.gpurm.app;
 
 import com.rpavision.gpurm.api.ApiToken;
 import com.rpavision.gpurm.api.ControlApiServer;
+import com.rpavision.gpurm.api.ManagerMetrics;
+import com.rpavision.gpurm.api.MetricsServer;
+import com.rpavision.gpurm.api.MetricsTextfile;
 import com.rpavision.gpurm.api.OllamaProxyServer;
 import com.rpavision.gpurm.app.demo.Demo;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
+import com.rpavision.gpurm.core.config.ListenAddress;
 import com.rpavision.gpurm.core.journal.Journal;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.model.ExecutionMode;
@@ -38,6 +42,9 @@ public final class Services {
     private final Journal journal;
     private OllamaProxyServer proxy;
     private ControlApiServer api;
+    private ManagerMetrics metrics;
+    private MetricsServer metricsServer;
+    private MetricsTextfile metricsTextfile;
     private boolean stopped;
 
     private Services(GpuResourceManager manager, Demo demo, GpuResourceConfig config, GpuResourceConfig effective,
@@ -82,7 +89,10 @@ public final class Services {
             return;
         }
         proxy = startProxy();
+        metrics = ManagerMetrics.of(manager, proxy);
         api = startControlApi();
+        metricsServer = startMetricsListener();
+        metricsTextfile = startMetricsTextfile();
         journal.appendStarted(java.time.Instant.now());
         manager.start();
         mode.ifPresent(manager::setExecutionMode);
@@ -100,6 +110,15 @@ public final class Services {
         if (api != null) {
             api.stop(Duration.ofSeconds(1));
             deleteQuietly(paths.apiInfoFile());
+        }
+        if (metricsServer != null) {
+            metricsServer.stop();
+        }
+        if (metricsTextfile != null) {
+            metricsTextfile.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         String lastMode = manager.getExecutionMode().wireName();
         manager.shutdown();
@@ -128,7 +147,7 @@ public final class Services {
         try {
             ApiToken token = ApiToken.random();
             ControlApiServer server = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
-                    token, transition, config.clipModel(), proxy);
+                    token, transition, config.clipModel(), metrics);
             server.statisticsFrom(journal::read, java.time.Clock.systemDefaultZone());
             token.writeInfo(paths.apiInfoFile(), server.port());
             LOG.info("Control API token and address in {}", paths.apiInfoFile());
@@ -138,6 +157,36 @@ public final class Services {
                     e.getMessage());
             return null;
         }
+    }
+
+    /** The opt-in listener for a fleet's Prometheus ({@code metrics_listen}); not started is logged, not fatal. */
+    private MetricsServer startMetricsListener() {
+        if (config.metricsListen().isEmpty()) {
+            return null;
+        }
+        try {
+            MetricsServer server = MetricsServer.open(metrics, ListenAddress.parse(config.metricsListen()),
+                    config.metricsBearerTokenFile());
+            if (server.isOpenToTheNetwork()) {
+                LOG.warn("Metrics on http://{}/metrics without a token: anyone who reaches this address can read them;"
+                        + " set metrics_bearer_token_file", config.metricsListen());
+            } else {
+                LOG.info("Metrics on http://{}/metrics{}", config.metricsListen(),
+                        server.asksForAToken() ? " (bearer token required)" : "");
+            }
+            return server;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Metrics listener not started on {}: {}", config.metricsListen(), e.getMessage());
+            return null;
+        }
+    }
+
+    private MetricsTextfile startMetricsTextfile() {
+        if (config.metricsTextfilePath().isEmpty()) {
+            return null;
+        }
+        LOG.info("Metrics written to {} every {} s", config.metricsTextfilePath(), MetricsTextfile.INTERVAL.toSeconds());
+        return MetricsTextfile.start(metrics, Path.of(config.metricsTextfilePath()), MetricsTextfile.INTERVAL);
     }
 
     private static void deleteQuietly(Path file) {

@@ -1,22 +1,35 @@
 package com.rpavision.gpurm.api;
 
+import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.core.model.Condition;
+import com.rpavision.gpurm.core.model.DriftCause;
 import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.VramInfo;
+import com.rpavision.gpurm.testing.FakeGpu;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** /metrics parsed strictly against Prometheus' text exposition format 0.0.4. */
 class MetricsTest {
@@ -75,7 +88,27 @@ class MetricsTest {
             }
 
             Map<String, Double> m = parse(text);
-            assertThat(m).containsEntry("gpurm_vram_total_bytes{gpu=\"0\",name=\"Fake RTX 4090\"}", 11_400 * 1_048_576.0);
+            String gpu = "{index=\"0\",uuid=\"" + FakeGpu.UUID + "\"}";
+            assertThat(m).containsEntry("gpurm_vram_total_bytes" + gpu, 11_400 * 1_048_576.0);
+            assertThat(m).containsEntry("gpurm_gpu_info{uuid=\"" + FakeGpu.UUID + "\",name=\"Fake RTX 4090\",index=\"0\","
+                    + "driver_version=\"550.54.15\"}", 1.0);
+            assertThat(m.keySet()).as("the name only on the info metric").filteredOn(k -> k.contains("name="))
+                    .containsExactly("gpurm_gpu_info{uuid=\"" + FakeGpu.UUID + "\",name=\"Fake RTX 4090\",index=\"0\","
+                            + "driver_version=\"550.54.15\"}");
+            VramInfo vram = f.manager.getVramUsage();
+            assertThat(m).containsEntry("gpurm_vram_reserved_bytes" + gpu, vram.reservedMb() * 1_048_576.0)
+                    .containsEntry("gpurm_vram_used_bytes" + gpu, (vram.usedMb() - vram.reservedMb()) * 1_048_576.0);
+            assertThat(vram.reservedMb()).isPositive();
+            assertThat(m.get("gpurm_vram_used_bytes" + gpu) + m.get("gpurm_vram_reserved_bytes" + gpu)
+                    + m.get("gpurm_vram_free_bytes" + gpu)).as("used + reserved + free = total")
+                    .isEqualTo(m.get("gpurm_vram_total_bytes" + gpu));
+            assertThat(m.keySet()).anyMatch(k -> k.startsWith("gpurm_build_info{version=\""));
+            for (DriftCause cause : DriftCause.values()) {
+                assertThat(m).containsEntry("gpurm_vlm_drift_total{cause=\"" + cause.wireName() + "\"}", 0.0);
+            }
+            for (Condition condition : Condition.values()) {
+                assertThat(m).containsEntry("gpurm_condition{condition=\"" + condition.wireName() + "\"}", 0.0);
+            }
             assertThat(m).containsEntry("gpurm_execution_mode{mode=\"autopilot\"}", 1.0)
                     .containsEntry("gpurm_execution_mode{mode=\"recording\"}", 0.0)
                     .containsEntry("gpurm_vlm_state{state=\"unloaded\"}", 1.0)
@@ -89,6 +122,60 @@ class MetricsTest {
                     .containsEntry("gpurm_clip_migrations_total", 1.0);
             assertThat(m.get("gpurm_vlm_load_duration_seconds_sum")).isEqualTo(3.0);
         }
+    }
+
+    @Test
+    void driftCountsAndConditionsComeFromTheManager() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            GpuResourceManager manager = reporting(f.manager, Map.of(DriftCause.EVICTED, 3L, DriftCause.GPU_LOST, 1L),
+                    Set.of(Condition.VLM_CONTENDED));
+            try (ManagerMetrics metrics = new ManagerMetrics(manager, () -> 0, () -> 0)) {
+                Map<String, Double> m = parse(metrics.scrape());
+                assertThat(m).containsEntry("gpurm_vlm_drift_total{cause=\"evicted\"}", 3.0)
+                        .containsEntry("gpurm_vlm_drift_total{cause=\"gpu_lost\"}", 1.0)
+                        .containsEntry("gpurm_vlm_drift_total{cause=\"expired\"}", 0.0)
+                        .containsEntry("gpurm_condition{condition=\"vlm_contended\"}", 1.0)
+                        .containsEntry("gpurm_condition{condition=\"vlm_partly_on_cpu\"}", 0.0);
+            }
+        }
+    }
+
+    @Test
+    void promtoolFindsNothingToLintInTheScrape() throws Exception {
+        assumeTrue(onPath("promtool"), "promtool not installed (apt-get install -y prometheus): lint skipped");
+        try (ManagerFixture f = ManagerFixture.create();
+             ManagerMetrics metrics = new ManagerMetrics(f.manager, () -> 5, () -> 2)) {
+            f.switchTo(ExecutionMode.RECORDING);
+            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+            try (var in = promtool.getOutputStream()) {
+                in.write(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+            }
+            String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(output).as("promtool check metrics").isEmpty();
+            assertThat(promtool.exitValue()).isZero();
+        }
+    }
+
+    /** The manager, except for what it reports of drift and conditions. */
+    private static GpuResourceManager reporting(GpuResourceManager real, Map<DriftCause, Long> drift, Set<Condition> conditions) {
+        return (GpuResourceManager) Proxy.newProxyInstance(GpuResourceManager.class.getClassLoader(),
+                new Class<?>[] {GpuResourceManager.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "driftCounts" -> drift;
+                    case "activeConditions" -> conditions;
+                    default -> {
+                        try {
+                            yield method.invoke(real, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                });
+    }
+
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
     }
 
     @Test

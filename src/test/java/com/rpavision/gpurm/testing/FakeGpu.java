@@ -18,6 +18,9 @@ import java.util.OptionalLong;
  */
 public final class FakeGpu implements GpuProbe {
 
+    public static final String UUID = "GPU-5b0c0c3e-fa4e-4000-8000-0000000040a0";
+    static final long RESERVED_MB = 300;
+
     private final long totalMb;
     private final long baseUsedMb;
     private final Map<String, Long> residents = new LinkedHashMap<>();
@@ -86,7 +89,8 @@ public final class FakeGpu implements GpuProbe {
         if (failure != null) {
             throw new GpuProbeException(failure);
         }
-        VramInfo info = new VramInfo(0, "Fake RTX 4090", totalMb, Math.min(totalMb, usedMb()), freeMb(), 37);
+        VramInfo info = new VramInfo(0, "Fake RTX 4090", totalMb, Math.min(totalMb, usedMb()), freeMb(), 37, UUID,
+                Math.min(RESERVED_MB, Math.min(totalMb, usedMb())), "550.54.15");
         List<GpuProcess> processes = new ArrayList<>();
         int pid = 4000;
         for (Map.Entry<String, Long> e : residents.entrySet()) {

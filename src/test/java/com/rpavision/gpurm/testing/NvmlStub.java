@@ -23,6 +23,8 @@ public final class NvmlStub {
         void nvmlStub_setInitResult(int result);
         int nvmlStub_addDevice(String name, long totalBytes, long usedBytes, int utilization);
         void nvmlStub_setUsed(int index, long usedBytes);
+        void nvmlStub_setUuid(int index, String uuid);
+        void nvmlStub_setReserved(int index, long reservedBytes);
         void nvmlStub_addProcess(int index, int pid, long usedBytes);
         int nvmlStub_initCalls();
         int nvmlStub_memoryCalls();
@@ -52,7 +54,7 @@ public final class NvmlStub {
         }
     }
 
-    /** @param variant "v3" for a current driver, "no-v3" for one without the _v3 process list */
+    /** @param variant "v3" for a current driver, "no-v3" for one without the _v3 process list and memory info v2 */
     public static Path build(String variant) {
         return BUILT.computeIfAbsent(variant, NvmlStub::compile);
     }

@@ -17,6 +17,8 @@ public final class SimulatedGpu implements GpuProbe {
 
     static final long TOTAL_MB = 24_564;
     private static final long DESKTOP_MB = 1_310;
+    /** What a driver reserves for itself on a 24 GB card (NVML memory info v2). */
+    private static final long RESERVED_MB = 330;
 
     private final Map<String, Long> residents = new LinkedHashMap<>();
     private final Map<String, Long> pids = new LinkedHashMap<>();
@@ -42,7 +44,8 @@ public final class SimulatedGpu implements GpuProbe {
         long models = residents.values().stream().mapToLong(Long::longValue).sum();
         long used = Math.min(TOTAL_MB, DESKTOP_MB + models + jitter.nextInt(24));
         int utilization = residents.isEmpty() ? 2 + jitter.nextInt(3) : 18 + jitter.nextInt(25);
-        VramInfo gpu = new VramInfo(0, "NVIDIA GeForce RTX 4090 (simulated)", TOTAL_MB, used, TOTAL_MB - used, utilization);
+        VramInfo gpu = new VramInfo(0, "NVIDIA GeForce RTX 4090 (simulated)", TOTAL_MB, used, TOTAL_MB - used, utilization,
+                "GPU-00000000-0000-4000-8000-00000000de70", RESERVED_MB, "simulated");
         List<GpuProcess> processes = new ArrayList<>();
         processes.add(new GpuProcess(0, 1_207, "Xorg", OptionalLong.of(DESKTOP_MB - 400)));
         residents.forEach((owner, mb) -> processes.add(new GpuProcess(0, pids.get(owner), owner, OptionalLong.of(mb))));

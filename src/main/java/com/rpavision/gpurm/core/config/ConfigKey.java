@@ -55,7 +55,16 @@ public enum ConfigKey {
             "How often Ollama's loaded models (/api/ps) are checked for changes made outside the manager, in milliseconds."),
     VLM_OPTIONS("vlm_options", JsonObjectText.EMPTY, GpuResourceConfig::vlmOptionsJson,
             "Ollama runner options (a JSON object, e.g. {\"num_ctx\": 8192}) sent with every VLM load and laid over"
-                    + " proxied VLM requests, so a client's own options never make Ollama reload the VLM.");
+                    + " proxied VLM requests, so a client's own options never make Ollama reload the VLM."),
+    METRICS_LISTEN("metrics_listen", "", GpuResourceConfig::metricsListen,
+            "Address and port (host:port, e.g. 0.0.0.0:9836) where Prometheus may scrape /metrics and /health from"
+                    + " other machines; empty: off (the loopback control API still serves /metrics)."),
+    METRICS_BEARER_TOKEN_FILE("metrics_bearer_token_file", "", GpuResourceConfig::metricsBearerTokenFile,
+            "File holding the bearer token every request to metrics_listen must send (Prometheus: authorization"
+                    + " credentials_file); empty: no token."),
+    METRICS_TEXTFILE_PATH("metrics_textfile_path", "", GpuResourceConfig::metricsTextfilePath,
+            "A .prom file rewritten atomically every 15 s with the metrics, for node_exporter's or"
+                    + " windows_exporter's textfile collector; empty: off.");
 
     private final String jsonName;
     private final Object defaultValue;
@@ -124,6 +133,9 @@ public enum ConfigKey {
             case OLLAMA_ENDPOINT -> checkEndpoint(s);
             case VLM_MODEL, CLIP_MODEL, NVIDIA_SMI_PATH -> s.isBlank()
                     ? Optional.of(jsonName + " must not be empty") : Optional.empty();
+            case METRICS_LISTEN -> s.isEmpty() ? Optional.empty() : ListenAddress.problem(s).map(p -> jsonName + " " + p);
+            case METRICS_TEXTFILE_PATH -> s.isEmpty() || s.endsWith(".prom") ? Optional.empty()
+                    : Optional.of(jsonName + " must end with .prom (the textfile collectors read only those), got '" + s + "'");
             default -> Optional.empty();
         };
     }

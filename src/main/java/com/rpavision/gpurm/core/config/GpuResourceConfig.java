@@ -32,7 +32,10 @@ public record GpuResourceConfig(
         int vramSafetyMarginMb,
         int vlmSizeOverheadPercent,
         int ollamaWatchIntervalMs,
-        JsonObjectText vlmOptionsJson) {
+        JsonObjectText vlmOptionsJson,
+        String metricsListen,
+        String metricsBearerTokenFile,
+        String metricsTextfilePath) {
 
     public GpuResourceConfig {
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
@@ -43,6 +46,9 @@ public record GpuResourceConfig(
         Objects.requireNonNull(nvmlLibraryPath, "nvmlLibraryPath");
         Objects.requireNonNull(nvidiaSmiPath, "nvidiaSmiPath");
         Objects.requireNonNull(vlmOptionsJson, "vlmOptionsJson");
+        Objects.requireNonNull(metricsListen, "metricsListen");
+        Objects.requireNonNull(metricsBearerTokenFile, "metricsBearerTokenFile");
+        Objects.requireNonNull(metricsTextfilePath, "metricsTextfilePath");
     }
 
     public static GpuResourceConfig defaults() {
@@ -64,7 +70,8 @@ public record GpuResourceConfig(
                 .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort).proxyPort(proxyPort)
                 .autopilotBlocksVlm(autopilotBlocksVlm).vramSafetyMarginMb(vramSafetyMarginMb)
                 .vlmSizeOverheadPercent(vlmSizeOverheadPercent).ollamaWatchIntervalMs(ollamaWatchIntervalMs)
-                .vlmOptionsJson(vlmOptionsJson);
+                .vlmOptionsJson(vlmOptionsJson).metricsListen(metricsListen)
+                .metricsBearerTokenFile(metricsBearerTokenFile).metricsTextfilePath(metricsTextfilePath);
     }
 
     public Duration ollamaWatchInterval() {
@@ -121,6 +128,9 @@ public record GpuResourceConfig(
         private int vlmSizeOverheadPercent = (int) ConfigKey.VLM_SIZE_OVERHEAD_PERCENT.defaultValue();
         private int ollamaWatchIntervalMs = (int) ConfigKey.OLLAMA_WATCH_INTERVAL_MS.defaultValue();
         private JsonObjectText vlmOptionsJson = (JsonObjectText) ConfigKey.VLM_OPTIONS.defaultValue();
+        private String metricsListen = (String) ConfigKey.METRICS_LISTEN.defaultValue();
+        private String metricsBearerTokenFile = (String) ConfigKey.METRICS_BEARER_TOKEN_FILE.defaultValue();
+        private String metricsTextfilePath = (String) ConfigKey.METRICS_TEXTFILE_PATH.defaultValue();
 
         private Builder() {
         }
@@ -148,6 +158,9 @@ public record GpuResourceConfig(
         public Builder vlmSizeOverheadPercent(int v) { this.vlmSizeOverheadPercent = v; return this; }
         public Builder ollamaWatchIntervalMs(int v) { this.ollamaWatchIntervalMs = v; return this; }
         public Builder vlmOptionsJson(JsonObjectText v) { this.vlmOptionsJson = v; return this; }
+        public Builder metricsListen(String v) { this.metricsListen = v; return this; }
+        public Builder metricsBearerTokenFile(String v) { this.metricsBearerTokenFile = v; return this; }
+        public Builder metricsTextfilePath(String v) { this.metricsTextfilePath = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
         public Builder set(ConfigKey key, Object value) {
@@ -175,6 +188,9 @@ public record GpuResourceConfig(
                 case VLM_SIZE_OVERHEAD_PERCENT -> vlmSizeOverheadPercent((Integer) value);
                 case OLLAMA_WATCH_INTERVAL_MS -> ollamaWatchIntervalMs((Integer) value);
                 case VLM_OPTIONS -> vlmOptionsJson((JsonObjectText) value);
+                case METRICS_LISTEN -> metricsListen((String) value);
+                case METRICS_BEARER_TOKEN_FILE -> metricsBearerTokenFile((String) value);
+                case METRICS_TEXTFILE_PATH -> metricsTextfilePath((String) value);
             }
             return this;
         }
@@ -184,7 +200,7 @@ public record GpuResourceConfig(
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
                     ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm, vramSafetyMarginMb, vlmSizeOverheadPercent,
-                    ollamaWatchIntervalMs, vlmOptionsJson);
+                    ollamaWatchIntervalMs, vlmOptionsJson, metricsListen, metricsBearerTokenFile, metricsTextfilePath);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NvidiaSmiProbe implements GpuProbe {
 
-    static final String QUERY = "--query-gpu=index,name,memory.total,memory.used,memory.free,utilization.gpu";
+    static final String QUERY = "--query-gpu=index,name,memory.total,memory.used,memory.free,utilization.gpu,uuid,driver_version";
 
     private final String executable;
     private final Duration timeout;
@@ -74,7 +74,10 @@ public final class NvidiaSmiProbe implements GpuProbe {
         }
     }
 
-    /** Parses lines like {@code 0, NVIDIA GeForce RTX 4090, 24564, 1200, 23001, 7}. */
+    /**
+     * Parses lines like {@code 0, NVIDIA GeForce RTX 4090, 24564, 1200, 23001, 7, GPU-d1f9…, 550.54.15}; the last
+     * two fields (uuid, driver version) may be absent.
+     */
     static List<VramInfo> parse(String csv) throws GpuProbeException {
         List<VramInfo> gpus = new ArrayList<>();
         for (String line : csv.split("\\R")) {
@@ -82,17 +85,23 @@ public final class NvidiaSmiProbe implements GpuProbe {
                 continue;
             }
             String[] f = line.split(",");
-            if (f.length != 6) {
+            if (f.length != 6 && f.length != 8) {
                 throw new GpuProbeException("unexpected nvidia-smi line: " + line);
             }
             try {
                 gpus.add(new VramInfo(Integer.parseInt(f[0].trim()), f[1].trim(), number(f[2]), number(f[3]),
-                        number(f[4]), (int) Math.min(100, number(f[5]))));
+                        number(f[4]), (int) Math.min(100, number(f[5])), f.length == 8 ? text(f[6]) : "", 0,
+                        f.length == 8 ? text(f[7]) : ""));
             } catch (NumberFormatException e) {
                 throw new GpuProbeException("unexpected nvidia-smi line: " + line, e);
             }
         }
         return gpus;
+    }
+
+    private static String text(String field) {
+        String value = field.trim();
+        return value.startsWith("[") ? "" : value;
     }
 
     /** nvidia-smi prints "[N/A]" or "[Not Supported]" where it has no figure. */

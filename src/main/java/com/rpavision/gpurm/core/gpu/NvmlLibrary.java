@@ -12,6 +12,12 @@ public interface NvmlLibrary extends Library {
     int SUCCESS = 0;
     int ERROR_NOT_SUPPORTED = 3;
     int ERROR_INSUFFICIENT_SIZE = 7;
+    int ERROR_FUNCTION_NOT_FOUND = 13;
+    int ERROR_ARGUMENT_VERSION_MISMATCH = 25;
+    /** NVML_DEVICE_UUID_V2_BUFFER_SIZE: room for any UUID ("GPU-" or "MIG-" and 36 hex digits and dashes). */
+    int DEVICE_UUID_BUFFER_SIZE = 96;
+    /** nvmlMemory_v2: sizeof(nvmlMemory_v2_t) | 2 << 24; any other value is refused with error 25. */
+    int MEMORY_V2_VERSION = 40 | 2 << 24;
     int DEVICE_NAME_BUFFER_SIZE = 96;
     int SYSTEM_DRIVER_VERSION_BUFFER_SIZE = 80;
     /** usedGpuMemory when the platform cannot tell (Windows WDDM): ULLONG_MAX. */
@@ -31,7 +37,12 @@ public interface NvmlLibrary extends Library {
 
     int nvmlDeviceGetName(Pointer device, byte[] name, int length);
 
+    int nvmlDeviceGetUUID(Pointer device, byte[] uuid, int length);
+
     int nvmlDeviceGetMemoryInfo(Pointer device, Memory memory);
+
+    /** Drivers from about 510 on: splits driver-reserved memory from {@code used}. Older ones lack the symbol. */
+    int nvmlDeviceGetMemoryInfo_v2(Pointer device, MemoryV2 memory);
 
     int nvmlDeviceGetUtilizationRates(Pointer device, Utilization utilization);
 
@@ -41,6 +52,19 @@ public interface NvmlLibrary extends Library {
     @Structure.FieldOrder({"total", "free", "used"})
     class Memory extends Structure {
         public long total;
+        public long free;
+        public long used;
+    }
+
+    /**
+     * nvmlMemory_v2_t: {version, total, reserved, free, used}, bytes; {@code used} leaves out {@code reserved}
+     * (total = reserved + used + free). The version must be set before the call.
+     */
+    @Structure.FieldOrder({"version", "total", "reserved", "free", "used"})
+    class MemoryV2 extends Structure {
+        public int version = MEMORY_V2_VERSION;
+        public long total;
+        public long reserved;
         public long free;
         public long used;
     }

@@ -30,6 +30,7 @@ public final class NvmlProbe implements GpuProbe {
     private final String driverVersion;
     private final boolean windows;
     private volatile boolean processListMissing;
+    private volatile boolean memoryV2Missing;
 
     private NvmlProbe(NvmlLibrary nvml, String driverVersion, boolean windows) {
         this.nvml = nvml;
@@ -107,12 +108,53 @@ public final class NvmlProbe implements GpuProbe {
     private VramInfo readDevice(int index, Pointer device) throws GpuProbeException {
         byte[] name = new byte[NvmlLibrary.DEVICE_NAME_BUFFER_SIZE];
         check(nvml.nvmlDeviceGetName(device, name, name.length), "read the name of GPU " + index);
-        NvmlLibrary.Memory memory = new NvmlLibrary.Memory();
-        check(nvml.nvmlDeviceGetMemoryInfo(device, memory), "read the memory of GPU " + index);
+        byte[] uuid = new byte[NvmlLibrary.DEVICE_UUID_BUFFER_SIZE];
+        String id = nvml.nvmlDeviceGetUUID(device, uuid, uuid.length) == NvmlLibrary.SUCCESS ? cString(uuid) : "";
+        long total;
+        long used;
+        long free;
+        long reserved = 0;
+        NvmlLibrary.MemoryV2 v2 = memoryV2(device);
+        if (v2 != null) {
+            total = v2.total;
+            used = v2.used + v2.reserved; // the v1 meaning, which the manager's figures keep
+            free = v2.free;
+            reserved = v2.reserved;
+        } else {
+            NvmlLibrary.Memory memory = new NvmlLibrary.Memory();
+            check(nvml.nvmlDeviceGetMemoryInfo(device, memory), "read the memory of GPU " + index);
+            total = memory.total;
+            used = memory.used;
+            free = memory.free;
+        }
         NvmlLibrary.Utilization utilization = new NvmlLibrary.Utilization();
         int rc = nvml.nvmlDeviceGetUtilizationRates(device, utilization);
         int percent = rc == NvmlLibrary.SUCCESS ? Math.max(0, Math.min(100, utilization.gpu)) : 0;
-        return new VramInfo(index, cString(name), memory.total / MIB, memory.used / MIB, memory.free / MIB, percent);
+        return new VramInfo(index, cString(name), total / MIB, used / MIB, free / MIB, percent, id, reserved / MIB,
+                driverVersion);
+    }
+
+    /** Memory info v2 (reserved apart), or null where the driver lacks it or refuses it: then v1 is used. */
+    private NvmlLibrary.MemoryV2 memoryV2(Pointer device) {
+        if (memoryV2Missing) {
+            return null;
+        }
+        try {
+            NvmlLibrary.MemoryV2 memory = new NvmlLibrary.MemoryV2();
+            int rc = nvml.nvmlDeviceGetMemoryInfo_v2(device, memory);
+            if (rc == NvmlLibrary.SUCCESS) {
+                return memory;
+            }
+            if (rc == NvmlLibrary.ERROR_NOT_SUPPORTED || rc == NvmlLibrary.ERROR_FUNCTION_NOT_FOUND
+                    || rc == NvmlLibrary.ERROR_ARGUMENT_VERSION_MISMATCH) {
+                memoryV2Missing = true;
+                LOG.debug("NVML memory info v2 refused ({}): reading v1, reserved memory not known", rc);
+            }
+            return null;
+        } catch (UnsatisfiedLinkError e) {
+            memoryV2Missing = true; // drivers older than about 510
+            return null;
+        }
     }
 
     /** @return whether the per-process memory figures are real */

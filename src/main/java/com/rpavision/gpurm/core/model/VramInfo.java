@@ -3,23 +3,36 @@ package com.rpavision.gpurm.core.model;
 import java.util.Objects;
 
 /**
- * Memory of one GPU, in MiB as NVML reports it ({@code used} includes driver-reserved memory).
+ * Memory of one GPU, in MiB as NVML reports it ({@code used} includes driver-reserved memory), and who the GPU is.
  *
  * @param index                 the GPU's NVML index, or -1 for "no GPU"
  * @param gpuUtilizationPercent 0-100
+ * @param uuid                  the driver's stable id of the GPU ("GPU-…"), or "" where the source has none
+ * @param reservedMb            the part of {@code usedMb} the driver reserves for itself (NVML's memory info v2);
+ *                              0 where the driver cannot tell
+ * @param driverVersion         the NVIDIA driver's version, or "" where unknown
  */
-public record VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent) {
+public record VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent,
+                       String uuid, long reservedMb, String driverVersion) {
 
     public static final String NO_GPU_NAME = "no GPU";
 
     public VramInfo {
         Objects.requireNonNull(gpuName, "gpuName");
-        if (totalMb < 0 || usedMb < 0 || freeMb < 0) {
-            throw new IllegalArgumentException("negative VRAM figure: total=" + totalMb + " used=" + usedMb + " free=" + freeMb);
+        Objects.requireNonNull(uuid, "uuid");
+        Objects.requireNonNull(driverVersion, "driverVersion");
+        if (totalMb < 0 || usedMb < 0 || freeMb < 0 || reservedMb < 0) {
+            throw new IllegalArgumentException("negative VRAM figure: total=" + totalMb + " used=" + usedMb + " free=" + freeMb
+                    + " reserved=" + reservedMb);
         }
         if (gpuUtilizationPercent < 0 || gpuUtilizationPercent > 100) {
             throw new IllegalArgumentException("utilization out of 0-100: " + gpuUtilizationPercent);
         }
+    }
+
+    /** A GPU whose identity and reserved memory are not known. */
+    public VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent) {
+        this(index, gpuName, totalMb, usedMb, freeMb, gpuUtilizationPercent, "", 0, "");
     }
 
     /** What is reported when no GPU can be read: all zeros, so every field stays valid. */
@@ -29,6 +42,11 @@ public record VramInfo(int index, String gpuName, long totalMb, long usedMb, lon
 
     public boolean isGpu() {
         return index >= 0;
+    }
+
+    /** Used memory without the driver's reservation: what programs allocated. */
+    public long allocatedMb() {
+        return Math.max(0, usedMb - reservedMb);
     }
 
     /** "3120 / 24564 MB used (21420 MB free) on NVIDIA RTX 4090". */

@@ -34,6 +34,13 @@ class NvidiaSmiProbeTest {
     }
 
     @Test
+    void readsTheUuidAndDriverVersionWhenTheQueryGivesThem() throws Exception {
+        assertThat(NvidiaSmiProbe.parse("0, NVIDIA L4, 23034, 10900, 12134, 55, GPU-d1f9c0a2-7e3b-4c55-9a10-3f0e2b6c8d41, 550.54.15\n"))
+                .containsExactly(new VramInfo(0, "NVIDIA L4", 23034, 10900, 12134, 55,
+                        "GPU-d1f9c0a2-7e3b-4c55-9a10-3f0e2b6c8d41", 0, "550.54.15"));
+    }
+
+    @Test
     void anUnexpectedLineIsAClearError() {
         assertThatThrownBy(() -> NvidiaSmiProbe.parse("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver"))
                 .isInstanceOf(GpuProbeException.class).hasMessageContaining("unexpected nvidia-smi line");

@@ -43,8 +43,10 @@ class NvmlProbeTest {
             GpuReading reading = probe.read(false);
 
             assertThat(reading.gpus()).containsExactly(
-                    new VramInfo(0, "NVIDIA GeForce RTX 4090", 24_564, 1_200, 23_364, 37),
-                    new VramInfo(1, "NVIDIA RTX A2000 12GB", 12_282, 11_000, 1_282, 100));
+                    new VramInfo(0, "NVIDIA GeForce RTX 4090", 24_564, 1_200, 23_364, 37,
+                            "GPU-5b0c0c3e-0000-4000-8000-000000000000", 0, "550.54.15"),
+                    new VramInfo(1, "NVIDIA RTX A2000 12GB", 12_282, 11_000, 1_282, 100,
+                            "GPU-5b0c0c3e-0000-4000-8000-000000000001", 0, "550.54.15"));
             assertThat(probe.name()).contains("550.54.15");
         }
     }
@@ -95,6 +97,30 @@ class NvmlProbeTest {
     }
 
     @Test
+    void readsTheUuidAndKeepsDriverReservedMemoryApartThroughMemoryInfoV2() throws Exception {
+        stub.nvmlStub_addDevice("NVIDIA GeForce RTX 4090", 24_564 * MIB, 1_830 * MIB, 12);
+        stub.nvmlStub_setReserved(0, 330 * MIB);
+        stub.nvmlStub_setUuid(0, "GPU-d1f9c0a2-7e3b-4c55-9a10-3f0e2b6c8d41");
+
+        try (NvmlProbe probe = NvmlProbe.open(library.toString())) {
+            VramInfo gpu = probe.read(false).gpus().get(0);
+            assertThat(gpu.uuid()).isEqualTo("GPU-d1f9c0a2-7e3b-4c55-9a10-3f0e2b6c8d41");
+            assertThat(gpu.reservedMb()).isEqualTo(330);
+            assertThat(gpu.usedMb()).as("used keeps v1's meaning, reserved included").isEqualTo(1_830);
+            assertThat(gpu.allocatedMb()).isEqualTo(1_500);
+            assertThat(gpu.totalMb()).isEqualTo(gpu.allocatedMb() + gpu.reservedMb() + gpu.freeMb());
+            assertThat(gpu.driverVersion()).isEqualTo("550.54.15");
+            assertThat(stub.nvmlStub_memoryCalls()).as("one memory query, v2").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theMemoryV2StructHasNvmlsLayout() {
+        assertThat(new NvmlLibrary.MemoryV2().size()).isEqualTo(40);
+        assertThat(NvmlLibrary.MEMORY_V2_VERSION).isEqualTo(0x02000028);
+    }
+
+    @Test
     void anInitFailureIsAClearError() {
         stub.nvmlStub_setInitResult(9);
         assertThatThrownBy(() -> NvmlProbe.open(library.toString()))
@@ -110,10 +136,13 @@ class NvmlProbeTest {
         oldStub.nvmlStub_reset();
         oldStub.nvmlStub_addDevice("Tesla P40", 24_576 * MIB, 100 * MIB, 0);
         oldStub.nvmlStub_addProcess(0, 1234, 100 * MIB);
+        oldStub.nvmlStub_setReserved(0, 60 * MIB); // there, but an old driver cannot tell it apart
 
         try (NvmlProbe probe = NvmlProbe.open(old.toString())) {
             GpuReading reading = probe.read(true);
             assertThat(reading.gpus()).singleElement().satisfies(g -> assertThat(g.usedMb()).isEqualTo(100));
+            assertThat(reading.gpus().get(0).reservedMb()).as("memory info v1: reserved not known").isZero();
+            assertThat(probe.read(false).gpus().get(0).usedMb()).as("v1 again, after v2 was found missing").isEqualTo(100);
             assertThat(reading.processes()).isEmpty();
             assertThat(reading.processMemoryKnown()).isFalse();
         }
