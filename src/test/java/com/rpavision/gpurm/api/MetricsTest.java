@@ -126,17 +126,19 @@ class MetricsTest {
 
     @Test
     void driftCountsAndConditionsComeFromTheManager() throws Exception {
-        try (ManagerFixture f = ManagerFixture.create()) {
-            GpuResourceManager manager = reporting(f.manager, Map.of(DriftCause.EVICTED, 3L, DriftCause.GPU_LOST, 1L),
-                    Set.of(Condition.VLM_CONTENDED));
-            try (ManagerMetrics metrics = new ManagerMetrics(manager, () -> 0, () -> 0)) {
-                Map<String, Double> m = parse(metrics.scrape());
-                assertThat(m).containsEntry("gpurm_vlm_drift_total{cause=\"evicted\"}", 3.0)
-                        .containsEntry("gpurm_vlm_drift_total{cause=\"gpu_lost\"}", 1.0)
-                        .containsEntry("gpurm_vlm_drift_total{cause=\"expired\"}", 0.0)
-                        .containsEntry("gpurm_condition{condition=\"vlm_contended\"}", 1.0)
-                        .containsEntry("gpurm_condition{condition=\"vlm_partly_on_cpu\"}", 0.0);
+        try (ManagerFixture f = ManagerFixture.options().gpu(24_000, 600).build();
+             ManagerMetrics metrics = new ManagerMetrics(f.manager, () -> 0, () -> 0)) {
+            f.ollama.install("llama3:8b", 6_000).maxLoadedModels(1);
+            f.switchTo(ExecutionMode.RECORDING);
+            for (int round = 0; round < 3; round++) { // another client evicts the VLM three times: contended
+                f.ollama.loadOutside("llama3:8b", java.time.Duration.ofMinutes(5));
+                f.manager.observeOllama().join();
             }
+            Map<String, Double> m = parse(metrics.scrape());
+            assertThat(m).containsEntry("gpurm_vlm_drift_total{cause=\"evicted\"}", 3.0)
+                    .containsEntry("gpurm_vlm_drift_total{cause=\"expired\"}", 0.0)
+                    .containsEntry("gpurm_condition{condition=\"vlm_contended\"}", 1.0)
+                    .containsEntry("gpurm_condition{condition=\"vlm_partly_on_cpu\"}", 0.0);
         }
     }
 
@@ -155,22 +157,6 @@ class MetricsTest {
             assertThat(output).as("promtool check metrics").isEmpty();
             assertThat(promtool.exitValue()).isZero();
         }
-    }
-
-    /** The manager, except for what it reports of drift and conditions. */
-    private static GpuResourceManager reporting(GpuResourceManager real, Map<DriftCause, Long> drift, Set<Condition> conditions) {
-        return (GpuResourceManager) Proxy.newProxyInstance(GpuResourceManager.class.getClassLoader(),
-                new Class<?>[] {GpuResourceManager.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "driftCounts" -> drift;
-                    case "activeConditions" -> conditions;
-                    default -> {
-                        try {
-                            yield method.invoke(real, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    }
-                });
     }
 
     private static boolean onPath(String command) {

@@ -46,7 +46,8 @@ class OutsideActorChainTest {
         final ManagerFixture f = ManagerFixture.options().gpu(24_000, 600).sleepsTakeNoTime().build();
         /** Where in the event list the operator or the agent last asked for the VLM. */
         int lastWanted;
-        int recordingSwitches;
+        /** Where in the event list the operator last asked for RECORDING (also when already in it). */
+        int lastRecordingSwitch;
 
         World() {
             f.ollama.install(OTHER, 9_000).maxLoadedModels(2);
@@ -56,10 +57,12 @@ class OutsideActorChainTest {
         }
 
         void setMode(ExecutionMode mode) {
+            if (mode == ExecutionMode.RECORDING) {
+                lastRecordingSwitch = f.events.size();
+            }
             f.switchTo(mode);
             if (mode == ExecutionMode.RECORDING) {
                 lastWanted = f.events.size();
-                recordingSwitches++;
             }
             settle();
         }
@@ -131,13 +134,7 @@ class OutsideActorChainTest {
         private long reloadsInWindowSinceLastRecordingSwitch() {
             Instant since = f.clock.instant().minus(ConditionTracker.WINDOW);
             List<ResourceChangedEvent> events = List.copyOf(f.events);
-            int from = 0;
-            for (int i = 0; i < events.size(); i++) {
-                if (events.get(i).type() == EventType.MODE_CHANGED && "recording".equals(events.get(i).details().get("to"))) {
-                    from = i;
-                }
-            }
-            return events.subList(from, events.size()).stream()
+            return events.subList(Math.min(lastRecordingSwitch, events.size()), events.size()).stream()
                     .filter(e -> e.type() == EventType.MODEL_LOADING && "recording: reload".equals(e.details().get("reason")))
                     .filter(e -> !e.timestamp().isBefore(since)).count();
         }
