@@ -19,7 +19,8 @@ import java.util.Set;
  * The named conditions in force, each with its reason in the operator's terms, and the contention rule: when
  * the VLM is taken away from outside {@link #REMOVALS} times within {@link #WINDOW}, the manager stops
  * reloading it (no fight with another client) until the model that took its place leaves, or, when none is
- * known, until the window passes quietly.
+ * known, until the window passes quietly. Either way it reloads at most {@link #REMOVALS} times within a window:
+ * a resumed VLM taken away again is contended at once. Only the operator's own request starts the count afresh.
  */
 final class ConditionTracker {
 
@@ -30,6 +31,7 @@ final class ConditionTracker {
     private final EventEmitter events;
     private final Map<Condition, Reason> active = new EnumMap<>(Condition.class);
     private final Deque<Instant> removals = new ArrayDeque<>();
+    private final Deque<Instant> reloads = new ArrayDeque<>();
     private String contender;
 
     ConditionTracker(EventEmitter events) {
@@ -56,10 +58,9 @@ final class ConditionTracker {
     boolean recordRemoval(Instant at, String vlm, String otherModel, long otherMb) {
         synchronized (this) {
             removals.addLast(at);
-            while (!removals.isEmpty() && removals.peekFirst().isBefore(at.minus(WINDOW))) {
-                removals.removeFirst();
-            }
-            if (removals.size() < REMOVALS || active.containsKey(Condition.VLM_CONTENDED)) {
+            trim(removals, at);
+            trim(reloads, at);
+            if ((removals.size() < REMOVALS && reloads.size() < REMOVALS) || active.containsKey(Condition.VLM_CONTENDED)) {
                 return active.containsKey(Condition.VLM_CONTENDED);
             }
             contender = otherModel;
@@ -69,6 +70,18 @@ final class ConditionTracker {
                 + " times within " + WINDOW.toMinutes() + " minutes, last by " + who + ". The manager stopped reloading it;"
                 + " free VRAM for recording to take it back.", vlm, who, REMOVALS, WINDOW.toMinutes()));
         return true;
+    }
+
+    /** The manager reloaded the VLM after a removal. */
+    synchronized void recordReload(Instant at) {
+        reloads.addLast(at);
+        trim(reloads, at);
+    }
+
+    private static void trim(Deque<Instant> times, Instant now) {
+        while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(WINDOW))) {
+            times.removeFirst();
+        }
     }
 
     /**
@@ -81,12 +94,17 @@ final class ConditionTracker {
             if (!active.containsKey(Condition.VLM_CONTENDED)) {
                 return;
             }
+            trim(reloads, now);
             Instant last = removals.peekLast();
-            over = contender != null ? loadedModels.stream().noneMatch(m -> com.rpavision.gpurm.core.ollama.ModelNames.same(m, contender))
-                    : last == null || !last.plus(WINDOW).isAfter(now);
+            over = reloads.size() < REMOVALS && (contender != null
+                    ? loadedModels.stream().noneMatch(m -> com.rpavision.gpurm.core.ollama.ModelNames.same(m, contender))
+                    : last == null || !last.plus(WINDOW).isAfter(now));
+            if (over) {
+                contender = null; // the removals stay counted: taken away again soon, it is contended at once
+            }
         }
         if (over) {
-            clearContention();
+            clear(Condition.VLM_CONTENDED);
         }
     }
 
@@ -94,6 +112,7 @@ final class ConditionTracker {
     void clearContention() {
         synchronized (this) {
             removals.clear();
+            reloads.clear();
             contender = null;
         }
         clear(Condition.VLM_CONTENDED);

@@ -490,6 +490,9 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             reconciler.reconcile("Ollama answers again");
         }
         reconciler.reconcileGpu(vram.latest());
+        if (conditions.has(com.rpavision.gpurm.core.model.Condition.VLM_CONTENDED)) {
+            reconciler.reconcile("contention: has the window passed?"); // time alone can end it
+        }
         unloadIfIdle();
         if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)
                 && reconciler.clipMayReturn() && !conditions.has(com.rpavision.gpurm.core.model.Condition.CLIP_DISPLACED)) {

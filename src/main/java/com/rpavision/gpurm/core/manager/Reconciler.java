@@ -128,6 +128,7 @@ final class Reconciler {
         ExecutionMode current = mode.get();
         if (observed.isEmpty()) {
             if (wantsReload()) {
+                conditions.recordReload(clock.instant());
                 actions.loadVlm("recording: reload");
             }
             return;

@@ -91,6 +91,17 @@ class OutsideChangesTest {
 
             assertThat(f.manager.activeConditions()).isEmpty();
             assertThat(f.ollama.isServing(VLM)).as("resumes by itself once the other model left").isTrue();
+            int loads = f.ollama.loads.get();
+
+            f.ollama.loadOutside("llama3:8b", Duration.ofMinutes(5));
+            f.manager.observeOllama().join();
+            assertThat(f.manager.activeConditions()).as("taken again within the window: contended at once")
+                    .containsExactly(Condition.VLM_CONTENDED);
+            assertThat(f.ollama.loads.get()).as("no reload").isEqualTo(loads);
+
+            f.switchTo(ExecutionMode.RECORDING);
+            assertThat(f.manager.activeConditions()).as("the operator asks again: the count starts afresh").isEmpty();
+            assertThat(f.ollama.isServing(VLM)).isTrue();
         }
     }
 
