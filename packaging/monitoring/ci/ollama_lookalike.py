@@ -34,7 +34,7 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, {"models": [{"name": MODEL, "model": MODEL, "size": 6_300 << 20}]})
         elif self.path == "/api/ps":
             with lock:
-                models = [{"name": m, "model": m, "size": MODEL_BYTES + (600 << 20), "size_vram": MODEL_BYTES,
+                models = [{"name": m, "model": m, "size": MODEL_BYTES, "size_vram": MODEL_BYTES,
                            "expires_at": "2318-09-08T12:00:00.000000000+00:00"} for m in sorted(loaded)]
             self.reply(200, {"models": models})
         elif self.path == "/":
