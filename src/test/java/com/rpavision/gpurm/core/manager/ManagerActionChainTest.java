@@ -5,6 +5,7 @@ import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.testing.FakeOllama;
 import com.rpavision.gpurm.testing.ManagerFixture;
+import static com.rpavision.gpurm.testing.ChainSteps.step;
 import com.rpavision.gpurm.testing.SeedLogger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -16,13 +17,10 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
-import net.jqwik.api.state.Transformer;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -143,10 +141,4 @@ class ManagerActionChainTest {
                 .withMaxTransformations(30);
     }
 
-    private static <T> Action.Independent<World> step(Arbitrary<T> values, Function<T, String> describe,
-                                                      BiConsumer<World, T> apply) {
-        Arbitrary<Transformer<World>> transformers =
-                values.map(v -> Transformer.mutate(describe.apply(v), w -> apply.accept(w, v)));
-        return () -> transformers;
-    }
 }

@@ -7,6 +7,7 @@ import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.testing.ManagerFixture;
+import static com.rpavision.gpurm.testing.ChainSteps.step;
 import com.rpavision.gpurm.testing.SeedLogger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -18,14 +19,11 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
-import net.jqwik.api.state.Transformer;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -174,10 +172,4 @@ class OutsideActorChainTest {
                 .withMaxTransformations(25);
     }
 
-    private static <T> Action.Independent<World> step(Arbitrary<T> values, Function<T, String> describe,
-                                                      BiConsumer<World, T> apply) {
-        Arbitrary<Transformer<World>> transformers =
-                values.map(v -> Transformer.mutate(describe.apply(v), w -> apply.accept(w, v)));
-        return () -> transformers;
-    }
 }
