@@ -65,14 +65,14 @@ class Lookalike:
 
 
 class App:
-    def __init__(self, jar, lookalike, watch_ms, scratch):
+    def __init__(self, jar, lookalike, watch_ms, scratch, java_opts=()):
         config = pathlib.Path(scratch) / ("config-%d.json" % watch_ms)
         config.write_text(json.dumps({"ollama_endpoint": "http://127.0.0.1:%d" % lookalike.port, "api_port": 0,
                                       "proxy_port": 0, "ollama_watch_interval_ms": watch_ms, "idle_timeout_seconds": 0,
                                       "nvml_library_path": "/nonexistent/libnvidia-ml.so", "nvidia_smi_path": "/nonexistent"}))
         env = dict(os.environ, XDG_DATA_HOME=str(pathlib.Path(scratch) / ("data-%d" % watch_ms)))
         self.api_json = pathlib.Path(env["XDG_DATA_HOME"]) / "gpu-resource-manager" / "api.json"
-        self.proc = subprocess.Popen(["java", "-jar", str(jar), "--headless", "--config", str(config), "--mode", "recording"],
+        self.proc = subprocess.Popen(["java", *java_opts, "-jar", str(jar), "--headless", "--config", str(config), "--mode", "recording"],
                                      env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while not self.api_json.exists():
@@ -152,12 +152,23 @@ def main():
     parser.add_argument("--watch-ms", type=int, default=1000)
     parser.add_argument("--load-ms", type=int, default=2000)
     parser.add_argument("--idle-seconds", type=int, default=60)
+    parser.add_argument("--idle-only", action="store_true", help="only the idle CPU figures")
+    parser.add_argument("--java-opt", action="append", default=[],
+                        help="a JVM option, e.g. -XX:+UseSerialGC as the installed launcher has (repeatable)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         lookalike = Lookalike(args.load_ms)
-        app = App(args.jar, lookalike, args.watch_ms, scratch)
+        app = App(args.jar, lookalike, args.watch_ms, scratch, args.java_opt)
         try:
-            print("watch interval %d ms, simulated load %d ms" % (args.watch_ms, args.load_ms), flush=True)
+            print("watch interval %d ms, simulated load %d ms, JVM options %s" % (args.watch_ms, args.load_ms,
+                                                                             args.java_opt or "none"), flush=True)
+            if args.idle_only:
+                wait_until(lambda: app.status()["vlm_state"] == "loaded", "the VLM loaded")
+                time.sleep(15)
+                print("idle CPU, watcher every %d ms: %.2f %% of one core over %d s"
+                      % (args.watch_ms, idle_cpu(app, args.idle_seconds), args.idle_seconds), flush=True)
+                lookalike.stop()
+                return
             unload = lambda: lookalike.call("POST", "/api/generate", {"model": MODEL, "keep_alive": 0, "stream": False})
             d, c = measure(app, lookalike, unload, args.rounds)
             report("outside unload: detection", d)
@@ -166,15 +177,15 @@ def main():
             report("Ollama restart: detection", d)
             report("Ollama restart: convergence (reloaded)", c)
             wait_until(lambda: app.status()["vlm_state"] == "loaded", "the VLM loaded")
-            time.sleep(5)
+            time.sleep(15)
             print("idle CPU, watcher every %d ms: %.2f %% of one core over %d s"
                   % (args.watch_ms, idle_cpu(app, args.idle_seconds), args.idle_seconds), flush=True)
         finally:
             app.stop()
-        slow = App(args.jar, lookalike, 60_000, scratch)
+        slow = App(args.jar, lookalike, 60_000, scratch, args.java_opt)
         try:
             wait_until(lambda: slow.status()["vlm_state"] == "loaded", "the VLM loaded")
-            time.sleep(5)
+            time.sleep(15)
             print("idle CPU, watcher every 60000 ms: %.2f %% of one core over %d s"
                   % (idle_cpu(slow, args.idle_seconds), args.idle_seconds), flush=True)
         finally:
