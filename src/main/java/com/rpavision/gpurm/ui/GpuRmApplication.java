@@ -146,6 +146,9 @@ public final class GpuRmApplication extends Application {
         stage.showingProperty().addListener((o, was, now) -> bridge.setOnScreen(now && !stage.isIconified()));
         stage.iconifiedProperty().addListener((o, was, now) -> bridge.setOnScreen(stage.isShowing() && !now));
         stage.getScene().setRoot(root);
+        // "Recording · VLM loaded — GPU Resource Manager": the state reads in the taskbar and window switcher too.
+        String appTitle = c.messages().get(c.demo() ? "app.title.demo" : "app.title");
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.concat(vm.stateTitleProperty(), " \u2014 ", appTitle));
         starting = null;
         desktop = new DesktopIntegration(stage, manager, vm, c.messages(), ui);
         StartupTrace.onDashboard(stage.getScene());

@@ -38,7 +38,8 @@ import java.util.Map;
 /** The dashboard's controller: binds nodes to the view model and forwards clicks; no logic of its own. */
 public final class DashboardView {
 
-    private static final List<String> BADGE_STYLES = List.of("badge-ok", "badge-busy", "badge-error");
+    private static final List<String> BADGE_STYLES = List.of("badge-ok", "badge-busy", "badge-error", "badge-gpu", "badge-cpu");
+    private static final List<String> MODE_STYLES = List.of("mode-idle", "mode-recording", "mode-autopilot");
     private static final List<String> VRAM_STYLES = List.of("vram-ok", "vram-high", "vram-critical");
 
     private final DashboardViewModel vm;
@@ -51,6 +52,9 @@ public final class DashboardView {
 
     @FXML private Label demoBanner;
     @FXML private HBox degradedBanner;
+    @FXML private Label conditionsBanner;
+    @FXML private HBox modeCard;
+    @FXML private Label modeName;
     @FXML private Label degradedText;
     @FXML private Button retryButton;
     @FXML private ToggleButton idleButton;
@@ -124,8 +128,16 @@ public final class DashboardView {
             button.setOnAction(e -> vm.switchMode(mode));
             button.disableProperty().bind(vm.switchingProperty());
         });
+        modeButtons.forEach((mode, button) -> {
+            button.getStyleClass().add("mode-" + mode.wireName() + "-button");
+            button.setTooltip(new Tooltip(messages.get("mode.shortcut", mode.ordinal() + 1)));
+        });
         selectMode(vm.modeProperty().get());
         vm.modeProperty().addListener((o, a, mode) -> selectMode(mode));
+        modeName.textProperty().bind(vm.modeTextProperty());
+        show(conditionsBanner, !vm.conditionsTextProperty().get().isEmpty());
+        conditionsBanner.textProperty().bind(vm.conditionsTextProperty());
+        vm.conditionsTextProperty().addListener((o, a, text) -> show(conditionsBanner, !text.isEmpty()));
         // A pressed toggle must not end up unselected: the mode is always one of the three.
         modes.selectedToggleProperty().addListener((o, old, now) -> {
             if (now == null && old != null) {
@@ -268,8 +280,11 @@ public final class DashboardView {
         scene.getAccelerators().put(new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN), () -> vm.switchMode(mode));
     }
 
+    /** The mode in its tray colour (grey, red, blue) on the card's band, its name and its segment. */
     private void selectMode(ExecutionMode mode) {
         modes.selectToggle(modeButtons.get(mode));
+        modeCard.getStyleClass().removeAll(MODE_STYLES);
+        modeCard.getStyleClass().add("mode-" + mode.wireName());
     }
 
     private static void show(Node node, boolean visible) {
@@ -303,7 +318,8 @@ public final class DashboardView {
 
     private void styleClip(ClipBadge state) {
         badge(clipBadge, switch (state) {
-            case CPU, CUDA -> "badge-ok";
+            case CUDA -> "badge-gpu";
+            case CPU -> "badge-cpu";
             case MIGRATING -> "badge-busy";
             case ERROR -> "badge-error";
             case UNAVAILABLE -> null;

@@ -65,6 +65,12 @@ public final class DashboardViewModel {
     private final ReadOnlyObjectWrapper<ExecutionMode> mode = new ReadOnlyObjectWrapper<>(ExecutionMode.IDLE);
     private final ReadOnlyBooleanWrapper switching = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper switchingText = new ReadOnlyStringWrapper("");
+    /** The mode's name, shown large next to the switcher. */
+    private final ReadOnlyStringWrapper modeText = new ReadOnlyStringWrapper("");
+    /** The state for the window title and the taskbar: "Recording · VLM loaded". */
+    private final ReadOnlyStringWrapper stateTitle = new ReadOnlyStringWrapper("");
+    /** Every condition in force, for the banner at the top: the first place the operator looks. */
+    private final ReadOnlyStringWrapper conditionsText = new ReadOnlyStringWrapper("");
     private final ReadOnlyDoubleWrapper vramFraction = new ReadOnlyDoubleWrapper();
     private final ReadOnlyDoubleWrapper vramTotalMb = new ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<VramLevel> vramLevel = new ReadOnlyObjectWrapper<>(VramLevel.NONE);
@@ -100,6 +106,14 @@ public final class DashboardViewModel {
         this.messages = messages;
         this.clock = clock;
         logFilter.addListener((obs, old, filter) -> visibleLog.setPredicate(line -> accepts(filter, line)));
+        mode.addListener((obs, old, now) -> refreshModeTexts());
+        vlmState.addListener((obs, old, now) -> refreshModeTexts());
+        refreshModeTexts();
+    }
+
+    private void refreshModeTexts() {
+        modeText.set(messages.get("mode." + mode.get().name()));
+        stateTitle.set(messages.get("title.state", modeText.get(), messages.get("title.vlm." + vlmState.get().name())));
     }
 
     // ================================================================ properties
@@ -107,6 +121,9 @@ public final class DashboardViewModel {
     public ReadOnlyObjectProperty<ExecutionMode> modeProperty() { return mode.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty switchingProperty() { return switching.getReadOnlyProperty(); }
     public ReadOnlyStringProperty switchingTextProperty() { return switchingText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty modeTextProperty() { return modeText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty stateTitleProperty() { return stateTitle.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty conditionsTextProperty() { return conditionsText.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramFractionProperty() { return vramFraction.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramTotalMbProperty() { return vramTotalMb.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramLevel.getReadOnlyProperty(); }
@@ -166,6 +183,7 @@ public final class DashboardViewModel {
         vlmText.set(vlmText(status));
         vlmDetail.set(vlmDetail(status));
         vlmNotice.set(vlmNotice(status));
+        conditionsText.set(String.join(" ", status.conditions().stream().map(r -> ReasonText.of(r, messages)).toList()));
         applyClip(status.clip());
         status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
                 .findFirst().ifPresent(r -> clipDetail.set(ReasonText.of(r, messages)));
@@ -238,6 +256,10 @@ public final class DashboardViewModel {
                         .minus(Duration.between(status.vlmIdleSince(), clock.instant()));
                 return messages.get("vlm.idle", formatDuration(left.isNegative() ? Duration.ZERO : left));
             }
+        }
+        // After an idle unload the manager keeps RECORDING with the VLM out until the next request brings it back.
+        if (status.vlmState() == ModelState.UNLOADED && status.executionMode() == ExecutionMode.RECORDING && !switching.get()) {
+            return messages.get("vlm.loadsOnNextRequest");
         }
         return "";
     }

@@ -241,4 +241,50 @@ class DashboardViewModelTest {
         assertThat(vm.clipTextProperty().get()).isEqualTo("Sur le CPU");
         assertThat(vm.visibleLog()).extracting(LogLine::text).contains("Mode Inactif → Enregistrement");
     }
+
+    @Test
+    void theModeAndTheVlmReadInTheWindowTitleAndTheModeNameFollowsTheSwitch() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.stateTitleProperty().get()).isEqualTo("Idle · VLM unloaded");
+
+        switchAndWait(ExecutionMode.RECORDING);
+
+        assertThat(vm.modeTextProperty().get()).isEqualTo("Recording");
+        assertThat(vm.stateTitleProperty().get()).isEqualTo("Recording · VLM loaded");
+        DashboardViewModel fr = viewModel(Locale.FRENCH);
+        fr.update(f.manager.getStatus());
+        assertThat(fr.stateTitleProperty().get()).isEqualTo("Enregistrement · VLM chargé");
+    }
+
+    @Test
+    void recordingAfterAnIdleUnloadSaysTheVlmLoadsOnTheNextRequest() {
+        switchAndWait(ExecutionMode.RECORDING);
+        assertThat(vm.vlmDetailProperty().get()).startsWith("Unloads in");
+
+        f.advanceAndTick(Duration.ofSeconds(301));
+        vm.update(f.manager.getStatus());
+
+        assertThat(f.manager.getExecutionMode()).isEqualTo(ExecutionMode.RECORDING);
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Unloaded");
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Loads on the next request");
+        switchAndWait(ExecutionMode.IDLE);
+        assertThat(vm.vlmDetailProperty().get()).as("only RECORDING brings it back by itself").isEmpty();
+    }
+
+    @Test
+    void conditionsInForceGoToTheBannerAndLeaveWhenTheyClear() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.conditionsTextProperty().get()).isEmpty();
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.Reason partly = com.rpavision.gpurm.core.model.Reason.of(
+                com.rpavision.gpurm.core.model.Reason.Code.VLM_PARTLY_ON_CPU, "partly", "qwen3-vl:8b", 6_000, 10_500);
+        vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
+                base.vram(), base.idleTimeoutSeconds(), null, false, null, null, base.clip(), base.gpus(),
+                base.processes(), true, "fake", null, null, java.util.List.of(), null, java.util.List.of(partly), null, null));
+
+        assertThat(vm.conditionsTextProperty().get()).startsWith("qwen3-vl:8b is only partly on the GPU (6");
+
+        vm.update(base);
+        assertThat(vm.conditionsTextProperty().get()).isEmpty();
+    }
 }
