@@ -45,7 +45,7 @@ public final class DashboardView {
     private final DashboardViewModel vm;
     private final Messages messages;
     private final boolean demo;
-    private final Runnable retryCheck;
+    private final java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck;
     private final Runnable openSettings;
     private final Runnable exportDiagnostics;
     @FXML private Button diagnosticsButton;
@@ -78,6 +78,9 @@ public final class DashboardView {
     @FXML private Button clipGpuButton;
     @FXML private Button clipCpuButton;
     @FXML private Label actionError;
+    @FXML private Label clipNote;
+    @FXML private Label retryText;
+    @FXML private Label copyText;
     @FXML private ChoiceBox<LogFilter> logFilter;
     @FXML private ListView<LogLine> logList;
     @FXML private javafx.scene.control.Tab timelineTab;
@@ -96,13 +99,13 @@ public final class DashboardView {
     private final ToggleGroup modes = new ToggleGroup();
     private Map<ExecutionMode, ToggleButton> modeButtons;
 
-    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck,
+    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck,
                          Runnable openSettings) {
         this(vm, messages, demo, retryCheck, openSettings, null);
     }
 
     /** @param exportDiagnostics asks where and writes the support zip; null hides the button */
-    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck,
+    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck,
                          Runnable openSettings, Runnable exportDiagnostics) {
         this.exportDiagnostics = exportDiagnostics;
         this.vm = vm;
@@ -173,6 +176,26 @@ public final class DashboardView {
         tooltipFromText(clipBadge, clipDetail);
 
         actionError.textProperty().bind(vm.actionErrorProperty());
+        tooltipFromText(actionError, actionError);
+        loadButton.disableProperty().bind(vm.loadEnabledProperty().not());
+        unloadButton.disableProperty().bind(vm.unloadEnabledProperty().not());
+        clipGpuButton.disableProperty().bind(vm.clipGpuEnabledProperty().not());
+        clipCpuButton.disableProperty().bind(vm.clipCpuEnabledProperty().not());
+        // An empty detail takes no room, so a note under it sits right below the badge.
+        clipDetail.managedProperty().bind(clipDetail.textProperty().isNotEmpty());
+        clipNote.textProperty().bind(vm.clipNoteProperty());
+        show(clipNote, !vm.clipNoteProperty().get().isEmpty());
+        vm.clipNoteProperty().addListener((o, a, text) -> show(clipNote, !text.isEmpty()));
+        retryText.textProperty().bind(vm.retryTextProperty());
+        retryButton.disableProperty().bind(vm.retryingProperty());
+        copyText.textProperty().bind(vm.copyTextProperty());
+        // The switcher's buttons are off while a switch runs, and focus would fall to the next control
+        // (Diagnostics…, where Enter opens a file dialog): it comes back to the selected mode.
+        vm.switchingProperty().addListener((o, was, now) -> {
+            if (!now && modes.getSelectedToggle() instanceof ToggleButton selected) {
+                selected.requestFocus();
+            }
+        });
         logFilter.getItems().setAll(LogFilter.values());
         logFilter.setConverter(new StringConverter<>() {
             @Override
@@ -371,7 +394,7 @@ public final class DashboardView {
     @FXML
     private void copyLog() {
         ClipboardContent content = new ClipboardContent();
-        content.putString(vm.visibleLogAsText());
+        content.putString(vm.copyVisibleLog());
         Clipboard.getSystemClipboard().setContent(content);
     }
 }

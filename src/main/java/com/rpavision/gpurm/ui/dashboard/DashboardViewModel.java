@@ -53,6 +53,7 @@ public final class DashboardViewModel {
     public enum LogFilter { ALL, MODELS, MODES, HEALTH }
 
     private static final int LOG_LIMIT = 2_000;
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final GpuResourceManager manager;
@@ -89,6 +90,16 @@ public final class DashboardViewModel {
     private final ReadOnlyBooleanWrapper degraded = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper degradedText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper actionError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper loadEnabled = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper unloadEnabled = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper clipGpuEnabled = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper clipCpuEnabled = new ReadOnlyBooleanWrapper();
+    /** Why the CLIP buttons are off in AUTOPILOT: the autopilot places CLIP and would undo a manual move. */
+    private final ReadOnlyStringWrapper clipNote = new ReadOnlyStringWrapper("");
+    /** "Checking…", then what the check found and when. */
+    private final ReadOnlyStringWrapper retryText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper retrying = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper copyText = new ReadOnlyStringWrapper("");
     private final ObjectProperty<LogFilter> logFilter = new SimpleObjectProperty<>(LogFilter.ALL);
     private final ObservableList<LogLine> log = FXCollections.observableArrayList();
     private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
@@ -97,6 +108,8 @@ public final class DashboardViewModel {
     private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
     private Instant loadingSince;
+    private long vramRunDeltaMb;
+    private Object idleFreedMb;
     private GpuResourceStatus lastStatus;
 
     public DashboardViewModel(GpuResourceManager manager, Executor background, UiThread ui, Messages messages, Clock clock) {
@@ -141,6 +154,15 @@ public final class DashboardViewModel {
     public ReadOnlyBooleanProperty degradedProperty() { return degraded.getReadOnlyProperty(); }
     public ReadOnlyStringProperty degradedTextProperty() { return degradedText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty actionErrorProperty() { return actionError.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty loadEnabledProperty() { return loadEnabled.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty unloadEnabledProperty() { return unloadEnabled.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty clipGpuEnabledProperty() { return clipGpuEnabled.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty clipCpuEnabledProperty() { return clipCpuEnabled.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty clipNoteProperty() { return clipNote.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty retryTextProperty() { return retryText.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty retryingProperty() { return retrying.getReadOnlyProperty(); }
+    /** "Copied 12 lines" after Copy, until the log changes. */
+    public ReadOnlyStringProperty copyTextProperty() { return copyText.getReadOnlyProperty(); }
     public ObjectProperty<LogFilter> logFilterProperty() { return logFilter; }
     public ObservableList<LogLine> visibleLog() { return visibleLog; }
     public VramTimeline timeline() { return timeline; }
@@ -187,6 +209,7 @@ public final class DashboardViewModel {
         applyClip(status.clip());
         status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
                 .findFirst().ifPresent(r -> clipDetail.set(ReasonText.of(r, messages)));
+        updateActions(status);
         degraded.set(status.degradedMode());
         degradedText.set(String.join(" ", status.degradedReasons().stream().map(r -> ReasonText.of(r, messages)).toList()));
         if (v.isGpu()) {
@@ -198,6 +221,22 @@ public final class DashboardViewModel {
         if (!others.equals(otherGpus)) {
             otherGpus.setAll(others);
         }
+    }
+
+    /** Each action is offered only where it can do something, as the tray menu does. */
+    private void updateActions(GpuResourceStatus status) {
+        ModelState vlm = status.vlmState();
+        boolean busy = switching.get() || vlm == ModelState.LOADING || vlm == ModelState.UNLOADING;
+        boolean ollamaAway = status.degradedReasons().stream()
+                .anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.OLLAMA_UNREACHABLE);
+        loadEnabled.set(!busy && !ollamaAway && vlm != ModelState.LOADED);
+        unloadEnabled.set(!busy && !ollamaAway && vlm != ModelState.UNLOADED);
+        boolean autopilot = status.executionMode() == ExecutionMode.AUTOPILOT;
+        boolean clipMovable = !busy && !autopilot
+                && status.clip().availability() == ClipStatus.Availability.AVAILABLE;
+        clipGpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CPU && status.vram().isGpu());
+        clipCpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CUDA);
+        clipNote.set(autopilot ? messages.get("clip.autopilotPlaces") : "");
     }
 
     private void updateProcesses(GpuResourceStatus status) {
@@ -290,14 +329,42 @@ public final class DashboardViewModel {
             case VRAM_CHANGED -> LogLine.Kind.VRAM;
             default -> LogLine.Kind.MODEL;
         };
+        if (isIdleUnloadStep(event)) {
+            // The idle unload's own line says it all; its unloading and unloaded steps would make it three.
+            if (event.type() == EventType.MODEL_UNLOADED) {
+                idleFreedMb = event.details().get("vram_freed_mb");
+            }
+            return;
+        }
+        copyText.set("");
         String text = describe(event);
-        log.add(0, new LogLine(event.timestamp(), kind, text));
-        if (kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED) {
+        if (event.type() == EventType.IDLE_UNLOAD && idleFreedMb != null) {
+            text = messages.get("event.idle_unload.freed", event.details().get("model"),
+                    event.details().get("idle_seconds"), idleFreedMb);
+            idleFreedMb = null;
+        }
+        if (kind == LogLine.Kind.VRAM && !log.isEmpty() && log.get(0).kind() == LogLine.Kind.VRAM) {
+            // One line for a run of VRAM changes with nothing between them: the latest figure, the net change.
+            vramRunDeltaMb += event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
+            log.set(0, new LogLine(event.timestamp(), kind,
+                    messages.get("event.vram_changed", event.details().get("used_mb"), signed(vramRunDeltaMb))));
+        } else {
+            vramRunDeltaMb = event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
+            log.add(0, new LogLine(event.timestamp(), kind, text));
+        }
+        if (kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED
+                || event.type() == EventType.IDLE_UNLOAD) {
             timeline.mark(clock.instant(), text);
         }
         if (log.size() > LOG_LIMIT) {
             log.remove(LOG_LIMIT, log.size());
         }
+    }
+
+    /** The core names an idle unload's steps "idle timeout" (VlmController.unload's why). */
+    private static boolean isIdleUnloadStep(ResourceChangedEvent e) {
+        return (e.type() == EventType.MODEL_UNLOADING || e.type() == EventType.MODEL_UNLOADED)
+                && "idle timeout".equals(e.details().get("reason"));
     }
 
     private String describe(ResourceChangedEvent e) {
@@ -343,16 +410,22 @@ public final class DashboardViewModel {
             case ALL -> true;
             case MODELS -> line.kind() == LogLine.Kind.MODEL;
             case MODES -> line.kind() == LogLine.Kind.MODE;
-            case HEALTH -> line.kind() == LogLine.Kind.HEALTH || line.kind() == LogLine.Kind.VRAM;
+            case HEALTH -> line.kind() == LogLine.Kind.HEALTH;
         };
     }
 
-    /** The visible log as text, oldest first, for the clipboard. */
+    /** The visible log as text, newest first as on screen, each line with its date, for the clipboard. */
     public String visibleLogAsText() {
         ZoneId zone = clock.getZone();
-        return visibleLog.stream().sorted((a, b) -> a.time().compareTo(b.time()))
-                .map(l -> TIME.format(l.time().atZone(zone)) + "  " + l.text())
+        return visibleLog.stream().map(l -> DATE_TIME.format(l.time().atZone(zone)) + "  " + l.text())
                 .collect(Collectors.joining(System.lineSeparator()));
+    }
+
+    /** Copy's answer: how many lines went to the clipboard. Returns the text to put there. */
+    public String copyVisibleLog() {
+        String text = visibleLogAsText();
+        copyText.set(messages.get("log.copied", visibleLog.size()));
+        return text;
     }
 
     public String formatTime(Instant time) {
@@ -374,6 +447,9 @@ public final class DashboardViewModel {
             return;
         }
         switching.set(true);
+        if (lastStatus != null) {
+            updateActions(lastStatus);
+        }
         mode.set(target);
         switchingText.set(messages.get("mode.switching", messages.get("mode." + target.name())));
         run("mode " + target.wireName(), () -> manager.setExecutionMode(target), status -> {
@@ -403,9 +479,20 @@ public final class DashboardViewModel {
         }, () -> { });
     }
 
-    /** Asks for an immediate availability check (the degraded banner's "retry now"). */
-    public void retryNow(Runnable check) {
-        background.execute(check);
+    /**
+     * Asks for an immediate availability check (the degraded banner's "retry now"): "Checking…" until it is done,
+     * then what it found and when.
+     */
+    public void retryNow(Supplier<CompletableFuture<?>> check) {
+        retrying.set(true);
+        retryText.set(messages.get("degraded.checking"));
+        background.execute(() -> check.get().whenComplete((ok, failure) -> ui.execute(() -> {
+            GpuResourceStatus now = manager.getStatus();
+            update(now);
+            retrying.set(false);
+            retryText.set(messages.get(now.degradedMode() ? "degraded.stillDegraded" : "degraded.recovered",
+                    formatTime(clock.instant())));
+        })));
     }
 
     private <T> void run(String what, Supplier<CompletableFuture<T>> call, java.util.function.Consumer<T> onDone,

@@ -52,6 +52,12 @@ public final class DesktopIntegration implements AutoCloseable {
         events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
                 .filter(n -> throttle.allow(n.kind()))
                 .ifPresent(n -> show(n.title(), n.text(), n.warning(), n.offersFreeVram() ? freeVramForRecording(manager) : null))));
+        // A refused action is answered beside the buttons and, in case the operator looks elsewhere, here.
+        vm.actionErrorProperty().addListener((o, was, reason) -> {
+            if (!reason.isEmpty()) {
+                show(messages.get("action.refused"), reason, true, null);
+            }
+        });
     }
 
     /** Unloads the other Ollama models, then asks for RECORDING again: the VLM is loaded back. Off the FX thread. */
