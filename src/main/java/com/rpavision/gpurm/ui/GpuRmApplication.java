@@ -168,13 +168,22 @@ public final class GpuRmApplication extends Application {
                 : new PrimerLight().getUserAgentStylesheet());
     }
 
-    /** Where the window was last time, if that place is still on a screen. */
+    /**
+     * Where the window was last time, if that place is still on a screen, and never larger than the screen's
+     * visible area (at 1920x1080 and 150 % the default size ran under the taskbar).
+     */
     private static void place(Stage stage, UiPreferences p) {
-        stage.setWidth(p.windowWidth());
-        stage.setHeight(p.windowHeight());
-        if (p.hasPlacement() && !Screen.getScreensForRectangle(p.windowX(), p.windowY(), 100, 40).isEmpty()) {
-            stage.setX(p.windowX());
-            stage.setY(p.windowY());
+        boolean placed = p.hasPlacement() && !Screen.getScreensForRectangle(p.windowX(), p.windowY(), 100, 40).isEmpty();
+        Screen screen = placed ? Screen.getScreensForRectangle(p.windowX(), p.windowY(), 100, 40).get(0) : Screen.getPrimary();
+        WindowBounds.Rect r = WindowBounds.clamp(new WindowBounds.Rect(placed ? p.windowX() : Double.NaN,
+                placed ? p.windowY() : Double.NaN, p.windowWidth(), p.windowHeight()), screen.getVisualBounds());
+        stage.setWidth(r.width());
+        stage.setHeight(r.height());
+        if (!Double.isNaN(r.x())) {
+            stage.setX(r.x());
+            stage.setY(r.y());
+        } else {
+            stage.centerOnScreen();
         }
         stage.setMaximized(p.maximized());
     }

@@ -289,6 +289,9 @@ public final class DashboardView {
         nameColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().name()));
         gpuColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleIntegerProperty(c.getValue().gpu()));
         memoryColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().memory()));
+        // Figures right-aligned so their digits line up; the columns share the table's width (no empty filler).
+        List.of(pidColumn, gpuColumn, memoryColumn).forEach(column -> column.getStyleClass().add("number-column"));
+        processTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
     }
 
     private void showOtherGpus() {

@@ -187,7 +187,7 @@ public final class DashboardViewModel {
             vramLevel.set(fraction >= 0.9 ? VramLevel.CRITICAL : fraction >= 0.75 ? VramLevel.HIGH : VramLevel.OK);
             vramUsageText.set(messages.get("vram.usage", v.usedMb(), v.totalMb()));
             vramFreeText.set(messages.get("vram.free", v.freeMb(), v.gpuUtilizationPercent()));
-            gpuName.set(v.gpuName());
+            gpuName.set(localGpuName(v.gpuName()));
         } else {
             vramFraction.set(0);
             vramLevel.set(VramLevel.NONE);
@@ -237,6 +237,13 @@ public final class DashboardViewModel {
         clipGpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CPU && status.vram().isGpu());
         clipCpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CUDA);
         clipNote.set(autopilot ? messages.get("clip.autopilotPlaces") : "");
+    }
+
+    /** The demo's GPU calls itself "(simulated)" in English, as the API reports it; the panel says it in its language. */
+    private String localGpuName(String name) {
+        String simulated = " (simulated)";
+        return name.endsWith(simulated)
+                ? name.substring(0, name.length() - simulated.length()) + " " + messages.get("vram.simulated") : name;
     }
 
     private void updateProcesses(GpuResourceStatus status) {

@@ -369,4 +369,16 @@ class DashboardViewModelTest {
         vm.logFilterProperty().set(LogFilter.HEALTH);
         assertThat(vm.visibleLog()).extracting(LogLine::kind).doesNotContain(LogLine.Kind.VRAM);
     }
+
+    @Test
+    void theDemosSimulatedGpuIsSaidInThePanelsLanguage() {
+        vm = viewModel(Locale.FRENCH);
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.VramInfo demo = new com.rpavision.gpurm.core.model.VramInfo(0,
+                "NVIDIA GeForce RTX 4090 (simulated)", 24_564, 1_310, 23_254, 3);
+        vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
+                demo, base.idleTimeoutSeconds(), null, false, null, null, base.clip(), java.util.List.of(demo),
+                java.util.List.of(), true, "demo", null, null));
+        assertThat(vm.gpuNameProperty().get()).isEqualTo("NVIDIA GeForce RTX 4090 (simulé)");
+    }
 }
