@@ -77,8 +77,9 @@ public final class Launcher {
         run(paths, cli);
     }
 
-    private static void run(AppPaths paths, CommandLine cli) {
+    private static void run(AppPaths realPaths, CommandLine cli) {
         Logger log = LoggerFactory.getLogger(Launcher.class);
+        AppPaths paths = cli.demo() ? com.rpavision.gpurm.app.demo.DemoConfig.paths(realPaths, Clock.systemUTC()) : realPaths;
         log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
         ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC());
@@ -100,6 +101,14 @@ public final class Launcher {
                 services.stop();
                 instance.get().close();
             });
+            return;
+        }
+        Optional<String> noDisplay = com.rpavision.gpurm.app.DisplayCheck.problem(System.getenv(), System.getProperty("os.name"));
+        if (noDisplay.isPresent()) {
+            // One clear line instead of JavaFX's stack trace: the server case has its own mode.
+            System.err.println(noDisplay.get());
+            instance.get().close();
+            System.exit(2);
             return;
         }
         UiPreferencesStore preferencesStore = new UiPreferencesStore(paths.dataDir().resolve("ui-preferences.json"));
