@@ -204,8 +204,19 @@ public final class Launcher {
             String url = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info).path("base_url").asText();
             System.out.println("Base URL:   " + url);
         } catch (IOException e) {
-            System.out.println("Base URL:   not running (no token file)");
+            System.out.println(configuredApiAddress(paths));
         }
+    }
+
+    /**
+     * Where the API will listen once the app runs, from the configuration; read only, so asking never creates
+     * a config.json.
+     */
+    static String configuredApiAddress(AppPaths paths) {
+        GpuResourceConfig config = java.nio.file.Files.exists(paths.configFile())
+                ? new ConfigStore(paths.configFile(), Clock.systemUTC()).load().config() : GpuResourceConfig.defaults();
+        return "Base URL:   http://127.0.0.1:" + config.apiPort() + " (configured in " + paths.configFile()
+                + "; the app is not running, so there is no token yet)";
     }
 
     /** The panel's {@link ManagerStartup}: the process's {@link Services}, built and started when the window asks. */
