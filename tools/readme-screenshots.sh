@@ -3,7 +3,7 @@
 # DashboardScreenshotTest, which also fails on any label cut short, then copies the README's picks.
 set -eu
 cd "$(dirname "$0")/.."
-./mvnw -B -q test -Dtest=DashboardScreenshotTest
+./mvnw -B -q "$@" test -Dtest=DashboardScreenshotTest   # extra arguments go to Maven, e.g. -o
 shots=target/screenshots
 cp "$shots/dashboard-autopilot-light-en-1280x800.png" docs/screenshots/demo-autopilot-en.png
 cp "$shots/dashboard-recording-light-en-1280x800.png" docs/screenshots/demo-recording-en.png

@@ -8,6 +8,7 @@ import com.rpavision.gpurm.core.ollama.OllamaClient;
 import com.rpavision.gpurm.core.ollama.OllamaException;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.Services;
+import com.rpavision.gpurm.app.Shutdown;
 import com.rpavision.gpurm.app.SingleInstance;
 import com.rpavision.gpurm.app.autostart.StartAtLogins;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
@@ -27,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -97,10 +97,12 @@ public final class Launcher {
             services.start(cli.mode());
             log.info("Manager running: {}", describe(services.manager()));
             CdsArchive.writeInBackgroundIfMissing();
-            waitForTermination(() -> {
+            Runnable shutdown = Shutdown.once(() -> {
                 services.stop();
                 instance.get().close();
             });
+            Shutdown.onTermination(shutdown);
+            Shutdown.await();
             return;
         }
         Optional<String> noDisplay = com.rpavision.gpurm.app.DisplayCheck.problem(System.getenv(), System.getProperty("os.name"));
@@ -120,19 +122,23 @@ public final class Launcher {
         };
         boolean dark = preferences.get().theme() == UiPreferences.Theme.SYSTEM && SystemAppearance.prefersDark();
         // The window comes first; the manager (NVML, Ollama, DJL) is built and started behind it.
+        // Quitting from the window and SIGTERM or a logoff take the same way out as the headless manager: the
+        // services stop (the VLM's idle timer handed back to Ollama, "Stopping" logged) once, whichever comes first.
         ServicesStartup started = new ServicesStartup(() -> Services.create(loaded.config(), paths, cli.demo()),
                 services -> {
                     services.start(cli.mode());
                     log.info("Manager running: {}", describe(services.manager()));
                     CdsArchive.writeInBackgroundIfMissing();
                 });
+        Runnable windowShutdown = Shutdown.once(() -> {
+            started.stop();
+            instance.get().close();
+        });
+        Shutdown.onTermination(windowShutdown);
         GpuRmApplication.launch(new GpuRmApplication.Context(started, store, loaded.config(), new Messages(locale),
                 cli.demo(), preferencesStore, preferences, dark, StartAtLogins.forThisProcess(),
                 zip -> new DiagnosticsExport(paths, started.built(),
-                        () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), () -> {
-                    started.stop();
-                    instance.get().close();
-                }));
+                        () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), windowShutdown));
         preferencesStore.save(preferences.get());
         System.exit(0);
     }
@@ -275,19 +281,6 @@ public final class Launcher {
             if (s != null) {
                 s.stop();
             }
-        }
-    }
-
-    private static void waitForTermination(Runnable stop) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.run();
-            stopped.countDown();
-        }, "gpurm-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -35,6 +35,7 @@ public final class DesktopIntegration implements AutoCloseable {
     private final NotificationThrottle throttle = new NotificationThrottle(Clock.systemUTC(), NOTIFICATION_INTERVAL);
     private Optional<SystemTrayController> tray = Optional.empty();
     private final Subscription events;
+    private boolean toldStillRunning;
 
     public DesktopIntegration(Stage stage, GpuResourceManager manager, DashboardViewModel vm, Messages messages, UiThread ui) {
         this.stage = stage;
@@ -74,6 +75,10 @@ public final class DesktopIntegration implements AutoCloseable {
             stage.setOnCloseRequest(e -> {
                 e.consume();
                 stage.hide();
+                if (!toldStillRunning) { // the first close only: after that the operator knows
+                    toldStillRunning = true;
+                    show(messages.get("tray.stillRunning.title"), messages.get("tray.stillRunning.text"), false, null);
+                }
             });
             vm.modeProperty().addListener((o, a, b) -> refreshTray());
             vm.vlmStateProperty().addListener((o, a, b) -> refreshTray());
@@ -109,7 +114,12 @@ public final class DesktopIntegration implements AutoCloseable {
                     stage.toFront();
                 }
             }
-            case QUIT -> Platform.exit();
+            case QUIT -> {
+                // Quitting while recording leaves the RPA agent without its VLM manager: ask first.
+                if (vm.modeProperty().get() != ExecutionMode.RECORDING || confirmQuit()) {
+                    Platform.exit();
+                }
+            }
         }
     }
 
