@@ -20,6 +20,7 @@ public final class StatisticsView {
     @FXML private TableColumn<StatisticsRow, String> todayColumn;
     @FXML private TableColumn<StatisticsRow, String> weekColumn;
     @FXML private StackedBarChart<String, Number> chart;
+    @FXML private javafx.scene.chart.NumberAxis hoursAxis;
 
     private final Messages messages;
 
@@ -35,6 +36,17 @@ public final class StatisticsView {
         whatColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().what()));
         todayColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().today()));
         weekColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().week()));
+        hoursAxis.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Number hours) {
+                return StatisticsViewModel.axisLabel(hours.doubleValue());
+            }
+
+            @Override
+            public Number fromString(String text) {
+                return null;
+            }
+        });
         vm.days().addListener((javafx.collections.ListChangeListener<StatisticsViewModel.DayInModes>) c -> drawChart());
         drawChart();
     }
