@@ -55,6 +55,7 @@ public final class DemoOllama implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
     }
 
+    /** All of the model in VRAM: a size above size_vram would tell the manager it runs partly on the CPU. */
     private synchronized String ps() {
         Instant now = Instant.now();
         loaded.entrySet().removeIf(e -> {
@@ -66,7 +67,7 @@ public final class DemoOllama implements AutoCloseable {
         });
         ArrayNode models = JSON.createArrayNode();
         loaded.keySet().forEach(name -> models.addObject().put("name", name).put("model", name)
-                .put("size", (MODEL_MB + 600) << 20).put("size_vram", MODEL_MB << 20)
+                .put("size", MODEL_MB << 20).put("size_vram", MODEL_MB << 20)
                 .put("expires_at", "2318-09-08T12:00:00.000000000+00:00"));
         ObjectNode root = JSON.createObjectNode();
         root.set("models", models);

@@ -277,9 +277,10 @@ public final class DashboardViewModel {
     private String vlmNotice(GpuResourceStatus status) {
         List<String> conditions = status.conditions().stream()
                 .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
-                .map(r -> ReasonText.of(r, messages)).toList();
+                .map(r -> messages.get("condition." + r.code().name().toLowerCase(java.util.Locale.ROOT))).toList();
         if (!conditions.isEmpty()) {
-            return String.join(" ", conditions);
+            // The banner above gives the whole reason; the card names the condition, so it is not said twice.
+            return String.join(" \u00b7 ", conditions);
         }
         com.rpavision.gpurm.core.model.VlmDrift drift = status.lastDrift();
         if (drift == null || GPU_SIDE.contains(drift.cause())

@@ -24,7 +24,11 @@ class DemoOllamaTest {
                     .satisfies(m -> assertThat(m.is("qwen3-vl:8b") && m.sizeMb() == 6_300).isTrue());
 
             client.load("qwen3-vl:8b");
-            assertThat(client.runningModels()).singleElement().satisfies(m -> assertThat(m.sizeVramMb()).isEqualTo(10_540));
+            assertThat(client.runningModels()).singleElement().satisfies(m -> {
+                assertThat(m.sizeVramMb()).isEqualTo(10_540);
+                assertThat(m.sizeBytes()).as("wholly on the GPU, or the manager reports it partly on the CPU")
+                        .isEqualTo(m.sizeVramBytes());
+            });
             assertThat(gpu.read(false).gpus().get(0).usedMb() - idle).isGreaterThan(10_000);
 
             client.unload("qwen3-vl:8b");

@@ -283,6 +283,8 @@ class DashboardViewModelTest {
                 base.processes(), true, "fake", null, null, java.util.List.of(), null, java.util.List.of(partly), null, null));
 
         assertThat(vm.conditionsTextProperty().get()).startsWith("qwen3-vl:8b is only partly on the GPU (6");
+        assertThat(vm.vlmNoticeProperty().get()).as("named on the card, explained once in the banner")
+                .isEqualTo("VLM partly on the CPU");
 
         vm.update(base);
         assertThat(vm.conditionsTextProperty().get()).isEmpty();
