@@ -214,13 +214,33 @@ public final class GpuRmApplication extends Application {
             }
             String text = outcome;
             javafx.scene.control.Alert.AlertType kind = type;
-            Platform.runLater(() -> {
-                javafx.scene.control.Alert alert = new javafx.scene.control.Alert(kind, text);
-                alert.initOwner(stage);
-                alert.setHeaderText(null);
-                alert.show();
-            });
+            Platform.runLater(() -> showDiagnosticsResult(kind, text, file.getAbsoluteFile().getParentFile()));
         });
+    }
+
+    /** The outcome as a titled dialog; a written zip offers to open its folder, where the operator attaches it. */
+    private void showDiagnosticsResult(javafx.scene.control.Alert.AlertType kind, String text, java.io.File folder) {
+        Messages messages = context.messages();
+        javafx.scene.control.ButtonType openFolder = new javafx.scene.control.ButtonType(messages.get("diagnostics.openFolder"));
+        javafx.scene.control.Alert alert = kind == javafx.scene.control.Alert.AlertType.INFORMATION
+                ? new javafx.scene.control.Alert(kind, text, openFolder, javafx.scene.control.ButtonType.CLOSE)
+                : new javafx.scene.control.Alert(kind, text, javafx.scene.control.ButtonType.CLOSE);
+        alert.initOwner(stage);
+        alert.setTitle(messages.get("diagnostics.title"));
+        alert.setHeaderText(messages.get(kind == javafx.scene.control.Alert.AlertType.INFORMATION
+                ? "diagnostics.doneTitle" : "diagnostics.failedTitle"));
+        alert.getDialogPane().setMinWidth(520);
+        if (alert.getDialogPane().lookup(".content") instanceof javafx.scene.control.Label content) {
+            content.setWrapText(true); // the path is long: wrap it rather than cut it
+        }
+        alert.showAndWait().filter(openFolder::equals).ifPresent(b -> background.execute(() -> {
+            try {
+                java.awt.Desktop.getDesktop().open(folder);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("Cannot open {}: {}", folder, e.toString());
+                Platform.runLater(() -> getHostServices().showDocument(folder.toURI().toString()));
+            }
+        }));
     }
 
     /** One settings window, owned by the main one; opening it again brings it forward. */
