@@ -74,7 +74,7 @@ public final class DesktopIntegration implements AutoCloseable {
             Platform.setImplicitExit(false); // only now: without a tray, closing the last window must still quit
             stage.setOnCloseRequest(e -> {
                 e.consume();
-                stage.hide();
+                hideKeepingPlace();
                 if (!toldStillRunning) { // the first close only: after that the operator knows
                     toldStillRunning = true;
                     show(messages.get("tray.stillRunning.title"), messages.get("tray.stillRunning.text"), false, null);
@@ -108,10 +108,9 @@ public final class DesktopIntegration implements AutoCloseable {
             case UNLOAD_VLM -> vm.unloadVlm();
             case TOGGLE_WINDOW -> {
                 if (stage.isShowing()) {
-                    stage.hide();
+                    hideKeepingPlace();
                 } else {
-                    stage.show();
-                    stage.toFront();
+                    showWhereItWas();
                 }
             }
             case QUIT -> {
@@ -121,6 +120,25 @@ public final class DesktopIntegration implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private double hiddenX = Double.NaN;
+    private double hiddenY = Double.NaN;
+
+    /** Some window managers place a re-shown window anew (centred, or where the pointer is): remember where it was. */
+    private void hideKeepingPlace() {
+        hiddenX = stage.getX();
+        hiddenY = stage.getY();
+        stage.hide();
+    }
+
+    private void showWhereItWas() {
+        stage.show();
+        if (!Double.isNaN(hiddenX)) {
+            stage.setX(hiddenX);
+            stage.setY(hiddenY);
+        }
+        stage.toFront();
     }
 
     private boolean confirmQuit() {
@@ -158,11 +176,8 @@ public final class DesktopIntegration implements AutoCloseable {
             if (action != null) {
                 notification.action(action);
             }
-            if (warning) {
-                notification.showWarning();
-            } else {
-                notification.showInformation();
-            }
+            // The theme's colours, not ControlsFX's glossy icons: a warning shows as a red edge (app.css).
+            notification.styleClass(warning ? "notice-warning" : "notice-info").show();
         } else {
             tray.ifPresent(t -> t.notify(title, text, warning));
         }
