@@ -136,12 +136,31 @@ class DashboardScreenshotTest {
             parameters.setTransform(Transform.scale(scale, scale));
             image[0] = stage.getScene().getRoot().snapshot(parameters, null);
         });
+        checkTheOtherTabs(robot, name, truncated);
         BufferedImage png = toBufferedImage(image[0]);
         assertThat(png.getWidth()).isEqualTo(Math.round(width * scale));
         assertThat(png.getHeight()).isEqualTo(Math.round(height * scale));
         assertThat(distinctColors(png)).as("not a blank image: " + file).isGreaterThan(20);
         ImageIO.write(png, "png", file.toFile());
         return file;
+    }
+
+    /** The tabs behind the log (timeline, processes, Ollama models, statistics) are checked for cut labels too. */
+    private void checkTheOtherTabs(FxRobot robot, String name, List<String> truncated) {
+        // each selection laid out on its own pulse, as the operator would see it
+        for (int i = 1; i < 5; i++) {
+            int index = i;
+            robot.interact(() -> {
+                javafx.scene.control.TabPane tabs = (javafx.scene.control.TabPane) stage.getScene().getRoot().lookup(".tab-pane");
+                tabs.getSelectionModel().select(index);
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.interact(() -> {
+                javafx.scene.control.TabPane tabs = (javafx.scene.control.TabPane) stage.getScene().getRoot().lookup(".tab-pane");
+                String tab = tabs.getTabs().get(index).getText();
+                TruncatedLabels.in(stage.getScene().getRoot()).forEach(t -> truncated.add(name + " [" + tab + "]: " + t));
+            });
+        }
     }
 
     private static BufferedImage toBufferedImage(WritableImage image) {

@@ -32,6 +32,7 @@ public final class StatisticsView {
     @FXML
     private void initialize() {
         table.setItems(vm.rows());
+        table.setPlaceholder(new javafx.scene.control.Label(messages.get("statistics.empty"))); // JavaFX's own is English
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         whatColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().what()));
         todayColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().today()));
