@@ -8,6 +8,7 @@ import com.rpavision.gpurm.core.ollama.OllamaClient;
 import com.rpavision.gpurm.core.ollama.OllamaException;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.Services;
+import com.rpavision.gpurm.app.Shutdown;
 import com.rpavision.gpurm.app.SingleInstance;
 import com.rpavision.gpurm.app.autostart.StartAtLogins;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
@@ -27,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -77,8 +77,9 @@ public final class Launcher {
         run(paths, cli);
     }
 
-    private static void run(AppPaths paths, CommandLine cli) {
+    private static void run(AppPaths realPaths, CommandLine cli) {
         Logger log = LoggerFactory.getLogger(Launcher.class);
+        AppPaths paths = cli.demo() ? com.rpavision.gpurm.app.demo.DemoConfig.paths(realPaths, Clock.systemUTC()) : realPaths;
         log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
         ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC());
@@ -96,10 +97,20 @@ public final class Launcher {
             services.start(cli.mode());
             log.info("Manager running: {}", describe(services.manager()));
             CdsArchive.writeInBackgroundIfMissing();
-            waitForTermination(() -> {
+            Runnable shutdown = Shutdown.once(() -> {
                 services.stop();
                 instance.get().close();
             });
+            Shutdown.onTermination(shutdown);
+            Shutdown.await();
+            return;
+        }
+        Optional<String> noDisplay = com.rpavision.gpurm.app.DisplayCheck.problem(System.getenv(), System.getProperty("os.name"));
+        if (noDisplay.isPresent()) {
+            // One clear line instead of JavaFX's stack trace: the server case has its own mode.
+            System.err.println(noDisplay.get());
+            instance.get().close();
+            System.exit(2);
             return;
         }
         UiPreferencesStore preferencesStore = new UiPreferencesStore(paths.dataDir().resolve("ui-preferences.json"));
@@ -111,19 +122,23 @@ public final class Launcher {
         };
         boolean dark = preferences.get().theme() == UiPreferences.Theme.SYSTEM && SystemAppearance.prefersDark();
         // The window comes first; the manager (NVML, Ollama, DJL) is built and started behind it.
+        // Quitting from the window and SIGTERM or a logoff take the same way out as the headless manager: the
+        // services stop (the VLM's idle timer handed back to Ollama, "Stopping" logged) once, whichever comes first.
         ServicesStartup started = new ServicesStartup(() -> Services.create(loaded.config(), paths, cli.demo()),
                 services -> {
                     services.start(cli.mode());
                     log.info("Manager running: {}", describe(services.manager()));
                     CdsArchive.writeInBackgroundIfMissing();
                 });
+        Runnable windowShutdown = Shutdown.once(() -> {
+            started.stop();
+            instance.get().close();
+        });
+        Shutdown.onTermination(windowShutdown);
         GpuRmApplication.launch(new GpuRmApplication.Context(started, store, loaded.config(), new Messages(locale),
                 cli.demo(), preferencesStore, preferences, dark, StartAtLogins.forThisProcess(),
                 zip -> new DiagnosticsExport(paths, started.built(),
-                        () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), () -> {
-                    started.stop();
-                    instance.get().close();
-                }));
+                        () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), windowShutdown));
         preferencesStore.save(preferences.get());
         System.exit(0);
     }
@@ -195,8 +210,19 @@ public final class Launcher {
             String url = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info).path("base_url").asText();
             System.out.println("Base URL:   " + url);
         } catch (IOException e) {
-            System.out.println("Base URL:   not running (no token file)");
+            System.out.println(configuredApiAddress(paths));
         }
+    }
+
+    /**
+     * Where the API will listen once the app runs, from the configuration; read only, so asking never creates
+     * a config.json.
+     */
+    static String configuredApiAddress(AppPaths paths) {
+        GpuResourceConfig config = java.nio.file.Files.exists(paths.configFile())
+                ? new ConfigStore(paths.configFile(), Clock.systemUTC()).load().config() : GpuResourceConfig.defaults();
+        return "Base URL:   http://127.0.0.1:" + config.apiPort() + " (configured in " + paths.configFile()
+                + "; the app is not running, so there is no token yet)";
     }
 
     /** The panel's {@link ManagerStartup}: the process's {@link Services}, built and started when the window asks. */
@@ -255,19 +281,6 @@ public final class Launcher {
             if (s != null) {
                 s.stop();
             }
-        }
-    }
-
-    private static void waitForTermination(Runnable stop) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.run();
-            stopped.countDown();
-        }, "gpurm-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

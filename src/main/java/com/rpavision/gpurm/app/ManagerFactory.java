@@ -33,10 +33,13 @@ public final class ManagerFactory {
         return build(config, probe, clip, ModelSizes.persistedIn(paths.dataDir().resolve("model-sizes.json")));
     }
 
-    /** The whole manager against a simulated GPU, Ollama and CLIP; the idle timeout is shortened to a minute. */
+    /**
+     * The whole manager against a simulated GPU, Ollama and CLIP, with the demo's own configuration
+     * ({@link com.rpavision.gpurm.app.demo.DemoConfig}: a one-minute idle timeout unless changed in Settings).
+     */
     public static GpuResourceManager createDemo(GpuResourceConfig config, Demo demo) {
         GpuResourceConfig demoConfig = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint())
-                .vlmModel("qwen3-vl:8b").gpuIndex(0).idleTimeoutSeconds(60).build();
+                .vlmModel("qwen3-vl:8b").gpuIndex(0).build();
         return build(demoConfig, demo.gpu(), demo.clip(), ModelSizes.inMemory());
     }
 

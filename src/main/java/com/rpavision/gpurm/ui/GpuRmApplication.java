@@ -146,6 +146,9 @@ public final class GpuRmApplication extends Application {
         stage.showingProperty().addListener((o, was, now) -> bridge.setOnScreen(now && !stage.isIconified()));
         stage.iconifiedProperty().addListener((o, was, now) -> bridge.setOnScreen(stage.isShowing() && !now));
         stage.getScene().setRoot(root);
+        // "Recording · VLM loaded — GPU Resource Manager": the state reads in the taskbar and window switcher too.
+        String appTitle = c.messages().get(c.demo() ? "app.title.demo" : "app.title");
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.concat(vm.stateTitleProperty(), " \u2014 ", appTitle));
         starting = null;
         desktop = new DesktopIntegration(stage, manager, vm, c.messages(), ui);
         StartupTrace.onDashboard(stage.getScene());
@@ -165,13 +168,22 @@ public final class GpuRmApplication extends Application {
                 : new PrimerLight().getUserAgentStylesheet());
     }
 
-    /** Where the window was last time, if that place is still on a screen. */
+    /**
+     * Where the window was last time, if that place is still on a screen, and never larger than the screen's
+     * visible area (at 1920x1080 and 150 % the default size ran under the taskbar).
+     */
     private static void place(Stage stage, UiPreferences p) {
-        stage.setWidth(p.windowWidth());
-        stage.setHeight(p.windowHeight());
-        if (p.hasPlacement() && !Screen.getScreensForRectangle(p.windowX(), p.windowY(), 100, 40).isEmpty()) {
-            stage.setX(p.windowX());
-            stage.setY(p.windowY());
+        boolean placed = p.hasPlacement() && !Screen.getScreensForRectangle(p.windowX(), p.windowY(), 100, 40).isEmpty();
+        Screen screen = placed ? Screen.getScreensForRectangle(p.windowX(), p.windowY(), 100, 40).get(0) : Screen.getPrimary();
+        WindowBounds.Rect r = WindowBounds.clamp(new WindowBounds.Rect(placed ? p.windowX() : Double.NaN,
+                placed ? p.windowY() : Double.NaN, p.windowWidth(), p.windowHeight()), screen.getVisualBounds());
+        stage.setWidth(r.width());
+        stage.setHeight(r.height());
+        if (!Double.isNaN(r.x())) {
+            stage.setX(r.x());
+            stage.setY(r.y());
+        } else {
+            stage.centerOnScreen();
         }
         stage.setMaximized(p.maximized());
     }
@@ -202,13 +214,33 @@ public final class GpuRmApplication extends Application {
             }
             String text = outcome;
             javafx.scene.control.Alert.AlertType kind = type;
-            Platform.runLater(() -> {
-                javafx.scene.control.Alert alert = new javafx.scene.control.Alert(kind, text);
-                alert.initOwner(stage);
-                alert.setHeaderText(null);
-                alert.show();
-            });
+            Platform.runLater(() -> showDiagnosticsResult(kind, text, file.getAbsoluteFile().getParentFile()));
         });
+    }
+
+    /** The outcome as a titled dialog; a written zip offers to open its folder, where the operator attaches it. */
+    private void showDiagnosticsResult(javafx.scene.control.Alert.AlertType kind, String text, java.io.File folder) {
+        Messages messages = context.messages();
+        javafx.scene.control.ButtonType openFolder = new javafx.scene.control.ButtonType(messages.get("diagnostics.openFolder"));
+        javafx.scene.control.Alert alert = kind == javafx.scene.control.Alert.AlertType.INFORMATION
+                ? new javafx.scene.control.Alert(kind, text, openFolder, javafx.scene.control.ButtonType.CLOSE)
+                : new javafx.scene.control.Alert(kind, text, javafx.scene.control.ButtonType.CLOSE);
+        alert.initOwner(stage);
+        alert.setTitle(messages.get("diagnostics.title"));
+        alert.setHeaderText(messages.get(kind == javafx.scene.control.Alert.AlertType.INFORMATION
+                ? "diagnostics.doneTitle" : "diagnostics.failedTitle"));
+        alert.getDialogPane().setMinWidth(520);
+        if (alert.getDialogPane().lookup(".content") instanceof javafx.scene.control.Label content) {
+            content.setWrapText(true); // the path is long: wrap it rather than cut it
+        }
+        alert.showAndWait().filter(openFolder::equals).ifPresent(b -> background.execute(() -> {
+            try {
+                java.awt.Desktop.getDesktop().open(folder);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("Cannot open {}: {}", folder, e.toString());
+                Platform.runLater(() -> getHostServices().showDocument(folder.toURI().toString()));
+            }
+        }));
     }
 
     /** One settings window, owned by the main one; opening it again brings it forward. */

@@ -26,7 +26,8 @@ final class DashboardForTests {
         StatisticsViewModel statistics = new StatisticsViewModel(since -> List.of(), Runnable::run, new UiThread(Runnable::run),
                 messages, Clock.systemUTC());
         Map<Class<?>, Supplier<?>> controllers = Map.of(
-                DashboardView.class, () -> new DashboardView(vm, messages, false, () -> { }, () -> { }),
+                DashboardView.class, () -> new DashboardView(vm, messages, false,
+                        () -> java.util.concurrent.CompletableFuture.completedFuture(null), () -> { }),
                 OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, messages),
                 StatisticsView.class, () -> new StatisticsView(statistics, messages));
         return new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);

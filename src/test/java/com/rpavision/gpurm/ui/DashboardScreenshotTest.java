@@ -32,9 +32,11 @@ import java.util.Locale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Writes the dashboard in each mode, light and dark, English and French, at 1280x800 and at 2560x1600 (a
+ * Writes the dashboard in each mode and in the states an operator meets (switching, loading, error, degraded, a
+ * refused action, a contended VLM), light and dark, English and French, at 1280x800 and at 2560x1600 (a
  * 1707x1067 window at 150 % scaling, as on the reference workstation) into target/screenshots/, for people to
- * look at. Checks each image is the size asked and not blank. File names give the window size and the scale.
+ * look at. Checks each image is the size asked and not blank, and that no label in any of them is cut short
+ * ("Enregistrem…"): a cut label is a failure, listed with its state, size, theme and language.
  */
 @ExtendWith(ApplicationExtension.class)
 class DashboardScreenshotTest {
@@ -42,63 +44,123 @@ class DashboardScreenshotTest {
     private static final Path OUT = Path.of("target", "screenshots");
     private Stage stage;
 
+    /** What is on screen; the modes keep the file names they always had. */
+    enum State {
+        IDLE(ExecutionMode.IDLE), RECORDING(ExecutionMode.RECORDING), AUTOPILOT(ExecutionMode.AUTOPILOT),
+        SWITCHING(ExecutionMode.IDLE), LOADING(ExecutionMode.IDLE), ERROR(ExecutionMode.RECORDING),
+        DEGRADED(ExecutionMode.IDLE), REFUSED(ExecutionMode.RECORDING), CONTENDED(ExecutionMode.RECORDING);
+
+        final ExecutionMode mode;
+
+        State(ExecutionMode mode) {
+            this.mode = mode;
+        }
+
+        String fileName() {
+            return ordinal() < 3 ? mode.wireName() : name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     @Start
     void start(Stage stage) {
         this.stage = stage;
     }
 
     @Test
-    void writesTheScreenshotSet(FxRobot robot) throws Exception {
+    void writesTheScreenshotSetWithNoLabelCutShort(FxRobot robot) throws Exception {
         Files.createDirectories(OUT);
         List<Path> written = new ArrayList<>();
+        List<String> truncated = new ArrayList<>();
         try (ManagerFixture f = ManagerFixture.options().sleepsTakeNoTime().gpu(24_564, 1_310).build()) {
-            for (ExecutionMode mode : ExecutionMode.values()) {
-                f.switchTo(mode);
+            for (State state : State.values()) {
+                f.switchTo(state.mode);
                 f.clock.advance(java.time.Duration.ofSeconds(42));
                 f.vram.sample();
                 for (boolean dark : new boolean[]{false, true}) {
                     for (Locale locale : List.of(Locale.ENGLISH, Locale.FRENCH)) {
-                        written.add(shoot(robot, f, mode, dark, locale, 1280, 800, 1.0));
-                        written.add(shoot(robot, f, mode, dark, locale, 1707, 1067, 1.5));
+                        written.add(shoot(robot, f, state, dark, locale, 1280, 800, 1.0, truncated));
+                        written.add(shoot(robot, f, state, dark, locale, 1707, 1067, 1.5, truncated));
                     }
                 }
             }
         }
-        assertThat(written).hasSize(24);
+        assertThat(written).hasSize(State.values().length * 8);
         System.out.println("[screenshots] " + written.size() + " PNGs in " + OUT.toAbsolutePath());
+        assertThat(truncated).as("labels cut short").isEmpty();
     }
 
-    private Path shoot(FxRobot robot, ManagerFixture f, ExecutionMode mode, boolean dark, Locale locale,
-                       int width, int height, double scale) throws Exception {
-        Path file = OUT.resolve(String.format("dashboard-%s-%s-%s-%dx%d%s.png", mode.wireName(), dark ? "dark" : "light",
-                locale.getLanguage(), width, height, scale == 1.0 ? "" : "-at-" + Math.round(scale * 100) + "pct"));
+    private Path shoot(FxRobot robot, ManagerFixture f, State state, boolean dark, Locale locale,
+                       int width, int height, double scale, List<String> truncated) throws Exception {
+        String name = String.format("dashboard-%s-%s-%s-%dx%d%s.png", state.fileName(), dark ? "dark" : "light",
+                locale.getLanguage(), width, height, scale == 1.0 ? "" : "-at-" + Math.round(scale * 100) + "pct");
+        Path file = OUT.resolve(name);
         WritableImage[] image = new WritableImage[1];
+        if (state == State.REFUSED) {
+            f.gpu.allocate("blender", 12_500); // too little left for CLIP beside the VLM: the move is refused
+            f.vram.sample();
+        }
+        DashboardViewModel[] model = new DashboardViewModel[1];
         robot.interact(() -> {
             Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet()
                     : new PrimerLight().getUserAgentStylesheet());
             Messages messages = new Messages(locale);
-            DashboardViewModel vm = new DashboardViewModel(f.manager, Runnable::run, new UiThread(Platform::runLater),
+            // A switch that never finishes stays "switching": its work is dropped instead of run.
+            java.util.concurrent.Executor background = state == State.SWITCHING ? task -> { } : Runnable::run;
+            DashboardViewModel vm = new DashboardViewModel(f.manager, background, new UiThread(Platform::runLater),
                     messages, f.clock);
+            model[0] = vm;
             f.manager.recentEvents().forEach(vm::onEvent);
-            vm.update(f.manager.getStatus());
-            Parent root = DashboardForTests.load(vm, f.manager, Runnable::run, new UiThread(Platform::runLater), messages);
+            vm.update(ScreenshotStates.status(state, f.manager.getStatus(), f.clock.instant()));
+            Parent root = DashboardForTests.load(vm, f.manager, background, new UiThread(Platform::runLater), messages);
             Scene scene = new Scene(root, width, height);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
             stage.setScene(scene);
             stage.show();
+            switch (state) {
+                case SWITCHING -> vm.switchMode(ExecutionMode.RECORDING);
+                case REFUSED -> vm.moveClip(com.rpavision.gpurm.core.model.ClipDevice.CUDA);
+                default -> { }
+            }
         });
+        if (state == State.REFUSED) {
+            org.awaitility.Awaitility.await().until(() -> !model[0].actionErrorProperty().get().isEmpty());
+            f.gpu.free("blender");
+            f.vram.sample();
+        }
         WaitForAsyncUtils.waitForFxEvents();
         robot.interact(() -> {
+            stage.getScene().getRoot().applyCss();
+            stage.getScene().getRoot().layout();
+            TruncatedLabels.in(stage.getScene().getRoot()).forEach(t -> truncated.add(name + ": " + t));
             SnapshotParameters parameters = new SnapshotParameters();
             parameters.setTransform(Transform.scale(scale, scale));
             image[0] = stage.getScene().getRoot().snapshot(parameters, null);
         });
+        checkTheOtherTabs(robot, name, truncated);
         BufferedImage png = toBufferedImage(image[0]);
         assertThat(png.getWidth()).isEqualTo(Math.round(width * scale));
         assertThat(png.getHeight()).isEqualTo(Math.round(height * scale));
         assertThat(distinctColors(png)).as("not a blank image: " + file).isGreaterThan(20);
         ImageIO.write(png, "png", file.toFile());
         return file;
+    }
+
+    /** The tabs behind the log (timeline, processes, Ollama models, statistics) are checked for cut labels too. */
+    private void checkTheOtherTabs(FxRobot robot, String name, List<String> truncated) {
+        // each selection laid out on its own pulse, as the operator would see it
+        for (int i = 1; i < 5; i++) {
+            int index = i;
+            robot.interact(() -> {
+                javafx.scene.control.TabPane tabs = (javafx.scene.control.TabPane) stage.getScene().getRoot().lookup(".tab-pane");
+                tabs.getSelectionModel().select(index);
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.interact(() -> {
+                javafx.scene.control.TabPane tabs = (javafx.scene.control.TabPane) stage.getScene().getRoot().lookup(".tab-pane");
+                String tab = tabs.getTabs().get(index).getText();
+                TruncatedLabels.in(stage.getScene().getRoot()).forEach(t -> truncated.add(name + " [" + tab + "]: " + t));
+            });
+        }
     }
 
     private static BufferedImage toBufferedImage(WritableImage image) {

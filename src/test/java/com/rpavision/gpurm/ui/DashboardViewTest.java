@@ -129,4 +129,16 @@ class DashboardViewTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> text(robot, "#vlmBadge").equals("Loaded"));
         assertThat(f.manager.getExecutionMode()).isEqualTo(ExecutionMode.RECORDING);
     }
+
+    @Test
+    void focusStaysOnTheModeSwitcherAfterASwitchSoEnterOpensNothingElse(FxRobot robot) {
+        robot.clickOn("#recordingButton");
+        await().atMost(Duration.ofSeconds(10)).until(() -> text(robot, "#vlmBadge").equals("Loaded"));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        ToggleButton recording = robot.lookup("#recordingButton").queryAs(ToggleButton.class);
+        assertThat(recording.getScene().getFocusOwner()).isSameAs(recording);
+        assertThat(robot.lookup("#loadButton").queryAs(javafx.scene.control.Button.class).isDisabled())
+                .as("loaded already: Load is off").isTrue();
+    }
 }

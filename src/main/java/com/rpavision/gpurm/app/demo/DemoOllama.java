@@ -28,6 +28,11 @@ public final class DemoOllama implements AutoCloseable {
 
     static final String MODEL = "qwen3-vl:8b";
     private static final long MODEL_MB = 10_540;
+    /** A second model, loaded as if by another client, so Unload and "Free VRAM for recording" can be tried. */
+    static final String OTHER_MODEL = "llama3.2:3b";
+    private static final long OTHER_MB = 2_600;
+    private static final Map<String, Long> SIZES_MB = Map.of(MODEL, MODEL_MB, OTHER_MODEL, OTHER_MB);
+    private static final Map<String, Long> PIDS = Map.of(MODEL, 48_211L, OTHER_MODEL, 48_377L);
     private static final Duration LOAD_TIME = Duration.ofMillis(4_500);
     private static final Duration UNLOAD_LINGER = Duration.ofMillis(1_200);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,8 +51,12 @@ public final class DemoOllama implements AutoCloseable {
         server.createContext("/api/ps", exchange -> reply(exchange, 200, ps()));
         // the pulled model, its file a little over 6 GB as qwen3-vl:8b's is: the preflight's first estimate
         server.createContext("/api/tags", exchange -> reply(exchange, 200,
-                "{\"models\":[{\"name\":\"qwen3-vl:8b\",\"model\":\"qwen3-vl:8b\",\"size\":" + (6_300L << 20) + "}]}"));
+                "{\"models\":[{\"name\":\"qwen3-vl:8b\",\"model\":\"qwen3-vl:8b\",\"size\":" + (6_300L << 20) + "},"
+                        + "{\"name\":\"llama3.2:3b\",\"model\":\"llama3.2:3b\",\"size\":" + (2_020L << 20) + "}]}"));
         server.createContext("/api/generate", this::generate);
+        synchronized (this) {
+            resident(OTHER_MODEL);
+        }
         server.start();
     }
 
@@ -55,18 +64,19 @@ public final class DemoOllama implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
     }
 
+    /** All of the model in VRAM: a size above size_vram would tell the manager it runs partly on the CPU. */
     private synchronized String ps() {
         Instant now = Instant.now();
         loaded.entrySet().removeIf(e -> {
             boolean gone = now.isAfter(e.getValue());
             if (gone) {
-                gpu.free("ollama_llama_server");
+                gpu.free(owner(e.getKey()));
             }
             return gone;
         });
         ArrayNode models = JSON.createArrayNode();
         loaded.keySet().forEach(name -> models.addObject().put("name", name).put("model", name)
-                .put("size", (MODEL_MB + 600) << 20).put("size_vram", MODEL_MB << 20)
+                .put("size", SIZES_MB.get(name) << 20).put("size_vram", SIZES_MB.get(name) << 20)
                 .put("expires_at", "2318-09-08T12:00:00.000000000+00:00"));
         ObjectNode root = JSON.createObjectNode();
         root.set("models", models);
@@ -75,32 +85,42 @@ public final class DemoOllama implements AutoCloseable {
 
     private void generate(HttpExchange exchange) throws IOException {
         JsonNode body = JSON.readTree(exchange.getRequestBody());
-        String model = body.path("model").asText();
-        if (!model.equals(MODEL) && !model.equals(MODEL.replace(":8b", ""))) {
+        String asked = body.path("model").asText();
+        String model = asked.equals(MODEL.replace(":8b", "")) ? MODEL : asked;
+        if (!SIZES_MB.containsKey(model)) {
             reply(exchange, 404, "{\"error\":\"model \\\"" + model + "\\\" not found, try pulling it first\"}");
             return;
         }
         JsonNode keepAlive = body.path("keep_alive");
         if (keepAlive.isNumber() && keepAlive.asLong() == 0) {
             synchronized (this) {
-                loaded.computeIfPresent(MODEL, (k, v) -> Instant.now().plus(UNLOAD_LINGER));
+                loaded.computeIfPresent(model, (k, v) -> Instant.now().plus(UNLOAD_LINGER));
             }
-            reply(exchange, 200, "{\"model\":\"" + MODEL + "\",\"done\":true,\"done_reason\":\"unload\"}");
+            reply(exchange, 200, "{\"model\":\"" + model + "\",\"done\":true,\"done_reason\":\"unload\"}");
             return;
         }
         boolean cold;
         synchronized (this) {
-            cold = !Instant.MAX.equals(loaded.get(MODEL));
+            cold = !Instant.MAX.equals(loaded.get(model));
         }
         if (cold) {
             sleep(LOAD_TIME);
             synchronized (this) {
-                loaded.put(MODEL, Instant.MAX);
-                gpu.allocate("ollama_llama_server", MODEL_MB, 48_211);
+                resident(model);
             }
         }
-        reply(exchange, 200, "{\"model\":\"" + MODEL + "\",\"done\":true,\"done_reason\":\"load\",\"load_duration\":"
+        reply(exchange, 200, "{\"model\":\"" + model + "\",\"done\":true,\"done_reason\":\"load\",\"load_duration\":"
                 + (cold ? LOAD_TIME.toNanos() : 0) + "}");
+    }
+
+    private void resident(String model) {
+        loaded.put(model, Instant.MAX);
+        gpu.allocate(owner(model), SIZES_MB.get(model), PIDS.get(model));
+    }
+
+    /** Each model has its own runner process, as Ollama starts one per loaded model. */
+    private static String owner(String model) {
+        return model.equals(MODEL) ? "ollama_llama_server" : "ollama_llama_server (" + model + ")";
     }
 
     private static void sleep(Duration duration) {

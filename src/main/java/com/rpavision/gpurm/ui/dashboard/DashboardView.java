@@ -38,19 +38,23 @@ import java.util.Map;
 /** The dashboard's controller: binds nodes to the view model and forwards clicks; no logic of its own. */
 public final class DashboardView {
 
-    private static final List<String> BADGE_STYLES = List.of("badge-ok", "badge-busy", "badge-error");
+    private static final List<String> BADGE_STYLES = List.of("badge-ok", "badge-busy", "badge-error", "badge-gpu", "badge-cpu");
+    private static final List<String> MODE_STYLES = List.of("mode-idle", "mode-recording", "mode-autopilot");
     private static final List<String> VRAM_STYLES = List.of("vram-ok", "vram-high", "vram-critical");
 
     private final DashboardViewModel vm;
     private final Messages messages;
     private final boolean demo;
-    private final Runnable retryCheck;
+    private final java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck;
     private final Runnable openSettings;
     private final Runnable exportDiagnostics;
     @FXML private Button diagnosticsButton;
 
     @FXML private Label demoBanner;
     @FXML private HBox degradedBanner;
+    @FXML private Label conditionsBanner;
+    @FXML private HBox modeCard;
+    @FXML private Label modeName;
     @FXML private Label degradedText;
     @FXML private Button retryButton;
     @FXML private ToggleButton idleButton;
@@ -74,6 +78,9 @@ public final class DashboardView {
     @FXML private Button clipGpuButton;
     @FXML private Button clipCpuButton;
     @FXML private Label actionError;
+    @FXML private Label clipNote;
+    @FXML private Label retryText;
+    @FXML private Label copyText;
     @FXML private ChoiceBox<LogFilter> logFilter;
     @FXML private ListView<LogLine> logList;
     @FXML private javafx.scene.control.Tab timelineTab;
@@ -92,13 +99,13 @@ public final class DashboardView {
     private final ToggleGroup modes = new ToggleGroup();
     private Map<ExecutionMode, ToggleButton> modeButtons;
 
-    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck,
+    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck,
                          Runnable openSettings) {
         this(vm, messages, demo, retryCheck, openSettings, null);
     }
 
     /** @param exportDiagnostics asks where and writes the support zip; null hides the button */
-    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, Runnable retryCheck,
+    public DashboardView(DashboardViewModel vm, Messages messages, boolean demo, java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck,
                          Runnable openSettings, Runnable exportDiagnostics) {
         this.exportDiagnostics = exportDiagnostics;
         this.vm = vm;
@@ -124,8 +131,16 @@ public final class DashboardView {
             button.setOnAction(e -> vm.switchMode(mode));
             button.disableProperty().bind(vm.switchingProperty());
         });
+        modeButtons.forEach((mode, button) -> {
+            button.getStyleClass().add("mode-" + mode.wireName() + "-button");
+            button.setTooltip(new Tooltip(messages.get("mode.shortcut", mode.ordinal() + 1)));
+        });
         selectMode(vm.modeProperty().get());
         vm.modeProperty().addListener((o, a, mode) -> selectMode(mode));
+        modeName.textProperty().bind(vm.modeTextProperty());
+        show(conditionsBanner, !vm.conditionsTextProperty().get().isEmpty());
+        conditionsBanner.textProperty().bind(vm.conditionsTextProperty());
+        vm.conditionsTextProperty().addListener((o, a, text) -> show(conditionsBanner, !text.isEmpty()));
         // A pressed toggle must not end up unselected: the mode is always one of the three.
         modes.selectedToggleProperty().addListener((o, old, now) -> {
             if (now == null && old != null) {
@@ -161,6 +176,26 @@ public final class DashboardView {
         tooltipFromText(clipBadge, clipDetail);
 
         actionError.textProperty().bind(vm.actionErrorProperty());
+        tooltipFromText(actionError, actionError);
+        loadButton.disableProperty().bind(vm.loadEnabledProperty().not());
+        unloadButton.disableProperty().bind(vm.unloadEnabledProperty().not());
+        clipGpuButton.disableProperty().bind(vm.clipGpuEnabledProperty().not());
+        clipCpuButton.disableProperty().bind(vm.clipCpuEnabledProperty().not());
+        // An empty detail takes no room, so a note under it sits right below the badge.
+        clipDetail.managedProperty().bind(clipDetail.textProperty().isNotEmpty());
+        clipNote.textProperty().bind(vm.clipNoteProperty());
+        show(clipNote, !vm.clipNoteProperty().get().isEmpty());
+        vm.clipNoteProperty().addListener((o, a, text) -> show(clipNote, !text.isEmpty()));
+        retryText.textProperty().bind(vm.retryTextProperty());
+        retryButton.disableProperty().bind(vm.retryingProperty());
+        copyText.textProperty().bind(vm.copyTextProperty());
+        // The switcher's buttons are off while a switch runs, and focus would fall to the next control
+        // (Diagnostics…, where Enter opens a file dialog): it comes back to the selected mode.
+        vm.switchingProperty().addListener((o, was, now) -> {
+            if (!now && modes.getSelectedToggle() instanceof ToggleButton selected) {
+                selected.requestFocus();
+            }
+        });
         logFilter.getItems().setAll(LogFilter.values());
         logFilter.setConverter(new StringConverter<>() {
             @Override
@@ -254,6 +289,9 @@ public final class DashboardView {
         nameColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().name()));
         gpuColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleIntegerProperty(c.getValue().gpu()));
         memoryColumn.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().memory()));
+        // Figures right-aligned so their digits line up; the columns share the table's width (no empty filler).
+        List.of(pidColumn, gpuColumn, memoryColumn).forEach(column -> column.getStyleClass().add("number-column"));
+        processTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
     }
 
     private void showOtherGpus() {
@@ -268,8 +306,11 @@ public final class DashboardView {
         scene.getAccelerators().put(new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN), () -> vm.switchMode(mode));
     }
 
+    /** The mode in its tray colour (grey, red, blue) on the card's band, its name and its segment. */
     private void selectMode(ExecutionMode mode) {
         modes.selectToggle(modeButtons.get(mode));
+        modeCard.getStyleClass().removeAll(MODE_STYLES);
+        modeCard.getStyleClass().add("mode-" + mode.wireName());
     }
 
     private static void show(Node node, boolean visible) {
@@ -303,7 +344,8 @@ public final class DashboardView {
 
     private void styleClip(ClipBadge state) {
         badge(clipBadge, switch (state) {
-            case CPU, CUDA -> "badge-ok";
+            case CUDA -> "badge-gpu";
+            case CPU -> "badge-cpu";
             case MIGRATING -> "badge-busy";
             case ERROR -> "badge-error";
             case UNAVAILABLE -> null;
@@ -355,7 +397,7 @@ public final class DashboardView {
     @FXML
     private void copyLog() {
         ClipboardContent content = new ClipboardContent();
-        content.putString(vm.visibleLogAsText());
+        content.putString(vm.copyVisibleLog());
         Clipboard.getSystemClipboard().setContent(content);
     }
 }

@@ -53,6 +53,7 @@ public final class DashboardViewModel {
     public enum LogFilter { ALL, MODELS, MODES, HEALTH }
 
     private static final int LOG_LIMIT = 2_000;
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final GpuResourceManager manager;
@@ -65,6 +66,12 @@ public final class DashboardViewModel {
     private final ReadOnlyObjectWrapper<ExecutionMode> mode = new ReadOnlyObjectWrapper<>(ExecutionMode.IDLE);
     private final ReadOnlyBooleanWrapper switching = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper switchingText = new ReadOnlyStringWrapper("");
+    /** The mode's name, shown large next to the switcher. */
+    private final ReadOnlyStringWrapper modeText = new ReadOnlyStringWrapper("");
+    /** The state for the window title and the taskbar: "Recording · VLM loaded". */
+    private final ReadOnlyStringWrapper stateTitle = new ReadOnlyStringWrapper("");
+    /** Every condition in force, for the banner at the top: the first place the operator looks. */
+    private final ReadOnlyStringWrapper conditionsText = new ReadOnlyStringWrapper("");
     private final ReadOnlyDoubleWrapper vramFraction = new ReadOnlyDoubleWrapper();
     private final ReadOnlyDoubleWrapper vramTotalMb = new ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<VramLevel> vramLevel = new ReadOnlyObjectWrapper<>(VramLevel.NONE);
@@ -83,6 +90,16 @@ public final class DashboardViewModel {
     private final ReadOnlyBooleanWrapper degraded = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper degradedText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper actionError = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper loadEnabled = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper unloadEnabled = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper clipGpuEnabled = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper clipCpuEnabled = new ReadOnlyBooleanWrapper();
+    /** Why the CLIP buttons are off in AUTOPILOT: the autopilot places CLIP and would undo a manual move. */
+    private final ReadOnlyStringWrapper clipNote = new ReadOnlyStringWrapper("");
+    /** "Checking…", then what the check found and when. */
+    private final ReadOnlyStringWrapper retryText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper retrying = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyStringWrapper copyText = new ReadOnlyStringWrapper("");
     private final ObjectProperty<LogFilter> logFilter = new SimpleObjectProperty<>(LogFilter.ALL);
     private final ObservableList<LogLine> log = FXCollections.observableArrayList();
     private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
@@ -91,6 +108,8 @@ public final class DashboardViewModel {
     private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
     private Instant loadingSince;
+    private long vramRunDeltaMb;
+    private Object idleFreedMb;
     private GpuResourceStatus lastStatus;
 
     public DashboardViewModel(GpuResourceManager manager, Executor background, UiThread ui, Messages messages, Clock clock) {
@@ -100,6 +119,14 @@ public final class DashboardViewModel {
         this.messages = messages;
         this.clock = clock;
         logFilter.addListener((obs, old, filter) -> visibleLog.setPredicate(line -> accepts(filter, line)));
+        mode.addListener((obs, old, now) -> refreshModeTexts());
+        vlmState.addListener((obs, old, now) -> refreshModeTexts());
+        refreshModeTexts();
+    }
+
+    private void refreshModeTexts() {
+        modeText.set(messages.get("mode." + mode.get().name()));
+        stateTitle.set(messages.get("title.state", modeText.get(), messages.get("title.vlm." + vlmState.get().name())));
     }
 
     // ================================================================ properties
@@ -107,6 +134,9 @@ public final class DashboardViewModel {
     public ReadOnlyObjectProperty<ExecutionMode> modeProperty() { return mode.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty switchingProperty() { return switching.getReadOnlyProperty(); }
     public ReadOnlyStringProperty switchingTextProperty() { return switchingText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty modeTextProperty() { return modeText.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty stateTitleProperty() { return stateTitle.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty conditionsTextProperty() { return conditionsText.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramFractionProperty() { return vramFraction.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramTotalMbProperty() { return vramTotalMb.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramLevel.getReadOnlyProperty(); }
@@ -124,6 +154,15 @@ public final class DashboardViewModel {
     public ReadOnlyBooleanProperty degradedProperty() { return degraded.getReadOnlyProperty(); }
     public ReadOnlyStringProperty degradedTextProperty() { return degradedText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty actionErrorProperty() { return actionError.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty loadEnabledProperty() { return loadEnabled.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty unloadEnabledProperty() { return unloadEnabled.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty clipGpuEnabledProperty() { return clipGpuEnabled.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty clipCpuEnabledProperty() { return clipCpuEnabled.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty clipNoteProperty() { return clipNote.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty retryTextProperty() { return retryText.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty retryingProperty() { return retrying.getReadOnlyProperty(); }
+    /** "Copied 12 lines" after Copy, until the log changes. */
+    public ReadOnlyStringProperty copyTextProperty() { return copyText.getReadOnlyProperty(); }
     public ObjectProperty<LogFilter> logFilterProperty() { return logFilter; }
     public ObservableList<LogLine> visibleLog() { return visibleLog; }
     public VramTimeline timeline() { return timeline; }
@@ -148,7 +187,7 @@ public final class DashboardViewModel {
             vramLevel.set(fraction >= 0.9 ? VramLevel.CRITICAL : fraction >= 0.75 ? VramLevel.HIGH : VramLevel.OK);
             vramUsageText.set(messages.get("vram.usage", v.usedMb(), v.totalMb()));
             vramFreeText.set(messages.get("vram.free", v.freeMb(), v.gpuUtilizationPercent()));
-            gpuName.set(v.gpuName());
+            gpuName.set(localGpuName(v.gpuName()));
         } else {
             vramFraction.set(0);
             vramLevel.set(VramLevel.NONE);
@@ -166,9 +205,11 @@ public final class DashboardViewModel {
         vlmText.set(vlmText(status));
         vlmDetail.set(vlmDetail(status));
         vlmNotice.set(vlmNotice(status));
+        conditionsText.set(String.join(" ", status.conditions().stream().map(r -> ReasonText.of(r, messages)).toList()));
         applyClip(status.clip());
         status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
                 .findFirst().ifPresent(r -> clipDetail.set(ReasonText.of(r, messages)));
+        updateActions(status);
         degraded.set(status.degradedMode());
         degradedText.set(String.join(" ", status.degradedReasons().stream().map(r -> ReasonText.of(r, messages)).toList()));
         if (v.isGpu()) {
@@ -180,6 +221,29 @@ public final class DashboardViewModel {
         if (!others.equals(otherGpus)) {
             otherGpus.setAll(others);
         }
+    }
+
+    /** Each action is offered only where it can do something, as the tray menu does. */
+    private void updateActions(GpuResourceStatus status) {
+        ModelState vlm = status.vlmState();
+        boolean busy = switching.get() || vlm == ModelState.LOADING || vlm == ModelState.UNLOADING;
+        boolean ollamaAway = status.degradedReasons().stream()
+                .anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.OLLAMA_UNREACHABLE);
+        loadEnabled.set(!busy && !ollamaAway && vlm != ModelState.LOADED);
+        unloadEnabled.set(!busy && !ollamaAway && vlm != ModelState.UNLOADED);
+        boolean autopilot = status.executionMode() == ExecutionMode.AUTOPILOT;
+        boolean clipMovable = !busy && !autopilot
+                && status.clip().availability() == ClipStatus.Availability.AVAILABLE;
+        clipGpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CPU && status.vram().isGpu());
+        clipCpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CUDA);
+        clipNote.set(autopilot ? messages.get("clip.autopilotPlaces") : "");
+    }
+
+    /** The demo's GPU calls itself "(simulated)" in English, as the API reports it; the panel says it in its language. */
+    private String localGpuName(String name) {
+        String simulated = " (simulated)";
+        return name.endsWith(simulated)
+                ? name.substring(0, name.length() - simulated.length()) + " " + messages.get("vram.simulated") : name;
     }
 
     private void updateProcesses(GpuResourceStatus status) {
@@ -213,9 +277,10 @@ public final class DashboardViewModel {
     private String vlmNotice(GpuResourceStatus status) {
         List<String> conditions = status.conditions().stream()
                 .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
-                .map(r -> ReasonText.of(r, messages)).toList();
+                .map(r -> messages.get("condition." + r.code().name().toLowerCase(java.util.Locale.ROOT))).toList();
         if (!conditions.isEmpty()) {
-            return String.join(" ", conditions);
+            // The banner above gives the whole reason; the card names the condition, so it is not said twice.
+            return String.join(" \u00b7 ", conditions);
         }
         com.rpavision.gpurm.core.model.VlmDrift drift = status.lastDrift();
         if (drift == null || GPU_SIDE.contains(drift.cause())
@@ -238,6 +303,10 @@ public final class DashboardViewModel {
                         .minus(Duration.between(status.vlmIdleSince(), clock.instant()));
                 return messages.get("vlm.idle", formatDuration(left.isNegative() ? Duration.ZERO : left));
             }
+        }
+        // After an idle unload the manager keeps RECORDING with the VLM out until the next request brings it back.
+        if (status.vlmState() == ModelState.UNLOADED && status.executionMode() == ExecutionMode.RECORDING && !switching.get()) {
+            return messages.get("vlm.loadsOnNextRequest");
         }
         return "";
     }
@@ -268,14 +337,42 @@ public final class DashboardViewModel {
             case VRAM_CHANGED -> LogLine.Kind.VRAM;
             default -> LogLine.Kind.MODEL;
         };
+        if (isIdleUnloadStep(event)) {
+            // The idle unload's own line says it all; its unloading and unloaded steps would make it three.
+            if (event.type() == EventType.MODEL_UNLOADED) {
+                idleFreedMb = event.details().get("vram_freed_mb");
+            }
+            return;
+        }
+        copyText.set("");
         String text = describe(event);
-        log.add(0, new LogLine(event.timestamp(), kind, text));
-        if (kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED) {
+        if (event.type() == EventType.IDLE_UNLOAD && idleFreedMb != null) {
+            text = messages.get("event.idle_unload.freed", event.details().get("model"),
+                    event.details().get("idle_seconds"), idleFreedMb);
+            idleFreedMb = null;
+        }
+        if (kind == LogLine.Kind.VRAM && !log.isEmpty() && log.get(0).kind() == LogLine.Kind.VRAM) {
+            // One line for a run of VRAM changes with nothing between them: the latest figure, the net change.
+            vramRunDeltaMb += event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
+            log.set(0, new LogLine(event.timestamp(), kind,
+                    messages.get("event.vram_changed", event.details().get("used_mb"), signed(vramRunDeltaMb))));
+        } else {
+            vramRunDeltaMb = event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
+            log.add(0, new LogLine(event.timestamp(), kind, text));
+        }
+        if (kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED
+                || event.type() == EventType.IDLE_UNLOAD) {
             timeline.mark(clock.instant(), text);
         }
         if (log.size() > LOG_LIMIT) {
             log.remove(LOG_LIMIT, log.size());
         }
+    }
+
+    /** The core names an idle unload's steps "idle timeout" (VlmController.unload's why). */
+    private static boolean isIdleUnloadStep(ResourceChangedEvent e) {
+        return (e.type() == EventType.MODEL_UNLOADING || e.type() == EventType.MODEL_UNLOADED)
+                && "idle timeout".equals(e.details().get("reason"));
     }
 
     private String describe(ResourceChangedEvent e) {
@@ -321,16 +418,22 @@ public final class DashboardViewModel {
             case ALL -> true;
             case MODELS -> line.kind() == LogLine.Kind.MODEL;
             case MODES -> line.kind() == LogLine.Kind.MODE;
-            case HEALTH -> line.kind() == LogLine.Kind.HEALTH || line.kind() == LogLine.Kind.VRAM;
+            case HEALTH -> line.kind() == LogLine.Kind.HEALTH;
         };
     }
 
-    /** The visible log as text, oldest first, for the clipboard. */
+    /** The visible log as text, newest first as on screen, each line with its date, for the clipboard. */
     public String visibleLogAsText() {
         ZoneId zone = clock.getZone();
-        return visibleLog.stream().sorted((a, b) -> a.time().compareTo(b.time()))
-                .map(l -> TIME.format(l.time().atZone(zone)) + "  " + l.text())
+        return visibleLog.stream().map(l -> DATE_TIME.format(l.time().atZone(zone)) + "  " + l.text())
                 .collect(Collectors.joining(System.lineSeparator()));
+    }
+
+    /** Copy's answer: how many lines went to the clipboard. Returns the text to put there. */
+    public String copyVisibleLog() {
+        String text = visibleLogAsText();
+        copyText.set(messages.get("log.copied", visibleLog.size()));
+        return text;
     }
 
     public String formatTime(Instant time) {
@@ -352,6 +455,9 @@ public final class DashboardViewModel {
             return;
         }
         switching.set(true);
+        if (lastStatus != null) {
+            updateActions(lastStatus);
+        }
         mode.set(target);
         switchingText.set(messages.get("mode.switching", messages.get("mode." + target.name())));
         run("mode " + target.wireName(), () -> manager.setExecutionMode(target), status -> {
@@ -381,9 +487,20 @@ public final class DashboardViewModel {
         }, () -> { });
     }
 
-    /** Asks for an immediate availability check (the degraded banner's "retry now"). */
-    public void retryNow(Runnable check) {
-        background.execute(check);
+    /**
+     * Asks for an immediate availability check (the degraded banner's "retry now"): "Checking…" until it is done,
+     * then what it found and when.
+     */
+    public void retryNow(Supplier<CompletableFuture<?>> check) {
+        retrying.set(true);
+        retryText.set(messages.get("degraded.checking"));
+        background.execute(() -> check.get().whenComplete((ok, failure) -> ui.execute(() -> {
+            GpuResourceStatus now = manager.getStatus();
+            update(now);
+            retrying.set(false);
+            retryText.set(messages.get(now.degradedMode() ? "degraded.stillDegraded" : "degraded.recovered",
+                    formatTime(clock.instant())));
+        })));
     }
 
     private <T> void run(String what, Supplier<CompletableFuture<T>> call, java.util.function.Consumer<T> onDone,

@@ -113,7 +113,7 @@ public final class OllamaModelsViewModel {
     private List<OllamaModelRow> rows(List<RunningModel> running) {
         return running.stream()
                 .sorted(Comparator.comparingLong(RunningModel::sizeVramMb).reversed())
-                .map(m -> new OllamaModelRow(m.name(), number(m.sizeVramMb()) + " MB", manager.isVlm(m.name())))
+                .map(m -> new OllamaModelRow(m.name(), messages.get("unit.mb", number(m.sizeVramMb())), manager.isVlm(m.name())))
                 .toList();
     }
 

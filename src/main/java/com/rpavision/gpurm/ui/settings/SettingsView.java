@@ -20,6 +20,8 @@ public final class SettingsView {
 
     @FXML private Label intro;
     @FXML private GridPane grid;
+    @FXML private GridPane advancedGrid;
+    @FXML private javafx.scene.control.TitledPane advanced;
     @FXML private Label status;
     @FXML private Button saveButton;
     @FXML private ChoiceBox<UiPreferences.Theme> themeChoice;
@@ -35,7 +37,8 @@ public final class SettingsView {
     @FXML
     private void initialize() {
         intro.setText(vm.intro());
-        int row = 0;
+        int generalRow = 0;
+        int advancedRow = 0;
         for (SettingsViewModel.Field field : vm.fields()) {
             Label label = new Label(field.label());
             label.getStyleClass().add("setting-label");
@@ -71,9 +74,18 @@ public final class SettingsView {
                     input.getStyleClass().add("danger");
                 }
             });
-            grid.add(label, 0, row);
-            grid.add(new VBox(2, input, error, help), 1, row);
-            row++;
+            GridPane target = field.advanced() ? advancedGrid : grid;
+            int row = field.advanced() ? advancedRow++ : generalRow++;
+            target.add(label, 0, row);
+            target.add(new VBox(2, input, error, help), 1, row);
+            if (field.advanced()) {
+                // an invalid advanced field must not hide in the folded section
+                field.errorProperty().addListener((o, a, problem) -> {
+                    if (!problem.isEmpty()) {
+                        advanced.setExpanded(true);
+                    }
+                });
+            }
         }
         themeChoice.getItems().setAll(UiPreferences.Theme.values());
         themeChoice.setConverter(converter());

@@ -56,7 +56,13 @@ public final class SettingsViewModel {
         public String help() { return help; }
         public StringProperty textProperty() { return text; }
         public ReadOnlyStringProperty errorProperty() { return error.getReadOnlyProperty(); }
+        /** Not among what an operator changes day to day: shown under "Advanced", folded. */
+        public boolean advanced() { return !GENERAL.contains(key); }
     }
+
+    /** What an operator changes: where Ollama is, which VLM, when it is unloaded, what autopilot allows. */
+    private static final Set<ConfigKey> GENERAL = java.util.EnumSet.of(ConfigKey.OLLAMA_ENDPOINT, ConfigKey.VLM_MODEL,
+            ConfigKey.IDLE_TIMEOUT_SECONDS, ConfigKey.AUTOPILOT_BLOCKS_VLM, ConfigKey.VRAM_THRESHOLD_FOR_CLIP_GPU_MB);
 
     private final ConfigStore store;
     private final Executor background;

@@ -20,6 +20,7 @@ public final class StatisticsView {
     @FXML private TableColumn<StatisticsRow, String> todayColumn;
     @FXML private TableColumn<StatisticsRow, String> weekColumn;
     @FXML private StackedBarChart<String, Number> chart;
+    @FXML private javafx.scene.chart.NumberAxis hoursAxis;
 
     private final Messages messages;
 
@@ -31,10 +32,22 @@ public final class StatisticsView {
     @FXML
     private void initialize() {
         table.setItems(vm.rows());
+        table.setPlaceholder(new javafx.scene.control.Label(messages.get("statistics.empty"))); // JavaFX's own is English
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         whatColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().what()));
         todayColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().today()));
         weekColumn.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().week()));
+        hoursAxis.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Number hours) {
+                return StatisticsViewModel.axisLabel(hours.doubleValue());
+            }
+
+            @Override
+            public Number fromString(String text) {
+                return null;
+            }
+        });
         vm.days().addListener((javafx.collections.ListChangeListener<StatisticsViewModel.DayInModes>) c -> drawChart());
         drawChart();
     }

@@ -95,6 +95,18 @@ public final class StatisticsViewModel {
         return table;
     }
 
+    /**
+     * The chart's axis in hours and minutes ("2 min", "1 h 30", "3 h"), never "0.035": a short day's ticks are
+     * fractions of an hour.
+     */
+    public static String axisLabel(double hours) {
+        long minutes = Math.round(hours * 60);
+        if (minutes < 60) {
+            return minutes + " min";
+        }
+        return minutes % 60 == 0 ? minutes / 60 + " h" : String.format("%d h %02d", minutes / 60, minutes % 60);
+    }
+
     private static double hoursOf(Duration d) {
         return d.toMinutes() / 60.0;
     }

@@ -35,6 +35,7 @@ public final class DesktopIntegration implements AutoCloseable {
     private final NotificationThrottle throttle = new NotificationThrottle(Clock.systemUTC(), NOTIFICATION_INTERVAL);
     private Optional<SystemTrayController> tray = Optional.empty();
     private final Subscription events;
+    private boolean toldStillRunning;
 
     public DesktopIntegration(Stage stage, GpuResourceManager manager, DashboardViewModel vm, Messages messages, UiThread ui) {
         this.stage = stage;
@@ -52,6 +53,12 @@ public final class DesktopIntegration implements AutoCloseable {
         events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
                 .filter(n -> throttle.allow(n.kind()))
                 .ifPresent(n -> show(n.title(), n.text(), n.warning(), n.offersFreeVram() ? freeVramForRecording(manager) : null))));
+        // A refused action is answered beside the buttons and, in case the operator looks elsewhere, here.
+        vm.actionErrorProperty().addListener((o, was, reason) -> {
+            if (!reason.isEmpty()) {
+                show(messages.get("action.refused"), reason, true, null);
+            }
+        });
     }
 
     /** Unloads the other Ollama models, then asks for RECORDING again: the VLM is loaded back. Off the FX thread. */
@@ -67,7 +74,11 @@ public final class DesktopIntegration implements AutoCloseable {
             Platform.setImplicitExit(false); // only now: without a tray, closing the last window must still quit
             stage.setOnCloseRequest(e -> {
                 e.consume();
-                stage.hide();
+                hideKeepingPlace();
+                if (!toldStillRunning) { // the first close only: after that the operator knows
+                    toldStillRunning = true;
+                    show(messages.get("tray.stillRunning.title"), messages.get("tray.stillRunning.text"), false, null);
+                }
             });
             vm.modeProperty().addListener((o, a, b) -> refreshTray());
             vm.vlmStateProperty().addListener((o, a, b) -> refreshTray());
@@ -97,14 +108,37 @@ public final class DesktopIntegration implements AutoCloseable {
             case UNLOAD_VLM -> vm.unloadVlm();
             case TOGGLE_WINDOW -> {
                 if (stage.isShowing()) {
-                    stage.hide();
+                    hideKeepingPlace();
                 } else {
-                    stage.show();
-                    stage.toFront();
+                    showWhereItWas();
                 }
             }
-            case QUIT -> Platform.exit();
+            case QUIT -> {
+                // Quitting while recording leaves the RPA agent without its VLM manager: ask first.
+                if (vm.modeProperty().get() != ExecutionMode.RECORDING || confirmQuit()) {
+                    Platform.exit();
+                }
+            }
         }
+    }
+
+    private double hiddenX = Double.NaN;
+    private double hiddenY = Double.NaN;
+
+    /** Some window managers place a re-shown window anew (centred, or where the pointer is): remember where it was. */
+    private void hideKeepingPlace() {
+        hiddenX = stage.getX();
+        hiddenY = stage.getY();
+        stage.hide();
+    }
+
+    private void showWhereItWas() {
+        stage.show();
+        if (!Double.isNaN(hiddenX)) {
+            stage.setX(hiddenX);
+            stage.setY(hiddenY);
+        }
+        stage.toFront();
     }
 
     private boolean confirmQuit() {
@@ -142,11 +176,8 @@ public final class DesktopIntegration implements AutoCloseable {
             if (action != null) {
                 notification.action(action);
             }
-            if (warning) {
-                notification.showWarning();
-            } else {
-                notification.showInformation();
-            }
+            // The theme's colours, not ControlsFX's glossy icons: a warning shows as a red edge (app.css).
+            notification.styleClass(warning ? "notice-warning" : "notice-info").show();
         } else {
             tray.ifPresent(t -> t.notify(title, text, warning));
         }

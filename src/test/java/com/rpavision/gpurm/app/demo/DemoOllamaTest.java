@@ -20,17 +20,26 @@ class DemoOllamaTest {
              OllamaClient client = new OllamaClient(ollama.endpoint(), Duration.ofSeconds(5), Duration.ofSeconds(10))) {
             long idle = gpu.read(false).gpus().get(0).usedMb();
             assertThat(client.version()).contains("demo");
-            assertThat(client.installedModels()).singleElement()
-                    .satisfies(m -> assertThat(m.is("qwen3-vl:8b") && m.sizeMb() == 6_300).isTrue());
+            assertThat(client.installedModels()).anySatisfy(m -> assertThat(m.is("qwen3-vl:8b") && m.sizeMb() == 6_300).isTrue());
+            assertThat(client.runningModels()).as("a second model, there to be unloaded").singleElement()
+                    .satisfies(m -> assertThat(m.is("llama3.2:3b")).isTrue());
 
             client.load("qwen3-vl:8b");
-            assertThat(client.runningModels()).singleElement().satisfies(m -> assertThat(m.sizeVramMb()).isEqualTo(10_540));
+            assertThat(client.runningModels()).filteredOn(m -> m.is("qwen3-vl:8b")).singleElement().satisfies(m -> {
+                assertThat(m.sizeVramMb()).isEqualTo(10_540);
+                assertThat(m.sizeBytes()).as("wholly on the GPU, or the manager reports it partly on the CPU")
+                        .isEqualTo(m.sizeVramBytes());
+            });
             assertThat(gpu.read(false).gpus().get(0).usedMb() - idle).isGreaterThan(10_000);
 
             client.unload("qwen3-vl:8b");
-            assertThat(client.runningModels()).as("still listed right after the unload, as Ollama does").hasSize(1);
-            await().atMost(Duration.ofSeconds(4)).until(() -> client.runningModels().isEmpty());
+            assertThat(client.runningModels()).as("still listed right after the unload, as Ollama does").hasSize(2);
+            await().atMost(Duration.ofSeconds(4)).until(() -> client.runningModels().size() == 1);
             assertThat(gpu.read(false).gpus().get(0).usedMb() - idle).isLessThan(100);
+
+            client.unload("llama3.2:3b");
+            await().atMost(Duration.ofSeconds(4)).until(() -> client.runningModels().isEmpty());
+            assertThat(gpu.read(false).gpus().get(0).usedMb() - idle).as("the second model's VRAM back too").isLessThan(-2_500);
 
             assertThatThrownBy(() -> client.load("llava:34b")).isInstanceOfSatisfying(OllamaException.class,
                     e -> assertThat(e.kind()).isEqualTo(OllamaException.Kind.MODEL_NOT_FOUND));

@@ -101,7 +101,7 @@ class DashboardViewModelTest {
                 .contains("Mode Idle → Recording");
         vm.logFilterProperty().set(LogFilter.MODES);
         assertThat(vm.visibleLog()).extracting(LogLine::text).containsExactly("Mode Idle → Recording");
-        assertThat(vm.visibleLogAsText()).endsWith("Mode Idle → Recording");
+        assertThat(vm.visibleLogAsText()).isEqualTo("2026-11-30 08:00:00  Mode Idle → Recording");
     }
 
     @Test
@@ -240,5 +240,147 @@ class DashboardViewModelTest {
         assertThat(vm.vramUsageTextProperty().get()).isEqualTo("11\u202f100 / 11\u202f400 Mo utilisés");
         assertThat(vm.clipTextProperty().get()).isEqualTo("Sur le CPU");
         assertThat(vm.visibleLog()).extracting(LogLine::text).contains("Mode Inactif → Enregistrement");
+    }
+
+    @Test
+    void theModeAndTheVlmReadInTheWindowTitleAndTheModeNameFollowsTheSwitch() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.stateTitleProperty().get()).isEqualTo("Idle · VLM unloaded");
+
+        switchAndWait(ExecutionMode.RECORDING);
+
+        assertThat(vm.modeTextProperty().get()).isEqualTo("Recording");
+        assertThat(vm.stateTitleProperty().get()).isEqualTo("Recording · VLM loaded");
+        DashboardViewModel fr = viewModel(Locale.FRENCH);
+        fr.update(f.manager.getStatus());
+        assertThat(fr.stateTitleProperty().get()).isEqualTo("Enregistrement · VLM chargé");
+    }
+
+    @Test
+    void recordingAfterAnIdleUnloadSaysTheVlmLoadsOnTheNextRequest() {
+        switchAndWait(ExecutionMode.RECORDING);
+        assertThat(vm.vlmDetailProperty().get()).startsWith("Unloads in");
+
+        f.advanceAndTick(Duration.ofSeconds(301));
+        vm.update(f.manager.getStatus());
+
+        assertThat(f.manager.getExecutionMode()).isEqualTo(ExecutionMode.RECORDING);
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Unloaded");
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Loads on the next request");
+        switchAndWait(ExecutionMode.IDLE);
+        assertThat(vm.vlmDetailProperty().get()).as("only RECORDING brings it back by itself").isEmpty();
+    }
+
+    @Test
+    void conditionsInForceGoToTheBannerAndLeaveWhenTheyClear() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.conditionsTextProperty().get()).isEmpty();
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.Reason partly = com.rpavision.gpurm.core.model.Reason.of(
+                com.rpavision.gpurm.core.model.Reason.Code.VLM_PARTLY_ON_CPU, "partly", "qwen3-vl:8b", 6_000, 10_500);
+        vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
+                base.vram(), base.idleTimeoutSeconds(), null, false, null, null, base.clip(), base.gpus(),
+                base.processes(), true, "fake", null, null, java.util.List.of(), null, java.util.List.of(partly), null, null));
+
+        assertThat(vm.conditionsTextProperty().get()).startsWith("qwen3-vl:8b is only partly on the GPU (6");
+        assertThat(vm.vlmNoticeProperty().get()).as("named on the card, explained once in the banner")
+                .isEqualTo("VLM partly on the CPU");
+
+        vm.update(base);
+        assertThat(vm.conditionsTextProperty().get()).isEmpty();
+    }
+
+    @Test
+    void actionsAreOfferedOnlyWhereTheyApply() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.loadEnabledProperty().get()).isTrue();
+        assertThat(vm.unloadEnabledProperty().get()).as("nothing to unload").isFalse();
+        assertThat(vm.clipGpuEnabledProperty().get()).isTrue();
+        assertThat(vm.clipCpuEnabledProperty().get()).as("CLIP is on the CPU already").isFalse();
+
+        switchAndWait(ExecutionMode.RECORDING);
+        assertThat(vm.loadEnabledProperty().get()).as("loaded already").isFalse();
+        assertThat(vm.unloadEnabledProperty().get()).isTrue();
+
+        switchAndWait(ExecutionMode.AUTOPILOT);
+        assertThat(vm.clipGpuEnabledProperty().get()).isFalse();
+        assertThat(vm.clipCpuEnabledProperty().get()).as("the autopilot would move it back").isFalse();
+        assertThat(vm.clipNoteProperty().get()).startsWith("Autopilot places CLIP itself");
+
+        switchAndWait(ExecutionMode.IDLE);
+        assertThat(vm.clipNoteProperty().get()).isEmpty();
+        f.ollama.setDown(true);
+        f.advanceAndTick(Duration.ofSeconds(30));
+        vm.update(f.manager.getStatus());
+        assertThat(vm.loadEnabledProperty().get()).as("no Ollama to load into").isFalse();
+    }
+
+    @Test
+    void retryNowSaysCheckingThenWhatItFoundAndWhen() {
+        f.ollama.setDown(true);
+        f.advanceAndTick(Duration.ofSeconds(30));
+        vm.update(f.manager.getStatus());
+        java.util.concurrent.CompletableFuture<Void> check = new java.util.concurrent.CompletableFuture<>();
+
+        vm.retryNow(() -> check);
+        assertThat(vm.retryTextProperty().get()).isEqualTo("Checking…");
+        assertThat(vm.retryingProperty().get()).isTrue();
+        check.complete(null);
+
+        assertThat(vm.retryingProperty().get()).isFalse();
+        assertThat(vm.retryTextProperty().get()).isEqualTo("Checked at 08:00:30: still degraded.");
+        f.ollama.setDown(false);
+        vm.retryNow(f.manager::retryNow);
+        await().until(() -> vm.retryTextProperty().get().contains("everything answers"));
+        assertThat(vm.degradedProperty().get()).isFalse();
+    }
+
+    @Test
+    void copyGivesTheLinesNewestFirstWithTheirDatesAndSaysHowMany() {
+        switchAndWait(ExecutionMode.RECORDING);
+        vm.logFilterProperty().set(LogFilter.MODELS);
+
+        String copied = vm.copyVisibleLog();
+
+        assertThat(copied.split(System.lineSeparator())).containsExactly(
+                "2026-11-30 08:00:03  qwen3-vl:8b loaded (3.0 s)", "2026-11-30 08:00:00  Loading qwen3-vl:8b…");
+        assertThat(vm.copyTextProperty().get()).isEqualTo("Copied 2 lines, newest first.");
+    }
+
+    @Test
+    void anIdleUnloadIsOneLineThatSaysWhatItFreed() {
+        switchAndWait(ExecutionMode.RECORDING);
+        f.advanceAndTick(Duration.ofSeconds(301));
+
+        vm.logFilterProperty().set(LogFilter.MODELS);
+        assertThat(vm.visibleLog()).extracting(LogLine::text).first()
+                .isEqualTo("qwen3-vl:8b unloaded after 301 s idle, 10,500 MB freed");
+        assertThat(vm.visibleLog()).extracting(LogLine::text).noneMatch(t -> t.startsWith("Unloading"));
+    }
+
+    @Test
+    void vramChangesInARowAreOneLineAndTheHealthFilterLeavesThemOut() {
+        vm.update(f.manager.getStatus());
+        f.gpu.allocate("blender", 2_000);
+        f.vram.sample();
+        f.gpu.allocate("game", 1_000);
+        f.vram.sample();
+
+        assertThat(vm.visibleLog()).extracting(LogLine::text).first().isEqualTo("VRAM 3,600 MB used (+3,000 MB)");
+        assertThat(vm.visibleLog()).extracting(LogLine::text).filteredOn(t -> t.startsWith("VRAM")).hasSize(1);
+        vm.logFilterProperty().set(LogFilter.HEALTH);
+        assertThat(vm.visibleLog()).extracting(LogLine::kind).doesNotContain(LogLine.Kind.VRAM);
+    }
+
+    @Test
+    void theDemosSimulatedGpuIsSaidInThePanelsLanguage() {
+        vm = viewModel(Locale.FRENCH);
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.VramInfo demo = new com.rpavision.gpurm.core.model.VramInfo(0,
+                "NVIDIA GeForce RTX 4090 (simulated)", 24_564, 1_310, 23_254, 3);
+        vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
+                demo, base.idleTimeoutSeconds(), null, false, null, null, base.clip(), java.util.List.of(demo),
+                java.util.List.of(), true, "demo", null, null));
+        assertThat(vm.gpuNameProperty().get()).isEqualTo("NVIDIA GeForce RTX 4090 (simulé)");
     }
 }

@@ -74,4 +74,17 @@ class SettingsViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#status").queryAs(Label.class).getText()).contains("Restart the app to apply: Idle unload (s)");
     }
+
+    @Test
+    void generalSettingsShowAndAnInvalidAdvancedOneUnfoldsItsSectionOutlined(FxRobot robot) {
+        javafx.scene.control.TitledPane advanced = robot.lookup("#advanced").queryAs(javafx.scene.control.TitledPane.class);
+        assertThat(advanced.isExpanded()).as("advanced keys folded away").isFalse();
+        assertThat(robot.lookup("#setting-ollama_endpoint").queryAs(TextField.class).isVisible()).isTrue();
+        TextField poll = robot.lookup("#setting-poll_interval_ms").queryAs(TextField.class);
+
+        robot.interact(() -> poll.setText("-1"));
+
+        assertThat(advanced.isExpanded()).isTrue();
+        assertThat(poll.getStyleClass()).contains("danger");
+    }
 }

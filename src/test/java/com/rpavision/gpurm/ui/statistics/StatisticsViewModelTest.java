@@ -36,4 +36,12 @@ class StatisticsViewModelTest {
                 new StatisticsRow("Vision model loads", "1", "1"),
                 new StatisticsRow("Load time, median", "38.4 s", "38.4 s"));
     }
+
+    @Test
+    void theChartsAxisReadsInHoursAndMinutesNotFractions() {
+        assertThat(StatisticsViewModel.axisLabel(0.035)).isEqualTo("2 min");
+        assertThat(StatisticsViewModel.axisLabel(0)).isEqualTo("0 min");
+        assertThat(StatisticsViewModel.axisLabel(1.5)).isEqualTo("1 h 30");
+        assertThat(StatisticsViewModel.axisLabel(3)).isEqualTo("3 h");
+    }
 }
