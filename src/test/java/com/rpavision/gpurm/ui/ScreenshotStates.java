@@ -25,7 +25,7 @@ final class ScreenshotStates {
                     List.of(Reason.of(Reason.Code.OLLAMA_UNREACHABLE, "Ollama is not reachable", "http://localhost:11434")),
                     null, List.of(), null);
             case CONTENDED -> with(s, s.executionMode(), ModelState.UNLOADED, false, List.of(), null,
-                    List.of(Reason.of(Reason.Code.VLM_CONTENDED, "contended", s.vlmModel(), "llama3.1:8b (5,200 MB)", 3, 10)),
+                    List.of(Reason.of(Reason.Code.VLM_CONTENDED, "contended", s.vlmModel(), "llama3.1:8b", 5_200L, 3, 2L)),
                     new VlmDrift(now.minusSeconds(20), DriftCause.EVICTED, "loaded", "gone", "llama3.1:8b", 5_200));
             default -> s;
         };

@@ -68,7 +68,8 @@ final class ConditionTracker {
         String who = otherModel == null ? "another client" : otherModel + " (" + otherMb + " MB)";
         set(Condition.VLM_CONTENDED, Reason.of(Reason.Code.VLM_CONTENDED, vlm + " was taken away " + REMOVALS
                 + " times within " + WINDOW.toMinutes() + " minutes, last by " + who + ". The manager stopped reloading it;"
-                + " free VRAM for recording to take it back.", vlm, who, REMOVALS, WINDOW.toMinutes()));
+                + " free VRAM for recording to take it back.", vlm, otherModel == null ? "" : otherModel,
+                otherModel == null ? 0L : otherMb, REMOVALS, WINDOW.toMinutes()));
         return true;
     }
 
