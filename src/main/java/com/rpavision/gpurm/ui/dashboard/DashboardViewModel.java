@@ -34,7 +34,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -111,6 +110,7 @@ public final class DashboardViewModel {
     private long vramRunDeltaMb;
     private Object idleFreedMb;
     private GpuResourceStatus lastStatus;
+    private final EventText eventText;
 
     public DashboardViewModel(GpuResourceManager manager, Executor background, UiThread ui, Messages messages, Clock clock) {
         this.manager = manager;
@@ -118,6 +118,7 @@ public final class DashboardViewModel {
         this.ui = ui;
         this.messages = messages;
         this.clock = clock;
+        this.eventText = new EventText(messages, clock.getZone());
         logFilter.addListener((obs, old, filter) -> visibleLog.setPredicate(line -> accepts(filter, line)));
         mode.addListener((obs, old, now) -> refreshModeTexts());
         vlmState.addListener((obs, old, now) -> refreshModeTexts());
@@ -345,7 +346,7 @@ public final class DashboardViewModel {
             return;
         }
         copyText.set("");
-        String text = describe(event);
+        String text = eventText.describe(event);
         if (event.type() == EventType.IDLE_UNLOAD && idleFreedMb != null) {
             text = messages.get("event.idle_unload.freed", event.details().get("model"),
                     event.details().get("idle_seconds"), idleFreedMb);
@@ -355,7 +356,7 @@ public final class DashboardViewModel {
             // One line for a run of VRAM changes with nothing between them: the latest figure, the net change.
             vramRunDeltaMb += event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
             log.set(0, new LogLine(event.timestamp(), kind,
-                    messages.get("event.vram_changed", event.details().get("used_mb"), signed(vramRunDeltaMb))));
+                    messages.get("event.vram_changed", event.details().get("used_mb"), eventText.signed(vramRunDeltaMb))));
         } else {
             vramRunDeltaMb = event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
             log.add(0, new LogLine(event.timestamp(), kind, text));
@@ -373,44 +374,6 @@ public final class DashboardViewModel {
     private static boolean isIdleUnloadStep(ResourceChangedEvent e) {
         return (e.type() == EventType.MODEL_UNLOADING || e.type() == EventType.MODEL_UNLOADED)
                 && "idle timeout".equals(e.details().get("reason"));
-    }
-
-    private String describe(ResourceChangedEvent e) {
-        Map<String, Object> d = e.details();
-        String key = "event." + e.eventType();
-        return switch (e.type()) {
-            case MODE_CHANGED -> messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
-            case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
-            case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
-            case MODEL_ERROR -> messages.get(key, d.get("model"), ReasonText.ofEvent(d, messages));
-            case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
-            case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
-            case DEGRADED_ON -> messages.get(key, ReasonText.ofEvent(d, messages));
-            case DEGRADED_OFF -> messages.get(key, d.getOrDefault("ollama_version", d.get("component")));
-            case VRAM_CHANGED -> messages.get(key, d.get("used_mb"), signed(d.get("delta_mb")));
-            case MODEL_LOADING, MODEL_UNLOADING -> messages.get(key, d.get("model"));
-            case VLM_DRIFT -> messages.get(key, d.get("model"),
-                    com.rpavision.gpurm.ui.DriftText.ofEvent(e.timestamp(), d, clock.getZone(), messages));
-            case CONDITION_CHANGED -> Boolean.TRUE.equals(d.get("active"))
-                    ? messages.get("event.condition_on", ReasonText.ofEvent(d, messages))
-                    : messages.get("event.condition_off", messages.get("condition." + d.get("condition")));
-        };
-    }
-
-    private String modeName(Object wireName) {
-        return messages.get("mode." + ExecutionMode.fromWireName(String.valueOf(wireName)).name());
-    }
-
-    private static String seconds(Object millis) {
-        return millis instanceof Number n ? String.format("%.1f", n.doubleValue() / 1000) : "?";
-    }
-
-    private String signed(Object delta) {
-        if (!(delta instanceof Number n)) {
-            return String.valueOf(delta);
-        }
-        String digits = java.text.NumberFormat.getIntegerInstance(messages.locale()).format(n.longValue());
-        return n.longValue() > 0 ? "+" + digits : digits;
     }
 
     private static boolean accepts(LogFilter filter, LogLine line) {

@@ -1,0 +1,59 @@
+package com.rpavision.gpurm.ui.dashboard;
+
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.ReasonText;
+
+import java.time.ZoneId;
+import java.util.Map;
+
+/** One event of the manager as a line of the event log, in the operator's language. */
+final class EventText {
+
+    private final Messages messages;
+    private final ZoneId zone;
+
+    EventText(Messages messages, ZoneId zone) {
+        this.messages = messages;
+        this.zone = zone;
+    }
+
+    String describe(ResourceChangedEvent e) {
+        Map<String, Object> d = e.details();
+        String key = "event." + e.eventType();
+        return switch (e.type()) {
+            case MODE_CHANGED -> messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
+            case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
+            case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
+            case MODEL_ERROR -> messages.get(key, d.get("model"), ReasonText.ofEvent(d, messages));
+            case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
+            case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
+            case DEGRADED_ON -> messages.get(key, ReasonText.ofEvent(d, messages));
+            case DEGRADED_OFF -> messages.get(key, d.getOrDefault("ollama_version", d.get("component")));
+            case VRAM_CHANGED -> messages.get(key, d.get("used_mb"), signed(d.get("delta_mb")));
+            case MODEL_LOADING, MODEL_UNLOADING -> messages.get(key, d.get("model"));
+            case VLM_DRIFT -> messages.get(key, d.get("model"),
+                    com.rpavision.gpurm.ui.DriftText.ofEvent(e.timestamp(), d, zone, messages));
+            case CONDITION_CHANGED -> Boolean.TRUE.equals(d.get("active"))
+                    ? messages.get("event.condition_on", ReasonText.ofEvent(d, messages))
+                    : messages.get("event.condition_off", messages.get("condition." + d.get("condition")));
+        };
+    }
+
+    private String modeName(Object wireName) {
+        return messages.get("mode." + ExecutionMode.fromWireName(String.valueOf(wireName)).name());
+    }
+
+    private static String seconds(Object millis) {
+        return millis instanceof Number n ? String.format("%.1f", n.doubleValue() / 1000) : "?";
+    }
+
+    String signed(Object delta) {
+        if (!(delta instanceof Number n)) {
+            return String.valueOf(delta);
+        }
+        String digits = java.text.NumberFormat.getIntegerInstance(messages.locale()).format(n.longValue());
+        return n.longValue() > 0 ? "+" + digits : digits;
+    }
+}
