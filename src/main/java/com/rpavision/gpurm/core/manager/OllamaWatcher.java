@@ -38,7 +38,7 @@ final class OllamaWatcher {
     private final Listener listener;
     private final AtomicReference<OllamaSnapshot> latest = new AtomicReference<>();
     private final AtomicBoolean gap = new AtomicBoolean();
-    private volatile int consecutiveFailures;
+    private final java.util.concurrent.atomic.AtomicInteger consecutiveFailures = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean paused;
 
     OllamaWatcher(OllamaClient ollama, Clock clock, Duration interval, LongSupplier ownChanges, Listener listener) {
@@ -78,11 +78,11 @@ final class OllamaWatcher {
         try {
             OllamaSnapshot snapshot = new OllamaSnapshot(clock.instant(), ollama.runningModels(), changesBefore);
             OllamaSnapshot previous = latest.getAndSet(snapshot);
-            consecutiveFailures = 0;
+            consecutiveFailures.set(0);
             listener.seen(snapshot, previous == null || !previous.signature().equals(snapshot.signature()));
             return Optional.of(snapshot);
         } catch (OllamaException e) {
-            int failures = ++consecutiveFailures;
+            int failures = consecutiveFailures.incrementAndGet(); // looks also come from isVlmLoaded callers
             gap.set(true);
             LOG.debug("Ollama did not answer /api/ps ({} in a row): {}", failures, e.getMessage());
             listener.failed(e, failures);

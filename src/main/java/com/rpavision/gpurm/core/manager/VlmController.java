@@ -426,7 +426,7 @@ final class VlmController {
             touch();
             remember(observed.get());
             events.emit(EventType.MODEL_LOADED, "model", model(), "reason", cause);
-        } else if (observed.isEmpty() && current != ModelState.UNLOADED && !(current == ModelState.ERROR && expectedWasNothing(current))) {
+        } else if (observed.isEmpty() && current != ModelState.UNLOADED && !refusedOrFailed()) {
             move(ModelState.UNLOADED, null);
             events.emit(EventType.MODEL_UNLOADED, "model", model(), "reason", cause);
         } else if (observed.isPresent()) {
@@ -435,9 +435,9 @@ final class VlmController {
     }
 
     /** An ERROR that was not about a loaded VLM (a refused or failed load) stays until the next action. */
-    private boolean expectedWasNothing(ModelState current) {
+    private boolean refusedOrFailed() {
         Reason reason = state.reason();
-        return current == ModelState.ERROR && reason != null && reason.code() != Reason.Code.OLLAMA_UNREACHABLE
+        return state.state() == ModelState.ERROR && reason != null && reason.code() != Reason.Code.OLLAMA_UNREACHABLE
                 && reason.code() != Reason.Code.UNLOAD_STUCK;
     }
 }
