@@ -268,7 +268,10 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
             reconciler.reconcile("VLM request with a stale view of Ollama");
         }
-        if (vlm.state() != ModelState.LOADED && vlm.ollamaReachable()) {
+        if (vlm.state() != ModelState.LOADED) {
+            if (!vlm.ollamaReachable()) {
+                return false; // asked once: an Ollama back a moment later must not get a load that skipped CLIP's move
+            }
             long clipMb = clip.device() == ClipDevice.CUDA ? statusAssembler.clipGpuMb(vram.latest()) : 0;
             if (clip.device() == ClipDevice.CUDA && clipMb == 0) {
                 // what CLIP holds is not known: move it first, then judge on what NVML shows
