@@ -73,6 +73,12 @@ public final class FakeOllama extends Dispatcher {
     private volatile Duration simulatedLoadTime = Duration.ofSeconds(3);
     private volatile long realLoadDelayMillis;
     private volatile int maxLoadedModels = Integer.MAX_VALUE;
+    /** Loads under way: /api/ps waits for them, as Ollama's does (it takes each runner's lock, held while it loads). */
+    private int loadsUnderWay;
+    private int psWaiting;
+    /** While set, loads wait for {@link #finishHeldLoads} before they end (land or are aborted). */
+    private java.util.concurrent.CountDownLatch loadGate;
+    private volatile boolean heldLoadsLand = true;
     private volatile boolean evictForVram;
     private volatile boolean partialOffload;
     public final AtomicInteger loads = new AtomicInteger();
@@ -128,6 +134,36 @@ public final class FakeOllama extends Dispatcher {
 
     public void realLoadDelayMillis(long millis) {
         this.realLoadDelayMillis = millis;
+    }
+
+    /** From now on a load waits, once started, until {@link #finishHeldLoads} says how it ends. */
+    public synchronized void holdLoads() {
+        loadGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /**
+     * Ends the held loads. {@code land} false is what Ollama does with a load whose client went away before it
+     * finished: the runner is stopped and the model is not in memory.
+     */
+    public void finishHeldLoads(boolean land) {
+        java.util.concurrent.CountDownLatch gate;
+        synchronized (this) {
+            gate = loadGate;
+            loadGate = null;
+            heldLoadsLand = land;
+        }
+        if (gate != null) {
+            gate.countDown();
+        }
+    }
+
+    public synchronized int loadsUnderWay() {
+        return loadsUnderWay;
+    }
+
+    /** /api/ps requests waiting for a load to end. */
+    public synchronized int psWaiting() {
+        return psWaiting;
     }
 
     /** OLLAMA_MAX_LOADED_MODELS: a load beyond it evicts another model. */
@@ -256,7 +292,16 @@ public final class FakeOllama extends Dispatcher {
         return root.toString();
     }
 
-    private synchronized String ps() {
+    private synchronized String ps() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        psWaiting++;
+        try {
+            while (loadsUnderWay > 0 && System.nanoTime() < deadline) {
+                wait(50);
+            }
+        } finally {
+            psWaiting--;
+        }
         expireDue();
         for (Map.Entry<String, Resident> e : List.copyOf(resident.entrySet())) {
             Resident r = e.getValue();
@@ -320,7 +365,9 @@ public final class FakeOllama extends Dispatcher {
             cold = r == null || r.linger >= 0 || r.numCtx != numCtx;
         }
         if (cold) {
-            load(model, size, numCtx);
+            if (!load(model, size, numCtx)) {
+                return json(500, "{\"error\":\"context canceled\"}");
+            }
         } else if (!prompt) {
             warmRequests.incrementAndGet();
         }
@@ -369,12 +416,22 @@ public final class FakeOllama extends Dispatcher {
         return Optional.of(negative ? total.negated() : total);
     }
 
-    private void load(String model, long sizeMb, int numCtx) throws InterruptedException {
+    /** @return false when the load was aborted (held, then finished without landing) */
+    private boolean load(String model, long sizeMb, int numCtx) throws InterruptedException {
         operations.enter();
+        java.util.concurrent.CountDownLatch gate;
+        synchronized (this) {
+            loadsUnderWay++;
+            gate = loadGate;
+        }
         try {
             timeline.add("ollama:load-start");
             if (realLoadDelayMillis > 0) {
                 Thread.sleep(realLoadDelayMillis);
+            }
+            if (gate != null && (!gate.await(30, java.util.concurrent.TimeUnit.SECONDS) || !heldLoadsLand)) {
+                timeline.add("ollama:load-aborted");
+                return false;
             }
             if (clock != null) {
                 clock.advance(simulatedLoadTime);
@@ -388,7 +445,12 @@ public final class FakeOllama extends Dispatcher {
             }
             loads.incrementAndGet();
             timeline.add("ollama:load-done");
+            return true;
         } finally {
+            synchronized (this) {
+                loadsUnderWay--;
+                notifyAll();
+            }
             operations.exit();
         }
     }

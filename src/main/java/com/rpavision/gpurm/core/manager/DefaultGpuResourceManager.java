@@ -113,8 +113,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, mode::get,
                 new Reconciler.Actions() {
                     @Override
-                    public boolean loadVlm(String why) throws InterruptedException {
-                        return DefaultGpuResourceManager.this.loadVlm(why);
+                    public boolean loadVlmForRecording(String why) throws InterruptedException {
+                        return DefaultGpuResourceManager.this.loadVlmForRecording(why);
                     }
 
                     @Override
@@ -224,6 +224,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         Objects.requireNonNull(target, "mode");
         ExecutionMode previous = mode.getAndSet(target);
         long generation = modeGeneration.incrementAndGet();
+        vlm.cancelIfUnwanted(); // a load for the mode just left is given up, not waited for
         if (previous != target) {
             LOG.info("Mode {} -> {}", previous, target);
             events.emit(EventType.MODE_CHANGED, "from", previous.wireName(), "to", target.wireName());
@@ -246,7 +247,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             case RECORDING -> {
                 conditions.clearContention(); // the operator asked again: try again
                 clip.migrate(ClipDevice.CPU, "recording");
-                loadVlm("recording");
+                loadVlmForRecording("recording");
             }
             case IDLE -> { /* the idle timer decides */ }
         }
@@ -264,7 +265,15 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
      * Property 6: CLIP leaves the GPU before any VLM load. Before that, the preflight: a load that cannot fit even
      * with CLIP moved off is not sent, and CLIP stays where it is.
      */
+    private boolean loadVlmForRecording(String why) throws InterruptedException {
+        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING);
+    }
+
     private boolean loadVlm(String why) throws InterruptedException {
+        return loadVlm(why, () -> true);
+    }
+
+    private boolean loadVlm(String why, java.util.function.BooleanSupplier stillWanted) throws InterruptedException {
         if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
             reconciler.reconcile("VLM request with a stale view of Ollama");
         }
@@ -287,7 +296,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 clip.migrate(ClipDevice.CPU, "make room for the VLM");
             }
         }
-        return vlm.load(why);
+        return vlm.load(why, stillWanted);
     }
 
     @Override

@@ -37,7 +37,8 @@ final class Reconciler {
 
     /** What the reconciler needs from the manager: the load with its preflight and CLIP's placement. */
     interface Actions {
-        boolean loadVlm(String why) throws InterruptedException;
+        /** The load with its preflight; given up when the mode leaves RECORDING meanwhile. */
+        boolean loadVlmForRecording(String why) throws InterruptedException;
 
         long clipGpuMb(GpuSample sample);
     }
@@ -100,6 +101,15 @@ final class Reconciler {
             return;
         }
         boolean gap = watcher.takeGap();
+        Optional<RunningModel> landed = now.find(vlm.model()).filter(m -> !OllamaSnapshot.stopping(m, now.at()));
+        if (landed.isPresent() && vlm.state() != ModelState.LOADED && vlm.takeCancelledLoad()) {
+            lastSeen = now; // the manager's own cancelled load, finished by Ollama after all: not a drift
+            vlm.observe(landed, now.at(), "a cancelled load finished");
+            if (mode.get() != ExecutionMode.RECORDING) {
+                vlm.unload("load cancelled");
+            }
+            return;
+        }
         if (vlm.state() == ModelState.ERROR && !vlm.errorIsOutage() && vlm.expected().isEmpty() && now.find(vlm.model()).isEmpty()) {
             lastSeen = now; // a refused or failed load: nothing changed outside, the operator sees why
             return;
@@ -129,7 +139,7 @@ final class Reconciler {
         if (observed.isEmpty()) {
             if (wantsReload()) {
                 conditions.recordReload(clock.instant());
-                actions.loadVlm("recording: reload");
+                actions.loadVlmForRecording("recording: reload");
             }
             return;
         }

@@ -57,6 +57,11 @@ final class VlmController {
     private volatile Instant confirmedAt = Instant.MIN;
     /** What Ollama said each model takes in VRAM the last time it was seen loaded. */
     private final ModelSizes sizes;
+    /** While a load runs: whether its caller still wants it (a mode switch away from RECORDING says no). */
+    private volatile java.util.function.BooleanSupplier loadWanted;
+    private volatile boolean cancelRequested;
+    /** When a load was cancelled that Ollama may still finish: the reconciler unloads it if it lands outside RECORDING. */
+    private volatile Instant cancelledAt;
 
     VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
                   Clock clock, Sleeper sleeper, EventEmitter events, ModelSizes sizes) {
@@ -117,6 +122,14 @@ final class VlmController {
     }
 
     boolean load(String why) throws InterruptedException {
+        return load(why, () -> true);
+    }
+
+    /**
+     * Loads the VLM unless it is loaded. {@code stillWanted} is asked before the load starts and by
+     * {@link #cancelIfUnwanted()} while it runs: a load nobody wants any more is given up, not waited for.
+     */
+    boolean load(String why, java.util.function.BooleanSupplier stillWanted) throws InterruptedException {
         if (state.state() == ModelState.LOADED) {
             return true;
         }
@@ -126,10 +139,17 @@ final class VlmController {
         if (state.state() == ModelState.LOADED) {
             return true; // an outage's reconcile found it loaded
         }
+        if (!stillWanted.getAsBoolean()) {
+            LOG.info("VLM {} not loaded ({}): no longer wanted", model(), why);
+            return false;
+        }
         move(ModelState.LOADING, null);
         events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
         LOG.info("Loading VLM {} ({})", model(), why);
         Instant start = clock.instant();
+        cancelRequested = false;
+        cancelledAt = null;
+        loadWanted = stillWanted;
         try {
             LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions()));
             move(ModelState.LOADED, null);
@@ -146,9 +166,64 @@ final class VlmController {
             vram.sample();
             return true;
         } catch (OllamaException e) {
-            fail("load", e);
+            if (cancelRequested) {
+                cancelled(start, why);
+            } else {
+                fail("load", e);
+            }
             return false;
+        } finally {
+            loadWanted = null;
         }
+    }
+
+    /**
+     * Any thread (a mode switch): gives up the running load if its caller no longer wants it. The load's own
+     * thread then finds out what Ollama holds.
+     */
+    void cancelIfUnwanted() {
+        java.util.function.BooleanSupplier wanted = loadWanted;
+        if (wanted != null && !wanted.getAsBoolean()) {
+            cancelRequested = true;
+            ollama.cancelLoads();
+        }
+    }
+
+    private void cancelled(Instant start, String why) {
+        long millis = Duration.between(start, clock.instant()).toMillis();
+        Optional<RunningModel> landed;
+        try {
+            landed = ollama.runningModels().stream().filter(m -> m.is(model()))
+                    .filter(m -> !OllamaSnapshot.stopping(m, clock.instant())).findFirst();
+        } catch (OllamaException e) {
+            landed = Optional.empty();
+        }
+        confirmedAt = clock.instant();
+        if (landed.isPresent()) {
+            // it finished just before the cancel: loaded, and the mode now in force decides what becomes of it
+            move(ModelState.LOADED, null);
+            expected = landed;
+            touch();
+            LOG.info("VLM {} finished loading before the cancel reached Ollama ({} ms)", model(), millis);
+            events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis, "reason", why);
+            return;
+        }
+        move(ModelState.UNLOADED, null);
+        expected = Optional.empty();
+        cancelledAt = clock.instant();
+        LOG.info("Load of VLM {} ({}) cancelled after {} ms: the mode changed", model(), why, millis);
+        events.emit(EventType.MODEL_UNLOADED, "model", model(), "duration_ms", millis, "reason", "load cancelled",
+                "cancelled", true);
+    }
+
+    /**
+     * True once, within the load timeout after a cancelled load: a VLM that appears then is that load, which
+     * Ollama finished after all, not someone else's.
+     */
+    boolean takeCancelledLoad() {
+        Instant at = cancelledAt;
+        cancelledAt = null;
+        return at != null && !clock.instant().isAfter(at.plus(config.loadTimeout()));
     }
 
     boolean unload(String why) throws InterruptedException {
@@ -240,7 +315,7 @@ final class VlmController {
             case MODEL_NOT_FOUND -> Reason.of(Reason.Code.MODEL_NOT_PULLED, "Model " + model()
                     + " is not installed in Ollama: run 'ollama pull " + model() + "'. (" + e.getMessage() + ")", model());
             case TRANSIENT -> Reason.of(Reason.Code.OLLAMA_FAILED, e.getMessage(), e.getMessage());
-            case REJECTED -> Reason.of(Reason.Code.OLLAMA_REFUSED, e.getMessage(), e.getMessage());
+            case REJECTED, CANCELLED -> Reason.of(Reason.Code.OLLAMA_REFUSED, e.getMessage(), e.getMessage());
         };
     }
 
@@ -361,12 +436,15 @@ final class VlmController {
                 availability.markUp("(answered)");
                 return result;
             } catch (OllamaException e) {
-                if (!e.kind().retryable() || attempt >= config.maxLoadRetries()) {
+                if (!e.kind().retryable() || attempt >= config.maxLoadRetries() || cancelRequested) {
                     throw e;
                 }
                 LOG.warn("{} failed (attempt {}/{}): {}; retrying in {} ms", what, attempt, config.maxLoadRetries(),
                         e.getMessage(), backoff.toMillis());
                 sleeper.sleep(backoff);
+                if (cancelRequested) {
+                    throw e; // given up while waiting to retry
+                }
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }

@@ -32,6 +32,13 @@ public final class OllamaClient implements AutoCloseable {
 
     private static final MediaType JSON = MediaType.get("application/json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Marks a load request, so {@link #cancelLoads()} finds it among the running calls and its failure reads as
+     * cancelled (OkHttp's own call timeout cancels the call too: that one is a timeout).
+     */
+    private static final class LoadTicket {
+        volatile boolean cancelled;
+    }
 
     private final HttpUrl endpoint;
     private final OkHttpClient reads;
@@ -108,13 +115,29 @@ public final class OllamaClient implements AutoCloseable {
     public LoadResult load(String model, java.util.Map<String, Object> options) throws OllamaException {
         ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false).put("keep_alive", -1);
         withOptions(request, options);
-        JsonNode body = call(slow, post("api/generate", request), "load " + model);
+        Request tagged = post("api/generate", request).newBuilder().tag(LoadTicket.class, new LoadTicket()).build();
+        JsonNode body = call(slow, tagged, "load " + model);
         String reason = text(body, "done_reason", "");
         if (!body.path("done").asBoolean(false) && !"load".equals(reason)) {
             throw new OllamaException(OllamaException.Kind.TRANSIENT,
                     "Ollama answered the load of " + model + " without finishing it: " + abbreviate(body.toString()));
         }
         return new LoadResult(model, Duration.ofNanos(body.path("load_duration").asLong(0)));
+    }
+
+    /**
+     * Gives up every load in flight: its {@link #load} throws {@link OllamaException.Kind#CANCELLED}. Ollama stops
+     * a load whose client went away (its scheduler waits for the runner with the request's context), unless the
+     * load had finished: a caller must look at {@code /api/ps} afterwards.
+     */
+    public void cancelLoads() {
+        for (okhttp3.Call running : slow.dispatcher().runningCalls()) {
+            LoadTicket ticket = running.request().tag(LoadTicket.class);
+            if (ticket != null) {
+                ticket.cancelled = true;
+                running.cancel();
+            }
+        }
     }
 
     /** Hands the idle timer back to Ollama: the model stays loaded and expires after {@code keepAlive}. */
@@ -149,7 +172,8 @@ public final class OllamaClient implements AutoCloseable {
     }
 
     private JsonNode call(OkHttpClient client, Request request, String what) throws OllamaException {
-        try (Response response = client.newCall(request).execute()) {
+        okhttp3.Call call = client.newCall(request);
+        try (Response response = call.execute()) {
             ResponseBody body = response.body();
             String text = body.string();
             JsonNode json = parse(text);
@@ -169,6 +193,10 @@ public final class OllamaClient implements AutoCloseable {
         } catch (OllamaException e) {
             throw e;
         } catch (IOException e) {
+            LoadTicket ticket = request.tag(LoadTicket.class);
+            if (ticket != null && ticket.cancelled) {
+                throw new OllamaException(OllamaException.Kind.CANCELLED, what + " was cancelled", e);
+            }
             throw ioFailure(e, what);
         }
     }

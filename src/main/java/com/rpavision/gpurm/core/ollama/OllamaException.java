@@ -11,7 +11,9 @@ public class OllamaException extends Exception {
         /** The model does not exist on this Ollama: retrying cannot help, the operator must pull it. */
         MODEL_NOT_FOUND(false),
         /** Ollama refused the request (other 4xx, or a 200 carrying an "error"): retrying cannot help. */
-        REJECTED(false);
+        REJECTED(false),
+        /** This side gave the request up ({@link OllamaClient#cancelLoads()}): nothing is wrong with Ollama. */
+        CANCELLED(false);
 
         private final boolean retryable;
 

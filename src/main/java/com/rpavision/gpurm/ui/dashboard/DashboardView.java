@@ -129,7 +129,6 @@ public final class DashboardView {
             button.setToggleGroup(modes);
             button.setUserData(mode);
             button.setOnAction(e -> vm.switchMode(mode));
-            button.disableProperty().bind(vm.switchingProperty());
         });
         modeButtons.forEach((mode, button) -> {
             button.getStyleClass().add("mode-" + mode.wireName() + "-button");

@@ -107,6 +107,8 @@ public final class DashboardViewModel {
     private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
     private Instant loadingSince;
+    /** Counts switches, so the answer to one overtaken by a later switch is not shown. */
+    private long switchGeneration;
     private long vramRunDeltaMb;
     private Object idleFreedMb;
     private GpuResourceStatus lastStatus;
@@ -413,10 +415,15 @@ public final class DashboardViewModel {
 
     // ================================================================ commands
 
+    /**
+     * Switches the mode. Another switch may follow before this one is done (a mis-click during a cold load): the
+     * manager gives up a load the new mode does not want, and only the latest switch's answer is shown.
+     */
     public void switchMode(ExecutionMode target) {
-        if (switching.get()) {
+        if (switching.get() && mode.get() == target) {
             return;
         }
+        long generation = ++switchGeneration;
         switching.set(true);
         if (lastStatus != null) {
             updateActions(lastStatus);
@@ -424,12 +431,16 @@ public final class DashboardViewModel {
         mode.set(target);
         switchingText.set(messages.get("mode.switching", messages.get("mode." + target.name())));
         run("mode " + target.wireName(), () -> manager.setExecutionMode(target), status -> {
-            switching.set(false);
-            update(status);
-            switchingText.set("");
+            if (generation == switchGeneration) {
+                switching.set(false);
+                update(status);
+                switchingText.set("");
+            }
         }, () -> {
-            switching.set(false);
-            switchingText.set("");
+            if (generation == switchGeneration) {
+                switching.set(false);
+                switchingText.set("");
+            }
         });
     }
 

@@ -25,7 +25,9 @@ final class EventText {
         return switch (e.type()) {
             case MODE_CHANGED -> messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
             case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
-            case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
+            case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> Boolean.TRUE.equals(d.get("cancelled"))
+                    ? messages.get("event.load_cancelled", d.get("model"), seconds(d.get("duration_ms")))
+                    : messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
             case MODEL_ERROR -> messages.get(key, d.get("model"), ReasonText.ofEvent(d, messages));
             case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
             case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));

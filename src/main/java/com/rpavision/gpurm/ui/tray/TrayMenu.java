@@ -31,7 +31,7 @@ public final class TrayMenu {
         List<Item> items = new ArrayList<>();
         for (ExecutionMode mode : ExecutionMode.values()) {
             items.add(new Item(Action.valueOf("MODE_" + mode.name()), messages.get("mode." + mode.name()),
-                    !state.switching(), state.mode() == mode, false));
+                    !state.switching() || state.mode() != mode, state.mode() == mode, false));
         }
         boolean busy = state.vlm() == ModelState.LOADING || state.vlm() == ModelState.UNLOADING;
         items.add(new Item(Action.LOAD_VLM, messages.get("action.load"), !busy && state.vlm() != ModelState.LOADED, false, true));

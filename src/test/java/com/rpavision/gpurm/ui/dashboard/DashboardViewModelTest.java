@@ -43,12 +43,30 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void aSwitchToAutopilotDuringTheRecordingLoadTakesEffectAndTheLogSaysTheLoadWasCancelled() {
+        vm.update(f.manager.getStatus());
+        f.ollama.holdLoads();
+        vm.switchMode(ExecutionMode.RECORDING);
+        await().until(() -> f.ollama.loadsUnderWay() == 1);
+
+        vm.switchMode(ExecutionMode.AUTOPILOT);
+        await().until(() -> f.ollama.psWaiting() > 0);
+        f.ollama.finishHeldLoads(false);
+        await().until(() -> !vm.switchingProperty().get());
+
+        assertThat(vm.modeProperty().get()).isEqualTo(ExecutionMode.AUTOPILOT);
+        assertThat(vm.vlmStateProperty().get()).isEqualTo(ModelState.UNLOADED);
+        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Load of qwen3-vl:8b cancelled"));
+        assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
+    }
+
+    @Test
     void switchingToRecordingShowsTheProgressThenTheLoadedVlm() {
         vm.update(f.manager.getStatus());
         f.ollama.realLoadDelayMillis(300);
 
         vm.switchMode(ExecutionMode.RECORDING);
-        assertThat(vm.switchingProperty().get()).as("switcher disabled while it runs").isTrue();
+        assertThat(vm.switchingProperty().get()).as("switching shown while it runs").isTrue();
         assertThat(vm.switchingTextProperty().get()).isEqualTo("Switching to Recording…");
         assertThat(vm.modeProperty().get()).isEqualTo(ExecutionMode.RECORDING);
         await().until(() -> vm.switchingTextProperty().get().isEmpty());

@@ -34,9 +34,11 @@ class TrayMenuTest {
     }
 
     @Test
-    void whileASwitchOrALoadRunsTheirItemsAreDisabled() {
+    void whileASwitchRunsOnlyTheOtherModesCanBeChosenAndWhileALoadRunsTheVlmItemsAreOff() {
         List<Item> items = TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADING, true, false), en);
-        assertThat(items).filteredOn(i -> i.action().name().startsWith("MODE_")).noneMatch(Item::enabled);
+        assertThat(items).filteredOn(i -> i.action().name().startsWith("MODE_")).filteredOn(Item::enabled)
+                .extracting(Item::action).as("a switch away during the load gives it up")
+                .containsExactly(Action.MODE_IDLE, Action.MODE_AUTOPILOT);
         assertThat(item(items, Action.LOAD_VLM).enabled()).isFalse();
         assertThat(item(items, Action.UNLOAD_VLM).enabled()).isFalse();
         assertThat(item(items, Action.TOGGLE_WINDOW).label()).isEqualTo("Show window");

@@ -1,0 +1,127 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A switch away from RECORDING while its VLM load runs gives the load up at once (a mis-click must not cost a
+ * full cold load), whatever Ollama then does with it; a load a VLM request waits for is not given up.
+ */
+class ModeSwitchCancelsLoadTest {
+
+    private static final String VLM = "qwen3-vl:8b";
+
+    @Test
+    void aSwitchToAutopilotDuringTheRecordingLoadGivesItUpAndPlacesClip() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.holdLoads();
+            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+
+            CompletableFuture<GpuResourceStatus> autopilot = f.manager.setExecutionMode(ExecutionMode.AUTOPILOT);
+            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
+            f.ollama.finishHeldLoads(false); // Ollama stops a load whose client went away
+
+            recording.get(10, TimeUnit.SECONDS);
+            GpuResourceStatus after = autopilot.get(10, TimeUnit.SECONDS);
+            assertThat(after.vlmState()).isEqualTo(ModelState.UNLOADED);
+            assertThat(after.degradedMode()).as("a cancel is not an outage").isFalse();
+            assertThat(after.vlmError()).isNull();
+            assertThat(f.count(EventType.MODEL_ERROR)).isZero();
+            ResourceChangedEvent unloaded = last(f, EventType.MODEL_UNLOADED);
+            assertThat(unloaded.details()).containsEntry("cancelled", true).containsEntry("reason", "load cancelled");
+            assertThat(f.ollama.isResident(VLM)).isFalse();
+            assertThat(after.clipDevice()).as("the autopilot placed CLIP").isEqualTo("cuda");
+            assertThat(f.gpu.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aLoadThatFinishedBeforeTheCancelIsSeenAndUnloadedByTheAutopilot() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.holdLoads();
+            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+
+            CompletableFuture<GpuResourceStatus> autopilot = f.manager.setExecutionMode(ExecutionMode.AUTOPILOT);
+            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
+            f.ollama.finishHeldLoads(true); // it was ready as the cancel came: Ollama keeps it
+
+            recording.get(10, TimeUnit.SECONDS);
+            GpuResourceStatus after = autopilot.get(10, TimeUnit.SECONDS);
+            assertThat(f.ollama.isResident(VLM)).as("the autopilot unloaded it").isFalse();
+            assertThat(f.ollama.unloads.get()).isEqualTo(1);
+            assertThat(after.vlmState()).isEqualTo(ModelState.UNLOADED);
+            assertThat(after.clipDevice()).isEqualTo("cuda");
+            assertThat(f.gpu.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCancelledLoadThatLandsLaterIsUnloadedWithoutCallingItSomeoneElses() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.holdLoads();
+            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            CompletableFuture<GpuResourceStatus> idle = f.manager.setExecutionMode(ExecutionMode.IDLE);
+            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
+            f.ollama.finishHeldLoads(false);
+            recording.get(10, TimeUnit.SECONDS);
+            idle.get(10, TimeUnit.SECONDS);
+            assertThat(f.manager.getVlmState()).isEqualTo(ModelState.UNLOADED);
+
+            f.ollama.preload(VLM); // Ollama finished that load after all, after the manager looked
+            f.manager.observeOllama().join();
+
+            assertThat(f.ollama.isResident(VLM)).isFalse();
+            assertThat(f.count(EventType.VLM_DRIFT)).as("not someone else's load").isZero();
+            assertThat(f.manager.getVlmState()).isEqualTo(ModelState.UNLOADED);
+        }
+    }
+
+    @Test
+    void aSwitchToIdleDoesNotGiveUpALoadThatAVlmRequestWaitsFor() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.AUTOPILOT);
+            f.ollama.holdLoads();
+            CompletableFuture<Boolean> request = f.manager.loadVlmAsync();
+            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+
+            CompletableFuture<GpuResourceStatus> idle = f.manager.setExecutionMode(ExecutionMode.IDLE);
+            f.ollama.finishHeldLoads(true);
+
+            assertThat(request.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(idle.get(10, TimeUnit.SECONDS).vlmState()).isEqualTo(ModelState.LOADED);
+            assertThat(f.ollama.isResident(VLM)).isTrue();
+        }
+    }
+
+    private static ResourceChangedEvent last(ManagerFixture f, EventType type) {
+        List<ResourceChangedEvent> matching = f.events.stream().filter(e -> e.type() == type).toList();
+        assertThat(matching).as("%s events", type).isNotEmpty();
+        return matching.get(matching.size() - 1);
+    }
+
+    /** Waits (up to 10 s) for the other threads to reach a step; a wait, not a timing assertion. */
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
