@@ -79,7 +79,9 @@ final class OllamaWatcher {
             OllamaSnapshot snapshot = new OllamaSnapshot(clock.instant(), ollama.runningModels(), changesBefore);
             OllamaSnapshot previous = latest.getAndSet(snapshot);
             consecutiveFailures.set(0);
-            listener.seen(snapshot, previous == null || !previous.signature().equals(snapshot.signature()));
+            boolean same = previous != null && (previous.models() == snapshot.models() // the client's unchanged answer
+                    || previous.signature().equals(snapshot.signature()));
+            listener.seen(snapshot, !same);
             return Optional.of(snapshot);
         } catch (OllamaException e) {
             int failures = consecutiveFailures.incrementAndGet(); // looks also come from isVlmLoaded callers

@@ -44,6 +44,7 @@ public final class OllamaClient implements AutoCloseable {
     private final OkHttpClient reads;
     private final OkHttpClient quick;
     private final OkHttpClient slow;
+    private volatile ParsedPs lastPs;
 
     /**
      * @param quickTimeout whole-call limit for version, ps and unload requests
@@ -78,15 +79,29 @@ public final class OllamaClient implements AutoCloseable {
         return text(body, "version", "unknown");
     }
 
-    /** {@code GET /api/ps}: the models in memory. It can block while a load runs: bounded by the quick timeout. */
+    /**
+     * {@code GET /api/ps}: the models in memory. It can block while a load runs: bounded by the quick timeout.
+     * An answer byte for byte the same as the previous one gives the same (immutable) list back without parsing
+     * it again: the watcher asks every second and Ollama's answer rarely changes.
+     */
     public List<RunningModel> runningModels() throws OllamaException {
-        JsonNode body = call(reads, get("api/ps"), "list running models");
+        String text = callForText(reads, get("api/ps"), "list running models");
+        ParsedPs cached = lastPs;
+        if (cached != null && cached.text().equals(text)) {
+            return cached.models();
+        }
+        JsonNode body = checked(text, 200, "list running models");
         List<RunningModel> models = new ArrayList<>();
         for (JsonNode m : body.path("models")) {
             models.add(new RunningModel(text(m, "name", ""), text(m, "model", ""),
                     m.path("size").asLong(0), m.path("size_vram").asLong(0), parseTime(text(m, "expires_at", null))));
         }
-        return models;
+        List<RunningModel> parsed = List.copyOf(models);
+        lastPs = new ParsedPs(text, parsed);
+        return parsed;
+    }
+
+    private record ParsedPs(String text, List<RunningModel> models) {
     }
 
     /** {@code GET /api/tags}: the models pulled into Ollama, with their file sizes. */
@@ -174,31 +189,51 @@ public final class OllamaClient implements AutoCloseable {
     private JsonNode call(OkHttpClient client, Request request, String what) throws OllamaException {
         okhttp3.Call call = client.newCall(request);
         try (Response response = call.execute()) {
-            ResponseBody body = response.body();
-            String text = body.string();
-            JsonNode json = parse(text);
-            String error = json == null ? null : text(json, "error", null);
-            if (!response.isSuccessful()) {
-                throw httpFailure(response.code(), error != null ? error : abbreviate(text), what);
-            }
-            if (json == null) {
-                throw new OllamaException(OllamaException.Kind.TRANSIENT,
-                        "Ollama's answer to " + what + " is not JSON: " + abbreviate(text)
-                                + ". Is " + endpoint + " really an Ollama server?");
-            }
-            if (error != null) {
-                throw new OllamaException(OllamaException.Kind.REJECTED, "Ollama refused to " + what + ": " + error);
-            }
-            return json;
+            return checked(response.body().string(), response.code(), what);
         } catch (OllamaException e) {
             throw e;
         } catch (IOException e) {
-            LoadTicket ticket = request.tag(LoadTicket.class);
-            if (ticket != null && ticket.cancelled) {
-                throw new OllamaException(OllamaException.Kind.CANCELLED, what + " was cancelled", e);
-            }
-            throw ioFailure(e, what);
+            throw transportFailure(request, e, what);
         }
+    }
+
+    /** A successful answer's text; a failed one throws as {@link #call} does. */
+    private String callForText(OkHttpClient client, Request request, String what) throws OllamaException {
+        try (Response response = client.newCall(request).execute()) {
+            String text = response.body().string();
+            if (!response.isSuccessful()) {
+                checked(text, response.code(), what);
+            }
+            return text;
+        } catch (IOException e) {
+            throw transportFailure(request, e, what);
+        }
+    }
+
+    /** Ollama's answer as JSON, or the failure it stands for (an HTTP error, an "error" field, not JSON). */
+    private JsonNode checked(String text, int code, String what) throws OllamaException {
+        JsonNode json = parse(text);
+        String error = json == null ? null : text(json, "error", null);
+        if (code < 200 || code > 299) {
+            throw httpFailure(code, error != null ? error : abbreviate(text), what);
+        }
+        if (json == null) {
+            throw new OllamaException(OllamaException.Kind.TRANSIENT,
+                    "Ollama's answer to " + what + " is not JSON: " + abbreviate(text)
+                            + ". Is " + endpoint + " really an Ollama server?");
+        }
+        if (error != null) {
+            throw new OllamaException(OllamaException.Kind.REJECTED, "Ollama refused to " + what + ": " + error);
+        }
+        return json;
+    }
+
+    private OllamaException transportFailure(Request request, IOException e, String what) {
+        LoadTicket ticket = request.tag(LoadTicket.class);
+        if (ticket != null && ticket.cancelled) {
+            return new OllamaException(OllamaException.Kind.CANCELLED, what + " was cancelled", e);
+        }
+        return ioFailure(e, what);
     }
 
     private OllamaException httpFailure(int code, String message, String what) {

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the client sends and how it reads Ollama's real answers. */
 class OllamaClientTest {
@@ -86,6 +87,24 @@ class OllamaClientTest {
             assertThat(m.is("llava")).as("a name without a tag means :latest").isTrue();
             assertThat(m.is("llava:13b")).isFalse();
         });
+    }
+
+    @Test
+    void anUnchangedPsAnswerGivesTheSameListBackAndAChangedOneIsReadAgain() throws Exception {
+        String one = "{\"models\":[{\"name\":\"a:1\",\"model\":\"a:1\",\"size\":1048576,\"size_vram\":1048576}]}";
+        answer(one);
+        answer(one);
+        answer("{\"models\":[{\"name\":\"a:1\",\"model\":\"a:1\",\"size\":2097152,\"size_vram\":1048576}]}");
+        answer("{\"error\":\"server busy\"}");
+
+        List<RunningModel> first = client.runningModels();
+        List<RunningModel> second = client.runningModels();
+        List<RunningModel> third = client.runningModels();
+
+        assertThat(second).as("the watcher reads an identical instance as no change").isSameAs(first);
+        assertThat(third).isNotSameAs(first).singleElement().satisfies(m -> assertThat(m.sizeBytes()).isEqualTo(2097152));
+        assertThatThrownBy(client::runningModels).as("an error answer is not mistaken for a cached list")
+                .isInstanceOf(OllamaException.class).hasMessageContaining("server busy");
     }
 
     @Test
