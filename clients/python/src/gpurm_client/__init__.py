@@ -11,13 +11,13 @@ from .client import GpuResourceManagerClient
 from .discovery import ApiInfo, default_api_info_path, read_api_info
 from .errors import ApiError, AppNotRunningError, AuthenticationError, GpuRmError, TransitionTimeoutError
 from .models import (ClipInfo, Drift, ExecutionMode, GPUResourceStatus, GpuProcess, IdleUnloadEvent, ModeChangedEvent,
-                     ModelState, ResourceChangedEvent, VRAMInfo)
+                     ModelState, ResourceChangedEvent, VRAMInfo, VramBreakdown)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ApiError", "ApiInfo", "AppNotRunningError", "AsyncGpuResourceManagerClient", "AuthenticationError", "ClipInfo",
     "Drift", "ExecutionMode", "GPUResourceStatus", "GpuProcess", "GpuResourceManagerClient", "GpuRmError", "IdleUnloadEvent",
-    "ModeChangedEvent", "ModelState", "ResourceChangedEvent", "Subscription", "TransitionTimeoutError", "VRAMInfo",
+    "ModeChangedEvent", "ModelState", "ResourceChangedEvent", "Subscription", "TransitionTimeoutError", "VRAMInfo", "VramBreakdown",
     "default_api_info_path", "read_api_info",
 ]

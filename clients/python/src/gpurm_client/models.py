@@ -111,6 +111,24 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class VramBreakdown:
+    """Who holds the managed GPU's memory, in MiB: the VLM, CLIP, other Ollama models (name to MiB), other programs."""
+
+    total_mb: int
+    vlm_mb: int
+    clip_mb: int
+    other_models: Dict[str, int]
+    other_processes_mb: int
+    free_mb: int
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "VramBreakdown":
+        return cls(total_mb=int(json["total_mb"]), vlm_mb=int(json["vlm_mb"]), clip_mb=int(json["clip_mb"]),
+                   other_models={m["name"]: int(m["vram_mb"]) for m in json.get("other_models", [])},
+                   other_processes_mb=int(json["other_processes_mb"]), free_mb=int(json["free_mb"]))
+
+
+@dataclass(frozen=True)
 class GPUResourceStatus:
     """The design's status (its nine fields first), then what the app adds."""
 
@@ -133,6 +151,8 @@ class GPUResourceStatus:
     conditions: Dict[str, str] = field(default_factory=dict)
     """Conditions in force (vlm_contended, vlm_partly_on_cpu, clip_displaced), each with its reason."""
     last_drift: Optional[Drift] = None
+    vram_breakdown: Optional[VramBreakdown] = None
+    """The managed GPU's memory by holder; None without a GPU."""
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -156,6 +176,7 @@ class GPUResourceStatus:
             vlm_observed_at=parse_timestamp(json.get("vlm_observed_at")),
             conditions={c["condition"]: c.get("reason", "") for c in json.get("conditions", [])},
             last_drift=Drift.from_json(json["last_drift"]) if json.get("last_drift") else None,
+            vram_breakdown=VramBreakdown.from_json(json["vram_breakdown"]) if json.get("vram_breakdown") else None,
             raw=dict(json),
         )
 

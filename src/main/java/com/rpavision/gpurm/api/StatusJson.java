@@ -44,6 +44,23 @@ public final class StatusJson {
             return c;
         }).toList());
         json.put("last_drift", s.lastDrift() == null ? null : drift(s.lastDrift()));
+        json.put("vram_breakdown", s.vramBreakdown() == null ? null : breakdown(s.vramBreakdown()));
+        return json;
+    }
+
+    private static Map<String, Object> breakdown(com.rpavision.gpurm.core.model.VramBreakdown b) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("total_mb", b.totalMb());
+        json.put("vlm_mb", b.vlmMb());
+        json.put("clip_mb", b.clipMb());
+        json.put("other_models", b.otherModels().stream().map(m -> {
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("name", m.name());
+            model.put("vram_mb", m.vramMb());
+            return model;
+        }).toList());
+        json.put("other_processes_mb", b.otherProcessesMb());
+        json.put("free_mb", b.freeMb());
         return json;
     }
 

@@ -112,6 +112,16 @@ public final class GpuRmApplication extends Application {
         starter.start();
     }
 
+    /** The journal's last month of VLM loads, read in the background, so a load's bar knows the usual time. */
+    private void seedLoadTimes(DashboardViewModel vm, GpuResourceManager manager, UiThread ui) {
+        background.execute(() -> {
+            String model = manager.getStatus().vlmModel();
+            java.util.List<java.time.Duration> times = com.rpavision.gpurm.core.journal.Statistics.loadTimes(
+                    context.startup().journal(java.time.Instant.now().minus(java.time.Duration.ofDays(30))), model);
+            ui.execute(() -> vm.seedLoadTimes(times));
+        });
+    }
+
     /** The manager exists: the real panel replaces the start-up one, then the manager starts behind it. */
     private void showDashboard(GpuResourceManager manager) {
         if (stopping) {
@@ -120,6 +130,7 @@ public final class GpuRmApplication extends Application {
         Context c = context;
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(manager, background, ui, c.messages(), Clock.systemDefaultZone());
+        seedLoadTimes(vm, manager, ui);
         SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
                 new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme, c.startAtLogin()),
                 manager::applyLive);

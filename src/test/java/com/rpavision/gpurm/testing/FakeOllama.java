@@ -256,6 +256,12 @@ public final class FakeOllama extends Dispatcher {
         return r != null && r.vramMb < r.sizeMb;
     }
 
+    /** What of a resident model is on the GPU, as /api/ps reports it; 0 when it is not resident. */
+    public synchronized long vramMbOf(String model) {
+        Resident r = resident.get(ModelNames.normalize(model));
+        return r == null ? 0 : r.vramMb;
+    }
+
     public synchronized List<String> residentModels() {
         return List.copyOf(resident.keySet());
     }

@@ -111,6 +111,12 @@ class DashboardScreenshotTest {
             model[0] = vm;
             f.manager.recentEvents().forEach(vm::onEvent);
             vm.update(ScreenshotStates.status(state, f.manager.getStatus(), f.clock.instant()));
+            if (state == State.LOADING) { // a station with a history of loads, 12 s into this one
+                vm.seedLoadTimes(List.of(java.time.Duration.ofSeconds(36), java.time.Duration.ofSeconds(38),
+                        java.time.Duration.ofSeconds(41)));
+                f.clock.advance(java.time.Duration.ofSeconds(12));
+                vm.refreshClock();
+            }
             Parent root = DashboardForTests.load(vm, f.manager, background, new UiThread(Platform::runLater), messages);
             Scene scene = new Scene(root, width, height);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());

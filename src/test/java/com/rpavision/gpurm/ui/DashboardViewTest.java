@@ -11,8 +11,8 @@ import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ToggleButton;
+import com.rpavision.gpurm.ui.dashboard.StackedVramBar;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,12 +91,14 @@ class DashboardViewTest {
         WaitForAsyncUtils.waitForFxEvents(); // the gauge is laid out on the next pulse
         assertThat(robot.lookup("#recordingButton").queryAs(ToggleButton.class).isSelected()).isTrue();
         assertThat(text(robot, "#vramUsage")).isEqualTo("11,100 / 11,400 MB used");
-        ProgressBar bar = robot.lookup("#vramBar").queryAs(ProgressBar.class);
-        assertThat(bar.getProgress()).isGreaterThan(0.9);
-        assertThat(bar.getStyleClass()).contains("progress-bar", "vram-critical");
-        Node fill = bar.lookup(".bar");
-        assertThat(fill.getBoundsInParent().getWidth()).as("the gauge's fill is drawn").isGreaterThan(bar.getWidth() * 0.8);
-        assertThat(fill.getBoundsInParent().getHeight()).as("the gauge's fill has a height").isGreaterThan(4);
+        StackedVramBar bar = robot.lookup("#vramBar").queryAs(StackedVramBar.class);
+        assertThat(bar.getStyleClass()).contains("vram-stack", "vram-critical");
+        Node vlmPart = bar.lookup(".vram-part-vlm");
+        assertThat(vlmPart.getBoundsInParent().getWidth()).as("the VLM's part is drawn as its share")
+                .isGreaterThan(bar.getWidth() * 0.8);
+        assertThat(vlmPart.getBoundsInParent().getHeight()).as("the VLM's part has a height").isGreaterThan(4);
+        assertThat(robot.lookup(".vram-legend-entry").queryAllAs(Label.class)).extracting(Label::getText)
+                .anyMatch(t -> t.startsWith("VLM "));
         assertThat(robot.lookup("#vlmBadge").queryAs(Label.class).getStyleClass()).contains("badge-ok");
     }
 

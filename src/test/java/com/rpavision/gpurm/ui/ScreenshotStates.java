@@ -6,12 +6,19 @@ import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.Reason;
 import com.rpavision.gpurm.core.model.VlmDrift;
+import com.rpavision.gpurm.core.model.VramBreakdown;
+import com.rpavision.gpurm.core.model.VramBreakdown.ModelUse;
+import com.rpavision.gpurm.core.model.VramInfo;
 
 import java.time.Instant;
 import java.util.List;
 
 /** The manager's status as it reads in each state the screenshot set shows, from a real snapshot. */
 final class ScreenshotStates {
+
+    /** The model that keeps taking the VLM's place in the contended state. */
+    private static final String GUEST = "llama3.1:8b";
+    private static final long GUEST_MB = 5_200;
 
     private ScreenshotStates() {
     }
@@ -25,8 +32,8 @@ final class ScreenshotStates {
                     List.of(Reason.of(Reason.Code.OLLAMA_UNREACHABLE, "Ollama is not reachable", "http://localhost:11434")),
                     null, List.of(), null);
             case CONTENDED -> with(s, s.executionMode(), ModelState.UNLOADED, false, List.of(), null,
-                    List.of(Reason.of(Reason.Code.VLM_CONTENDED, "contended", s.vlmModel(), "llama3.1:8b", 5_200L, 3, 2L)),
-                    new VlmDrift(now.minusSeconds(20), DriftCause.EVICTED, "loaded", "gone", "llama3.1:8b", 5_200));
+                    List.of(Reason.of(Reason.Code.VLM_CONTENDED, "contended", s.vlmModel(), GUEST, GUEST_MB, 3, 2L)),
+                    new VlmDrift(now.minusSeconds(20), DriftCause.EVICTED, "loaded", "gone", GUEST, GUEST_MB));
             default -> s;
         };
     }
@@ -34,10 +41,28 @@ final class ScreenshotStates {
     private static GpuResourceStatus with(GpuResourceStatus s, ExecutionMode mode, ModelState vlm, boolean degraded,
                                           List<Reason> degradedReasons, Reason vlmError, List<Reason> conditions,
                                           VlmDrift drift) {
-        return new GpuResourceStatus(mode, vlm, s.vlmModel(), s.clipDevice(), s.vram(), s.idleTimeoutSeconds(),
+        List<ModelUse> guests = conditions.isEmpty() ? List.of() : List.of(new ModelUse(GUEST, GUEST_MB));
+        VramBreakdown parts = vlm == ModelState.LOADED ? s.vramBreakdown() : withoutVlm(s.vramBreakdown(), guests);
+        VramInfo vram = s.vram();
+        if (parts != null && parts != s.vramBreakdown()) {
+            long used = vram.totalMb() - parts.freeMb();
+            vram = new VramInfo(vram.index(), vram.gpuName(), vram.totalMb(), used, parts.freeMb(),
+                    vram.gpuUtilizationPercent(), vram.uuid(), vram.reservedMb(), vram.driverVersion());
+        }
+        return new GpuResourceStatus(mode, vlm, s.vlmModel(), s.clipDevice(), vram, s.idleTimeoutSeconds(),
                 s.lastVlmRequest(), degraded, degraded ? degradedReasons.get(0).text() : null,
                 vlmError == null ? null : vlmError.text(), s.clip(), s.gpus(), s.processes(), s.processMemoryKnown(),
                 s.gpuProbe(), s.clipVramMb(), s.vlmIdleSince(), degradedReasons, vlmError, conditions, drift,
-                s.vlmObservedAt());
+                s.vlmObservedAt(), parts);
+    }
+
+    /** The GPU as it is when the VLM is not on it, with the guests that took its place. */
+    private static VramBreakdown withoutVlm(VramBreakdown b, List<ModelUse> guests) {
+        if (b == null) {
+            return null;
+        }
+        long guestMb = guests.stream().mapToLong(ModelUse::vramMb).sum();
+        return new VramBreakdown(b.totalMb(), 0, b.clipMb(), guests, b.otherProcessesMb(),
+                b.freeMb() + b.vlmMb() - guestMb);
     }
 }

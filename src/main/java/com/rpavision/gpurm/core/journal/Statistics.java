@@ -87,6 +87,18 @@ public record Statistics(Instant from, Instant to, Map<ExecutionMode, Duration> 
                 idleUnloads, degraded, clipMoves);
     }
 
+    /**
+     * How long each of the manager's own loads of {@code model} took, oldest first (a VLM adopted from outside
+     * has no load time).
+     */
+    public static List<Duration> loadTimes(List<JournalEntry> entries, String model) {
+        return entries.stream()
+                .filter(e -> e.type() == EventType.MODEL_LOADED && e.details().containsKey("duration_ms")
+                        && model.equals(e.textDetail("model")))
+                .map(e -> Duration.ofMillis(e.longDetail("duration_ms")))
+                .toList();
+    }
+
     /** Nearest-rank percentile; null for no values. */
     static Duration percentile(List<Long> sortedMillis, int p) {
         if (sortedMillis.isEmpty()) {

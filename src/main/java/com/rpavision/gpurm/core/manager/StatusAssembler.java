@@ -8,7 +8,9 @@ import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.Reason;
+import com.rpavision.gpurm.core.model.VramBreakdown;
 import com.rpavision.gpurm.core.model.VramInfo;
+import com.rpavision.gpurm.core.ollama.RunningModel;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,7 +69,25 @@ final class StatusAssembler {
                 sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name(),
                 clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null,
                 state == ModelState.LOADED && !figures.vlmInUse() ? vlm.lastActivity() : null,
-                degraded, vlm.errorReasonWithCode(), conditions.reasons(), drifts.last(), observedAt());
+                degraded, vlm.errorReasonWithCode(), conditions.reasons(), drifts.last(), observedAt(),
+                breakdown(sample, clipStatus, state));
+    }
+
+    /**
+     * The managed GPU's memory by holder: the VLM as its controller last saw it (its own load counts, the watcher's
+     * next look may not have come yet), the other models from the watcher's latest look, CLIP from NVML.
+     */
+    private VramBreakdown breakdown(GpuSample sample, ClipStatus clipStatus, ModelState vlmState) {
+        Optional<VramInfo> gpu = sample.gpu(vram.managedIndex());
+        if (gpu.isEmpty() || gpu.get().totalMb() == 0) {
+            return null;
+        }
+        long vlmMb = vlmState == ModelState.LOADED ? vlm.expected().map(RunningModel::sizeVramMb).orElse(0L) : 0;
+        List<VramBreakdown.ModelUse> others = watcher.latest().map(OllamaSnapshot::models).orElse(List.<RunningModel>of())
+                .stream().filter(m -> !m.is(vlm.model()))
+                .map(m -> new VramBreakdown.ModelUse(m.name(), m.sizeVramMb())).toList();
+        long clipMb = clipStatus.device() == ClipDevice.CUDA ? clipGpuMb(sample) : 0;
+        return VramBreakdown.of(gpu.get(), vlmMb, clipMb, others);
     }
 
     /** When Ollama was last seen to agree with the VLM's state: a look at /api/ps or an own load or unload. */

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param lastDrift       the latest change someone else made that the manager observed, or null
  * @param vlmObservedAt   when Ollama last confirmed the VLM's state (a look or an own operation): the age of
  *                        {@code vlmState} as a measurement; null before the first
+ * @param vramBreakdown   who holds the managed GPU's memory; null without a GPU
  */
 public record GpuResourceStatus(
         ExecutionMode executionMode,
@@ -43,7 +44,8 @@ public record GpuResourceStatus(
         Reason vlmError,
         List<Reason> conditions,
         VlmDrift lastDrift,
-        Instant vlmObservedAt) {
+        Instant vlmObservedAt,
+        VramBreakdown vramBreakdown) {
 
     public GpuResourceStatus {
         Objects.requireNonNull(executionMode, "executionMode");
@@ -67,6 +69,6 @@ public record GpuResourceStatus(
         this(executionMode, vlmState, vlmModel, clipDevice, vram, idleTimeoutSeconds, lastVlmRequest, degradedMode,
                 degradedReason, vlmStateReason, clip, gpus, processes, processMemoryKnown, gpuProbe, clipVramMb,
                 vlmIdleSince, degradedReason == null ? List.of() : List.of(Reason.text(degradedReason)),
-                Reason.text(vlmStateReason), List.of(), null, null);
+                Reason.text(vlmStateReason), List.of(), null, null, null);
     }
 }

@@ -19,7 +19,6 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
-import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
@@ -63,13 +62,15 @@ public final class DashboardView {
     @FXML private ProgressIndicator switchProgress;
     @FXML private Label switchingText;
     @FXML private Label gpuName;
-    @FXML private ProgressBar vramBar;
+    @FXML private StackedVramBar vramBar;
+    @FXML private javafx.scene.layout.FlowPane vramLegend;
     @FXML private Label vramUsage;
     @FXML private Label vramFree;
     @FXML private javafx.scene.layout.VBox otherGpus;
     @FXML private Label vlmModel;
     @FXML private Label vlmBadge;
     @FXML private Label vlmDetail;
+    @FXML private javafx.scene.control.ProgressBar vlmLoadBar;
     @FXML private Label vlmNotice;
     @FXML private Label clipBadge;
     @FXML private Label clipDetail;
@@ -151,7 +152,9 @@ public final class DashboardView {
         switchingText.textProperty().bind(vm.switchingTextProperty());
 
         gpuName.textProperty().bind(vm.gpuNameProperty());
-        vramBar.progressProperty().bind(vm.vramFractionProperty());
+        vramBar.bind(vm.vramBar().segments());
+        vm.vramBar().segments().addListener((javafx.collections.ListChangeListener<VramBarModel.Segment>) c -> fillLegend());
+        fillLegend();
         vramUsage.textProperty().bind(vm.vramUsageTextProperty());
         vramFree.textProperty().bind(vm.vramFreeTextProperty());
         vm.otherGpus().addListener((javafx.collections.ListChangeListener<String>) c -> showOtherGpus());
@@ -165,6 +168,9 @@ public final class DashboardView {
         vlmNotice.textProperty().bind(vm.vlmNoticeProperty());
         vlmNotice.visibleProperty().bind(vm.vlmNoticeProperty().isNotEmpty());
         vlmNotice.managedProperty().bind(vlmNotice.visibleProperty());
+        vlmLoadBar.progressProperty().bind(vm.loadFractionProperty());
+        vlmLoadBar.visibleProperty().bind(vm.vlmStateProperty().isEqualTo(ModelState.LOADING));
+        vlmLoadBar.managedProperty().bind(vlmLoadBar.visibleProperty());
         vm.vlmStateProperty().addListener((o, a, state) -> styleVlm(state));
         styleVlm(vm.vlmStateProperty().get());
         clipBadge.textProperty().bind(vm.clipTextProperty());
@@ -320,6 +326,23 @@ public final class DashboardView {
     private static void tooltipFromText(Label badge, Label detail) {
         detail.textProperty().addListener((o, a, text) ->
                 badge.setTooltip(text == null || text.isBlank() ? null : new Tooltip(text)));
+    }
+
+    /** A swatch and a figure per part of the bar, in the bar's order. */
+    private void fillLegend() {
+        vramLegend.getChildren().setAll(vm.vramBar().segments().stream().map(s -> {
+            javafx.scene.layout.Region swatch = new javafx.scene.layout.Region();
+            swatch.getStyleClass().addAll("vram-swatch", s.kind().styleClass());
+            Label entry = new Label(s.legend(), swatch);
+            entry.getStyleClass().add("vram-legend-entry");
+            entry.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            if (!s.detail().isEmpty()) {
+                entry.setTooltip(new Tooltip(messages.get("vram.part.tooltip.other_models", s.detail())));
+            } else if (s.kind() == VramBarModel.Kind.OTHER_PROCESSES) {
+                entry.setTooltip(new Tooltip(messages.get("vram.part.tooltip.other_processes")));
+            }
+            return entry;
+        }).toList());
     }
 
     private void styleVram(VramLevel level) {

@@ -103,10 +103,12 @@ public final class DashboardViewModel {
     private final ObservableList<LogLine> log = FXCollections.observableArrayList();
     private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
     private final VramTimeline timeline = new VramTimeline();
+    private final VramBarModel vramBar;
     private final ObservableList<ProcessRow> processes = FXCollections.observableArrayList();
     private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
-    private Instant loadingSince;
+    private final LoadProgress loadProgress = new LoadProgress();
+    private final ReadOnlyDoubleWrapper loadFraction = new ReadOnlyDoubleWrapper(-1);
     /** Counts switches, so the answer to one overtaken by a later switch is not shown. */
     private long switchGeneration;
     private long vramRunDeltaMb;
@@ -121,6 +123,7 @@ public final class DashboardViewModel {
         this.messages = messages;
         this.clock = clock;
         this.eventText = new EventText(messages, clock.getZone());
+        this.vramBar = new VramBarModel(messages);
         logFilter.addListener((obs, old, filter) -> visibleLog.setPredicate(line -> accepts(filter, line)));
         mode.addListener((obs, old, now) -> refreshModeTexts());
         vlmState.addListener((obs, old, now) -> refreshModeTexts());
@@ -150,6 +153,8 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty vlmModelProperty() { return vlmModel.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmTextProperty() { return vlmText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmDetailProperty() { return vlmDetail.getReadOnlyProperty(); }
+    /** A running load's share of a typical one; -1 when that cannot be told (indeterminate). */
+    public ReadOnlyDoubleProperty loadFractionProperty() { return loadFraction.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmNoticeProperty() { return vlmNotice.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ClipBadge> clipBadgeProperty() { return clipBadge.getReadOnlyProperty(); }
     public ReadOnlyStringProperty clipTextProperty() { return clipText.getReadOnlyProperty(); }
@@ -169,6 +174,8 @@ public final class DashboardViewModel {
     public ObjectProperty<LogFilter> logFilterProperty() { return logFilter; }
     public ObservableList<LogLine> visibleLog() { return visibleLog; }
     public VramTimeline timeline() { return timeline; }
+    /** The stacked bar's parts: VLM, CLIP, other models, other programs, free. */
+    public VramBarModel vramBar() { return vramBar; }
     public ObservableList<ProcessRow> processes() { return processes; }
     /** The GPUs other than the managed one, one line each; empty on a single-GPU machine. */
     public ObservableList<String> otherGpus() { return otherGpus; }
@@ -198,13 +205,11 @@ public final class DashboardViewModel {
             vramFreeText.set("");
             gpuName.set("");
         }
+        vramBar.update(v.isGpu() ? status.vramBreakdown() : null);
         vlmModel.set(status.vlmModel());
         vlmState.set(status.vlmState());
-        if (status.vlmState() != ModelState.LOADING) {
-            loadingSince = null;
-        } else if (loadingSince == null) {
-            loadingSince = clock.instant();
-        }
+        loadProgress.loading(status.vlmState() == ModelState.LOADING, clock.instant());
+        loadFraction.set(loadProgress.fraction(clock.instant()));
         vlmText.set(vlmText(status));
         vlmDetail.set(vlmDetail(status));
         vlmNotice.set(vlmNotice(status));
@@ -266,8 +271,11 @@ public final class DashboardViewModel {
 
     private String vlmText(GpuResourceStatus status) {
         if (status.vlmState() == ModelState.LOADING) {
-            long seconds = loadingSince == null ? 0 : Duration.between(loadingSince, clock.instant()).toSeconds();
-            return messages.get("vlm.LOADING", seconds);
+            long seconds = loadProgress.elapsed(clock.instant()).toSeconds();
+            return loadProgress.typical().map(typical -> {
+                long usual = Math.max(1, Math.round(typical.toMillis() / 1000.0));
+                return messages.get(seconds < usual ? "vlm.LOADING.of" : "vlm.LOADING.over", seconds, usual);
+            }).orElseGet(() -> messages.get("vlm.LOADING", seconds));
         }
         return messages.get("vlm." + status.vlmState().name());
     }
@@ -334,6 +342,10 @@ public final class DashboardViewModel {
 
     /** Adds an event to the log, newest first. */
     public void onEvent(ResourceChangedEvent event) {
+        if (event.type() == EventType.MODEL_LOADED && event.details().get("duration_ms") instanceof Number ms
+                && (vlmModel.get().isEmpty() || vlmModel.get().equals(event.details().get("model")))) {
+            loadProgress.record(Duration.ofMillis(ms.longValue()));
+        }
         LogLine.Kind kind = switch (event.type()) {
             case MODE_CHANGED -> LogLine.Kind.MODE;
             case DEGRADED_ON, DEGRADED_OFF, VLM_DRIFT, CONDITION_CHANGED -> LogLine.Kind.HEALTH;
@@ -410,7 +422,14 @@ public final class DashboardViewModel {
         if (lastStatus != null) {
             vlmText.set(vlmText(lastStatus));
             vlmDetail.set(vlmDetail(lastStatus));
+            loadFraction.set(loadProgress.fraction(clock.instant()));
         }
+    }
+
+    /** The VLM's load times the journal holds, oldest first: a load's bar then knows how long one usually takes. */
+    public void seedLoadTimes(List<Duration> past) {
+        loadProgress.seed(past);
+        refreshClock();
     }
 
     // ================================================================ commands

@@ -48,6 +48,19 @@ class StatisticsTest {
     }
 
     @Test
+    void loadTimesAreTheManagersOwnLoadsOfThatModelOldestFirst() {
+        List<JournalEntry> journal = List.of(
+                at("08:00:40", EventType.MODEL_LOADED, Map.of("model", "qwen3-vl:8b", "duration_ms", 40_000)),
+                at("09:00:00", EventType.MODEL_LOADED, Map.of("model", "llama3:8b", "duration_ms", 3_000)),
+                at("09:30:00", EventType.MODEL_LOADED, Map.of("model", "qwen3-vl:8b", "reason", "loaded_outside")),
+                at("10:00:00", EventType.MODEL_UNLOADED, Map.of("model", "qwen3-vl:8b", "duration_ms", 900)),
+                at("11:00:00", EventType.MODEL_LOADED, Map.of("model", "qwen3-vl:8b", "duration_ms", 36_000)));
+
+        assertThat(Statistics.loadTimes(journal, "qwen3-vl:8b"))
+                .containsExactly(Duration.ofSeconds(40), Duration.ofSeconds(36));
+    }
+
+    @Test
     void timeWhileTheManagerWasOffCountsInNoMode() {
         List<JournalEntry> journal = List.of(
                 at("08:00:00", EventType.MODE_CHANGED, Map.of("from", "off", "to", "idle")),

@@ -4,6 +4,8 @@ import com.rpavision.gpurm.core.model.ClipDevice;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.UiThread;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +81,9 @@ class DashboardViewModelTest {
         assertThat(vm.vramLevelProperty().get()).isEqualTo(VramLevel.CRITICAL);
         assertThat(vm.clipBadgeProperty().get()).isEqualTo(ClipBadge.CPU);
         assertThat(vm.gpuNameProperty().get()).isEqualTo("Fake RTX 4090");
+        assertThat(vm.vramBar().segments()).extracting(VramBarModel.Segment::kind).as("the VLM's part comes from /api/ps")
+                .startsWith(VramBarModel.Kind.VLM).doesNotContain(VramBarModel.Kind.CLIP);
+        assertThat(vm.vramBar().segments().get(0).mb()).isEqualTo(f.ollama.vramMbOf("qwen3-vl:8b"));
     }
 
     @Test
@@ -140,6 +146,31 @@ class DashboardViewModelTest {
         f.clock.advance(Duration.ofSeconds(7));
         vm.refreshClock();
         assertThat(vm.vlmTextProperty().get()).isEqualTo("Loading… 7 s");
+        assertThat(vm.loadFractionProperty().get()).as("no load seen before: indeterminate").isEqualTo(-1);
+    }
+
+    @Test
+    void aLoadIsMeasuredAgainstTheUsualLoadTimeFromTheJournalAndThisSession() {
+        GpuResourceStatus idle = f.manager.getStatus();
+        vm.update(idle);
+        vm.seedLoadTimes(List.of(Duration.ofSeconds(36), Duration.ofSeconds(40)));
+        vm.onEvent(ResourceChangedEvent.of(f.clock.instant(), EventType.MODEL_LOADED, "model", idle.vlmModel(),
+                "duration_ms", 38_000L));
+        vm.onEvent(ResourceChangedEvent.of(f.clock.instant(), EventType.MODEL_LOADED, "model", "llama3:8b",
+                "duration_ms", 2_000L)); // another model's load says nothing about the VLM's
+
+        vm.update(new GpuResourceStatus(idle.executionMode(), ModelState.LOADING, idle.vlmModel(),
+                idle.clipDevice(), idle.vram(), idle.idleTimeoutSeconds(), null, false, null, null, idle.clip(),
+                idle.gpus(), idle.processes(), true, "fake", null, null));
+        f.clock.advance(Duration.ofSeconds(19));
+        vm.refreshClock();
+
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Loading… 19 s of about 38 s");
+        assertThat(vm.loadFractionProperty().get()).isEqualTo(0.5);
+        f.clock.advance(Duration.ofSeconds(21));
+        vm.refreshClock();
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Loading… 40 s (usually about 38 s)");
+        assertThat(vm.loadFractionProperty().get()).isEqualTo(-1);
     }
 
     @Test
@@ -298,7 +329,7 @@ class DashboardViewModelTest {
                 com.rpavision.gpurm.core.model.Reason.Code.VLM_PARTLY_ON_CPU, "partly", "qwen3-vl:8b", 6_000, 10_500);
         vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
                 base.vram(), base.idleTimeoutSeconds(), null, false, null, null, base.clip(), base.gpus(),
-                base.processes(), true, "fake", null, null, java.util.List.of(), null, java.util.List.of(partly), null, null));
+                base.processes(), true, "fake", null, null, java.util.List.of(), null, java.util.List.of(partly), null, null, null));
 
         assertThat(vm.conditionsTextProperty().get()).startsWith("qwen3-vl:8b is only partly on the GPU (6");
         assertThat(vm.vlmNoticeProperty().get()).as("named on the card, explained once in the banner")
