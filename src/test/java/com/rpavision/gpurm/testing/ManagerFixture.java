@@ -55,7 +55,8 @@ public final class ManagerFixture implements AutoCloseable {
         }
         config = options.config.apply(GpuResourceConfig.builder()
                 .ollamaEndpoint(server.url("/").toString())).build();
-        Sleeper sleeper = options.advanceClockWhenSleeping ? clock::advance : duration -> { };
+        Sleeper sleeper = options.sleeper != null ? options.sleeper
+                : options.advanceClockWhenSleeping ? clock::advance : duration -> { };
         vram = new VramMonitor(gpu, 0, config.vramChangeThresholdMb(), clock);
         manager = DefaultGpuResourceManager.builder(config)
                 .ollama(new OllamaClient(config.ollamaEndpoint(), options.httpTimeout, options.httpTimeout))
@@ -96,6 +97,7 @@ public final class ManagerFixture implements AutoCloseable {
         private long totalMb = DEFAULT_TOTAL_MB;
         private long baseMb = DEFAULT_BASE_MB;
         private boolean advanceClockWhenSleeping = true;
+        private Sleeper sleeper;
         private Duration httpTimeout = Duration.ofSeconds(5);
         private UnaryOperator<GpuResourceConfig.Builder> config = b -> b;
         private com.rpavision.gpurm.core.manager.ModelSizes modelSizes = com.rpavision.gpurm.core.manager.ModelSizes.inMemory();
@@ -109,6 +111,12 @@ public final class ManagerFixture implements AutoCloseable {
         public Options gpu(long totalMb, long baseMb) {
             this.totalMb = totalMb;
             this.baseMb = baseMb;
+            return this;
+        }
+
+        /** The manager's waits go to this (a test that acts while the manager waits to retry). */
+        public Options sleeper(Sleeper sleeper) {
+            this.sleeper = sleeper;
             return this;
         }
 

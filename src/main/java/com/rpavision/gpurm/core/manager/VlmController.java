@@ -29,6 +29,8 @@ final class VlmController {
     static final Duration UNLOAD_POLL = Duration.ofMillis(250);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+    /** How often a retry's backoff looks whether the load was cancelled. */
+    private static final Duration CANCEL_CHECK = Duration.ofMillis(100);
     /** Ollama's own scheduler waits for about this share of a model's VRAM to come back. */
     private static final double VRAM_BACK_SHARE = 0.75;
 
@@ -441,13 +443,26 @@ final class VlmController {
                 }
                 LOG.warn("{} failed (attempt {}/{}): {}; retrying in {} ms", what, attempt, config.maxLoadRetries(),
                         e.getMessage(), backoff.toMillis());
-                sleeper.sleep(backoff);
-                if (cancelRequested) {
+                if (!waitUnlessCancelled(backoff)) {
                     throw e; // given up while waiting to retry
                 }
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * Waits out a retry's backoff in short steps, so that a switch away gives the load up within one step
+     * instead of after up to {@link #MAX_BACKOFF}. False when the load was cancelled meanwhile.
+     */
+    private boolean waitUnlessCancelled(Duration backoff) throws InterruptedException {
+        Duration left = backoff;
+        while (!cancelRequested && left.compareTo(Duration.ZERO) > 0) {
+            Duration step = left.compareTo(CANCEL_CHECK) < 0 ? left : CANCEL_CHECK;
+            sleeper.sleep(step);
+            left = left.minus(step);
+        }
+        return !cancelRequested;
     }
 
     private void fail(String what, OllamaException e) {

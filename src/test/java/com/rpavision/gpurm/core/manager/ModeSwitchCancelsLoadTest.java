@@ -49,6 +49,36 @@ class ModeSwitchCancelsLoadTest {
     }
 
     @Test
+    void aSwitchAwayWhileTheLoadWaitsToRetryEndsTheWaitAndTriesNoMore() throws Exception {
+        java.util.concurrent.CountDownLatch backingOff = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch switched = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong sleptMillis = new java.util.concurrent.atomic.AtomicLong();
+        com.rpavision.gpurm.core.concurrent.Sleeper sleeper = d -> {
+            backingOff.countDown();
+            switched.await(10, TimeUnit.SECONDS);
+            sleptMillis.addAndGet(d.toMillis());
+        };
+        try (ManagerFixture f = ManagerFixture.options().sleeper(sleeper).build()) {
+            f.ollama.failNextGenerate(com.rpavision.gpurm.testing.FakeOllama.Fault.HTTP_503,
+                    com.rpavision.gpurm.testing.FakeOllama.Fault.HTTP_503);
+            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            assertThat(backingOff.await(10, TimeUnit.SECONDS)).as("the first load failed; the manager waits to retry").isTrue();
+
+            CompletableFuture<GpuResourceStatus> autopilot = f.manager.setExecutionMode(ExecutionMode.AUTOPILOT);
+            switched.countDown();
+
+            recording.get(10, TimeUnit.SECONDS);
+            GpuResourceStatus after = autopilot.get(10, TimeUnit.SECONDS);
+            assertThat(sleptMillis.get()).as("the wait ended at its first check, not after the whole backoff")
+                    .isLessThan(500);
+            assertThat(f.ollama.pendingFaults()).as("no second attempt reached Ollama").isEqualTo(1);
+            assertThat(after.vlmState()).isEqualTo(ModelState.UNLOADED);
+            assertThat(after.vlmError()).isNull();
+            assertThat(f.count(EventType.MODEL_ERROR)).isZero();
+        }
+    }
+
+    @Test
     void aLoadThatFinishedBeforeTheCancelIsSeenAndUnloadedByTheAutopilot() throws Exception {
         try (ManagerFixture f = ManagerFixture.create()) {
             f.ollama.holdLoads();
