@@ -28,7 +28,7 @@ STATUS = {
                    "observed": "gone while llama3:8b loaded", "other_model": "llama3:8b", "other_mb": 6000},
     "vram_breakdown": {"total_mb": 24564, "vlm_mb": 10500, "clip_mb": 0,
                        "other_models": [{"name": "llama3:8b", "vram_mb": 600}], "other_processes_mb": 1230,
-                       "free_mb": 12234},
+                       "free_mb": 12234, "vlm_fit": {"need_mb": 10500, "available_mb": 11722, "fits": True}},
     "a_field_a_newer_app_sends": [1],
 }
 
@@ -83,6 +83,7 @@ class ReadingTheJson(unittest.TestCase):
         self.assertEqual(status.vlm_observed_at, datetime(2026, 11, 30, 8, 0, 1, tzinfo=timezone.utc))
         self.assertEqual(status.vram_breakdown.other_models if status.vram_breakdown else None, {"llama3:8b": 600})
         self.assertEqual(status.vram_breakdown.vlm_mb if status.vram_breakdown else None, 10500)
+        self.assertEqual(status.vram_breakdown.vlm_available_mb if status.vram_breakdown else None, 11722)
 
     def test_timestamps_as_java_writes_them(self) -> None:
         self.assertEqual(parse_timestamp("2026-11-30T09:00:00+01:00"), datetime(2026, 11, 30, 8, tzinfo=timezone.utc))

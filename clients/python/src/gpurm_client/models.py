@@ -120,12 +120,18 @@ class VramBreakdown:
     other_models: Dict[str, int]
     other_processes_mb: int
     free_mb: int
+    vlm_need_mb: Optional[int] = None
+    """What a VLM load would need (its size at the last load); None until known."""
+    vlm_available_mb: Optional[int] = None
+    """What a VLM load could have now, as the manager's preflight counts it."""
 
     @classmethod
     def from_json(cls, json: Mapping[str, Any]) -> "VramBreakdown":
+        fit = json.get("vlm_fit") or {}
         return cls(total_mb=int(json["total_mb"]), vlm_mb=int(json["vlm_mb"]), clip_mb=int(json["clip_mb"]),
                    other_models={m["name"]: int(m["vram_mb"]) for m in json.get("other_models", [])},
-                   other_processes_mb=int(json["other_processes_mb"]), free_mb=int(json["free_mb"]))
+                   other_processes_mb=int(json["other_processes_mb"]), free_mb=int(json["free_mb"]),
+                   vlm_need_mb=fit.get("need_mb"), vlm_available_mb=fit.get("available_mb"))
 
 
 @dataclass(frozen=True)

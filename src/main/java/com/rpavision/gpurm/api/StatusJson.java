@@ -61,6 +61,15 @@ public final class StatusJson {
         }).toList());
         json.put("other_processes_mb", b.otherProcessesMb());
         json.put("free_mb", b.freeMb());
+        if (b.vlmFit() == null) {
+            json.put("vlm_fit", null);
+        } else {
+            Map<String, Object> fit = new LinkedHashMap<>();
+            fit.put("need_mb", b.vlmFit().needMb());
+            fit.put("available_mb", b.vlmFit().availableMb());
+            fit.put("fits", b.vlmFit().fits());
+            json.put("vlm_fit", fit);
+        }
         return json;
     }
 

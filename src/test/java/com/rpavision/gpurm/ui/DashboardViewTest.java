@@ -103,6 +103,19 @@ class DashboardViewTest {
     }
 
     @Test
+    void theRecordingButtonsTooltipSaysWhatALoadWouldNeedAndCouldHave(FxRobot robot) {
+        ToggleButton recording = robot.lookup("#recordingButton").queryAs(ToggleButton.class);
+        assertThat(recording.getTooltip().getText()).as("its size is not known before its first load").isEqualTo("Ctrl+2");
+
+        f.switchTo(ExecutionMode.RECORDING);
+        f.switchTo(ExecutionMode.IDLE);
+        f.manager.unloadVlmAsync().join();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> recording.getTooltip().getText().contains("can be had"));
+        assertThat(recording.getTooltip().getText()).startsWith("Ctrl+2\nqwen3-vl:8b: Needs about 10.3 GB; ");
+    }
+
+    @Test
     void anIdleUnloadIsNotifiedInTheWindow(FxRobot robot) {
         assertThat(f.manager.ensureVlmLoaded()).isTrue();
 

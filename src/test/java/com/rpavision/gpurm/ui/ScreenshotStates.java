@@ -62,7 +62,9 @@ final class ScreenshotStates {
             return null;
         }
         long guestMb = guests.stream().mapToLong(ModelUse::vramMb).sum();
-        return new VramBreakdown(b.totalMb(), 0, b.clipMb(), guests, b.otherProcessesMb(),
-                b.freeMb() + b.vlmMb() - guestMb);
+        long freeGain = b.vlmMb() - guestMb;
+        VramBreakdown.VlmFit fit = b.vlmFit() == null ? null
+                : new VramBreakdown.VlmFit(b.vlmFit().needMb(), Math.max(0, b.vlmFit().availableMb() + freeGain));
+        return new VramBreakdown(b.totalMb(), 0, b.clipMb(), guests, b.otherProcessesMb(), b.freeMb() + freeGain, fit);
     }
 }

@@ -87,7 +87,9 @@ final class StatusAssembler {
                 .stream().filter(m -> !m.is(vlm.model()))
                 .map(m -> new VramBreakdown.ModelUse(m.name(), m.sizeVramMb())).toList();
         long clipMb = clipStatus.device() == ClipDevice.CUDA ? clipGpuMb(sample) : 0;
-        return VramBreakdown.of(gpu.get(), vlmMb, clipMb, others);
+        long need = vlm.knownSizeMb();
+        return VramBreakdown.of(gpu.get(), vlmMb, clipMb, others).withFit(need == 0 ? null
+                : new VramBreakdown.VlmFit(need, preflight.availableMb(gpu.get().freeMb(), clipMb)));
     }
 
     /** When Ollama was last seen to agree with the VLM's state: a look at /api/ps or an own load or unload. */

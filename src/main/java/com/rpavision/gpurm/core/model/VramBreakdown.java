@@ -9,9 +9,30 @@ import java.util.Objects;
  * the desktop, the driver's reserve), and what is free. MiB throughout.
  *
  * @param otherModels each other model Ollama holds, largest first
+ * @param vlmFit      what a VLM load would need and could have, as the preflight counts; null when the VLM's size
+ *                    is not known yet (it is learnt at its first load)
  */
 public record VramBreakdown(long totalMb, long vlmMb, long clipMb, List<ModelUse> otherModels, long otherProcessesMb,
-                            long freeMb) {
+                            long freeMb, VlmFit vlmFit) {
+
+    /**
+     * Before a load, as LM Studio shows it: what the VLM took last time and what it could have now (free VRAM
+     * less the safety margin, plus CLIP's share when CLIP would move to the CPU for it).
+     */
+    public record VlmFit(long needMb, long availableMb) {
+        public boolean fits() {
+            return availableMb >= needMb;
+        }
+    }
+
+    public VramBreakdown(long totalMb, long vlmMb, long clipMb, List<ModelUse> otherModels, long otherProcessesMb,
+                         long freeMb) {
+        this(totalMb, vlmMb, clipMb, otherModels, otherProcessesMb, freeMb, null);
+    }
+
+    public VramBreakdown withFit(VlmFit fit) {
+        return new VramBreakdown(totalMb, vlmMb, clipMb, otherModels, otherProcessesMb, freeMb, fit);
+    }
 
     /** A model Ollama holds and what of it is on the GPU. */
     public record ModelUse(String name, long vramMb) {

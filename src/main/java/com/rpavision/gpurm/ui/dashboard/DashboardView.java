@@ -135,6 +135,12 @@ public final class DashboardView {
             button.getStyleClass().add("mode-" + mode.wireName() + "-button");
             button.setTooltip(new Tooltip(messages.get("mode.shortcut", mode.ordinal() + 1)));
         });
+        // Before a load, as LM Studio shows it: what the VLM needs and what it could have.
+        recordingButton.getTooltip().textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> vm.vlmFitTextProperty().get().isEmpty() ? messages.get("mode.shortcut", 2)
+                        : messages.get("mode.shortcut", 2) + "\n" + vm.vlmModelProperty().get() + ": "
+                                + vm.vlmFitTextProperty().get(),
+                vm.vlmFitTextProperty(), vm.vlmModelProperty()));
         selectMode(vm.modeProperty().get());
         vm.modeProperty().addListener((o, a, mode) -> selectMode(mode));
         modeName.textProperty().bind(vm.modeTextProperty());

@@ -9,6 +9,7 @@ import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuProcess;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.VramBreakdown;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.rpavision.gpurm.ui.Messages;
@@ -81,6 +82,7 @@ public final class DashboardViewModel {
     private final ReadOnlyStringWrapper vlmModel = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper vlmText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper vlmDetail = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper vlmFitText = new ReadOnlyStringWrapper("");
     /** What the operator must know first about the VLM: a condition in force, else the latest outside change. */
     private final ReadOnlyStringWrapper vlmNotice = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ClipBadge> clipBadge = new ReadOnlyObjectWrapper<>(ClipBadge.UNAVAILABLE);
@@ -153,6 +155,8 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty vlmModelProperty() { return vlmModel.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmTextProperty() { return vlmText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmDetailProperty() { return vlmDetail.getReadOnlyProperty(); }
+    /** Before a load: what the VLM needs and what it could have now; empty while it is loaded or unknown. */
+    public ReadOnlyStringProperty vlmFitTextProperty() { return vlmFitText.getReadOnlyProperty(); }
     /** A running load's share of a typical one; -1 when that cannot be told (indeterminate). */
     public ReadOnlyDoubleProperty loadFractionProperty() { return loadFraction.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmNoticeProperty() { return vlmNotice.getReadOnlyProperty(); }
@@ -210,6 +214,7 @@ public final class DashboardViewModel {
         vlmState.set(status.vlmState());
         loadProgress.loading(status.vlmState() == ModelState.LOADING, clock.instant());
         loadFraction.set(loadProgress.fraction(clock.instant()));
+        vlmFitText.set(vlmFitText(status));
         vlmText.set(vlmText(status));
         vlmDetail.set(vlmDetail(status));
         vlmNotice.set(vlmNotice(status));
@@ -301,6 +306,16 @@ public final class DashboardViewModel {
         return com.rpavision.gpurm.ui.DriftText.of(drift, clock.getZone(), messages);
     }
 
+    private String vlmFitText(GpuResourceStatus status) {
+        VramBreakdown.VlmFit fit = status.vramBreakdown() == null ? null : status.vramBreakdown().vlmFit();
+        ModelState state = status.vlmState();
+        if (fit == null || !(state == ModelState.UNLOADED || state == ModelState.ERROR)) {
+            return "";
+        }
+        return messages.get(fit.fits() ? "vlm.fit" : "vlm.fit.short", status.vlmModel(),
+                vramBar.gigabytes(fit.needMb()), vramBar.gigabytes(fit.availableMb()));
+    }
+
     private String vlmDetail(GpuResourceStatus status) {
         if (status.vlmState() == ModelState.ERROR && status.vlmError() != null) {
             return ReasonText.of(status.vlmError(), messages);
@@ -319,7 +334,7 @@ public final class DashboardViewModel {
         if (status.vlmState() == ModelState.UNLOADED && status.executionMode() == ExecutionMode.RECORDING && !switching.get()) {
             return messages.get("vlm.loadsOnNextRequest");
         }
-        return "";
+        return status.vlmState() == ModelState.UNLOADED ? vlmFitText.get() : "";
     }
 
     private void applyClip(ClipStatus clip) {

@@ -317,7 +317,29 @@ class DashboardViewModelTest {
         assertThat(vm.vlmTextProperty().get()).isEqualTo("Unloaded");
         assertThat(vm.vlmDetailProperty().get()).isEqualTo("Loads on the next request");
         switchAndWait(ExecutionMode.IDLE);
-        assertThat(vm.vlmDetailProperty().get()).as("only RECORDING brings it back by itself").isEmpty();
+        assertThat(vm.vlmDetailProperty().get()).as("only RECORDING brings it back by itself")
+                .doesNotContain("next request").startsWith("Needs about");
+    }
+
+    @Test
+    void beforeALoadTheVlmCardAndTheRecordingTooltipSayWhatItNeedsAndWhatCanBeHad() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.vlmFitTextProperty().get()).as("its size is learnt at its first load").isEmpty();
+
+        switchAndWait(ExecutionMode.RECORDING);
+        assertThat(vm.vlmFitTextProperty().get()).as("nothing to tell while it is loaded").isEmpty();
+        long need = f.ollama.vramMbOf("qwen3-vl:8b");
+        switchAndWait(ExecutionMode.IDLE);
+        f.manager.unloadVlmAsync().join();
+        vm.update(f.manager.getStatus());
+        assertThat(vm.vlmFitTextProperty().get()).matches("Needs about [0-9.]+ GB; [0-9.]+ GB can be had")
+                .contains(String.format(Locale.ROOT, "%.1f GB;", need / 1024.0));
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo(vm.vlmFitTextProperty().get());
+
+        f.gpu.allocate("blender", f.gpu.freeMb() - 1_000);
+        f.vram.sample();
+        vm.update(f.manager.getStatus());
+        assertThat(vm.vlmFitTextProperty().get()).endsWith("can be had: it will not load. Free VRAM first.");
     }
 
     @Test
