@@ -154,7 +154,8 @@ def main():
     parser.add_argument("--idle-seconds", type=int, default=60)
     parser.add_argument("--idle-only", action="store_true", help="only the idle CPU figures")
     parser.add_argument("--java-opt", action="append", default=[],
-                        help="a JVM option, e.g. -XX:+UseSerialGC as the installed launcher has (repeatable)")
+                        help="a JVM option, e.g. -XX:+UseSerialGC or -XX:-UsePerfData as the installed "
+                             "launcher has (repeatable; see packaging/common/app-image.args)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         lookalike = Lookalike(args.load_ms)

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""The headless app's idle CPU, per thread, as the installed launcher runs it.
+
+Starts tools/ollama-lookalike.py and the jar (with the JVM options of packaging/common/app-image.args, less the
+AppCDS ones) in RECORDING with the VLM loaded, waits --warm seconds, then reads every thread's CPU time from
+/proc over --window seconds and prints the total and the busiest threads as a share of one core. Linux only.
+
+    tools/idle-cpu-by-thread.py --warm 900 --window 300 --pin 1     the README's figures
+    tools/idle-cpu-by-thread.py --java-opt=-XX:+UsePerfData          the same with the JVM's sampler on
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def launcher_options():
+    options = []
+    for line in (ROOT / "packaging/common/app-image.args").read_text().splitlines():
+        m = re.match(r'--java-options\s+"(.*)"', line.strip())
+        if m and "$APPDIR" not in m.group(1) and not m.group(1).startswith("-Xshare"):
+            options.append(m.group(1))
+    return options
+
+
+def thread_ticks(pid):
+    ticks = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            name = Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip()
+            fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks[tid] = (name, int(fields[11]) + int(fields[12]))
+        except OSError:
+            pass
+    return ticks
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--jar", default=str(ROOT / "target/gpu-resource-manager.jar"))
+    parser.add_argument("--watch-ms", type=int, default=1000)
+    parser.add_argument("--warm", type=int, default=900, help="seconds before measuring (the JIT settles)")
+    parser.add_argument("--window", type=int, default=300)
+    parser.add_argument("--pin", help="CPU list for taskset, e.g. 1: other work on the machine then disturbs less")
+    parser.add_argument("--java-opt", action="append", default=[], help="an extra JVM option (repeatable)")
+    parser.add_argument("--port", type=int, default=18434)
+    args = parser.parse_args()
+    pin = ["taskset", "-c", args.pin] if args.pin else []
+    with tempfile.TemporaryDirectory() as scratch:
+        config = Path(scratch, "config.json")
+        config.write_text(json.dumps({"ollama_endpoint": f"http://127.0.0.1:{args.port}", "api_port": 0,
+                                      "ollama_watch_interval_ms": args.watch_ms}))
+        env = dict(os.environ, XDG_DATA_HOME=scratch, XDG_CONFIG_HOME=scratch, XDG_STATE_HOME=scratch)
+        lookalike = subprocess.Popen(pin + [sys.executable, str(ROOT / "tools/ollama-lookalike.py"), "--port",
+                                            str(args.port), "--load-ms", "200"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        time.sleep(1)
+        # ActiveProcessorCount keeps the JVM's ergonomics (compiler threads, GC) as on the whole machine when pinned.
+        jvm = launcher_options() + [f"-XX:ActiveProcessorCount={os.cpu_count()}"] + args.java_opt
+        command = pin + ["java"] + jvm + ["-jar", args.jar, "--headless", "--config", str(config), "--mode", "recording"]
+        print("$", " ".join(shlex.quote(c) for c in command), flush=True)
+        app = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(args.warm)
+            hz = os.sysconf("SC_CLK_TCK")
+            before, t0 = thread_ticks(app.pid), time.monotonic()
+            time.sleep(args.window)
+            after, elapsed = thread_ticks(app.pid), time.monotonic() - t0
+            rows = sorted(((t - before.get(tid, (n, 0))[1], n) for tid, (n, t) in after.items()), reverse=True)
+            total = sum(d for d, _ in rows)
+            print("total %.3f %% of one core over %.0f s (after %d s of warm-up)"
+                  % (100 * total / hz / elapsed, elapsed, args.warm))
+            for d, name in rows[:12]:
+                if d:
+                    print("  %6.3f %%  %s" % (100 * d / hz / elapsed, name))
+        finally:
+            app.terminate()
+            lookalike.terminate()
+            app.wait(10)
+
+
+if __name__ == "__main__":
+    main()
