@@ -110,7 +110,7 @@ public final class DashboardViewModel {
     private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
     private final LoadProgress loadProgress = new LoadProgress();
-    private final ReadOnlyDoubleWrapper loadFraction = new ReadOnlyDoubleWrapper(-1);
+    private final ReadOnlyDoubleWrapper loadFraction = new ReadOnlyDoubleWrapper(0);
     /** Counts switches, so the answer to one overtaken by a later switch is not shown. */
     private long switchGeneration;
     private long vramRunDeltaMb;
@@ -157,7 +157,7 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty vlmDetailProperty() { return vlmDetail.getReadOnlyProperty(); }
     /** Before a load: what the VLM needs and what it could have now; empty while it is loaded or unknown. */
     public ReadOnlyStringProperty vlmFitTextProperty() { return vlmFitText.getReadOnlyProperty(); }
-    /** A running load's share of a typical one; -1 when that cannot be told (indeterminate). */
+    /** A running load's share of a typical one; -1 when that cannot be told (indeterminate); 0 with no load. */
     public ReadOnlyDoubleProperty loadFractionProperty() { return loadFraction.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmNoticeProperty() { return vlmNotice.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ClipBadge> clipBadgeProperty() { return clipBadge.getReadOnlyProperty(); }
@@ -213,7 +213,7 @@ public final class DashboardViewModel {
         vlmModel.set(status.vlmModel());
         vlmState.set(status.vlmState());
         loadProgress.loading(status.vlmState() == ModelState.LOADING, clock.instant());
-        loadFraction.set(loadProgress.fraction(clock.instant()));
+        loadFraction.set(loadShare());
         vlmFitText.set(vlmFitText(status));
         vlmText.set(vlmText(status));
         vlmDetail.set(vlmDetail(status));
@@ -437,8 +437,13 @@ public final class DashboardViewModel {
         if (lastStatus != null) {
             vlmText.set(vlmText(lastStatus));
             vlmDetail.set(vlmDetail(lastStatus));
-            loadFraction.set(loadProgress.fraction(clock.instant()));
+            loadFraction.set(loadShare());
         }
+    }
+
+    /** 0 while no load runs: a hidden bar left indeterminate would keep its animation running. */
+    private double loadShare() {
+        return loadProgress.isLoading() ? loadProgress.fraction(clock.instant()) : 0;
     }
 
     /** The VLM's load times the journal holds, oldest first: a load's bar then knows how long one usually takes. */
