@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The headless app's idle CPU, per thread, as the installed launcher runs it.
+"""The app's idle CPU, per thread, as the installed launcher runs it.
 
 Starts tools/ollama-lookalike.py and the jar (with the JVM options of packaging/common/app-image.args, less the
 AppCDS ones) in RECORDING with the VLM loaded, waits --warm seconds, then reads every thread's CPU time from
@@ -7,6 +7,8 @@ AppCDS ones) in RECORDING with the VLM loaded, waits --warm seconds, then reads 
 
     tools/idle-cpu-by-thread.py --warm 900 --window 300 --pin 1     the README's figures
     tools/idle-cpu-by-thread.py --java-opt=-XX:+UsePerfData          the same with the JVM's sampler on
+    tools/idle-cpu-by-thread.py --panel --nvml target/nvml-stub/v3/libnvidia-ml.so.1 --warm 300 --window 120 --pin 1
+        the control panel at 2560x1600 under its own Xvfb, against the stub NVML GPU the tests build
 """
 import argparse
 import json
@@ -52,22 +54,39 @@ def main():
     parser.add_argument("--pin", help="CPU list for taskset, e.g. 1: other work on the machine then disturbs less")
     parser.add_argument("--java-opt", action="append", default=[], help="an extra JVM option (repeatable)")
     parser.add_argument("--port", type=int, default=18434)
+    parser.add_argument("--panel", action="store_true", help="show the control panel under Xvfb (instead of --headless)")
+    parser.add_argument("--screen", default="2560x1600x24", help="Xvfb's screen with --panel")
+    parser.add_argument("--nvml", help="nvml_library_path, e.g. the stub the tests build (NVML_STUB_DEVICES sets its GPU)")
+    parser.add_argument("--mode", default="recording", choices=["idle", "recording", "autopilot"])
+    parser.add_argument("--log", help="write the app's console here (e.g. with --java-opt=-Djavafx.pulseLogger=true)")
     args = parser.parse_args()
     pin = ["taskset", "-c", args.pin] if args.pin else []
     with tempfile.TemporaryDirectory() as scratch:
         config = Path(scratch, "config.json")
-        config.write_text(json.dumps({"ollama_endpoint": f"http://127.0.0.1:{args.port}", "api_port": 0,
-                                      "ollama_watch_interval_ms": args.watch_ms}))
+        settings = {"ollama_endpoint": f"http://127.0.0.1:{args.port}", "api_port": 0,
+                    "ollama_watch_interval_ms": args.watch_ms}
+        if args.nvml:
+            settings["nvml_library_path"] = str(Path(args.nvml).resolve())
+        config.write_text(json.dumps(settings))
         env = dict(os.environ, XDG_DATA_HOME=scratch, XDG_CONFIG_HOME=scratch, XDG_STATE_HOME=scratch)
+        env.setdefault("NVML_STUB_DEVICES", "RTX 4090 stub,24564,1310,5")
+        xvfb = None
+        if args.panel:
+            xvfb = subprocess.Popen(["Xvfb", ":97", "-screen", "0", args.screen, "-nolisten", "tcp"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env["DISPLAY"] = ":97"
+            time.sleep(1)
         lookalike = subprocess.Popen(pin + [sys.executable, str(ROOT / "tools/ollama-lookalike.py"), "--port",
                                             str(args.port), "--load-ms", "200"], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         time.sleep(1)
         # ActiveProcessorCount keeps the JVM's ergonomics (compiler threads, GC) as on the whole machine when pinned.
         jvm = launcher_options() + [f"-XX:ActiveProcessorCount={os.cpu_count()}"] + args.java_opt
-        command = pin + ["java"] + jvm + ["-jar", args.jar, "--headless", "--config", str(config), "--mode", "recording"]
+        command = pin + ["java"] + jvm + ["-jar", args.jar] + ([] if args.panel else ["--headless"]) \
+            + ["--config", str(config), "--mode", args.mode]
         print("$", " ".join(shlex.quote(c) for c in command), flush=True)
-        app = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        console = open(args.log, "w") if args.log else subprocess.DEVNULL
+        app = subprocess.Popen(command, env=env, stdout=console, stderr=subprocess.STDOUT)
         try:
             time.sleep(args.warm)
             hz = os.sysconf("SC_CLK_TCK")
@@ -85,6 +104,8 @@ def main():
             app.terminate()
             lookalike.terminate()
             app.wait(10)
+            if xvfb:
+                xvfb.terminate()
 
 
 if __name__ == "__main__":
