@@ -1,5 +1,7 @@
 package com.rpavision.gpurm.ui;
 
+import com.rpavision.gpurm.core.model.ClipDevice;
+import com.rpavision.gpurm.core.model.ClipStatus;
 import com.rpavision.gpurm.core.model.DriftCause;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
@@ -25,7 +27,7 @@ final class ScreenshotStates {
 
     static GpuResourceStatus status(DashboardScreenshotTest.State state, GpuResourceStatus s, Instant now) {
         return switch (state) {
-            case LOADING -> with(s, ExecutionMode.RECORDING, ModelState.LOADING, false, List.of(), null, List.of(), null);
+            case LOADING -> clipOnCpu(with(s, ExecutionMode.RECORDING, ModelState.LOADING, false, List.of(), null, List.of(), null));
             case ERROR -> with(s, s.executionMode(), ModelState.ERROR, false, List.of(),
                     Reason.of(Reason.Code.MODEL_NOT_PULLED, "Model qwen3-vl:8b is not pulled", s.vlmModel()), List.of(), null);
             case DEGRADED -> with(s, s.executionMode(), ModelState.UNLOADED, true,
@@ -54,6 +56,24 @@ final class ScreenshotStates {
                 vlmError == null ? null : vlmError.text(), s.clip(), s.gpus(), s.processes(), s.processMemoryKnown(),
                 s.gpuProbe(), s.clipVramMb(), s.vlmIdleSince(), degradedReasons, vlmError, conditions, drift,
                 s.vlmObservedAt(), parts);
+    }
+
+    /** A load starts once CLIP has left the GPU: the manager moves it to the CPU first. */
+    private static GpuResourceStatus clipOnCpu(GpuResourceStatus s) {
+        VramBreakdown b = s.vramBreakdown();
+        long clipMb = b != null ? b.clipMb() : s.clipVramMb() == null ? 0 : s.clipVramMb();
+        VramBreakdown parts = b == null ? null : new VramBreakdown(b.totalMb(), b.vlmMb(), 0, b.otherModels(),
+                b.otherProcessesMb(), b.freeMb() + clipMb, b.vlmFit());
+        VramInfo v = s.vram();
+        VramInfo vram = new VramInfo(v.index(), v.gpuName(), v.totalMb(), Math.max(0, v.usedMb() - clipMb),
+                v.freeMb() + clipMb, v.gpuUtilizationPercent(), v.uuid(), v.reservedMb(), v.driverVersion());
+        ClipStatus c = s.clip();
+        ClipStatus clip = new ClipStatus(c.availability(), ClipDevice.CPU, c.reason(), c.cudaUnavailableReason(),
+                c.why(), c.whyNotCuda());
+        return new GpuResourceStatus(s.executionMode(), s.vlmState(), s.vlmModel(), ClipDevice.CPU.wireName(), vram,
+                s.idleTimeoutSeconds(), s.lastVlmRequest(), s.degradedMode(), s.degradedReason(), s.vlmStateReason(),
+                clip, s.gpus(), s.processes(), s.processMemoryKnown(), s.gpuProbe(), 0L, s.vlmIdleSince(),
+                s.degradedReasons(), s.vlmError(), s.conditions(), s.lastDrift(), s.vlmObservedAt(), parts);
     }
 
     /** The GPU as it is when the VLM is not on it, with the guests that took its place. */
