@@ -2,7 +2,7 @@
 """The app's idle CPU, per thread, as the installed launcher runs it.
 
 Starts tools/ollama-lookalike.py and the jar (with the JVM options of packaging/common/app-image.args, less the
-AppCDS ones) in RECORDING with the VLM loaded, waits --warm seconds, then reads every thread's CPU time from
+AppCDS ones) in RECORDING with the VLM loaded (or --mode), waits --warm seconds, then reads every thread's CPU time from
 /proc over --window seconds and prints the total and the busiest threads as a share of one core. Linux only.
 
     tools/idle-cpu-by-thread.py --warm 900 --window 300 --pin 1     the README's figures
@@ -54,7 +54,8 @@ def main():
     parser.add_argument("--pin", help="CPU list for taskset, e.g. 1: other work on the machine then disturbs less")
     parser.add_argument("--java-opt", action="append", default=[], help="an extra JVM option (repeatable)")
     parser.add_argument("--port", type=int, default=18434)
-    parser.add_argument("--panel", action="store_true", help="show the control panel under Xvfb (instead of --headless)")
+    parser.add_argument("--panel", action="store_true",
+                        help="show the control panel (instead of --headless): on $DISPLAY, else under its own Xvfb")
     parser.add_argument("--screen", default="2560x1600x24", help="Xvfb's screen with --panel")
     parser.add_argument("--nvml", help="nvml_library_path, e.g. the stub the tests build (NVML_STUB_DEVICES sets its GPU)")
     parser.add_argument("--mode", default="recording", choices=["idle", "recording", "autopilot"])
@@ -71,11 +72,15 @@ def main():
         env = dict(os.environ, XDG_DATA_HOME=scratch, XDG_CONFIG_HOME=scratch, XDG_STATE_HOME=scratch)
         env.setdefault("NVML_STUB_DEVICES", "RTX 4090 stub,24564,1310,5")
         xvfb = None
-        if args.panel:
-            xvfb = subprocess.Popen(["Xvfb", ":97", "-screen", "0", args.screen, "-nolisten", "tcp"],
+        if args.panel and not env.get("DISPLAY"):
+            # -displayfd: Xvfb picks a free display and writes its number once it accepts clients
+            read_end, write_end = os.pipe()
+            xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", args.screen,
+                                     "-nolisten", "tcp"], pass_fds=(write_end,),
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            env["DISPLAY"] = ":97"
-            time.sleep(1)
+            os.close(write_end)
+            with os.fdopen(read_end) as number:
+                env["DISPLAY"] = ":" + number.readline().strip()
         lookalike = subprocess.Popen(pin + [sys.executable, str(ROOT / "tools/ollama-lookalike.py"), "--port",
                                             str(args.port), "--load-ms", "200"], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)

@@ -27,53 +27,43 @@ final class ScreenshotStates {
 
     static GpuResourceStatus status(DashboardScreenshotTest.State state, GpuResourceStatus s, Instant now) {
         return switch (state) {
-            case LOADING -> clipOnCpu(with(s, ExecutionMode.RECORDING, ModelState.LOADING, false, List.of(), null, List.of(), null));
+            // a load starts once the manager has moved CLIP to the CPU
+            case LOADING -> with(s, ExecutionMode.RECORDING, ModelState.LOADING, false, List.of(), null, List.of(), null, true);
             case ERROR -> with(s, s.executionMode(), ModelState.ERROR, false, List.of(),
-                    Reason.of(Reason.Code.MODEL_NOT_PULLED, "Model qwen3-vl:8b is not pulled", s.vlmModel()), List.of(), null);
+                    Reason.of(Reason.Code.MODEL_NOT_PULLED, "Model qwen3-vl:8b is not pulled", s.vlmModel()), List.of(), null, false);
             case DEGRADED -> with(s, s.executionMode(), ModelState.UNLOADED, true,
                     List.of(Reason.of(Reason.Code.OLLAMA_UNREACHABLE, "Ollama is not reachable", "http://localhost:11434")),
-                    null, List.of(), null);
+                    null, List.of(), null, false);
             case CONTENDED -> with(s, s.executionMode(), ModelState.UNLOADED, false, List.of(), null,
                     List.of(Reason.of(Reason.Code.VLM_CONTENDED, "contended", s.vlmModel(), GUEST, GUEST_MB, 3, 2L)),
-                    new VlmDrift(now.minusSeconds(20), DriftCause.EVICTED, "loaded", "gone", GUEST, GUEST_MB));
+                    new VlmDrift(now.minusSeconds(20), DriftCause.EVICTED, "loaded", "gone", GUEST, GUEST_MB), false);
             default -> s;
         };
     }
 
     private static GpuResourceStatus with(GpuResourceStatus s, ExecutionMode mode, ModelState vlm, boolean degraded,
                                           List<Reason> degradedReasons, Reason vlmError, List<Reason> conditions,
-                                          VlmDrift drift) {
+                                          VlmDrift drift, boolean clipOnCpu) {
         List<ModelUse> guests = conditions.isEmpty() ? List.of() : List.of(new ModelUse(GUEST, GUEST_MB));
         VramBreakdown parts = vlm == ModelState.LOADED ? s.vramBreakdown() : withoutVlm(s.vramBreakdown(), guests);
+        if (clipOnCpu && parts != null) {
+            parts = new VramBreakdown(parts.totalMb(), parts.vlmMb(), 0, parts.otherModels(), parts.otherProcessesMb(),
+                    parts.freeMb() + parts.clipMb(), parts.vlmFit());
+        }
+        ClipStatus c = s.clip();
+        ClipStatus clip = clipOnCpu ? new ClipStatus(c.availability(), ClipDevice.CPU, c.reason(),
+                c.cudaUnavailableReason(), c.why(), c.whyNotCuda()) : c;
         VramInfo vram = s.vram();
         if (parts != null && parts != s.vramBreakdown()) {
             long used = vram.totalMb() - parts.freeMb();
             vram = new VramInfo(vram.index(), vram.gpuName(), vram.totalMb(), used, parts.freeMb(),
                     vram.gpuUtilizationPercent(), vram.uuid(), vram.reservedMb(), vram.driverVersion());
         }
-        return new GpuResourceStatus(mode, vlm, s.vlmModel(), s.clipDevice(), vram, s.idleTimeoutSeconds(),
-                s.lastVlmRequest(), degraded, degraded ? degradedReasons.get(0).text() : null,
-                vlmError == null ? null : vlmError.text(), s.clip(), s.gpus(), s.processes(), s.processMemoryKnown(),
-                s.gpuProbe(), s.clipVramMb(), s.vlmIdleSince(), degradedReasons, vlmError, conditions, drift,
+        return new GpuResourceStatus(mode, vlm, s.vlmModel(), clipOnCpu ? ClipDevice.CPU.wireName() : s.clipDevice(),
+                vram, s.idleTimeoutSeconds(), s.lastVlmRequest(), degraded, degraded ? degradedReasons.get(0).text() : null,
+                vlmError == null ? null : vlmError.text(), clip, s.gpus(), s.processes(), s.processMemoryKnown(),
+                s.gpuProbe(), clipOnCpu ? Long.valueOf(0) : s.clipVramMb(), s.vlmIdleSince(), degradedReasons, vlmError, conditions, drift,
                 s.vlmObservedAt(), parts);
-    }
-
-    /** A load starts once CLIP has left the GPU: the manager moves it to the CPU first. */
-    private static GpuResourceStatus clipOnCpu(GpuResourceStatus s) {
-        VramBreakdown b = s.vramBreakdown();
-        long clipMb = b != null ? b.clipMb() : s.clipVramMb() == null ? 0 : s.clipVramMb();
-        VramBreakdown parts = b == null ? null : new VramBreakdown(b.totalMb(), b.vlmMb(), 0, b.otherModels(),
-                b.otherProcessesMb(), b.freeMb() + clipMb, b.vlmFit());
-        VramInfo v = s.vram();
-        VramInfo vram = new VramInfo(v.index(), v.gpuName(), v.totalMb(), Math.max(0, v.usedMb() - clipMb),
-                v.freeMb() + clipMb, v.gpuUtilizationPercent(), v.uuid(), v.reservedMb(), v.driverVersion());
-        ClipStatus c = s.clip();
-        ClipStatus clip = new ClipStatus(c.availability(), ClipDevice.CPU, c.reason(), c.cudaUnavailableReason(),
-                c.why(), c.whyNotCuda());
-        return new GpuResourceStatus(s.executionMode(), s.vlmState(), s.vlmModel(), ClipDevice.CPU.wireName(), vram,
-                s.idleTimeoutSeconds(), s.lastVlmRequest(), s.degradedMode(), s.degradedReason(), s.vlmStateReason(),
-                clip, s.gpus(), s.processes(), s.processMemoryKnown(), s.gpuProbe(), 0L, s.vlmIdleSince(),
-                s.degradedReasons(), s.vlmError(), s.conditions(), s.lastDrift(), s.vlmObservedAt(), parts);
     }
 
     /** The GPU as it is when the VLM is not on it, with the guests that took its place. */
