@@ -9,7 +9,6 @@ import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuProcess;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
-import com.rpavision.gpurm.core.model.VramBreakdown;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.rpavision.gpurm.ui.Messages;
@@ -106,6 +105,7 @@ public final class DashboardViewModel {
     private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
     private final VramTimeline timeline = new VramTimeline();
     private final VramBarModel vramBar;
+    private final VlmCardText vlmCard;
     private final ObservableList<ProcessRow> processes = FXCollections.observableArrayList();
     private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
@@ -126,6 +126,7 @@ public final class DashboardViewModel {
         this.clock = clock;
         this.eventText = new EventText(messages, clock.getZone());
         this.vramBar = new VramBarModel(messages);
+        this.vlmCard = new VlmCardText(messages, clock, loadProgress, vramBar);
         logFilter.addListener((obs, old, filter) -> visibleLog.setPredicate(line -> accepts(filter, line)));
         mode.addListener((obs, old, now) -> refreshModeTexts());
         vlmState.addListener((obs, old, now) -> refreshModeTexts());
@@ -214,10 +215,10 @@ public final class DashboardViewModel {
         vlmState.set(status.vlmState());
         loadProgress.loading(status.vlmState() == ModelState.LOADING, clock.instant());
         loadFraction.set(loadShare());
-        vlmFitText.set(vlmFitText(status));
-        vlmText.set(vlmText(status));
-        vlmDetail.set(vlmDetail(status));
-        vlmNotice.set(vlmNotice(status));
+        vlmFitText.set(vlmCard.fit(status));
+        vlmText.set(vlmCard.state(status));
+        vlmDetail.set(vlmCard.detail(status, switching.get()));
+        vlmNotice.set(vlmCard.notice(status));
         conditionsText.set(String.join(" ", status.conditions().stream().map(r -> ReasonText.of(r, messages)).toList()));
         applyClip(status.clip());
         status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
@@ -272,69 +273,6 @@ public final class DashboardViewModel {
         boolean unknown = status.processes().stream().anyMatch(p -> p.usedMb().isEmpty());
         processNote.set(unknown ? messages.get("processes.unknownNote")
                 : rows.isEmpty() && status.vram().isGpu() ? messages.get("processes.empty") : "");
-    }
-
-    private String vlmText(GpuResourceStatus status) {
-        if (status.vlmState() == ModelState.LOADING) {
-            long seconds = loadProgress.elapsed(clock.instant()).toSeconds();
-            return loadProgress.typical().map(typical -> {
-                long usual = Math.max(1, Math.round(typical.toMillis() / 1000.0));
-                return messages.get(seconds < usual ? "vlm.LOADING.of" : "vlm.LOADING.over", seconds, usual);
-            }).orElseGet(() -> messages.get("vlm.LOADING", seconds));
-        }
-        return messages.get("vlm." + status.vlmState().name());
-    }
-
-    private static final java.util.Set<com.rpavision.gpurm.core.model.DriftCause> GPU_SIDE = java.util.EnumSet.of(
-            com.rpavision.gpurm.core.model.DriftCause.VRAM_TAKEN, com.rpavision.gpurm.core.model.DriftCause.GPU_LOST,
-            com.rpavision.gpurm.core.model.DriftCause.GPU_BACK);
-    private static final Duration NOTICE_FOR = Duration.ofMinutes(30);
-
-    private String vlmNotice(GpuResourceStatus status) {
-        List<String> conditions = status.conditions().stream()
-                .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
-                .map(r -> messages.get("condition." + r.code().name().toLowerCase(java.util.Locale.ROOT))).toList();
-        if (!conditions.isEmpty()) {
-            // The banner above gives the whole reason; the card names the condition, so it is not said twice.
-            return String.join(" \u00b7 ", conditions);
-        }
-        com.rpavision.gpurm.core.model.VlmDrift drift = status.lastDrift();
-        if (drift == null || GPU_SIDE.contains(drift.cause())
-                || Duration.between(drift.at(), clock.instant()).compareTo(NOTICE_FOR) > 0) {
-            return "";
-        }
-        return com.rpavision.gpurm.ui.DriftText.of(drift, clock.getZone(), messages);
-    }
-
-    private String vlmFitText(GpuResourceStatus status) {
-        VramBreakdown.VlmFit fit = status.vramBreakdown() == null ? null : status.vramBreakdown().vlmFit();
-        ModelState state = status.vlmState();
-        if (fit == null || !(state == ModelState.UNLOADED || state == ModelState.ERROR)) {
-            return "";
-        }
-        return messages.get(fit.fits() ? "vlm.fit" : "vlm.fit.short", status.vlmModel(),
-                vramBar.gigabytes(fit.needMb()), vramBar.gigabytes(fit.availableMb()));
-    }
-
-    private String vlmDetail(GpuResourceStatus status) {
-        if (status.vlmState() == ModelState.ERROR && status.vlmError() != null) {
-            return ReasonText.of(status.vlmError(), messages);
-        }
-        if (status.vlmState() == ModelState.LOADED) {
-            if (status.idleTimeoutSeconds() == 0) {
-                return messages.get("vlm.idle.never");
-            }
-            if (status.vlmIdleSince() != null) {
-                Duration left = Duration.ofSeconds(status.idleTimeoutSeconds())
-                        .minus(Duration.between(status.vlmIdleSince(), clock.instant()));
-                return messages.get("vlm.idle", formatDuration(left.isNegative() ? Duration.ZERO : left));
-            }
-        }
-        // After an idle unload the manager keeps RECORDING with the VLM out until the next request brings it back.
-        if (status.vlmState() == ModelState.UNLOADED && status.executionMode() == ExecutionMode.RECORDING && !switching.get()) {
-            return messages.get("vlm.loadsOnNextRequest");
-        }
-        return status.vlmState() == ModelState.UNLOADED ? vlmFitText.get() : "";
     }
 
     private void applyClip(ClipStatus clip) {
@@ -435,8 +373,8 @@ public final class DashboardViewModel {
     /** Called once a second by the app so counters (loading time, idle countdown) move. */
     public void refreshClock() {
         if (lastStatus != null) {
-            vlmText.set(vlmText(lastStatus));
-            vlmDetail.set(vlmDetail(lastStatus));
+            vlmText.set(vlmCard.state(lastStatus));
+            vlmDetail.set(vlmCard.detail(lastStatus, switching.get()));
             loadFraction.set(loadShare());
         }
     }
@@ -529,9 +467,5 @@ public final class DashboardViewModel {
         })));
     }
 
-    static String formatDuration(Duration d) {
-        long s = d.toSeconds();
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
-    }
 
 }
