@@ -23,7 +23,8 @@ CLIP_FIXTURE = ROOT / "src" / "test" / "resources" / "clip" / "tiny-clip-vit.pt"
 NVML_STUB_SOURCE = ROOT / "src" / "test" / "c" / "nvml_stub.c"
 #: Shared with the Maven tests, so libtorch is extracted once per clone.
 ENGINE_CACHE = ROOT / "target" / "djl-engine-cache"
-GPU = ("NVIDIA GeForce RTX 4090", 24564, 1830, 12)
+# name, total MiB, used MiB, utilization %, uuid, reserved MiB, temperature °C, power W, power limit W
+GPU = ("NVIDIA GeForce RTX 4090", 24564, 1830, 12, "GPU-5b0c0c3e-0000-4000-8000-0000000000aa", 0, 61, 287, 450)
 STARTUP_S = 90.0
 
 

@@ -98,6 +98,7 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertEqual((vram.gpu_name, vram.total_mb, vram.used_mb), GPU[:3])
         self.assertEqual(vram.free_mb, GPU[1] - GPU[2])
         self.assertEqual(vram.gpu_utilization_percent, GPU[3])
+        self.assertEqual((vram.temperature_c, vram.power_w, vram.power_limit_w), GPU[6:9])
         self.assertFalse(status.degraded_mode, status.degraded_reason)
 
     def test_the_vlm_is_loaded_and_unloaded_on_request(self) -> None:

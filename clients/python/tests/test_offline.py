@@ -16,7 +16,7 @@ from gpurm_client.models import parse_timestamp
 STATUS = {
     "execution_mode": "recording", "vlm_state": "loaded", "vlm_model": "qwen3-vl:8b", "clip_device": "cpu",
     "vram": {"index": 0, "total_mb": 24564, "used_mb": 12330, "free_mb": 12234, "gpu_name": "RTX 4090",
-             "gpu_utilization_percent": 12},
+             "gpu_utilization_percent": 12, "temperature_c": 58, "power_w": None, "power_limit_w": 450},
     "idle_timeout_seconds": 300, "last_vlm_request": "2026-11-30T08:00:00.123456789Z", "degraded_mode": False,
     "degraded_reason": None, "vlm_error": None,
     "clip": {"availability": "available", "device": "cpu", "reason": None, "cuda_unavailable_reason": "no CUDA",
@@ -74,6 +74,7 @@ class ReadingTheJson(unittest.TestCase):
         self.assertIs(status.execution_mode, ExecutionMode.RECORDING)
         self.assertIs(status.vlm_state, ModelState.LOADED)
         self.assertEqual(status.vram.free_mb, 12234)
+        self.assertEqual((status.vram.temperature_c, status.vram.power_w, status.vram.power_limit_w), (58, None, 450))
         self.assertEqual(status.last_vlm_request, datetime(2026, 11, 30, 8, 0, 0, 123456, tzinfo=timezone.utc))
         self.assertIsNone(status.processes[0].used_mb)
         self.assertEqual(status.raw["a_field_a_newer_app_sends"], [1])

@@ -15,6 +15,7 @@ typedef struct nvmlDevice_st *nvmlDevice_t;
 #define NVML_SUCCESS 0
 #define NVML_ERROR_UNINITIALIZED 1
 #define NVML_ERROR_INVALID_ARGUMENT 2
+#define NVML_ERROR_NOT_SUPPORTED 3
 #define NVML_ERROR_INSUFFICIENT_SIZE 7
 #define NVML_ERROR_DRIVER_NOT_LOADED 9
 #define NVML_ERROR_ARGUMENT_VERSION_MISMATCH 25
@@ -64,6 +65,10 @@ struct stub_device {
     unsigned long long used; /* v1 meaning: reserved included */
     unsigned long long reserved;
     unsigned int utilization;
+    int has_sensors; /* without them the sensor calls answer NOT_SUPPORTED, as many laptop GPUs do */
+    unsigned int temperature_c;
+    unsigned int power_mw;
+    unsigned int power_limit_mw;
     unsigned int process_count;
     nvmlProcessInfo_t processes[MAX_PROCESSES];
 };
@@ -78,10 +83,11 @@ static int memory_calls;
 int nvmlStub_addDevice(const char *name, unsigned long long total, unsigned long long used, unsigned int utilization);
 void nvmlStub_setUuid(unsigned int index, const char *uuid);
 void nvmlStub_setReserved(unsigned int index, unsigned long long reserved);
+void nvmlStub_setSensors(unsigned int index, unsigned int temperature_c, unsigned int power_mw, unsigned int power_limit_mw);
 
 /*
  * A child process (the headless app under test) gets its GPUs from
- * NVML_STUB_DEVICES="name,totalMiB,usedMiB,util[,uuid[,reservedMiB]];...".
+ * NVML_STUB_DEVICES="name,totalMiB,usedMiB,util[,uuid[,reservedMiB[,tempC,powerW,limitW]]];...".
  */
 static void devices_from_environment(void) {
     const char *spec = getenv("NVML_STUB_DEVICES");
@@ -97,9 +103,9 @@ static void devices_from_environment(void) {
         char name[96];
         char uuid[96];
         unsigned long long total_mib, used_mib, reserved_mib;
-        unsigned int util;
-        int fields = sscanf(entry, "%95[^,],%llu,%llu,%u,%95[^,],%llu", name, &total_mib, &used_mib, &util, uuid,
-                            &reserved_mib);
+        unsigned int util, temperature_c, power_w, limit_w;
+        int fields = sscanf(entry, "%95[^,],%llu,%llu,%u,%95[^,],%llu,%u,%u,%u", name, &total_mib, &used_mib, &util,
+                            uuid, &reserved_mib, &temperature_c, &power_w, &limit_w);
         if (fields >= 4) {
             int index = nvmlStub_addDevice(name, total_mib << 20, used_mib << 20, util);
             if (fields >= 5) {
@@ -107,6 +113,9 @@ static void devices_from_environment(void) {
             }
             if (fields >= 6) {
                 nvmlStub_setReserved((unsigned int) index, reserved_mib << 20);
+            }
+            if (fields >= 9) {
+                nvmlStub_setSensors((unsigned int) index, temperature_c, power_w * 1000, limit_w * 1000);
             }
         }
     }
@@ -209,6 +218,39 @@ nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_
     return NVML_SUCCESS;
 }
 
+#define NVML_TEMPERATURE_GPU 0
+
+nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, int sensorType, unsigned int *temp) {
+    struct stub_device *d = (struct stub_device *) device;
+    if (temp == NULL || sensorType != NVML_TEMPERATURE_GPU) {
+        return NVML_ERROR_INVALID_ARGUMENT;
+    }
+    if (!d->has_sensors) {
+        return NVML_ERROR_NOT_SUPPORTED;
+    }
+    *temp = d->temperature_c;
+    return NVML_SUCCESS;
+}
+
+/* milliwatts, as the real calls give them */
+nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power) {
+    struct stub_device *d = (struct stub_device *) device;
+    if (!d->has_sensors) {
+        return NVML_ERROR_NOT_SUPPORTED;
+    }
+    *power = d->power_mw;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *limit) {
+    struct stub_device *d = (struct stub_device *) device;
+    if (!d->has_sensors) {
+        return NVML_ERROR_NOT_SUPPORTED;
+    }
+    *limit = d->power_limit_mw;
+    return NVML_SUCCESS;
+}
+
 #ifndef NVML_STUB_NO_V3
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount,
                                                      nvmlProcessInfo_t *infos) {
@@ -255,6 +297,13 @@ void nvmlStub_setUuid(unsigned int index, const char *uuid) {
 
 void nvmlStub_setReserved(unsigned int index, unsigned long long reserved) {
     devices[index].reserved = reserved;
+}
+
+void nvmlStub_setSensors(unsigned int index, unsigned int temperature_c, unsigned int power_mw, unsigned int power_limit_mw) {
+    devices[index].has_sensors = 1;
+    devices[index].temperature_c = temperature_c;
+    devices[index].power_mw = power_mw;
+    devices[index].power_limit_mw = power_limit_mw;
 }
 
 void nvmlStub_setUsed(unsigned int index, unsigned long long used) {

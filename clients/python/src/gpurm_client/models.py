@@ -56,12 +56,22 @@ class VRAMInfo:
     gpu_name: str
     gpu_utilization_percent: int
     index: int = 0
+    temperature_c: Optional[int] = None
+    """None where the driver gives no temperature."""
+    power_w: Optional[int] = None
+    """None where the driver gives no power draw (many laptop GPUs)."""
+    power_limit_w: Optional[int] = None
 
     @classmethod
     def from_json(cls, json: Mapping[str, Any]) -> "VRAMInfo":
         return cls(total_mb=int(json["total_mb"]), used_mb=int(json["used_mb"]), free_mb=int(json["free_mb"]),
                    gpu_name=str(json["gpu_name"]), gpu_utilization_percent=int(json["gpu_utilization_percent"]),
-                   index=int(json.get("index", 0)))
+                   index=int(json.get("index", 0)), temperature_c=_optional_int(json.get("temperature_c")),
+                   power_w=_optional_int(json.get("power_w")), power_limit_w=_optional_int(json.get("power_limit_w")))
+
+
+def _optional_int(value: Any) -> Optional[int]:
+    return None if value is None else int(value)
 
 
 @dataclass(frozen=True)

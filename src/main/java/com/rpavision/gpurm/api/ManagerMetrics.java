@@ -110,6 +110,12 @@ public final class ManagerMetrics implements AutoCloseable {
         for (VramInfo g : s.gpus()) {
             sample(out, "gpurm_gpu_utilization_ratio", gpu(g), g.gpuUtilizationPercent() / 100.0);
         }
+        sensor(out, s, "gpurm_gpu_temperature_celsius", "GPU die temperature (absent where the driver gives none).",
+                g -> g.sensors().temperatureC());
+        sensor(out, s, "gpurm_gpu_power_watts", "Board power draw (absent where the driver gives none).",
+                g -> g.sensors().powerWatts());
+        sensor(out, s, "gpurm_gpu_power_limit_watts", "The power limit the driver enforces.",
+                g -> g.sensors().powerLimitWatts());
         family(out, "gpurm_vlm_state", "gauge", "1 for the VLM's current state, 0 for the others.");
         for (ModelState state : ModelState.values()) {
             sample(out, "gpurm_vlm_state", "state=\"" + state.wireName() + "\"", s.vlmState() == state ? 1 : 0);
@@ -150,6 +156,14 @@ public final class ManagerMetrics implements AutoCloseable {
     }
 
     /** One gauge family of a figure in MiB for every GPU, in bytes. */
+    private static void sensor(StringBuilder out, GpuResourceStatus s, String name, String help,
+                               java.util.function.Function<VramInfo, java.util.OptionalInt> value) {
+        family(out, name, "gauge", help);
+        for (VramInfo g : s.gpus()) {
+            value.apply(g).ifPresent(v -> sample(out, name, gpu(g), v));
+        }
+    }
+
     private static void gpus(StringBuilder out, GpuResourceStatus s, String name, String help,
                              java.util.function.ToLongFunction<VramInfo> mb) {
         family(out, name, "gauge", help);

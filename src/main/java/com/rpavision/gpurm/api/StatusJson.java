@@ -92,7 +92,14 @@ public final class StatusJson {
         json.put("free_mb", v.freeMb());
         json.put("gpu_name", v.gpuName());
         json.put("gpu_utilization_percent", v.gpuUtilizationPercent());
+        json.put("temperature_c", orNull(v.sensors().temperatureC()));
+        json.put("power_w", orNull(v.sensors().powerWatts()));
+        json.put("power_limit_w", orNull(v.sensors().powerLimitWatts()));
         return json;
+    }
+
+    private static Integer orNull(java.util.OptionalInt value) {
+        return value.isPresent() ? value.getAsInt() : null;
     }
 
     private static List<Map<String, Object>> processes(List<GpuProcess> processes) {

@@ -102,6 +102,9 @@ class MetricsTest {
             assertThat(m.get("gpurm_vram_used_bytes" + gpu) + m.get("gpurm_vram_reserved_bytes" + gpu)
                     + m.get("gpurm_vram_free_bytes" + gpu)).as("used + reserved + free = total")
                     .isEqualTo(m.get("gpurm_vram_total_bytes" + gpu));
+            assertThat(m).containsEntry("gpurm_gpu_temperature_celsius" + gpu, 58.0)
+                    .containsEntry("gpurm_gpu_power_watts" + gpu, 112.0)
+                    .containsEntry("gpurm_gpu_power_limit_watts" + gpu, 450.0);
             assertThat(m.keySet()).anyMatch(k -> k.startsWith("gpurm_build_info{version=\""));
             for (DriftCause cause : DriftCause.values()) {
                 assertThat(m).containsEntry("gpurm_vlm_drift_total{cause=\"" + cause.wireName() + "\"}", 0.0);

@@ -4,6 +4,7 @@ import com.rpavision.gpurm.core.gpu.GpuProbe;
 import com.rpavision.gpurm.core.gpu.GpuProbeException;
 import com.rpavision.gpurm.core.gpu.GpuReading;
 import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
 
 import java.util.ArrayList;
@@ -20,6 +21,8 @@ public final class FakeGpu implements GpuProbe {
 
     public static final String UUID = "GPU-5b0c0c3e-fa4e-4000-8000-0000000040a0";
     static final long RESERVED_MB = 300;
+    /** A desktop card whose driver reports all of its sensors. */
+    public static final GpuSensors SENSORS = GpuSensors.of(58, 112, 450);
 
     private final long totalMb;
     private final long baseUsedMb;
@@ -90,7 +93,7 @@ public final class FakeGpu implements GpuProbe {
             throw new GpuProbeException(failure);
         }
         VramInfo info = new VramInfo(0, "Fake RTX 4090", totalMb, Math.min(totalMb, usedMb()), freeMb(), 37, UUID,
-                Math.min(RESERVED_MB, Math.min(totalMb, usedMb())), "550.54.15");
+                Math.min(RESERVED_MB, Math.min(totalMb, usedMb())), "550.54.15", SENSORS);
         List<GpuProcess> processes = new ArrayList<>();
         int pid = 4000;
         for (Map.Entry<String, Long> e : residents.entrySet()) {

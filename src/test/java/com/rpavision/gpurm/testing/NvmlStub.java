@@ -25,6 +25,7 @@ public final class NvmlStub {
         void nvmlStub_setUsed(int index, long usedBytes);
         void nvmlStub_setUuid(int index, String uuid);
         void nvmlStub_setReserved(int index, long reservedBytes);
+        void nvmlStub_setSensors(int index, int temperatureC, int powerMilliwatts, int powerLimitMilliwatts);
         void nvmlStub_addProcess(int index, int pid, long usedBytes);
         int nvmlStub_initCalls();
         int nvmlStub_memoryCalls();

@@ -4,7 +4,9 @@ import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.testing.ManagerFixture;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
+import com.rpavision.gpurm.ui.dashboard.VramTimeline;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Parent;
@@ -34,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Writes the dashboard in each mode and in the states an operator meets (switching, loading, error, degraded, a
  * refused action, a contended VLM), light and dark, English and French, at 1280x800 and at 2560x1600 (a
- * 1707x1067 window at 150 % scaling, as on the reference workstation) into target/screenshots/, for people to
+ * 1707x1067 window at 150 % scaling, as on the reference workstation; the three modes at 100 % too, where the
+ * timeline has its own card) into target/screenshots/, for people to
  * look at. Checks each image is the size asked and not blank, and that no label in any of them is cut short
  * ("Enregistrem…"): a cut label is a failure, listed with its state, size, theme and language.
  */
@@ -80,11 +83,14 @@ class DashboardScreenshotTest {
                     for (Locale locale : List.of(Locale.ENGLISH, Locale.FRENCH)) {
                         written.add(shoot(robot, f, state, dark, locale, 1280, 800, 1.0, truncated));
                         written.add(shoot(robot, f, state, dark, locale, 1707, 1067, 1.5, truncated));
+                        if (state.ordinal() < 3) { // the cards and the timeline card on a large screen at 100 %
+                            written.add(shoot(robot, f, state, dark, locale, 2560, 1600, 1.0, truncated));
+                        }
                     }
                 }
             }
         }
-        assertThat(written).hasSize(State.values().length * 8);
+        assertThat(written).hasSize(State.values().length * 8 + 3 * 4);
         System.out.println("[screenshots] " + written.size() + " PNGs in " + OUT.toAbsolutePath());
         assertThat(truncated).as("labels cut short").isEmpty();
     }
@@ -106,15 +112,24 @@ class DashboardScreenshotTest {
             Messages messages = new Messages(locale);
             // A switch that never finishes stays "switching": its work is dropped instead of run.
             java.util.concurrent.Executor background = state == State.SWITCHING ? task -> { } : Runnable::run;
+            // the panel's own clock, ten minutes behind, so the timeline has a history without the manager ageing
+            com.rpavision.gpurm.testing.MutableClock panelClock =
+                    new com.rpavision.gpurm.testing.MutableClock(f.clock.instant().minus(VramTimeline.WINDOW));
             DashboardViewModel vm = new DashboardViewModel(f.manager, background, new UiThread(Platform::runLater),
-                    messages, f.clock);
+                    messages, panelClock);
             model[0] = vm;
+            GpuResourceStatus shown = ScreenshotStates.status(state, f.manager.getStatus(), f.clock.instant());
+            for (GpuResourceStatus past : ScreenshotStates.history(shown)) {
+                vm.update(past);
+                panelClock.advance(java.time.Duration.ofSeconds(5));
+            }
             f.manager.recentEvents().forEach(vm::onEvent);
-            vm.update(ScreenshotStates.status(state, f.manager.getStatus(), f.clock.instant()));
+            vm.update(shown);
             if (state == State.LOADING) { // a station with a history of loads, 12 s into this one
                 vm.seedLoadTimes(List.of(java.time.Duration.ofSeconds(36), java.time.Duration.ofSeconds(38),
                         java.time.Duration.ofSeconds(41)));
                 f.clock.advance(java.time.Duration.ofSeconds(12));
+                panelClock.advance(java.time.Duration.ofSeconds(12));
                 vm.refreshClock();
             }
             Parent root = DashboardForTests.load(vm, f.manager, background, new UiThread(Platform::runLater), messages);
@@ -154,7 +169,9 @@ class DashboardScreenshotTest {
     /** The tabs behind the log (timeline, processes, Ollama models, statistics) are checked for cut labels too. */
     private void checkTheOtherTabs(FxRobot robot, String name, List<String> truncated) {
         // each selection laid out on its own pulse, as the operator would see it
-        for (int i = 1; i < 5; i++) {
+        int[] count = new int[1];
+        robot.interact(() -> count[0] = ((javafx.scene.control.TabPane) stage.getScene().getRoot().lookup(".tab-pane")).getTabs().size());
+        for (int i = 1; i < count[0]; i++) {
             int index = i;
             robot.interact(() -> {
                 javafx.scene.control.TabPane tabs = (javafx.scene.control.TabPane) stage.getScene().getRoot().lookup(".tab-pane");

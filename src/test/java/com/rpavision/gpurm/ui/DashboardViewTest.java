@@ -43,9 +43,11 @@ class DashboardViewTest {
     private FxBridge bridge;
     private ExecutorService background;
     private DesktopIntegration desktop;
+    private Stage stage;
 
     @Start
     void start(Stage stage) {
+        this.stage = stage;
         f = ManagerFixture.options().sleepsTakeNoTime().build();
         f.ollama.realLoadDelayMillis(1_500);
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
@@ -77,6 +79,34 @@ class DashboardViewTest {
 
     private static String text(FxRobot robot, String id) {
         return robot.lookup(id).queryAs(Label.class).getText();
+    }
+
+    @Test
+    void onATallWindowTheTimelineLeavesItsTabForACardAndComesBackWhenTheWindowShrinks(FxRobot robot) {
+        javafx.scene.control.TabPane tabs = robot.lookup(".tab-pane").queryAs(javafx.scene.control.TabPane.class);
+        javafx.scene.Node pane = robot.lookup("#timelinePane").query();
+        javafx.scene.Node card = robot.lookup("#timelineCard").query();
+        assertThat(tabs.getTabs()).extracting(javafx.scene.control.Tab::getText).contains("VRAM and GPU, 10 min");
+        assertThat(card.isVisible()).isFalse();
+
+        robot.interact(() -> stage.setHeight(1400));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(card.isVisible()).isTrue();
+        assertThat(pane.getParent()).isSameAs(card);
+        assertThat(tabs.getTabs()).extracting(javafx.scene.control.Tab::getText).doesNotContain("VRAM and GPU, 10 min");
+        javafx.scene.chart.LineChart<?, ?> vram = robot.lookup("#timelineChart").queryAs(javafx.scene.chart.LineChart.class);
+        org.awaitility.Awaitility.await().untilAsserted(() ->
+                assertThat(vram.getData().get(0).getData()).as("drawn while on screen").isNotEmpty());
+        javafx.scene.chart.LineChart<?, ?> load = robot.lookup("#loadChart").queryAs(javafx.scene.chart.LineChart.class);
+        assertThat(load.getData()).extracting(javafx.scene.chart.XYChart.Series::getName)
+                .containsExactly("GPU utilization %", "Temperature °C", "Power, % of limit");
+
+        robot.interact(() -> stage.setHeight(780));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(card.isVisible()).isFalse();
+        assertThat(tabs.getTabs()).extracting(javafx.scene.control.Tab::getText)
+                .containsSubsequence("Event log", "VRAM and GPU, 10 min", "GPU processes");
+        assertThat(pane.getScene()).as("back inside its tab").isNotNull();
     }
 
     @Test

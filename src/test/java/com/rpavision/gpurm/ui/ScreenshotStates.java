@@ -41,6 +41,29 @@ final class ScreenshotStates {
         };
     }
 
+    /**
+     * Ten minutes of the GPU before the shot, a sample every 5 s: the load and sensors swing as they do while the
+     * VLM works, the memory stays as the state has it; a load shown in progress starts after it.
+     */
+    static List<GpuResourceStatus> history(GpuResourceStatus s) {
+        List<GpuResourceStatus> past = new java.util.ArrayList<>();
+        ModelState vlm = s.vlmState() == ModelState.LOADING ? ModelState.UNLOADED : s.vlmState();
+        VramInfo v = s.vram();
+        for (int i = 0; i < 120; i++) {
+            double wave = (Math.sin(i / 9.0) + 1) / 2;
+            int utilization = (int) Math.round(10 + 70 * wave);
+            VramInfo sample = new VramInfo(v.index(), v.gpuName(), v.totalMb(), v.usedMb(), v.freeMb(), utilization,
+                    v.uuid(), v.reservedMb(), v.driverVersion(),
+                    com.rpavision.gpurm.core.model.GpuSensors.of(45 + utilization / 4, 60 + utilization * 4, 450));
+            past.add(new GpuResourceStatus(s.executionMode(), vlm, s.vlmModel(), s.clipDevice(), sample,
+                    s.idleTimeoutSeconds(), s.lastVlmRequest(), s.degradedMode(), s.degradedReason(), s.vlmStateReason(),
+                    s.clip(), s.gpus(), s.processes(), s.processMemoryKnown(), s.gpuProbe(), s.clipVramMb(),
+                    s.vlmIdleSince(), s.degradedReasons(), s.vlmError(), s.conditions(), s.lastDrift(),
+                    s.vlmObservedAt(), s.vramBreakdown()));
+        }
+        return past;
+    }
+
     private static GpuResourceStatus with(GpuResourceStatus s, ExecutionMode mode, ModelState vlm, boolean degraded,
                                           List<Reason> degradedReasons, Reason vlmError, List<Reason> conditions,
                                           VlmDrift drift, boolean clipOnCpu) {
@@ -57,7 +80,7 @@ final class ScreenshotStates {
         if (parts != null && parts != s.vramBreakdown()) {
             long used = vram.totalMb() - parts.freeMb();
             vram = new VramInfo(vram.index(), vram.gpuName(), vram.totalMb(), used, parts.freeMb(),
-                    vram.gpuUtilizationPercent(), vram.uuid(), vram.reservedMb(), vram.driverVersion());
+                    vram.gpuUtilizationPercent(), vram.uuid(), vram.reservedMb(), vram.driverVersion(), vram.sensors());
         }
         return new GpuResourceStatus(mode, vlm, s.vlmModel(), clipOnCpu ? ClipDevice.CPU.wireName() : s.clipDevice(),
                 vram, s.idleTimeoutSeconds(), s.lastVlmRequest(), degraded, degraded ? degradedReasons.get(0).text() : null,

@@ -3,6 +3,7 @@ package com.rpavision.gpurm.app.demo;
 import com.rpavision.gpurm.core.gpu.GpuProbe;
 import com.rpavision.gpurm.core.gpu.GpuReading;
 import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
 
 import java.util.ArrayList;
@@ -45,10 +46,15 @@ public final class SimulatedGpu implements GpuProbe {
         long used = Math.min(TOTAL_MB, DESKTOP_MB + models + jitter.nextInt(24));
         int utilization = residents.isEmpty() ? 2 + jitter.nextInt(3) : 18 + jitter.nextInt(25);
         VramInfo gpu = new VramInfo(0, "NVIDIA GeForce RTX 4090 (simulated)", TOTAL_MB, used, TOTAL_MB - used, utilization,
-                "GPU-00000000-0000-4000-8000-00000000de70", RESERVED_MB, "simulated");
+                "GPU-00000000-0000-4000-8000-00000000de70", RESERVED_MB, "simulated", sensors(utilization));
         List<GpuProcess> processes = new ArrayList<>();
         processes.add(new GpuProcess(0, 1_207, "Xorg", OptionalLong.of(DESKTOP_MB - 400)));
         residents.forEach((owner, mb) -> processes.add(new GpuProcess(0, pids.get(owner), owner, OptionalLong.of(mb))));
         return new GpuReading(List.of(gpu), withProcesses ? processes : List.of(), withProcesses);
+    }
+
+    /** A 450 W card: warmer and hungrier the busier it is. */
+    private static GpuSensors sensors(int utilization) {
+        return GpuSensors.of(38 + utilization / 3, 28 + utilization * 3, 450);
     }
 }

@@ -1,5 +1,6 @@
 package com.rpavision.gpurm.core.gpu;
 
+import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
 
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NvidiaSmiProbe implements GpuProbe {
 
-    static final String QUERY = "--query-gpu=index,name,memory.total,memory.used,memory.free,utilization.gpu,uuid,driver_version";
+    static final String QUERY = "--query-gpu=index,name,memory.total,memory.used,memory.free,utilization.gpu,uuid,driver_version,"
+            + "temperature.gpu,power.draw,power.limit";
 
     private final String executable;
     private final Duration timeout;
@@ -75,8 +78,9 @@ public final class NvidiaSmiProbe implements GpuProbe {
     }
 
     /**
-     * Parses lines like {@code 0, NVIDIA GeForce RTX 4090, 24564, 1200, 23001, 7, GPU-d1f9…, 550.54.15}; the last
-     * two fields (uuid, driver version) may be absent.
+     * Parses lines like {@code 0, NVIDIA GeForce RTX 4090, 24564, 1200, 23001, 7, GPU-d1f9…, 550.54.15, 64, 287.60,
+     * 450.00}; the fields after the utilization (uuid and driver version, then temperature, power and its limit)
+     * may be absent.
      */
     static List<VramInfo> parse(String csv) throws GpuProbeException {
         List<VramInfo> gpus = new ArrayList<>();
@@ -85,18 +89,31 @@ public final class NvidiaSmiProbe implements GpuProbe {
                 continue;
             }
             String[] f = line.split(",");
-            if (f.length != 6 && f.length != 8) {
+            if (f.length != 6 && f.length != 8 && f.length != 11) {
                 throw new GpuProbeException("unexpected nvidia-smi line: " + line);
             }
             try {
                 gpus.add(new VramInfo(Integer.parseInt(f[0].trim()), f[1].trim(), number(f[2]), number(f[3]),
-                        number(f[4]), (int) Math.min(100, number(f[5])), f.length == 8 ? text(f[6]) : "", 0,
-                        f.length == 8 ? text(f[7]) : ""));
+                        number(f[4]), (int) Math.min(100, number(f[5])), f.length >= 8 ? text(f[6]) : "", 0,
+                        f.length >= 8 ? text(f[7]) : "", f.length == 11 ? sensors(f[8], f[9], f[10]) : GpuSensors.UNKNOWN));
             } catch (NumberFormatException e) {
                 throw new GpuProbeException("unexpected nvidia-smi line: " + line, e);
             }
         }
         return gpus;
+    }
+
+    private static GpuSensors sensors(String temperature, String power, String limit) {
+        OptionalInt limitWatts = watts(limit);
+        return new GpuSensors(watts(temperature), watts(power),
+                limitWatts.isPresent() && limitWatts.getAsInt() > 0 ? limitWatts : OptionalInt.empty());
+    }
+
+    /** "287.60" W, "64" °C, or "[N/A]". */
+    private static OptionalInt watts(String field) {
+        String value = field.trim();
+        return value.startsWith("[") ? OptionalInt.empty()
+                : OptionalInt.of((int) Math.max(0, Math.round(Double.parseDouble(value))));
     }
 
     private static String text(String field) {

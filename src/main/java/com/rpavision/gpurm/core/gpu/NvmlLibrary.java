@@ -20,6 +20,8 @@ public interface NvmlLibrary extends Library {
     int MEMORY_V2_VERSION = 40 | 2 << 24;
     int DEVICE_NAME_BUFFER_SIZE = 96;
     int SYSTEM_DRIVER_VERSION_BUFFER_SIZE = 80;
+    /** nvmlTemperatureSensors_t: the GPU die. */
+    int TEMPERATURE_GPU = 0;
     /** usedGpuMemory when the platform cannot tell (Windows WDDM): ULLONG_MAX. */
     long VALUE_NOT_AVAILABLE = -1L;
 
@@ -45,6 +47,13 @@ public interface NvmlLibrary extends Library {
     int nvmlDeviceGetMemoryInfo_v2(Pointer device, MemoryV2 memory);
 
     int nvmlDeviceGetUtilizationRates(Pointer device, Utilization utilization);
+
+    int nvmlDeviceGetTemperature(Pointer device, int sensorType, IntByReference temperatureC);
+
+    /** Milliwatts; NOT_SUPPORTED on many laptop GPUs. */
+    int nvmlDeviceGetPowerUsage(Pointer device, IntByReference milliwatts);
+
+    int nvmlDeviceGetEnforcedPowerLimit(Pointer device, IntByReference milliwatts);
 
     int nvmlDeviceGetComputeRunningProcesses_v3(Pointer device, IntByReference infoCount, ProcessInfo[] infos);
 

@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.core.gpu;
 
 import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -31,6 +33,7 @@ public final class NvmlProbe implements GpuProbe {
     private final boolean windows;
     private volatile boolean processListMissing;
     private volatile boolean memoryV2Missing;
+    private volatile boolean sensorsMissing;
 
     private NvmlProbe(NvmlLibrary nvml, String driverVersion, boolean windows) {
         this.nvml = nvml;
@@ -131,7 +134,32 @@ public final class NvmlProbe implements GpuProbe {
         int rc = nvml.nvmlDeviceGetUtilizationRates(device, utilization);
         int percent = rc == NvmlLibrary.SUCCESS ? Math.max(0, Math.min(100, utilization.gpu)) : 0;
         return new VramInfo(index, cString(name), total / MIB, used / MIB, free / MIB, percent, id, reserved / MIB,
-                driverVersion);
+                driverVersion, readSensors(device));
+    }
+
+    /** Each figure on its own: a GPU that reports its temperature may still refuse its power draw. */
+    private GpuSensors readSensors(Pointer device) {
+        if (sensorsMissing) {
+            return GpuSensors.UNKNOWN;
+        }
+        try {
+            IntByReference value = new IntByReference();
+            OptionalInt temperature = nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.TEMPERATURE_GPU, value)
+                    == NvmlLibrary.SUCCESS ? OptionalInt.of(value.getValue()) : OptionalInt.empty();
+            OptionalInt power = nvml.nvmlDeviceGetPowerUsage(device, value) == NvmlLibrary.SUCCESS
+                    ? OptionalInt.of(wattsOf(value.getValue())) : OptionalInt.empty();
+            OptionalInt limit = nvml.nvmlDeviceGetEnforcedPowerLimit(device, value) == NvmlLibrary.SUCCESS
+                    && value.getValue() > 0 ? OptionalInt.of(Math.max(1, wattsOf(value.getValue()))) : OptionalInt.empty();
+            return new GpuSensors(temperature, power, limit);
+        } catch (UnsatisfiedLinkError e) {
+            sensorsMissing = true;
+            LOG.debug("NVML lacks a sensor call: temperature and power not known", e);
+            return GpuSensors.UNKNOWN;
+        }
+    }
+
+    private static int wattsOf(int milliwatts) {
+        return (int) Math.round(Integer.toUnsignedLong(milliwatts) / 1000.0);
     }
 
     /** Memory info v2 (reserved apart), or null where the driver lacks it or refuses it: then v1 is used. */

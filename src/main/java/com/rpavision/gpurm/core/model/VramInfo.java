@@ -3,7 +3,8 @@ package com.rpavision.gpurm.core.model;
 import java.util.Objects;
 
 /**
- * Memory of one GPU, in MiB as NVML reports it ({@code used} includes driver-reserved memory), and who the GPU is.
+ * Memory of one GPU in MiB as NVML reports it ({@code used} includes driver-reserved memory), its load and
+ * sensors, and who the GPU is.
  *
  * @param index                 the GPU's NVML index, or -1 for "no GPU"
  * @param gpuUtilizationPercent 0-100
@@ -11,9 +12,10 @@ import java.util.Objects;
  * @param reservedMb            the part of {@code usedMb} the driver reserves for itself (NVML's memory info v2);
  *                              0 where the driver cannot tell
  * @param driverVersion         the NVIDIA driver's version, or "" where unknown
+ * @param sensors               temperature and power, where the driver reports them
  */
 public record VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent,
-                       String uuid, long reservedMb, String driverVersion) {
+                       String uuid, long reservedMb, String driverVersion, GpuSensors sensors) {
 
     public static final String NO_GPU_NAME = "no GPU";
 
@@ -21,6 +23,7 @@ public record VramInfo(int index, String gpuName, long totalMb, long usedMb, lon
         Objects.requireNonNull(gpuName, "gpuName");
         Objects.requireNonNull(uuid, "uuid");
         Objects.requireNonNull(driverVersion, "driverVersion");
+        Objects.requireNonNull(sensors, "sensors");
         if (totalMb < 0 || usedMb < 0 || freeMb < 0 || reservedMb < 0) {
             throw new IllegalArgumentException("negative VRAM figure: total=" + totalMb + " used=" + usedMb + " free=" + freeMb
                     + " reserved=" + reservedMb);
@@ -30,7 +33,14 @@ public record VramInfo(int index, String gpuName, long totalMb, long usedMb, lon
         }
     }
 
-    /** A GPU whose identity and reserved memory are not known. */
+    /** A GPU whose sensors are not known. */
+    public VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent,
+                    String uuid, long reservedMb, String driverVersion) {
+        this(index, gpuName, totalMb, usedMb, freeMb, gpuUtilizationPercent, uuid, reservedMb, driverVersion,
+                GpuSensors.UNKNOWN);
+    }
+
+    /** A GPU whose identity, reserved memory and sensors are not known. */
     public VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent) {
         this(index, gpuName, totalMb, usedMb, freeMb, gpuUtilizationPercent, "", 0, "");
     }

@@ -10,8 +10,6 @@ import com.rpavision.gpurm.ui.dashboard.DashboardViewModel.VramLevel;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Button;
@@ -84,18 +82,21 @@ public final class DashboardView {
     @FXML private Label copyText;
     @FXML private ChoiceBox<LogFilter> logFilter;
     @FXML private ListView<LogLine> logList;
+    @FXML private javafx.scene.layout.BorderPane dashboard;
+    @FXML private javafx.scene.control.TabPane tabs;
     @FXML private javafx.scene.control.Tab timelineTab;
+    @FXML private HBox timelinePane;
+    @FXML private javafx.scene.layout.VBox timelineCard;
     @FXML private LineChart<Number, Number> timelineChart;
-    @FXML private NumberAxis usedAxis;
+    @FXML private LineChart<Number, Number> loadChart;
     @FXML private Label processNote;
     @FXML private TableView<ProcessRow> processTable;
     @FXML private TableColumn<ProcessRow, Number> pidColumn;
     @FXML private TableColumn<ProcessRow, String> nameColumn;
     @FXML private TableColumn<ProcessRow, Number> gpuColumn;
     @FXML private TableColumn<ProcessRow, String> memoryColumn;
-    private final XYChart.Series<Number, Number> usedSeries = new XYChart.Series<>();
-    private final XYChart.Series<Number, Number> eventSeries = new XYChart.Series<>();
-    private boolean redrawPending;
+    private TimelineCharts timelineCharts;
+    private RoomyLayout roomyLayout;
 
     private final ToggleGroup modes = new ToggleGroup();
     private Map<ExecutionMode, ToggleButton> modeButtons;
@@ -242,52 +243,17 @@ public final class DashboardView {
     }
 
     private void initTimeline() {
-        usedSeries.setName(messages.get("timeline.series.used"));
-        eventSeries.setName(messages.get("timeline.series.events"));
-        timelineChart.getData().setAll(List.of(usedSeries, eventSeries));
-        usedAxis.upperBoundProperty().bind(vm.vramTotalMbProperty());
-        usedAxis.setTickUnit(4096);
-        vm.timeline().points().addListener((javafx.collections.ListChangeListener<VramTimeline.Point>) c -> scheduleRedraw());
-        vm.timeline().markers().addListener((javafx.collections.ListChangeListener<VramTimeline.Marker>) c -> scheduleRedraw());
-        timelineTab.selectedProperty().addListener((o, was, shown) -> scheduleRedraw());
+        timelineCharts = new TimelineCharts(vm.timeline(), timelineChart, loadChart, vm.vramTotalMbProperty(), messages);
+        roomyLayout = new RoomyLayout(dashboard, tabs, timelineTab, timelinePane, timelineCard, vramBar);
+        javafx.beans.InvalidationListener shown = o -> timelineCharts.setShown(
+                roomyLayout.roomyProperty().get() || timelineTab.isSelected());
+        roomyLayout.roomyProperty().addListener(shown);
+        timelineTab.selectedProperty().addListener(shown);
     }
 
-    /**
-     * One redraw per pulse however many changes arrive (a status update adds a point and often a marker), and
-     * none while the chart's tab is not showing: it is redrawn when it comes into view.
-     */
-    private void scheduleRedraw() {
-        if (redrawPending || !timelineTab.isSelected()) {
-            return;
-        }
-        redrawPending = true;
-        javafx.application.Platform.runLater(() -> {
-            redrawPending = false;
-            redrawTimeline();
-        });
-    }
-
-    /** Seconds before the newest sample on x, so the line scrolls left as time passes. */
-    private void redrawTimeline() {
-        List<VramTimeline.Point> points = vm.timeline().points();
-        if (points.isEmpty()) {
-            return;
-        }
-        java.time.Instant now = points.get(points.size() - 1).time();
-        usedSeries.getData().setAll(points.stream()
-                .map(p -> new XYChart.Data<Number, Number>(-secondsBetween(p.time(), now), p.usedMb())).toList());
-        eventSeries.getData().setAll(vm.timeline().markers().stream().map(m -> {
-            XYChart.Data<Number, Number> d = new XYChart.Data<>(-secondsBetween(m.time(), now), m.usedMb());
-            javafx.scene.shape.Circle dot = new javafx.scene.shape.Circle(4);
-            dot.getStyleClass().add("timeline-marker");
-            Tooltip.install(dot, new Tooltip(m.label()));
-            d.setNode(dot);
-            return d;
-        }).toList());
-    }
-
-    private static double secondsBetween(java.time.Instant from, java.time.Instant to) {
-        return java.time.Duration.between(from, to).toMillis() / 1000.0;
+    /** Whether the timeline has a card of its own (tall window) rather than a tab. */
+    boolean timelineHasItsOwnCard() {
+        return roomyLayout.roomyProperty().get();
     }
 
     private void initProcesses() {

@@ -10,6 +10,7 @@ import com.rpavision.gpurm.core.model.GpuProcess;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.ReasonText;
@@ -201,7 +202,7 @@ public final class DashboardViewModel {
             vramTotalMb.set(v.totalMb());
             vramLevel.set(fraction >= 0.9 ? VramLevel.CRITICAL : fraction >= 0.75 ? VramLevel.HIGH : VramLevel.OK);
             vramUsageText.set(messages.get("vram.usage", v.usedMb(), v.totalMb()));
-            vramFreeText.set(messages.get("vram.free", v.freeMb(), v.gpuUtilizationPercent()));
+            vramFreeText.set(messages.get("vram.free", v.freeMb(), v.gpuUtilizationPercent()) + sensorsText(v.sensors()));
             gpuName.set(localGpuName(v.gpuName()));
         } else {
             vramFraction.set(0);
@@ -227,7 +228,7 @@ public final class DashboardViewModel {
         degraded.set(status.degradedMode());
         degradedText.set(String.join(" ", status.degradedReasons().stream().map(r -> ReasonText.of(r, messages)).toList()));
         if (v.isGpu()) {
-            timeline.add(clock.instant(), v.usedMb());
+            timeline.add(clock.instant(), v);
         }
         updateProcesses(status);
         List<String> others = status.gpus().stream().filter(g -> g.index() != v.index())
@@ -235,6 +236,16 @@ public final class DashboardViewModel {
         if (!others.equals(otherGpus)) {
             otherGpus.setAll(others);
         }
+    }
+
+    /** " · 64 °C · 288 of 450 W", the parts the driver gives. */
+    private String sensorsText(GpuSensors sensors) {
+        StringBuilder text = new StringBuilder();
+        sensors.temperatureC().ifPresent(t -> text.append(" \u00b7 ").append(messages.get("vram.temperature", t)));
+        sensors.powerWatts().ifPresent(w -> text.append(" \u00b7 ").append(sensors.powerLimitWatts().isPresent()
+                ? messages.get("vram.powerOfLimit", w, sensors.powerLimitWatts().getAsInt())
+                : messages.get("vram.power", w)));
+        return text.toString();
     }
 
     /** Each action is offered only where it can do something, as the tray menu does. */

@@ -14,12 +14,19 @@ import javafx.scene.layout.Region;
 public final class StackedVramBar extends Region {
 
     private static final double HEIGHT = 18;
+    private static final double ROOMY_HEIGHT = 30;
 
     public StackedVramBar() {
         getStyleClass().add("vram-stack");
-        setMinHeight(HEIGHT);
-        setPrefHeight(HEIGHT);
-        setMaxHeight(HEIGHT);
+        setRoomy(false);
+    }
+
+    /** A taller bar on a tall window, where it is read from across the desk. */
+    public void setRoomy(boolean roomy) {
+        double height = roomy ? ROOMY_HEIGHT : HEIGHT;
+        setMinHeight(height);
+        setPrefHeight(height);
+        setMaxHeight(height);
     }
 
     public void bind(ObservableList<Segment> segments) {

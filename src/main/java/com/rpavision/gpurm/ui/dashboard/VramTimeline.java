@@ -1,18 +1,29 @@
 package com.rpavision.gpurm.ui.dashboard;
 
+import com.rpavision.gpurm.core.model.VramInfo;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalInt;
 
-/** Used VRAM over the last ten minutes, one point per status read, with the moments something happened. */
+/**
+ * Used VRAM and the GPU's load over the last ten minutes, one point per status read, with the moments something
+ * happened.
+ */
 public final class VramTimeline {
 
     public static final Duration WINDOW = Duration.ofMinutes(10);
 
-    /** A sample of the managed GPU. */
-    public record Point(Instant time, long usedMb) {
+    /**
+     * A sample of the managed GPU.
+     *
+     * @param temperatureC        empty where the driver gives none
+     * @param powerPercentOfLimit empty where the driver gives no power draw or limit
+     */
+    public record Point(Instant time, long usedMb, int utilizationPercent, OptionalInt temperatureC,
+                        OptionalInt powerPercentOfLimit) {
     }
 
     /** A mode change, load or unload, drawn on the line. */
@@ -30,13 +41,15 @@ public final class VramTimeline {
         return markers;
     }
 
-    void add(Instant time, long usedMb) {
+    void add(Instant time, VramInfo gpu) {
         if (!points.isEmpty() && !time.isAfter(points.get(points.size() - 1).time())) {
             return;
         }
-        points.add(new Point(time, usedMb));
+        points.add(new Point(time, gpu.usedMb(), gpu.gpuUtilizationPercent(), gpu.sensors().temperatureC(),
+                gpu.sensors().powerPercentOfLimit()));
         trim(time);
     }
+
 
     void mark(Instant time, String label) {
         long used = points.isEmpty() ? 0 : points.get(points.size() - 1).usedMb();

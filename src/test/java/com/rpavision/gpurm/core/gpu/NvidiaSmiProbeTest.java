@@ -1,5 +1,6 @@
 package com.rpavision.gpurm.core.gpu;
 
+import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
@@ -38,6 +40,15 @@ class NvidiaSmiProbeTest {
         assertThat(NvidiaSmiProbe.parse("0, NVIDIA L4, 23034, 10900, 12134, 55, GPU-d1f9c0a2-7e3b-4c55-9a10-3f0e2b6c8d41, 550.54.15\n"))
                 .containsExactly(new VramInfo(0, "NVIDIA L4", 23034, 10900, 12134, 55,
                         "GPU-d1f9c0a2-7e3b-4c55-9a10-3f0e2b6c8d41", 0, "550.54.15"));
+    }
+
+    @Test
+    void readsTemperatureAndPowerRoundedToWholeWattsAndNotApplicableAsUnknown() throws Exception {
+        assertThat(NvidiaSmiProbe.parse("0, NVIDIA L4, 23034, 10900, 12134, 55, GPU-d1f9, 550.54.15, 61, 52.46, 72.00\n"
+                + "1, Laptop GPU, 8188, 300, 7888, 0, GPU-aa01, 550.54.15, 48, [N/A], [N/A]\n"))
+                .extracting(VramInfo::sensors)
+                .containsExactly(GpuSensors.of(61, 52, 72),
+                        new GpuSensors(OptionalInt.of(48), OptionalInt.empty(), OptionalInt.empty()));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.core.gpu;
 
 import com.rpavision.gpurm.core.model.GpuProcess;
+import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.rpavision.gpurm.testing.NvmlStub;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 
 import static com.rpavision.gpurm.testing.NvmlStub.MIB;
@@ -48,6 +50,22 @@ class NvmlProbeTest {
                     new VramInfo(1, "NVIDIA RTX A2000 12GB", 12_282, 11_000, 1_282, 100,
                             "GPU-5b0c0c3e-0000-4000-8000-000000000001", 0, "550.54.15"));
             assertThat(probe.name()).contains("550.54.15");
+        }
+    }
+
+    @Test
+    void readsTemperatureAndPowerInWattsWhereTheGpuReportsThem() throws Exception {
+        stub.nvmlStub_addDevice("NVIDIA GeForce RTX 4090", 24_564 * MIB, 1_200 * MIB, 37);
+        stub.nvmlStub_setSensors(0, 64, 287_600, 450_000);
+        stub.nvmlStub_addDevice("Laptop GPU", 8_188 * MIB, 300 * MIB, 0); // answers NOT_SUPPORTED
+
+        try (NvmlProbe probe = NvmlProbe.open(library.toString())) {
+            List<VramInfo> gpus = probe.read(false).gpus();
+
+            assertThat(gpus.get(0).sensors()).isEqualTo(GpuSensors.of(64, 288, 450));
+            assertThat(gpus.get(0).sensors().powerPercentOfLimit()).hasValue(64);
+            assertThat(gpus.get(1).sensors()).isEqualTo(GpuSensors.UNKNOWN);
+            assertThat(gpus.get(1).usedMb()).as("memory still read").isEqualTo(300);
         }
     }
 

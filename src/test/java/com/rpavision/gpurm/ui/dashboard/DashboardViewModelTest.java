@@ -234,6 +234,29 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void temperatureAndPowerAreShownWhereTheDriverGivesThemAndFollowTheTimeline() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.vramFreeTextProperty().get()).endsWith("GPU 37% · 58 °C · 112 of 450 W");
+        VramTimeline.Point point = vm.timeline().points().get(0);
+        assertThat(point.utilizationPercent()).isEqualTo(37);
+        assertThat(point.temperatureC()).hasValue(58);
+        assertThat(point.powerPercentOfLimit()).as("112 of 450 W").hasValue(25);
+
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.VramInfo v = base.vram();
+        com.rpavision.gpurm.core.model.VramInfo laptop = new com.rpavision.gpurm.core.model.VramInfo(v.index(),
+                v.gpuName(), v.totalMb(), v.usedMb(), v.freeMb(), 5, v.uuid(), v.reservedMb(), v.driverVersion(),
+                new com.rpavision.gpurm.core.model.GpuSensors(java.util.OptionalInt.of(49), java.util.OptionalInt.empty(),
+                        java.util.OptionalInt.empty()));
+        f.clock.advance(Duration.ofSeconds(1));
+        vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
+                laptop, base.idleTimeoutSeconds(), null, false, null, null, base.clip(), base.gpus(), base.processes(),
+                true, "NVML", null, null));
+        assertThat(vm.vramFreeTextProperty().get()).endsWith("GPU 5% · 49 °C").doesNotContain(" W");
+        assertThat(vm.timeline().points().get(1).powerPercentOfLimit()).isEmpty();
+    }
+
+    @Test
     void everyOtherGpuGetsItsOwnLine() {
         GpuResourceStatus base = f.manager.getStatus();
         com.rpavision.gpurm.core.model.VramInfo second =
