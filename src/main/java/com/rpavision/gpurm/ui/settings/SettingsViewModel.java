@@ -286,14 +286,15 @@ public final class SettingsViewModel {
         background.execute(() -> {
             try {
                 restart.newInstance().start();
-                ui.execute(restart.quit());
             } catch (IOException | RuntimeException e) {
                 String reason = e.getMessage() != null ? e.getMessage() : e.toString();
                 ui.execute(() -> {
                     restarting.set(false);
                     status.set(messages.get("settings.restart.failed", reason));
                 });
+                return;
             }
+            ui.execute(restart.quit());
         });
     }
 
