@@ -7,6 +7,8 @@ import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
 import com.rpavision.gpurm.core.ollama.OllamaException;
 import com.rpavision.gpurm.app.CommandLine;
+import com.rpavision.gpurm.app.PreviousInstance;
+import com.rpavision.gpurm.app.Restart;
 import com.rpavision.gpurm.app.Services;
 import com.rpavision.gpurm.app.Shutdown;
 import com.rpavision.gpurm.app.SingleInstance;
@@ -74,14 +76,18 @@ public final class Launcher {
             System.exit(exportDiagnostics(paths, cli.exportDiagnostics().get()));
             return;
         }
-        run(paths, cli);
+        // Before the first logger too: the instance being replaced may still be writing the same log file.
+        Optional<PreviousInstance.Outcome> previous = cli.afterPid().isPresent()
+                ? Optional.of(PreviousInstance.awaitExit(cli.afterPid().getAsLong(), PreviousInstance.LIMIT)) : Optional.empty();
+        run(paths, cli, args, previous);
     }
 
-    private static void run(AppPaths realPaths, CommandLine cli) {
+    private static void run(AppPaths realPaths, CommandLine cli, String[] args, Optional<PreviousInstance.Outcome> previous) {
         Logger log = LoggerFactory.getLogger(Launcher.class);
         AppPaths paths = cli.demo() ? com.rpavision.gpurm.app.demo.DemoConfig.paths(realPaths, Clock.systemUTC()) : realPaths;
         log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
+        previous.ifPresent(outcome -> logRestart(log, cli.afterPid().getAsLong(), outcome));
         ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC());
         ConfigLoadResult loaded = store.load();
         loaded.warnings().forEach(w -> log.error("CONFIGURATION PROBLEM: {}", w));
@@ -138,9 +144,19 @@ public final class Launcher {
         GpuRmApplication.launch(new GpuRmApplication.Context(started, store, loaded.config(), new Messages(locale),
                 cli.demo(), preferencesStore, preferences, dark, StartAtLogins.forThisProcess(),
                 zip -> new DiagnosticsExport(paths, started.built(),
-                        () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), windowShutdown));
+                        () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), windowShutdown,
+                () -> Restart.ofThisProcess(Launcher.class, args).startNewInstance()));
         preferencesStore.save(preferences.get());
         System.exit(0);
+    }
+
+    private static void logRestart(Logger log, long pid, PreviousInstance.Outcome outcome) {
+        switch (outcome) {
+            case ENDED -> log.info("Restarted: the previous instance (pid {}) has ended", pid);
+            case NOT_RUNNING -> log.info("Restarted: the previous instance (pid {}) had already ended", pid);
+            case STILL_RUNNING -> log.warn("Restarted, but the previous instance (pid {}) still runs after {} s; starting anyway",
+                    pid, PreviousInstance.LIMIT.toSeconds());
+        }
     }
 
     /** One manager per user (the demo apart): a second launch brings the first window forward and ends. */

@@ -4,11 +4,15 @@ import com.rpavision.gpurm.core.model.ExecutionMode;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
 public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, boolean printApiInfo,
                           boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode,
-                          Optional<Path> exportDiagnostics) {
+                          Optional<Path> exportDiagnostics, OptionalLong afterPid) {
+
+    /** Given by "Restart now" to the new instance: the process it replaces. */
+    public static final String AFTER_PID = "--after-pid";
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
@@ -19,6 +23,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
               --print-api-info  print where the control API's token file is, and its address
               --export-diagnostics FILE.zip  write logs, configuration, versions and the OS for a support request
               --write-cds-archive  write the start-up archive of an installed app (installers run it) and exit
+              --after-pid PID  first wait (up to 30 s) for process PID to end; Settings' "Restart now" passes it
               --version       print the version and exit
               --help          print this help and exit
             """;
@@ -33,6 +38,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         Path config = null;
         ExecutionMode mode = null;
         Path diagnostics = null;
+        OptionalLong afterPid = OptionalLong.empty();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--headless" -> headless = true;
@@ -59,10 +65,16 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                     }
                     mode = ExecutionMode.fromWireName(args[++i]);
                 }
+                case AFTER_PID -> {
+                    if (i + 1 >= args.length || !args[i + 1].matches("[0-9]{1,18}")) {
+                        throw new IllegalArgumentException(AFTER_PID + " needs a process id");
+                    }
+                    afterPid = OptionalLong.of(Long.parseLong(args[++i]));
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
         return new CommandLine(headless, demo, help, version, printApiInfo, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode),
-                Optional.ofNullable(diagnostics));
+                Optional.ofNullable(diagnostics), afterPid);
     }
 }

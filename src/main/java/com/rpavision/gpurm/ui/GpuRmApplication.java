@@ -15,6 +15,7 @@ import com.rpavision.gpurm.ui.ollama.OllamaModelsViewModel;
 import com.rpavision.gpurm.ui.prefs.StartAtLogin;
 import com.rpavision.gpurm.ui.prefs.UiPreferences;
 import com.rpavision.gpurm.ui.prefs.UiPreferencesStore;
+import com.rpavision.gpurm.ui.settings.NewInstance;
 import com.rpavision.gpurm.ui.settings.SettingsView;
 import com.rpavision.gpurm.ui.settings.SettingsViewModel;
 import com.rpavision.gpurm.ui.tray.DesktopIntegration;
@@ -46,7 +47,7 @@ public final class GpuRmApplication extends Application {
     public record Context(ManagerStartup startup, ConfigStore configStore, GpuResourceConfig config,
                           Messages messages, boolean demo, UiPreferencesStore preferencesStore,
                           AtomicReference<UiPreferences> preferences, boolean systemPrefersDark, StartAtLogin startAtLogin,
-                          DiagnosticsWriter diagnostics, Runnable onExit) {
+                          DiagnosticsWriter diagnostics, Runnable onExit, NewInstance newInstance) {
     }
 
     private static volatile Context context;
@@ -133,7 +134,7 @@ public final class GpuRmApplication extends Application {
         seedLoadTimes(vm, manager, ui);
         SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
                 new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme, c.startAtLogin()),
-                manager::applyLive);
+                manager::applyLive, new SettingsViewModel.RestartAction(c.newInstance(), Platform::exit));
         OllamaModelsViewModel ollamaModels = new OllamaModelsViewModel(manager, background, ui, c.messages());
         StatisticsViewModel statistics = new StatisticsViewModel(c.startup()::journal, background, ui, c.messages(),
                 Clock.systemDefaultZone());

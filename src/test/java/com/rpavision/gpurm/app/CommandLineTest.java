@@ -35,4 +35,13 @@ class CommandLineTest {
         assertThatThrownBy(() -> CommandLine.parse("--config")).hasMessageContaining("--config needs a file");
         assertThatThrownBy(() -> CommandLine.parse("--mode", "turbo")).hasMessageContaining("idle, recording or autopilot");
     }
+
+    @Test
+    void aRestartedInstanceIsToldWhichProcessToWaitFor() {
+        assertThat(CommandLine.parse("--demo", "--after-pid", "4242").afterPid()).hasValue(4242L);
+        assertThat(CommandLine.parse("--demo").afterPid()).isEmpty();
+        assertThat(CommandLine.USAGE).contains("--after-pid PID");
+        assertThatThrownBy(() -> CommandLine.parse("--after-pid")).hasMessageContaining("--after-pid needs a process id");
+        assertThatThrownBy(() -> CommandLine.parse("--after-pid", "--demo")).hasMessageContaining("--after-pid needs a process id");
+    }
 }

@@ -24,6 +24,7 @@ public final class SettingsView {
     @FXML private javafx.scene.control.TitledPane advanced;
     @FXML private Label status;
     @FXML private Button saveButton;
+    @FXML private Button restartButton;
     @FXML private ChoiceBox<UiPreferences.Theme> themeChoice;
     @FXML private ChoiceBox<UiPreferences.Language> languageChoice;
     @FXML private CheckBox startAtLogin;
@@ -99,6 +100,9 @@ public final class SettingsView {
         appearanceStatus.textProperty().bind(vm.appearanceStatusProperty());
         status.textProperty().bind(vm.statusProperty());
         saveButton.disableProperty().bind(vm.savingProperty());
+        restartButton.visibleProperty().bind(vm.restartOfferedProperty());
+        restartButton.managedProperty().bind(restartButton.visibleProperty());
+        restartButton.disableProperty().bind(vm.restartingProperty());
     }
 
     private <E extends Enum<E>> StringConverter<E> converter() {
@@ -118,6 +122,11 @@ public final class SettingsView {
     @FXML
     private void save() {
         vm.save();
+    }
+
+    @FXML
+    private void restartNow() {
+        vm.restartNow();
     }
 
     @FXML

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
 
 /**
  * Edits every key of the configuration file, checks each as it is typed, and saves through the core's atomic
- * config store. The running manager keeps its configuration, so saving says which changes need a restart.
+ * config store. The running manager keeps its configuration, so saving says which changes need a restart, and
+ * then offers one.
  */
 public final class SettingsViewModel {
 
@@ -79,14 +80,28 @@ public final class SettingsViewModel {
     private final BooleanProperty startAtLogin = new SimpleBooleanProperty();
     private final boolean startAtLoginAvailable;
     private boolean revertingStartAtLogin;
+    private final RestartAction restart;
+    private final UiPreferences.Language startedIn;
+    private boolean savedChangeNeedsRestart;
+    private final ReadOnlyBooleanWrapper restartOffered = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper restarting = new ReadOnlyBooleanWrapper();
+
+    /**
+     * "Restart now": {@code newInstance} is started in the background, then, once it runs, {@code quit} (on the
+     * UI thread) takes the app's one way out, as the tray's Quit does.
+     */
+    public record RestartAction(NewInstance newInstance, Runnable quit) {
+    }
 
     /**
      * @param preferences the panel's own preferences; a theme change is applied at once through {@code applyTheme},
      *                    a language change at the next start
      */
     public SettingsViewModel(ConfigStore store, GpuResourceConfig current, Executor background, UiThread ui, Messages messages,
-                             Preferences preferences, Function<GpuResourceConfig, Set<ConfigKey>> applyLive) {
+                             Preferences preferences, Function<GpuResourceConfig, Set<ConfigKey>> applyLive,
+                             RestartAction restart) {
         this.store = store;
+        this.restart = restart;
         this.applyLive = applyLive;
         this.saved = current;
         this.background = background;
@@ -103,6 +118,7 @@ public final class SettingsViewModel {
         }
         theme.set(preferences.current().get().theme());
         language.set(preferences.current().get().language());
+        startedIn = language.get();
         theme.addListener((o, old, now) -> {
             preferences.current().updateAndGet(p -> p.withTheme(now));
             preferences.applyTheme().accept(now);
@@ -111,6 +127,7 @@ public final class SettingsViewModel {
         language.addListener((o, old, now) -> {
             preferences.current().updateAndGet(p -> p.withLanguage(now));
             appearanceStatus.set(messages.get("settings.language.restart"));
+            updateRestartOffered();
             background.execute(() -> preferences.store().save(preferences.current().get()));
         });
         startAtLoginAvailable = preferences.startAtLogin().available();
@@ -241,10 +258,43 @@ public final class SettingsViewModel {
                 if (problem == null) {
                     saved = edited;
                     status.set(savedMessage(changed, applied));
+                    savedChangeNeedsRestart |= changed.stream().anyMatch(f -> !applied.contains(f.key));
+                    updateRestartOffered();
                 } else {
                     status.set(problem);
                 }
             });
+        });
+    }
+
+    /** On once a saved change or the language waits for a restart. */
+    public ReadOnlyBooleanProperty restartOfferedProperty() { return restartOffered.getReadOnlyProperty(); }
+    /** On while the new instance is being started. */
+    public ReadOnlyBooleanProperty restartingProperty() { return restarting.getReadOnlyProperty(); }
+
+    private void updateRestartOffered() {
+        restartOffered.set(savedChangeNeedsRestart || language.get() != startedIn);
+    }
+
+    /** Starts a new instance, then quits; when it cannot be started, this one stays and says why. */
+    public void restartNow() {
+        if (restarting.get()) {
+            return;
+        }
+        restarting.set(true);
+        status.set(messages.get("settings.restart.starting"));
+        background.execute(() -> {
+            try {
+                restart.newInstance().start();
+            } catch (IOException | RuntimeException e) {
+                String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+                ui.execute(() -> {
+                    restarting.set(false);
+                    status.set(messages.get("settings.restart.failed", reason));
+                });
+                return;
+            }
+            ui.execute(restart.quit());
         });
     }
 

@@ -27,8 +27,27 @@ class SettingsViewModelTest {
         ConfigStore store = new ConfigStore(file, new MutableClock(Instant.EPOCH));
         return new SettingsViewModel(store, GpuResourceConfig.defaults(), Runnable::run, new UiThread(Runnable::run),
                 new Messages(locale), preferences(),
-                config -> config.idleTimeoutSeconds() != 300 ? java.util.Set.of(ConfigKey.IDLE_TIMEOUT_SECONDS) : java.util.Set.of());
+                config -> config.idleTimeoutSeconds() != 300 ? java.util.Set.of(ConfigKey.IDLE_TIMEOUT_SECONDS) : java.util.Set.of(),
+                restarts.action());
     }
+
+    /** Stands for the app's restart: counts new instances started and quits; can be told to fail to start one. */
+    private static final class FakeRestart {
+        int started;
+        int quits;
+        String refusal;
+
+        SettingsViewModel.RestartAction action() {
+            return new SettingsViewModel.RestartAction(() -> {
+                if (refusal != null) {
+                    throw new java.io.IOException(refusal);
+                }
+                started++;
+            }, () -> quits++);
+        }
+    }
+
+    private final FakeRestart restarts = new FakeRestart();
 
     private final java.util.List<UiPreferences.Theme> appliedThemes = new java.util.ArrayList<>();
     private final java.util.concurrent.atomic.AtomicReference<UiPreferences> prefs =
@@ -71,7 +90,7 @@ class SettingsViewModelTest {
         return new SettingsViewModel(new ConfigStore(dir.resolve("config.json"), new MutableClock(Instant.EPOCH)),
                 GpuResourceConfig.defaults(), Runnable::run, new UiThread(Runnable::run), new Messages(Locale.ENGLISH),
                 new SettingsViewModel.Preferences(new UiPreferencesStore(dir.resolve("ui-preferences.json")), prefs,
-                        appliedThemes::add, autostart), config -> java.util.Set.of());
+                        appliedThemes::add, autostart), config -> java.util.Set.of(), restarts.action());
     }
 
     @Test
@@ -188,5 +207,59 @@ class SettingsViewModelTest {
         idle.textProperty().set("x");
         assertThat(idle.label()).isEqualTo("Déchargement inactif (s)");
         assertThat(idle.errorProperty().get()).isEqualTo("Un nombre entier entre 0 et 86\u202f400.");
+    }
+
+    @Test
+    void restartIsOfferedOnlyOnceASavedChangeNeedsOneAndThenStartsANewInstanceBeforeQuitting() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        assertThat(vm.restartOfferedProperty().get()).as("nothing changed yet").isFalse();
+
+        field(vm, ConfigKey.IDLE_TIMEOUT_SECONDS).textProperty().set("600");
+        vm.save();
+        assertThat(vm.restartOfferedProperty().get()).as("applied live: no restart needed").isFalse();
+
+        field(vm, ConfigKey.VLM_MODEL).textProperty().set("llava:13b");
+        assertThat(vm.restartOfferedProperty().get()).as("not before it is saved").isFalse();
+        vm.save();
+        assertThat(vm.restartOfferedProperty().get()).isTrue();
+
+        vm.restartNow();
+
+        assertThat(restarts.started).isEqualTo(1);
+        assertThat(restarts.quits).isEqualTo(1);
+        assertThat(vm.restartingProperty().get()).as("stays off until the app has gone").isTrue();
+    }
+
+    @Test
+    void aLanguageChangeOffersARestartAndChangingItBackWithdrawsTheOffer() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+
+        vm.languageProperty().set(UiPreferences.Language.FR);
+        assertThat(vm.restartOfferedProperty().get()).isTrue();
+        vm.languageProperty().set(UiPreferences.Language.SYSTEM);
+        assertThat(vm.restartOfferedProperty().get()).isFalse();
+    }
+
+    @Test
+    void aNewInstanceThatCannotBeStartedLeavesThisOneRunningAndSaysWhy() {
+        restarts.refusal = "Cannot run program \"/opt/gpu-resource-manager/bin/gpu-resource-manager\": error=2, No such file or directory";
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        field(vm, ConfigKey.GPU_INDEX).textProperty().set("1");
+        vm.save();
+
+        vm.restartNow();
+
+        assertThat(restarts.quits).as("the app does not quit").isZero();
+        assertThat(vm.statusProperty().get()).isEqualTo("Could not restart: " + restarts.refusal);
+        assertThat(vm.restartingProperty().get()).as("can be tried again").isFalse();
+        assertThat(vm.restartOfferedProperty().get()).isTrue();
+    }
+
+    @Test
+    void theRestartFailureInFrench() {
+        restarts.refusal = "refus";
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.FRENCH);
+        vm.restartNow();
+        assertThat(vm.statusProperty().get()).isEqualTo("Red\u00e9marrage impossible : refus");
     }
 }

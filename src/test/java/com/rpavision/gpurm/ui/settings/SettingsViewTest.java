@@ -37,6 +37,8 @@ import static org.awaitility.Awaitility.await;
 class SettingsViewTest {
 
     private Path file;
+    private final java.util.concurrent.atomic.AtomicInteger newInstances = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger quits = new java.util.concurrent.atomic.AtomicInteger();
 
     @Start
     void start(Stage stage) throws Exception {
@@ -47,7 +49,8 @@ class SettingsViewTest {
                 GpuResourceConfig.defaults(), Runnable::run, new UiThread(Platform::runLater), messages,
                 new SettingsViewModel.Preferences(new com.rpavision.gpurm.ui.prefs.UiPreferencesStore(file.resolveSibling("ui.json")),
                         new java.util.concurrent.atomic.AtomicReference<>(com.rpavision.gpurm.ui.prefs.UiPreferences.defaults()), t -> { }),
-                config -> java.util.Set.of());
+                config -> java.util.Set.of(),
+                new SettingsViewModel.RestartAction(newInstances::incrementAndGet, quits::incrementAndGet));
         ViewLoader loader = new ViewLoader(messages, Map.of(SettingsView.class, () -> new SettingsView(vm, stage::close)));
         Scene scene = new Scene(loader.load(FxmlView.SETTINGS), 760, 640);
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
@@ -86,5 +89,24 @@ class SettingsViewTest {
 
         assertThat(advanced.isExpanded()).isTrue();
         assertThat(poll.getStyleClass()).contains("danger");
+    }
+
+    @Test
+    void restartNowShowsOnceASavedChangeNeedsItAndRestarts(FxRobot robot) throws Exception {
+        javafx.scene.control.Button restart = robot.lookup("#restartButton").queryAs(javafx.scene.control.Button.class);
+        assertThat(restart.isVisible()).as("nothing to restart for yet").isFalse();
+
+        TextField model = robot.lookup("#setting-vlm_model").queryAs(TextField.class);
+        robot.doubleClickOn(model).eraseText(model.getText().length()).write("llava:13b");
+        robot.clickOn("#saveButton");
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file) && Files.readString(file).contains("llava:13b"));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(restart.isVisible()).isTrue();
+        assertThat(restart.getText()).isEqualTo("Restart now");
+        robot.clickOn(restart);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(newInstances.get()).isEqualTo(1);
+        assertThat(quits.get()).isEqualTo(1);
     }
 }
