@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -15,13 +16,15 @@ import java.util.Optional;
  * ("shared GPU memory"); a VLM that spilled there answers far more slowly, which NVML does not show.
  *
  * <p>The query is opened once; each {@link #read} is one PdhCollectQueryData and one formatted array read per
- * counter. Nothing here throws to the caller: where PDH or the counters are missing, or a call fails, a read
+ * counter (the adapter pair, and the per-process pair where the system has it). Nothing here throws to the caller: where PDH or the counters are missing, or a call fails, a read
  * is empty and {@link #unavailableReason()} says why. Thread-safe.
  */
 public final class SharedGpuMemory implements AutoCloseable {
 
     static final String DEDICATED_USAGE = "\\GPU Adapter Memory(*)\\Dedicated Usage";
     static final String SHARED_USAGE = "\\GPU Adapter Memory(*)\\Shared Usage";
+    static final String PROCESS_DEDICATED_USAGE = "\\GPU Process Memory(*)\\Dedicated Usage";
+    static final String PROCESS_SHARED_USAGE = "\\GPU Process Memory(*)\\Shared Usage";
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedGpuMemory.class);
     private static final long MIB = 1024L * 1024L;
@@ -29,12 +32,19 @@ public final class SharedGpuMemory implements AutoCloseable {
     private PdhQuery query;
     private final PdhCounter dedicated;
     private final PdhCounter shared;
+    private final ProcessCounters processCounters;
     private String unavailableReason;
 
-    private SharedGpuMemory(PdhQuery query, PdhCounter dedicated, PdhCounter shared, String unavailableReason) {
+    /** The per-process pair, or null where the system lacks them: the adapter figures still count. */
+    private record ProcessCounters(PdhCounter dedicated, PdhCounter shared) {
+    }
+
+    private SharedGpuMemory(PdhQuery query, PdhCounter dedicated, PdhCounter shared, ProcessCounters processCounters,
+                            String unavailableReason) {
         this.query = query;
         this.dedicated = dedicated;
         this.shared = shared;
+        this.processCounters = processCounters;
         this.unavailableReason = unavailableReason;
     }
 
@@ -67,7 +77,7 @@ public final class SharedGpuMemory implements AutoCloseable {
         try {
             PdhCounter dedicated = query.addEnglishCounter(DEDICATED_USAGE);
             PdhCounter shared = query.addEnglishCounter(SHARED_USAGE);
-            return new SharedGpuMemory(query, dedicated, shared, null);
+            return new SharedGpuMemory(query, dedicated, shared, processCounters(query), null);
         } catch (PdhException e) {
             query.close();
             // the object comes with WDDM 2.x drivers on Windows 10 1709 and later
@@ -78,9 +88,19 @@ public final class SharedGpuMemory implements AutoCloseable {
         }
     }
 
+    private static ProcessCounters processCounters(PdhQuery query) {
+        try {
+            return new ProcessCounters(query.addEnglishCounter(PROCESS_DEDICATED_USAGE),
+                    query.addEnglishCounter(PROCESS_SHARED_USAGE));
+        } catch (PdhException e) {
+            LOG.debug("No per-process GPU memory: {}", e.getMessage());
+            return null;
+        }
+    }
+
     public static SharedGpuMemory unavailable(String reason) {
         LOG.debug("Shared GPU memory not available: {}", reason);
-        return new SharedGpuMemory(null, null, null, reason);
+        return new SharedGpuMemory(null, null, null, null, reason);
     }
 
     /**
@@ -115,7 +135,22 @@ public final class SharedGpuMemory implements AutoCloseable {
             return unavailableNow("no shared usage for adapter " + instance);
         }
         unavailableReason = null;
-        return Optional.of(new SharedMemoryReading(dedicatedMb.get(instance), sharedMb.get(instance), instance));
+        return Optional.of(new SharedMemoryReading(dedicatedMb.get(instance), sharedMb.get(instance), instance,
+                processes(instance)));
+    }
+
+    /** From the same collect as the adapter figures; a failure here costs only the process list. */
+    private List<ProcessGpuMemory> processes(String adapterInstance) {
+        if (processCounters == null) {
+            return List.of();
+        }
+        try {
+            return ProcessInstances.onAdapter(adapterInstance, inMib(processCounters.dedicated().readLarge()),
+                    inMib(processCounters.shared().readLarge()));
+        } catch (PdhException e) {
+            LOG.debug("Cannot read per-process GPU memory: {}", e.getMessage());
+            return List.of();
+        }
     }
 
     private Optional<SharedMemoryReading> unavailableNow(String reason) {

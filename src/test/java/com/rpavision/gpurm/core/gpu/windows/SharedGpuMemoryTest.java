@@ -53,7 +53,7 @@ class SharedGpuMemoryTest {
         try (SharedGpuMemory memory = SharedGpuMemory.open(library)) {
             assertThat(memory.unavailableReason()).isEmpty();
 
-            assertThat(memory.read(10_650)).contains(new SharedMemoryReading(10_200, 2_048, NVIDIA));
+            assertThat(memory.read(10_650)).contains(new SharedMemoryReading(10_200, 2_048, NVIDIA, List.of()));
             assertThat(memory.unavailableReason()).isEmpty();
         }
     }
@@ -68,10 +68,42 @@ class SharedGpuMemoryTest {
             }
             assertThat(stub.pdhStub_openCalls()).isEqualTo(1);
             assertThat(stub.pdhStub_collectCalls()).isEqualTo(4);
-            // two counters: each sized once (two calls), then one call per read
+            // the adapter pair: each sized once (two calls), then one call per read; the process pair has
+            // no instances here, which takes one call each
             assertThat(stub.pdhStub_sizingCalls()).isEqualTo(2);
-            assertThat(stub.pdhStub_arrayCalls()).isEqualTo(2 * 2 + 2 * 3);
+            assertThat(stub.pdhStub_arrayCalls()).isEqualTo(2 * 2 + 2 * 3 + 2 * 4);
         }
+    }
+
+    @Test
+    void listsEachProcessOnTheNvidiaAdapterWithItsDedicatedAndSharedUsage() {
+        laptop();
+        setProcess(4242, NVIDIA, 9_000 * MIB, 2_000 * MIB); // the VLM's runner, partly spilled
+        setProcess(1337, NVIDIA, 300 * MIB, 48 * MIB);
+        setProcess(1337, INTEGRATED, 90 * MIB, 1_000 * MIB); // the same program on the other adapter
+        setProcess(880, INTEGRATED, 6 * MIB, 400 * MIB);
+
+        try (SharedGpuMemory memory = SharedGpuMemory.open(library)) {
+            assertThat(memory.read(10_650)).map(SharedMemoryReading::processes).contains(List.of(
+                    new ProcessGpuMemory(1337, 300, 48), new ProcessGpuMemory(4242, 9_000, 2_000)));
+        }
+    }
+
+    @Test
+    void withoutTheProcessCountersTheAdapterFiguresStillCome() {
+        laptop();
+        stub.pdhStub_removeObject(new WString("GPU Process Memory"));
+
+        try (SharedGpuMemory memory = SharedGpuMemory.open(library)) {
+            assertThat(memory.read(10_650)).contains(new SharedMemoryReading(10_200, 2_048, NVIDIA, List.of()));
+        }
+    }
+
+    private static void setProcess(long pid, String adapter, long dedicatedBytes, long sharedBytes) {
+        WString object = new WString("GPU Process Memory");
+        WString instance = new WString("pid_" + pid + "_" + adapter);
+        stub.pdhStub_setValue(object, instance, new WString(PdhStub.DEDICATED_USAGE), dedicatedBytes);
+        stub.pdhStub_setValue(object, instance, new WString(PdhStub.SHARED_USAGE), sharedBytes);
     }
 
     @Test
@@ -166,7 +198,7 @@ class SharedGpuMemoryTest {
                 reads.add(pool.submit(() -> memory.read(10_650)));
             }
             for (Future<Optional<SharedMemoryReading>> read : reads) {
-                assertThat(read.get()).contains(new SharedMemoryReading(10_200, 2_048, NVIDIA));
+                assertThat(read.get()).contains(new SharedMemoryReading(10_200, 2_048, NVIDIA, List.of()));
             }
             assertThat(stub.pdhStub_collectCalls()).isEqualTo(200);
         } finally {
