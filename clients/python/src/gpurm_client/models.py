@@ -61,13 +61,16 @@ class VRAMInfo:
     power_w: Optional[int] = None
     """None where the driver gives no power draw (many laptop GPUs)."""
     power_limit_w: Optional[int] = None
+    shared_mb: Optional[int] = None
+    """Windows only: allocations the driver placed in system RAM (shared GPU memory); None elsewhere."""
 
     @classmethod
     def from_json(cls, json: Mapping[str, Any]) -> "VRAMInfo":
         return cls(total_mb=int(json["total_mb"]), used_mb=int(json["used_mb"]), free_mb=int(json["free_mb"]),
                    gpu_name=str(json["gpu_name"]), gpu_utilization_percent=int(json["gpu_utilization_percent"]),
                    index=int(json.get("index", 0)), temperature_c=_optional_int(json.get("temperature_c")),
-                   power_w=_optional_int(json.get("power_w")), power_limit_w=_optional_int(json.get("power_limit_w")))
+                   power_w=_optional_int(json.get("power_w")), power_limit_w=_optional_int(json.get("power_limit_w")),
+                   shared_mb=_optional_int(json.get("shared_mb")))
 
 
 def _optional_int(value: Any) -> Optional[int]:

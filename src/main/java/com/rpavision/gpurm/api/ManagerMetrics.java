@@ -110,6 +110,11 @@ public final class ManagerMetrics implements AutoCloseable {
         for (VramInfo g : s.gpus()) {
             sample(out, "gpurm_gpu_utilization_ratio", gpu(g), g.gpuUtilizationPercent() / 100.0);
         }
+        family(out, "gpurm_vram_shared_bytes", "gauge",
+                "Windows only: the GPU's allocations paged into system RAM (shared GPU memory).");
+        for (VramInfo g : s.gpus()) {
+            g.sharedMb().ifPresent(mb -> sample(out, "gpurm_vram_shared_bytes", gpu(g), mb * 1_048_576.0));
+        }
         sensor(out, s, "gpurm_gpu_temperature_celsius", "GPU die temperature (absent where the driver gives none).",
                 g -> g.sensors().temperatureC());
         sensor(out, s, "gpurm_gpu_power_watts", "Board power draw (absent where the driver gives none).",

@@ -95,6 +95,7 @@ public final class StatusJson {
         json.put("temperature_c", orNull(v.sensors().temperatureC()));
         json.put("power_w", orNull(v.sensors().powerWatts()));
         json.put("power_limit_w", orNull(v.sensors().powerLimitWatts()));
+        json.put("shared_mb", v.sharedMb().isPresent() ? v.sharedMb().getAsLong() : null);
         return json;
     }
 

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Writes the dashboard in each mode and in the states an operator meets (switching, loading, error, degraded, a
- * refused action, a contended VLM), light and dark, English and French, at 1280x800 and at 2560x1600 (a
+ * refused action, a contended VLM, a VLM spilled into Windows' shared memory), light and dark, English and French, at 1280x800 and at 2560x1600 (a
  * 1707x1067 window at 150 % scaling, as on the reference workstation; the three modes at 100 % too, where the
  * timeline has its own card) into target/screenshots/, for people to
  * look at. Checks each image is the size asked and not blank, and that no label in any of them is cut short
@@ -51,7 +51,9 @@ class DashboardScreenshotTest {
     enum State {
         IDLE(ExecutionMode.IDLE), RECORDING(ExecutionMode.RECORDING), AUTOPILOT(ExecutionMode.AUTOPILOT),
         SWITCHING(ExecutionMode.IDLE), LOADING(ExecutionMode.IDLE), ERROR(ExecutionMode.RECORDING),
-        DEGRADED(ExecutionMode.IDLE), REFUSED(ExecutionMode.RECORDING), CONTENDED(ExecutionMode.RECORDING);
+        DEGRADED(ExecutionMode.IDLE), REFUSED(ExecutionMode.RECORDING), CONTENDED(ExecutionMode.RECORDING),
+        /** Windows: part of the GPU's allocations paged into system RAM. */
+        SPILLED(ExecutionMode.RECORDING);
 
         final ExecutionMode mode;
 

@@ -37,6 +37,11 @@ final class ScreenshotStates {
             case CONTENDED -> with(s, s.executionMode(), ModelState.UNLOADED, false, List.of(), null,
                     List.of(Reason.of(Reason.Code.VLM_CONTENDED, "contended", s.vlmModel(), GUEST, GUEST_MB, 3, 2L)),
                     new VlmDrift(now.minusSeconds(20), DriftCause.EVICTED, "loaded", "gone", GUEST, GUEST_MB), false);
+            case SPILLED -> new GpuResourceStatus(s.executionMode(), s.vlmState(), s.vlmModel(), s.clipDevice(),
+                    s.vram().withSharedMb(2_150), s.idleTimeoutSeconds(), s.lastVlmRequest(), s.degradedMode(),
+                    s.degradedReason(), s.vlmStateReason(), s.clip(), s.gpus(), s.processes(), s.processMemoryKnown(),
+                    s.gpuProbe(), s.clipVramMb(), s.vlmIdleSince(), s.degradedReasons(), s.vlmError(), s.conditions(),
+                    s.lastDrift(), s.vlmObservedAt(), s.vramBreakdown());
             default -> s;
         };
     }

@@ -1,11 +1,15 @@
 package com.rpavision.gpurm.core.gpu;
 
+import com.rpavision.gpurm.core.gpu.windows.SharedMemoryProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 
-/** Picks the best available probe: NVML, else nvidia-smi, else none (CPU-only mode, with the reasons). */
+/**
+ * Picks the best available probe: NVML, else nvidia-smi, else none (CPU-only mode, with the reasons); on Windows
+ * with the shared-memory counters added.
+ */
 public final class GpuProbes {
 
     private static final Logger LOG = LoggerFactory.getLogger(GpuProbes.class);
@@ -18,7 +22,7 @@ public final class GpuProbes {
         try {
             NvmlProbe probe = NvmlProbe.open(nvmlLibraryPath);
             LOG.info("GPU probe: {}", probe.name());
-            return probe;
+            return SharedMemoryProbe.onThisPlatform(probe);
         } catch (GpuProbeException e) {
             nvmlProblem = e.getMessage();
         }
@@ -26,7 +30,7 @@ public final class GpuProbes {
         try {
             NvidiaSmiProbe probe = NvidiaSmiProbe.open(nvidiaSmiPath, Duration.ofSeconds(5));
             LOG.warn("NVML unavailable ({}); reading VRAM through nvidia-smi instead", nvmlProblem);
-            return probe;
+            return SharedMemoryProbe.onThisPlatform(probe);
         } catch (GpuProbeException e) {
             smiProblem = e.getMessage();
         }

@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.core.model;
 
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Memory of one GPU in MiB as NVML reports it ({@code used} includes driver-reserved memory), its load and
@@ -13,9 +14,11 @@ import java.util.Objects;
  *                              0 where the driver cannot tell
  * @param driverVersion         the NVIDIA driver's version, or "" where unknown
  * @param sensors               temperature and power, where the driver reports them
+ * @param sharedMb              on Windows (WDDM), the GPU's allocations the driver placed in system RAM
+ *                              ("shared GPU memory"), which run much slower; empty elsewhere or where unknown
  */
 public record VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent,
-                       String uuid, long reservedMb, String driverVersion, GpuSensors sensors) {
+                       String uuid, long reservedMb, String driverVersion, GpuSensors sensors, OptionalLong sharedMb) {
 
     public static final String NO_GPU_NAME = "no GPU";
 
@@ -24,6 +27,10 @@ public record VramInfo(int index, String gpuName, long totalMb, long usedMb, lon
         Objects.requireNonNull(uuid, "uuid");
         Objects.requireNonNull(driverVersion, "driverVersion");
         Objects.requireNonNull(sensors, "sensors");
+        Objects.requireNonNull(sharedMb, "sharedMb");
+        if (sharedMb.isPresent() && sharedMb.getAsLong() < 0) {
+            throw new IllegalArgumentException("negative shared memory: " + sharedMb.getAsLong());
+        }
         if (totalMb < 0 || usedMb < 0 || freeMb < 0 || reservedMb < 0) {
             throw new IllegalArgumentException("negative VRAM figure: total=" + totalMb + " used=" + usedMb + " free=" + freeMb
                     + " reserved=" + reservedMb);
@@ -31,6 +38,19 @@ public record VramInfo(int index, String gpuName, long totalMb, long usedMb, lon
         if (gpuUtilizationPercent < 0 || gpuUtilizationPercent > 100) {
             throw new IllegalArgumentException("utilization out of 0-100: " + gpuUtilizationPercent);
         }
+    }
+
+    /** A GPU without a shared-memory figure (any platform but Windows). */
+    public VramInfo(int index, String gpuName, long totalMb, long usedMb, long freeMb, int gpuUtilizationPercent,
+                    String uuid, long reservedMb, String driverVersion, GpuSensors sensors) {
+        this(index, gpuName, totalMb, usedMb, freeMb, gpuUtilizationPercent, uuid, reservedMb, driverVersion, sensors,
+                OptionalLong.empty());
+    }
+
+    /** The same GPU with Windows' shared-memory figure. */
+    public VramInfo withSharedMb(long mb) {
+        return new VramInfo(index, gpuName, totalMb, usedMb, freeMb, gpuUtilizationPercent, uuid, reservedMb,
+                driverVersion, sensors, OptionalLong.of(mb));
     }
 
     /** A GPU whose sensors are not known. */

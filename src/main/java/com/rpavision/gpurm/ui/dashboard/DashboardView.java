@@ -64,6 +64,7 @@ public final class DashboardView {
     @FXML private javafx.scene.layout.FlowPane vramLegend;
     @FXML private Label vramUsage;
     @FXML private Label vramFree;
+    @FXML private Label vramShared;
     @FXML private javafx.scene.layout.VBox otherGpus;
     @FXML private Label vlmModel;
     @FXML private Label vlmBadge;
@@ -164,6 +165,11 @@ public final class DashboardView {
         fillLegend();
         vramUsage.textProperty().bind(vm.vramUsageTextProperty());
         vramFree.textProperty().bind(vm.vramFreeTextProperty());
+        vramShared.textProperty().bind(vm.vramSharedTextProperty());
+        show(vramShared, !vm.vramSharedTextProperty().get().isEmpty());
+        vm.vramSharedTextProperty().addListener((o, a, text) -> show(vramShared, !text.isEmpty()));
+        vm.vramSpilledProperty().addListener((o, a, spilled) -> styleShared(spilled));
+        styleShared(vm.vramSpilledProperty().get());
         vm.otherGpus().addListener((javafx.collections.ListChangeListener<String>) c -> showOtherGpus());
         showOtherGpus();
         vm.vramLevelProperty().addListener((o, a, level) -> styleVram(level));
@@ -288,6 +294,11 @@ public final class DashboardView {
         modes.selectToggle(modeButtons.get(mode));
         modeCard.getStyleClass().removeAll(MODE_STYLES);
         modeCard.getStyleClass().add("mode-" + mode.wireName());
+    }
+
+    private void styleShared(boolean spilled) {
+        vramShared.getStyleClass().removeAll("notice", "muted");
+        vramShared.getStyleClass().add(spilled ? "notice" : "muted");
     }
 
     private static void show(Node node, boolean visible) {

@@ -77,6 +77,10 @@ public final class DashboardViewModel {
     private final ReadOnlyObjectWrapper<VramLevel> vramLevel = new ReadOnlyObjectWrapper<>(VramLevel.NONE);
     private final ReadOnlyStringWrapper vramUsageText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper vramFreeText = new ReadOnlyStringWrapper("");
+    /** Desktop programs keep a few hundred MB in shared memory; a model that spilled holds gigabytes. */
+    static final long SPILL_WARNING_MB = 1_024;
+    private final ReadOnlyStringWrapper vramSharedText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper vramSpilled = new ReadOnlyBooleanWrapper();
     private final ReadOnlyStringWrapper gpuName = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<ModelState> vlmState = new ReadOnlyObjectWrapper<>(ModelState.UNLOADED);
     private final ReadOnlyStringWrapper vlmModel = new ReadOnlyStringWrapper("");
@@ -152,6 +156,10 @@ public final class DashboardViewModel {
     public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramLevel.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vramUsageTextProperty() { return vramUsageText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vramFreeTextProperty() { return vramFreeText.getReadOnlyProperty(); }
+    /** Windows only: the shared GPU memory in use; empty elsewhere. */
+    public ReadOnlyStringProperty vramSharedTextProperty() { return vramSharedText.getReadOnlyProperty(); }
+    /** Whether so much sits in shared memory that a model there is likely slowed down. */
+    public ReadOnlyBooleanProperty vramSpilledProperty() { return vramSpilled.getReadOnlyProperty(); }
     public ReadOnlyStringProperty gpuNameProperty() { return gpuName.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<ModelState> vlmStateProperty() { return vlmState.getReadOnlyProperty(); }
     public ReadOnlyStringProperty vlmModelProperty() { return vlmModel.getReadOnlyProperty(); }
@@ -204,7 +212,9 @@ public final class DashboardViewModel {
             vramUsageText.set(messages.get("vram.usage", v.usedMb(), v.totalMb()));
             vramFreeText.set(messages.get("vram.free", v.freeMb(), v.gpuUtilizationPercent()) + sensorsText(v.sensors()));
             gpuName.set(localGpuName(v.gpuName()));
+            showShared(v);
         } else {
+            showShared(VramInfo.none());
             vramFraction.set(0);
             vramLevel.set(VramLevel.NONE);
             vramUsageText.set(messages.get("vram.none"));
@@ -236,6 +246,13 @@ public final class DashboardViewModel {
         if (!others.equals(otherGpus)) {
             otherGpus.setAll(others);
         }
+    }
+
+    private void showShared(VramInfo v) {
+        boolean spilled = v.sharedMb().isPresent() && v.sharedMb().getAsLong() >= SPILL_WARNING_MB;
+        vramSpilled.set(spilled);
+        vramSharedText.set(v.sharedMb().isEmpty() ? ""
+                : messages.get(spilled ? "vram.shared.spilled" : "vram.shared", v.sharedMb().getAsLong()));
     }
 
     /** " · 64 °C · 288 of 450 W", the parts the driver gives. */

@@ -257,6 +257,22 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void onWindowsTheSharedGpuMemoryIsShownAndAWarningWhenAModelLikelySpilledThere() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.vramSharedTextProperty().get()).as("no figure off Windows").isEmpty();
+
+        GpuResourceStatus base = f.manager.getStatus();
+        for (long shared : new long[]{380, 2_048}) {
+            vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), base.clipDevice(),
+                    base.vram().withSharedMb(shared), base.idleTimeoutSeconds(), null, false, null, null, base.clip(),
+                    base.gpus(), base.processes(), true, "NVML", null, null));
+            assertThat(vm.vramSharedTextProperty().get()).startsWith("Shared GPU memory (system RAM): " + (shared == 380 ? "380" : "2,048") + " MB");
+            assertThat(vm.vramSpilledProperty().get()).isEqualTo(shared >= DashboardViewModel.SPILL_WARNING_MB);
+        }
+        assertThat(vm.vramSharedTextProperty().get()).contains("runs much slower");
+    }
+
+    @Test
     void everyOtherGpuGetsItsOwnLine() {
         GpuResourceStatus base = f.manager.getStatus();
         com.rpavision.gpurm.core.model.VramInfo second =
