@@ -251,6 +251,7 @@ public final class DashboardView {
     private void initTimeline() {
         timelineCharts = new TimelineCharts(vm.timeline(), timelineChart, loadChart, vm.vramTotalMbProperty(), messages);
         roomyLayout = new RoomyLayout(dashboard, tabs, timelineTab, timelinePane, timelineCard, vramBar);
+        loadChart.prefWidthProperty().bind(timelinePane.widthProperty().multiply(0.32));
         javafx.beans.InvalidationListener shown = o -> timelineCharts.setShown(
                 roomyLayout.roomyProperty().get() || timelineTab.isSelected());
         roomyLayout.roomyProperty().addListener(shown);

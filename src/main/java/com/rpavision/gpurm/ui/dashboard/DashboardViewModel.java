@@ -24,21 +24,17 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import javafx.collections.transformation.FilteredList;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The dashboard's state and commands. Its update methods run on the UI thread; its commands hand the
@@ -52,8 +48,6 @@ public final class DashboardViewModel {
 
     public enum LogFilter { ALL, MODELS, MODES, HEALTH }
 
-    private static final int LOG_LIMIT = 2_000;
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final GpuResourceManager manager;
@@ -104,10 +98,6 @@ public final class DashboardViewModel {
     /** "Checking…", then what the check found and when. */
     private final ReadOnlyStringWrapper retryText = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper retrying = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyStringWrapper copyText = new ReadOnlyStringWrapper("");
-    private final ObjectProperty<LogFilter> logFilter = new SimpleObjectProperty<>(LogFilter.ALL);
-    private final ObservableList<LogLine> log = FXCollections.observableArrayList();
-    private final FilteredList<LogLine> visibleLog = new FilteredList<>(log);
     private final VramTimeline timeline = new VramTimeline();
     private final VramBarModel vramBar;
     private final VlmCardText vlmCard;
@@ -118,10 +108,8 @@ public final class DashboardViewModel {
     private final ReadOnlyDoubleWrapper loadFraction = new ReadOnlyDoubleWrapper(0);
     /** Counts switches, so the answer to one overtaken by a later switch is not shown. */
     private long switchGeneration;
-    private long vramRunDeltaMb;
-    private Object idleFreedMb;
     private GpuResourceStatus lastStatus;
-    private final EventText eventText;
+    private final EventLog eventLog;
 
     public DashboardViewModel(GpuResourceManager manager, Executor background, UiThread ui, Messages messages, Clock clock) {
         this.manager = manager;
@@ -129,10 +117,9 @@ public final class DashboardViewModel {
         this.ui = ui;
         this.messages = messages;
         this.clock = clock;
-        this.eventText = new EventText(messages, clock.getZone());
+        this.eventLog = new EventLog(messages, clock.getZone());
         this.vramBar = new VramBarModel(messages);
         this.vlmCard = new VlmCardText(messages, clock, loadProgress, vramBar);
-        logFilter.addListener((obs, old, filter) -> visibleLog.setPredicate(line -> accepts(filter, line)));
         mode.addListener((obs, old, now) -> refreshModeTexts());
         vlmState.addListener((obs, old, now) -> refreshModeTexts());
         refreshModeTexts();
@@ -184,9 +171,9 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty retryTextProperty() { return retryText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty retryingProperty() { return retrying.getReadOnlyProperty(); }
     /** "Copied 12 lines" after Copy, until the log changes. */
-    public ReadOnlyStringProperty copyTextProperty() { return copyText.getReadOnlyProperty(); }
-    public ObjectProperty<LogFilter> logFilterProperty() { return logFilter; }
-    public ObservableList<LogLine> visibleLog() { return visibleLog; }
+    public ReadOnlyStringProperty copyTextProperty() { return eventLog.copyTextProperty(); }
+    public ObjectProperty<LogFilter> logFilterProperty() { return eventLog.filterProperty(); }
+    public ObservableList<LogLine> visibleLog() { return eventLog.visible(); }
     public VramTimeline timeline() { return timeline; }
     /** The stacked bar's parts: VLM, CLIP, other models, other programs, free. */
     public VramBarModel vramBar() { return vramBar; }
@@ -321,77 +308,23 @@ public final class DashboardViewModel {
         }
     }
 
-    /** Adds an event to the log, newest first. */
+    /** Adds an event to the log, newest first, and to the timeline where it marks a moment. */
     public void onEvent(ResourceChangedEvent event) {
         if (event.type() == EventType.MODEL_LOADED && event.details().get("duration_ms") instanceof Number ms
                 && (vlmModel.get().isEmpty() || vlmModel.get().equals(event.details().get("model")))) {
             loadProgress.record(Duration.ofMillis(ms.longValue()));
         }
-        LogLine.Kind kind = switch (event.type()) {
-            case MODE_CHANGED -> LogLine.Kind.MODE;
-            case DEGRADED_ON, DEGRADED_OFF, VLM_DRIFT, CONDITION_CHANGED -> LogLine.Kind.HEALTH;
-            case VRAM_CHANGED -> LogLine.Kind.VRAM;
-            default -> LogLine.Kind.MODEL;
-        };
-        if (isIdleUnloadStep(event)) {
-            // The idle unload's own line says it all; its unloading and unloaded steps would make it three.
-            if (event.type() == EventType.MODEL_UNLOADED) {
-                idleFreedMb = event.details().get("vram_freed_mb");
-            }
-            return;
-        }
-        copyText.set("");
-        String text = eventText.describe(event);
-        if (event.type() == EventType.IDLE_UNLOAD && idleFreedMb != null) {
-            text = messages.get("event.idle_unload.freed", event.details().get("model"),
-                    event.details().get("idle_seconds"), idleFreedMb);
-            idleFreedMb = null;
-        }
-        if (kind == LogLine.Kind.VRAM && !log.isEmpty() && log.get(0).kind() == LogLine.Kind.VRAM) {
-            // One line for a run of VRAM changes with nothing between them: the latest figure, the net change.
-            vramRunDeltaMb += event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
-            log.set(0, new LogLine(event.timestamp(), kind,
-                    messages.get("event.vram_changed", event.details().get("used_mb"), eventText.signed(vramRunDeltaMb))));
-        } else {
-            vramRunDeltaMb = event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
-            log.add(0, new LogLine(event.timestamp(), kind, text));
-        }
-        if (kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED
-                || event.type() == EventType.IDLE_UNLOAD) {
-            timeline.mark(clock.instant(), text);
-        }
-        if (log.size() > LOG_LIMIT) {
-            log.remove(LOG_LIMIT, log.size());
-        }
-    }
-
-    /** The core names an idle unload's steps "idle timeout" (VlmController.unload's why). */
-    private static boolean isIdleUnloadStep(ResourceChangedEvent e) {
-        return (e.type() == EventType.MODEL_UNLOADING || e.type() == EventType.MODEL_UNLOADED)
-                && "idle timeout".equals(e.details().get("reason"));
-    }
-
-    private static boolean accepts(LogFilter filter, LogLine line) {
-        return switch (filter) {
-            case ALL -> true;
-            case MODELS -> line.kind() == LogLine.Kind.MODEL;
-            case MODES -> line.kind() == LogLine.Kind.MODE;
-            case HEALTH -> line.kind() == LogLine.Kind.HEALTH;
-        };
+        eventLog.add(event).ifPresent(text -> timeline.mark(clock.instant(), text));
     }
 
     /** The visible log as text, newest first as on screen, each line with its date, for the clipboard. */
     public String visibleLogAsText() {
-        ZoneId zone = clock.getZone();
-        return visibleLog.stream().map(l -> DATE_TIME.format(l.time().atZone(zone)) + "  " + l.text())
-                .collect(Collectors.joining(System.lineSeparator()));
+        return eventLog.visibleAsText();
     }
 
     /** Copy's answer: how many lines went to the clipboard. Returns the text to put there. */
     public String copyVisibleLog() {
-        String text = visibleLogAsText();
-        copyText.set(messages.get("log.copied", visibleLog.size()));
-        return text;
+        return eventLog.copyVisible();
     }
 
     public String formatTime(Instant time) {

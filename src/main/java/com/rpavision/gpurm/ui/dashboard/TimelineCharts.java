@@ -56,6 +56,7 @@ final class TimelineCharts {
         NumberAxis usedAxis = (NumberAxis) vramChart.getYAxis();
         usedAxis.upperBoundProperty().bind(totalMb);
         usedAxis.setTickUnit(4096);
+        usedAxis.setTickLabelFormatter(new LocalNumbers(java.text.NumberFormat.getIntegerInstance(messages.locale())));
         for (NumberAxis axis : List.of(vramTime, loadTime)) {
             axis.setTickLabelFormatter(new SecondsAgo(axis));
         }
@@ -168,6 +169,29 @@ final class TimelineCharts {
 
     private double x(Instant time) {
         return Duration.between(origin, time).toMillis() / 1000.0;
+    }
+
+    /** "24 564" in French, "24,564" in English. */
+    private static final class LocalNumbers extends StringConverter<Number> {
+        private final java.text.NumberFormat format;
+
+        LocalNumbers(java.text.NumberFormat format) {
+            this.format = format;
+        }
+
+        @Override
+        public String toString(Number value) {
+            return format.format(value);
+        }
+
+        @Override
+        public Number fromString(String text) {
+            try {
+                return format.parse(text);
+            } catch (java.text.ParseException e) {
+                throw new IllegalArgumentException(text, e);
+            }
+        }
     }
 
     /** Ticks read as seconds before the newest sample: "-600" … "0". */
