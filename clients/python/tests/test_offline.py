@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gpurm_client import (AppNotRunningError, ExecutionMode, GPUResourceStatus, GpuResourceManagerClient, GpuRmError,
                           ModelState, default_api_info_path, read_api_info)
-from gpurm_client.models import parse_timestamp
+from gpurm_client.models import GpuProcess, parse_timestamp
 
 STATUS = {
     "execution_mode": "recording", "vlm_state": "loaded", "vlm_model": "qwen3-vl:8b", "clip_device": "cpu",
@@ -21,7 +21,7 @@ STATUS = {
     "degraded_reason": None, "vlm_error": None,
     "clip": {"availability": "available", "device": "cpu", "reason": None, "cuda_unavailable_reason": "no CUDA",
              "vram_mb": None},
-    "gpus": [], "processes": [{"gpu_index": 0, "pid": 42, "name": "ollama", "used_mb": None}],
+    "gpus": [], "processes": [{"gpu_index": 0, "pid": 42, "name": "ollama", "used_mb": None, "model": "qwen3-vl:8b"}],
     "process_memory_known": True, "vlm_observed_at": "2026-11-30T08:00:01Z",
     "conditions": [{"condition": "vlm_contended", "reason": "taken away 3 times"}],
     "last_drift": {"at": "2026-11-30T08:00:00Z", "cause": "evicted", "expected": "loaded",
@@ -77,6 +77,9 @@ class ReadingTheJson(unittest.TestCase):
         self.assertEqual((status.vram.temperature_c, status.vram.power_w, status.vram.power_limit_w), (58, None, 450))
         self.assertEqual(status.last_vlm_request, datetime(2026, 11, 30, 8, 0, 0, 123456, tzinfo=timezone.utc))
         self.assertIsNone(status.processes[0].used_mb)
+        self.assertEqual(status.processes[0].model, "qwen3-vl:8b")
+        self.assertIsNone(GpuProcess.from_json({"gpu_index": 0, "pid": 7, "name": "Xorg", "used_mb": 900}).model,
+                          "an older app sends no model")
         self.assertEqual(status.raw["a_field_a_newer_app_sends"], [1])
         self.assertEqual(status.conditions, {"vlm_contended": "taken away 3 times"})
         self.assertEqual(status.last_drift.cause if status.last_drift else None, "evicted")

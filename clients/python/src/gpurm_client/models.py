@@ -99,10 +99,13 @@ class GpuProcess:
     pid: int
     name: str
     used_mb: Optional[int]
+    model: Optional[str] = None
+    """For an Ollama runner, the model it serves (matched by memory); None for other processes or when unclear."""
 
     @classmethod
     def from_json(cls, json: Mapping[str, Any]) -> "GpuProcess":
-        return cls(gpu_index=json["gpu_index"], pid=json["pid"], name=json["name"], used_mb=json.get("used_mb"))
+        return cls(gpu_index=json["gpu_index"], pid=json["pid"], name=json["name"], used_mb=json.get("used_mb"),
+                   model=json.get("model"))
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ public final class StatusJson {
             json.put("pid", p.pid());
             json.put("name", p.name());
             json.put("used_mb", p.usedMb().isPresent() ? p.usedMb().getAsLong() : null);
+            json.put("model", p.model());
             return json;
         }).toList();
     }

@@ -99,6 +99,22 @@ class ControlApiServerTest {
     }
 
     @Test
+    void statusNamesTheModelEachOllamaRunnerHoldsAndNoneForOtherProcesses() throws Exception {
+        f.switchTo(com.rpavision.gpurm.core.model.ExecutionMode.RECORDING);
+        f.gpu.allocate("blender", 200);
+        f.clock.advance(java.time.Duration.ofSeconds(2)); // the process list is read once a second
+        f.vram.sample();
+
+        JsonNode processes = call(authorized("/api/v1/status").build()).body().path("processes");
+
+        java.util.Map<String, JsonNode> modelByName = new java.util.HashMap<>();
+        processes.forEach(p -> modelByName.put(p.path("name").asText(), p.get("model")));
+        assertThat(modelByName).containsOnlyKeys("ollama", "blender");
+        assertThat(modelByName.get("ollama").asText()).isEqualTo("qwen3-vl:8b");
+        assertThat(modelByName.get("blender").isNull()).as("present, and null").isTrue();
+    }
+
+    @Test
     void statusHasTheDesignsFieldsInSnakeCase() throws Exception {
         Answer answer = call(authorized("/api/v1/status").build());
         assertThat(answer.code()).isEqualTo(200);

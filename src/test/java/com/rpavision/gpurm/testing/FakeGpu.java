@@ -28,6 +28,8 @@ public final class FakeGpu implements GpuProbe {
     private final long baseUsedMb;
     private final Map<String, Long> residents = new LinkedHashMap<>();
     private final Map<String, long[]> draining = new LinkedHashMap<>();
+    /** Owners whose process is an Ollama runner, listed under the runner's name rather than the owner's. */
+    private final java.util.Set<String> runners = new java.util.HashSet<>();
     private final List<String> violations = new ArrayList<>();
     private int drainReads;
     private String failure;
@@ -38,6 +40,7 @@ public final class FakeGpu implements GpuProbe {
     }
 
     public synchronized void allocate(String owner, long mb) {
+        runners.remove(owner);
         draining.remove(owner);
         residents.put(owner, mb);
         if (usedMb() > totalMb) {
@@ -45,7 +48,14 @@ public final class FakeGpu implements GpuProbe {
         }
     }
 
+    /** Memory an Ollama runner holds for {@code model}: its process is listed as "ollama", as Ollama's are. */
+    public synchronized void allocateRunner(String model, long mb) {
+        allocate(model, mb);
+        runners.add(model);
+    }
+
     public synchronized void free(String owner) {
+        runners.remove(owner);
         Long mb = residents.remove(owner);
         if (mb != null && drainReads > 0) {
             draining.put(owner, new long[]{mb, drainReads});
@@ -99,7 +109,8 @@ public final class FakeGpu implements GpuProbe {
         for (Map.Entry<String, Long> e : residents.entrySet()) {
             // CLIP runs inside the manager's process, as the real engine does.
             long owner = e.getKey().equals("clip") ? ProcessHandle.current().pid() : pid++;
-            processes.add(new GpuProcess(0, owner, e.getKey(), OptionalLong.of(e.getValue())));
+            String name = runners.contains(e.getKey()) ? "ollama" : e.getKey();
+            processes.add(new GpuProcess(0, owner, name, OptionalLong.of(e.getValue())));
         }
         draining.values().removeIf(d -> --d[1] < 0);
         return new GpuReading(List.of(info), withProcesses ? processes : List.of(), withProcesses);

@@ -482,7 +482,7 @@ public final class FakeOllama extends Dispatcher {
         r.vramMb = partialOffload ? Math.min(sizeMb, gpu.freeMb()) : sizeMb;
         r.numCtx = numCtx;
         resident.put(model, r);
-        gpu.allocate(model, r.vramMb);
+        gpu.allocateRunner(model, r.vramMb);
         return r;
     }
 

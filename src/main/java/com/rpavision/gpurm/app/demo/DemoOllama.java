@@ -32,7 +32,10 @@ public final class DemoOllama implements AutoCloseable {
     static final String OTHER_MODEL = "llama3.2:3b";
     private static final long OTHER_MB = 2_600;
     private static final Map<String, Long> SIZES_MB = Map.of(MODEL, MODEL_MB, OTHER_MODEL, OTHER_MB);
+    /** Each model has its own runner process, as Ollama starts one per loaded model. */
     private static final Map<String, Long> PIDS = Map.of(MODEL, 48_211L, OTHER_MODEL, 48_377L);
+    /** A newer Ollama runs the ollama binary itself as its runner ("ollama runner ..."), not ollama_llama_server. */
+    private static final String RUNNER = "ollama";
     private static final Duration LOAD_TIME = Duration.ofMillis(4_500);
     private static final Duration UNLOAD_LINGER = Duration.ofMillis(1_200);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,7 +73,7 @@ public final class DemoOllama implements AutoCloseable {
         loaded.entrySet().removeIf(e -> {
             boolean gone = now.isAfter(e.getValue());
             if (gone) {
-                gpu.free(owner(e.getKey()));
+                gpu.free(PIDS.get(e.getKey()));
             }
             return gone;
         });
@@ -115,12 +118,7 @@ public final class DemoOllama implements AutoCloseable {
 
     private void resident(String model) {
         loaded.put(model, Instant.MAX);
-        gpu.allocate(owner(model), SIZES_MB.get(model), PIDS.get(model));
-    }
-
-    /** Each model has its own runner process, as Ollama starts one per loaded model. */
-    private static String owner(String model) {
-        return model.equals(MODEL) ? "ollama_llama_server" : "ollama_llama_server (" + model + ")";
+        gpu.allocate(PIDS.get(model), RUNNER, SIZES_MB.get(model));
     }
 
     private static void sleep(Duration duration) {

@@ -44,9 +44,9 @@ final class SimulatedClip implements ClipEngine {
         try {
             Thread.sleep(MOVE_MILLIS);
             if (target == ClipDevice.CUDA) {
-                gpu.allocate("java (CLIP)", VRAM_MB, ProcessHandle.current().pid());
+                gpu.allocate(ProcessHandle.current().pid(), "java (CLIP)", VRAM_MB);
             } else {
-                gpu.free("java (CLIP)");
+                gpu.free(ProcessHandle.current().pid());
             }
             device = target;
         } catch (InterruptedException e) {

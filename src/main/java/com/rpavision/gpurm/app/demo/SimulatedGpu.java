@@ -21,18 +21,19 @@ public final class SimulatedGpu implements GpuProbe {
     /** What a driver reserves for itself on a 24 GB card (NVML memory info v2). */
     private static final long RESERVED_MB = 330;
 
-    private final Map<String, Long> residents = new LinkedHashMap<>();
-    private final Map<String, Long> pids = new LinkedHashMap<>();
-    private final Random jitter = new Random(42);
-
-    synchronized void allocate(String owner, long mb, long pid) {
-        residents.put(owner, mb);
-        pids.put(owner, pid);
+    private record Resident(String process, long mb) {
     }
 
-    synchronized void free(String owner) {
-        residents.remove(owner);
-        pids.remove(owner);
+    /** By pid: each process as NVML would list it. */
+    private final Map<Long, Resident> residents = new LinkedHashMap<>();
+    private final Random jitter = new Random(42);
+
+    synchronized void allocate(long pid, String process, long mb) {
+        residents.put(pid, new Resident(process, mb));
+    }
+
+    synchronized void free(long pid) {
+        residents.remove(pid);
     }
 
     @Override
@@ -42,14 +43,14 @@ public final class SimulatedGpu implements GpuProbe {
 
     @Override
     public synchronized GpuReading read(boolean withProcesses) {
-        long models = residents.values().stream().mapToLong(Long::longValue).sum();
+        long models = residents.values().stream().mapToLong(Resident::mb).sum();
         long used = Math.min(TOTAL_MB, DESKTOP_MB + models + jitter.nextInt(24));
         int utilization = residents.isEmpty() ? 2 + jitter.nextInt(3) : 18 + jitter.nextInt(25);
         VramInfo gpu = new VramInfo(0, "NVIDIA GeForce RTX 4090 (simulated)", TOTAL_MB, used, TOTAL_MB - used, utilization,
                 "GPU-00000000-0000-4000-8000-00000000de70", RESERVED_MB, "simulated", sensors(utilization));
         List<GpuProcess> processes = new ArrayList<>();
         processes.add(new GpuProcess(0, 1_207, "Xorg", OptionalLong.of(DESKTOP_MB - 400)));
-        residents.forEach((owner, mb) -> processes.add(new GpuProcess(0, pids.get(owner), owner, OptionalLong.of(mb))));
+        residents.forEach((pid, r) -> processes.add(new GpuProcess(0, pid, r.process(), OptionalLong.of(r.mb()))));
         return new GpuReading(List.of(gpu), withProcesses ? processes : List.of(), withProcesses);
     }
 

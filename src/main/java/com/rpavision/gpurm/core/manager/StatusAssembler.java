@@ -66,7 +66,8 @@ final class StatusAssembler {
         return new GpuResourceStatus(figures.mode(), state, vlm.model(), clipStatus.device().wireName(),
                 vram.managedGpu(), figures.idleTimeoutSeconds(), figures.lastVlmRequest(), !degraded.isEmpty(),
                 degradedText, vlm.errorReason(), clipStatus,
-                sample.gpus(), sample.processes(), sample.processMemoryKnown(), vram.probe().name(),
+                sample.gpus(), RunnerModels.label(sample.processes(), loadedModels(state)), sample.processMemoryKnown(),
+                vram.probe().name(),
                 clipStatus.device() == ClipDevice.CUDA ? ownVramMb(sample) : null,
                 state == ModelState.LOADED && !figures.vlmInUse() ? vlm.lastActivity() : null,
                 degraded, vlm.errorReasonWithCode(), conditions.reasons(), drifts.last(), observedAt(),
@@ -82,14 +83,32 @@ final class StatusAssembler {
         if (gpu.isEmpty() || gpu.get().totalMb() == 0) {
             return null;
         }
-        long vlmMb = vlmState == ModelState.LOADED ? vlm.expected().map(RunningModel::sizeVramMb).orElse(0L) : 0;
-        List<VramBreakdown.ModelUse> others = watcher.latest().map(OllamaSnapshot::models).orElse(List.<RunningModel>of())
-                .stream().filter(m -> !m.is(vlm.model()))
-                .map(m -> new VramBreakdown.ModelUse(m.name(), m.sizeVramMb())).toList();
+        long vlmMb = vlmMb(vlmState);
+        List<VramBreakdown.ModelUse> others = otherModels();
         long clipMb = clipStatus.device() == ClipDevice.CUDA ? clipGpuMb(sample) : 0;
         long need = vlm.knownSizeMb();
         return VramBreakdown.of(gpu.get(), vlmMb, clipMb, others).withFit(need == 0 ? null
                 : new VramBreakdown.VlmFit(need, preflight.availableMb(gpu.get().freeMb(), clipMb)));
+    }
+
+    private long vlmMb(ModelState vlmState) {
+        return vlmState == ModelState.LOADED ? vlm.expected().map(RunningModel::sizeVramMb).orElse(0L) : 0;
+    }
+
+    private List<VramBreakdown.ModelUse> otherModels() {
+        return watcher.latest().map(OllamaSnapshot::models).orElse(List.<RunningModel>of())
+                .stream().filter(m -> !m.is(vlm.model()))
+                .map(m -> new VramBreakdown.ModelUse(m.name(), m.sizeVramMb())).toList();
+    }
+
+    /** Every model Ollama holds, as the breakdown counts them: what the runner processes are matched against. */
+    private List<VramBreakdown.ModelUse> loadedModels(ModelState vlmState) {
+        List<VramBreakdown.ModelUse> models = new ArrayList<>(otherModels());
+        long vlmMb = vlmMb(vlmState);
+        if (vlmMb > 0) {
+            models.add(new VramBreakdown.ModelUse(vlm.model(), vlmMb));
+        }
+        return models;
     }
 
     /** When Ollama was last seen to agree with the VLM's state: a look at /api/ps or an own load or unload. */

@@ -279,7 +279,7 @@ public final class DashboardViewModel {
         java.text.NumberFormat numbers = java.text.NumberFormat.getIntegerInstance(messages.locale());
         List<ProcessRow> rows = status.processes().stream()
                 .sorted(java.util.Comparator.comparingLong((GpuProcess p) -> p.usedMb().orElse(-1)).reversed())
-                .map(p -> new ProcessRow(p.pid(), p.name(), p.gpuIndex(),
+                .map(p -> new ProcessRow(p.pid(), shownName(p), p.gpuIndex(),
                         p.usedMb().isPresent() ? numbers.format(p.usedMb().getAsLong()) : messages.get("processes.unknown")))
                 .toList();
         if (!rows.equals(processes)) {
@@ -288,6 +288,11 @@ public final class DashboardViewModel {
         boolean unknown = status.processes().stream().anyMatch(p -> p.usedMb().isEmpty());
         processNote.set(unknown ? messages.get("processes.unknownNote")
                 : rows.isEmpty() && status.vram().isGpu() ? messages.get("processes.empty") : "");
+    }
+
+    /** An Ollama runner with the model it serves, as "ollama — qwen3-vl:8b". */
+    private static String shownName(GpuProcess process) {
+        return process.model() == null ? process.name() : process.name() + " — " + process.model();
     }
 
     private void applyClip(ClipStatus clip) {

@@ -31,6 +31,9 @@ class DemoOllamaTest {
                         .isEqualTo(m.sizeVramBytes());
             });
             assertThat(gpu.read(false).gpus().get(0).usedMb() - idle).isGreaterThan(10_000);
+            assertThat(gpu.read(true).processes()).as("one runner per model, named as Ollama's are")
+                    .filteredOn(p -> p.name().equals("ollama")).extracting(p -> p.usedMb().getAsLong())
+                    .containsExactlyInAnyOrder(10_540L, 2_600L);
 
             client.unload("qwen3-vl:8b");
             assertThat(client.runningModels()).as("still listed right after the unload, as Ollama does").hasSize(2);

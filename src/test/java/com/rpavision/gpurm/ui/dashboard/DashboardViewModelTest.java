@@ -200,8 +200,28 @@ class DashboardViewModelTest {
         vm.update(f.manager.getStatus());
 
         assertThat(vm.processes()).extracting(ProcessRow::name, ProcessRow::memory)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("qwen3-vl:8b", "10,500"));
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ollama — qwen3-vl:8b", "10,500"));
         assertThat(vm.processNoteProperty().get()).isEmpty();
+    }
+
+    @Test
+    void eachOllamaRunnerInTheProcessTableNamesTheModelItHolds() {
+        try (ManagerFixture roomy = ManagerFixture.options().gpu(24_564, 600).build()) {
+            DashboardViewModel model = new DashboardViewModel(roomy.manager, Runnable::run, new UiThread(Runnable::run),
+                    new Messages(Locale.ENGLISH), roomy.clock);
+            roomy.ollama.install("llama3:8b", 5_000).preload("llama3:8b");
+            roomy.switchTo(ExecutionMode.RECORDING);
+            roomy.gpu.allocate("blender", 1_200);
+            roomy.manager.observeOllama().join();
+            roomy.clock.advance(Duration.ofSeconds(2)); // the process list is read once a second
+            roomy.vram.sample();
+            model.update(roomy.manager.getStatus());
+
+            assertThat(model.processes()).extracting(ProcessRow::name, ProcessRow::memory).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("ollama — qwen3-vl:8b", "10,500"),
+                    org.assertj.core.groups.Tuple.tuple("ollama — llama3:8b", "5,000"),
+                    org.assertj.core.groups.Tuple.tuple("blender", "1,200"));
+        }
     }
 
     @Test
