@@ -51,6 +51,29 @@ public final class PdhStub {
         return built;
     }
 
+    /** A laptop's NVIDIA GPU and its integrated one, as PDH names adapters. */
+    public static final String NVIDIA_ADAPTER = "luid_0x00000000_0x0000D1A5_phys_0";
+    public static final String INTEGRATED_ADAPTER = "luid_0x00000000_0x0000A18D_phys_0";
+
+    /**
+     * Builds the stub, or skips the calling test class (with the reason) where it cannot be built.
+     *
+     * @return the stub library's path
+     */
+    public static Path buildOrSkip() {
+        String reason = unavailableReason().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, () -> "PDH binding tests skipped: " + reason);
+        return build();
+    }
+
+    /** Sets one process's usage on an adapter, in bytes (the GPU Process Memory counters). */
+    public static void setProcess(Control stub, long pid, String adapter, long dedicatedBytes, long sharedBytes) {
+        WString object = new WString("GPU Process Memory");
+        WString instance = new WString("pid_" + pid + "_" + adapter);
+        stub.pdhStub_setValue(object, instance, new WString(DEDICATED_USAGE), dedicatedBytes);
+        stub.pdhStub_setValue(object, instance, new WString(SHARED_USAGE), sharedBytes);
+    }
+
     public static Control control(Path library) {
         return Native.load(library.toString(), Control.class);
     }

@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SharedGpuMemoryTest {
 
     private static final long MIB = 1024L * 1024L;
-    private static final String NVIDIA = "luid_0x00000000_0x0000D1A5_phys_0";
-    private static final String INTEGRATED = "luid_0x00000000_0x0000A18D_phys_0";
+    private static final String NVIDIA = PdhStub.NVIDIA_ADAPTER;
+    private static final String INTEGRATED = PdhStub.INTEGRATED_ADAPTER;
     private static final String BASIC_RENDER = "luid_0x00000000_0x00010F2C_phys_0";
 
     private static String library;
@@ -29,9 +29,7 @@ class SharedGpuMemoryTest {
 
     @BeforeAll
     static void buildStub() {
-        String reason = PdhStub.unavailableReason().orElse(null);
-        assumeTrue(reason == null, () -> "PDH binding tests skipped: " + reason);
-        library = PdhStub.build().toString();
+        library = PdhStub.buildOrSkip().toString();
         stub = PdhStub.control(PdhStub.build());
     }
 
@@ -100,10 +98,7 @@ class SharedGpuMemoryTest {
     }
 
     private static void setProcess(long pid, String adapter, long dedicatedBytes, long sharedBytes) {
-        WString object = new WString("GPU Process Memory");
-        WString instance = new WString("pid_" + pid + "_" + adapter);
-        stub.pdhStub_setValue(object, instance, new WString(PdhStub.DEDICATED_USAGE), dedicatedBytes);
-        stub.pdhStub_setValue(object, instance, new WString(PdhStub.SHARED_USAGE), sharedBytes);
+        PdhStub.setProcess(stub, pid, adapter, dedicatedBytes, sharedBytes);
     }
 
     @Test

@@ -20,17 +20,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SharedMemoryProbeTest {
 
     private static final long MIB = 1024L * 1024L;
-    private static final String NVIDIA = "luid_0x00000000_0x0000D1A5_phys_0";
-    private static final String INTEGRATED = "luid_0x00000000_0x0000A18D_phys_0";
+    private static final String NVIDIA = PdhStub.NVIDIA_ADAPTER;
+    private static final String INTEGRATED = PdhStub.INTEGRATED_ADAPTER;
 
     private static String library;
     private static PdhStub.Control stub;
 
     @BeforeAll
     static void buildStub() {
-        String reason = PdhStub.unavailableReason().orElse(null);
-        assumeTrue(reason == null, () -> "PDH binding tests skipped: " + reason);
-        library = PdhStub.build().toString();
+        library = PdhStub.buildOrSkip().toString();
         stub = PdhStub.control(PdhStub.build());
     }
 
@@ -110,9 +108,6 @@ class SharedMemoryProbeTest {
     }
 
     private static void setProcess(long pid, long dedicatedMb, long sharedMb) {
-        WString object = new WString("GPU Process Memory");
-        WString instance = new WString("pid_" + pid + "_" + NVIDIA);
-        stub.pdhStub_setValue(object, instance, new WString(PdhStub.DEDICATED_USAGE), dedicatedMb * MIB);
-        stub.pdhStub_setValue(object, instance, new WString(PdhStub.SHARED_USAGE), sharedMb * MIB);
+        PdhStub.setProcess(stub, pid, NVIDIA, dedicatedMb * MIB, sharedMb * MIB);
     }
 }
