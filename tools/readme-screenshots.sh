@@ -10,4 +10,5 @@ cp "$shots/dashboard-recording-light-en-1280x800.png" docs/screenshots/demo-reco
 cp "$shots/dashboard-degraded-light-en-1280x800.png" docs/screenshots/degraded-en.png
 cp "$shots/dashboard-recording-light-fr-1280x800.png" docs/screenshots/demo-recording-fr.png
 cp "$shots/dashboard-contended-dark-en-1280x800.png" docs/screenshots/contended-dark-en.png
+cp "$shots/dashboard-recording-dark-en-2560x1600.png" docs/screenshots/large-screen-dark-en.png
 echo "README pictures updated from $shots"
