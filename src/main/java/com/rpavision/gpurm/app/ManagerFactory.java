@@ -36,10 +36,11 @@ public final class ManagerFactory {
     /**
      * The whole manager against a simulated GPU, Ollama and CLIP, with the demo's own configuration
      * ({@link com.rpavision.gpurm.app.demo.DemoConfig}: a one-minute idle timeout unless changed in Settings).
+     * A vision model changed in Settings applies, and the simulated Ollama answers for it as a real one would:
+     * "not found" unless it is one of the two it has pulled.
      */
     public static GpuResourceManager createDemo(GpuResourceConfig config, Demo demo) {
-        GpuResourceConfig demoConfig = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint())
-                .vlmModel("qwen3-vl:8b").gpuIndex(0).build();
+        GpuResourceConfig demoConfig = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).gpuIndex(0).build();
         return build(demoConfig, demo.gpu(), demo.clip(), ModelSizes.inMemory());
     }
 
