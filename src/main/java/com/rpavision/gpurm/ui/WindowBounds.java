@@ -3,16 +3,16 @@ package com.rpavision.gpurm.ui;
 import javafx.geometry.Rectangle2D;
 
 /** Fits a window into a screen's visible area: no larger than it, and wholly inside it. */
-final class WindowBounds {
+public final class WindowBounds {
 
     /** A window's place and size; x and y are NaN when it has no place yet (the window manager chooses). */
-    record Rect(double x, double y, double width, double height) {
+    public record Rect(double x, double y, double width, double height) {
     }
 
     private WindowBounds() {
     }
 
-    static Rect clamp(Rect wanted, Rectangle2D visible) {
+    public static Rect clamp(Rect wanted, Rectangle2D visible) {
         double width = Math.min(wanted.width(), visible.getWidth());
         double height = Math.min(wanted.height(), visible.getHeight());
         if (Double.isNaN(wanted.x()) || Double.isNaN(wanted.y())) {

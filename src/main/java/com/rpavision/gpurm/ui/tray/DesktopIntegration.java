@@ -7,6 +7,7 @@ import com.rpavision.gpurm.ui.Messages;
 import com.rpavision.gpurm.ui.UiThread;
 import com.rpavision.gpurm.ui.dashboard.DashboardViewModel;
 import javafx.application.Platform;
+import javafx.geometry.Pos;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
 import javafx.stage.Stage;
@@ -33,23 +34,34 @@ public final class DesktopIntegration implements AutoCloseable {
     private final Messages messages;
     private final NotificationPolicy policy;
     private final NotificationThrottle throttle = new NotificationThrottle(Clock.systemUTC(), NOTIFICATION_INTERVAL);
-    private Optional<SystemTrayController> tray = Optional.empty();
+    private final QuitConfirmation quit;
+    private final KeptPlacement placement = new KeptPlacement();
+    private final CloseToTrayNotice stillRunningNotice = new CloseToTrayNotice();
+    private Optional<Tray> tray = Optional.empty();
     private final Subscription events;
-    private boolean toldStillRunning;
 
+    /** With the desktop's tray, where AWT has one, and quitting through {@link Platform#exit()}. */
     public DesktopIntegration(Stage stage, GpuResourceManager manager, DashboardViewModel vm, Messages messages, UiThread ui) {
+        this(stage, manager, vm, messages, ui, SystemTrayController.installer(messages), Platform::exit);
+    }
+
+    /**
+     * @param trays puts the icon in the tray, if there is one
+     * @param exit  quits the app
+     */
+    public DesktopIntegration(Stage stage, GpuResourceManager manager, DashboardViewModel vm, Messages messages, UiThread ui,
+                              Tray.Installer trays, Runnable exit) {
         this.stage = stage;
         this.vm = vm;
         this.messages = messages;
         this.policy = new NotificationPolicy(messages);
+        this.quit = new QuitConfirmation(this::operatorConfirmsQuit, exit);
         // Until the AWT thread says whether there is a tray, closing asks before quitting.
         stage.setOnCloseRequest(e -> {
-            if (!confirmQuit()) {
-                e.consume();
-            }
+            e.consume();
+            quit.request(QuitConfirmation.Origin.WINDOW_CLOSE, vm.modeProperty().get());
         });
-        SystemTrayController.installAsync(messages, state(), action -> Platform.runLater(() -> perform(action)),
-                this::trayKnown);
+        trays.install(state(), action -> Platform.runLater(() -> perform(action)), this::trayKnown);
         events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
                 .filter(n -> throttle.allow(n.kind()))
                 .ifPresent(n -> show(n.title(), n.text(), n.warning(), n.offersFreeVram() ? freeVramForRecording(manager) : null))));
@@ -68,15 +80,14 @@ public final class DesktopIntegration implements AutoCloseable {
                         com.rpavision.gpurm.core.model.ExecutionMode.RECORDING)));
     }
 
-    private void trayKnown(Optional<SystemTrayController> installed) {
+    private void trayKnown(Optional<Tray> installed) {
         tray = installed;
         if (tray.isPresent()) {
             Platform.setImplicitExit(false); // only now: without a tray, closing the last window must still quit
             stage.setOnCloseRequest(e -> {
                 e.consume();
-                hideKeepingPlace();
-                if (!toldStillRunning) { // the first close only: after that the operator knows
-                    toldStillRunning = true;
+                placement.hide(stage);
+                if (stillRunningNotice.due()) {
                     show(messages.get("tray.stillRunning.title"), messages.get("tray.stillRunning.text"), false, null);
                 }
             });
@@ -108,40 +119,16 @@ public final class DesktopIntegration implements AutoCloseable {
             case UNLOAD_VLM -> vm.unloadVlm();
             case TOGGLE_WINDOW -> {
                 if (stage.isShowing()) {
-                    hideKeepingPlace();
+                    placement.hide(stage);
                 } else {
-                    showWhereItWas();
+                    placement.show(stage);
                 }
             }
-            case QUIT -> {
-                // Quitting while recording leaves the RPA agent without its VLM manager: ask first.
-                if (vm.modeProperty().get() != ExecutionMode.RECORDING || confirmQuit()) {
-                    Platform.exit();
-                }
-            }
+            case QUIT -> quit.request(QuitConfirmation.Origin.TRAY, vm.modeProperty().get());
         }
     }
 
-    private double hiddenX = Double.NaN;
-    private double hiddenY = Double.NaN;
-
-    /** Some window managers place a re-shown window anew (centred, or where the pointer is): remember where it was. */
-    private void hideKeepingPlace() {
-        hiddenX = stage.getX();
-        hiddenY = stage.getY();
-        stage.hide();
-    }
-
-    private void showWhereItWas() {
-        stage.show();
-        if (!Double.isNaN(hiddenX)) {
-            stage.setX(hiddenX);
-            stage.setY(hiddenY);
-        }
-        stage.toFront();
-    }
-
-    private boolean confirmQuit() {
+    private boolean operatorConfirmsQuit() {
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION, messages.get("quit.text"), ButtonType.OK, ButtonType.CANCEL);
         alert.initOwner(stage);
         alert.setTitle(messages.get("app.title"));
@@ -171,7 +158,11 @@ public final class DesktopIntegration implements AutoCloseable {
 
     private void show(String title, String text, boolean warning, org.controlsfx.control.action.Action action) {
         if (stage.isShowing()) {
-            Notifications notification = Notifications.create().owner(stage).title(title).text(wrap(text, WRAP_COLUMNS))
+            // ControlsFX places it 15 px inside a corner or edge of the window, nowhere else. Bottom-right sat on
+            // the event log's scroll bar, top-right on Settings and the CLIP card, top-centre on the mode
+            // switcher; bottom-centre covers only the log's oldest lines (it is newest first).
+            Notifications notification = Notifications.create().owner(stage).position(Pos.BOTTOM_CENTER)
+                    .title(title).text(wrap(text, WRAP_COLUMNS))
                     .hideAfter(Duration.seconds(action != null ? 30 : warning ? 10 : 6));
             if (action != null) {
                 notification.action(action);
@@ -186,6 +177,6 @@ public final class DesktopIntegration implements AutoCloseable {
     @Override
     public void close() {
         events.close();
-        tray.ifPresent(SystemTrayController::close);
+        tray.ifPresent(Tray::close);
     }
 }

@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * The AWT tray icon. Every AWT call runs on the AWT event thread; menu actions are handed to {@code onAction},
  * which crosses back to the FX thread itself. Draws what {@link TrayMenu} built.
  */
-public final class SystemTrayController implements AutoCloseable {
+public final class SystemTrayController implements Tray {
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemTrayController.class);
 
@@ -33,12 +33,17 @@ public final class SystemTrayController implements AutoCloseable {
         this.onAction = onAction;
     }
 
+    /** The AWT tray, where {@link SystemTray#isSupported()}. */
+    public static Tray.Installer installer(Messages messages) {
+        return (state, onAction, done) -> installAsync(messages, state, onAction, done);
+    }
+
     /**
      * Installs the icon on the AWT thread without blocking the caller; {@code done} receives the controller, or
      * empty when there is no tray, on the FX thread.
      */
     public static void installAsync(Messages messages, TrayMenu.State state, Consumer<TrayMenu.Action> onAction,
-                                    Consumer<Optional<SystemTrayController>> done) {
+                                    Consumer<Optional<Tray>> done) {
         SystemTrayController controller = new SystemTrayController(messages, onAction);
         try {
             EventQueue.invokeLater(() -> {
@@ -49,7 +54,7 @@ public final class SystemTrayController implements AutoCloseable {
                     LOG.warn("No tray icon: {}", e.toString());
                     installed = false;
                 }
-                Optional<SystemTrayController> result = installed ? Optional.of(controller) : Optional.empty();
+                Optional<Tray> result = installed ? Optional.of(controller) : Optional.empty();
                 Platform.runLater(() -> done.accept(result));
             });
         } catch (RuntimeException | Error e) {
@@ -77,7 +82,7 @@ public final class SystemTrayController implements AutoCloseable {
         }
     }
 
-    /** Redraws icon, tooltip and menu for a new state. */
+    @Override
     public void update(TrayMenu.State state) {
         EventQueue.invokeLater(() -> {
             int size = icon.getSize().height > 0 ? icon.getSize().height : 16;
@@ -87,6 +92,7 @@ public final class SystemTrayController implements AutoCloseable {
         });
     }
 
+    @Override
     public void notify(String title, String text, boolean warning) {
         EventQueue.invokeLater(() -> icon.displayMessage(title, text,
                 warning ? TrayIcon.MessageType.WARNING : TrayIcon.MessageType.INFO));
