@@ -138,6 +138,7 @@ class DashboardScreenshotTest {
             Scene scene = new Scene(root, width, height);
             scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
             stage.setScene(scene);
+            stage.sizeToScene(); // other tests in this JVM share the stage and may have sized it themselves
             stage.show();
             switch (state) {
                 case SWITCHING -> vm.switchMode(ExecutionMode.RECORDING);
