@@ -4,6 +4,7 @@ import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.gpu.GpuSample;
 import com.rpavision.gpurm.core.model.GpuProcess;
 import com.rpavision.gpurm.core.model.Reason;
+import com.rpavision.gpurm.core.model.VramBreakdown.ModelUse;
 import com.rpavision.gpurm.core.model.VramInfo;
 import com.rpavision.gpurm.core.ollama.InstalledModel;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Before a VLM load: would it fit? The need is the VRAM Ollama reported the last time this model was loaded, else
@@ -105,18 +107,26 @@ final class VlmPreflight {
         }
     }
 
-    /** Other models Ollama holds, then other processes on the GPU, largest first. */
+    /**
+     * Other models Ollama holds, then other processes on the GPU, largest first; a runner process serving one of
+     * those models is not named again.
+     */
     private List<String> biggestUsers(String model, GpuSample sample, int gpuIndex, long ownPid) {
         List<String> users = new ArrayList<>();
+        List<RunningModel> running = List.of();
         try {
-            ollama.runningModels().stream().filter(m -> !m.is(model) && m.sizeVramMb() > 0)
-                    .sorted(Comparator.comparingLong(RunningModel::sizeVramMb).reversed()).limit(BIGGEST_USERS)
-                    .forEach(m -> users.add("Ollama model " + m.name() + " " + gb(m.sizeVramMb())));
+            running = ollama.runningModels();
         } catch (OllamaException e) {
             // the processes below still tell
         }
+        running.stream().filter(m -> !m.is(model) && m.sizeVramMb() > 0)
+                .sorted(Comparator.comparingLong(RunningModel::sizeVramMb).reversed()).limit(BIGGEST_USERS)
+                .forEach(m -> users.add("Ollama model " + m.name() + " " + gb(m.sizeVramMb())));
+        Set<Long> servingModels = RunnerModels.match(sample.processes(), running.stream()
+                .map(m -> new ModelUse(m.name(), m.sizeVramMb())).toList()).keySet();
         sample.processes().stream()
                 .filter(p -> p.gpuIndex() == gpuIndex && p.pid() != ownPid && p.usedMb().isPresent())
+                .filter(p -> !servingModels.contains(p.pid()))
                 .sorted(Comparator.comparingLong((GpuProcess p) -> p.usedMb().getAsLong()).reversed())
                 .limit(BIGGEST_USERS)
                 .forEach(p -> users.add(p.name() + " (pid " + p.pid() + ") " + gb(p.usedMb().getAsLong())));

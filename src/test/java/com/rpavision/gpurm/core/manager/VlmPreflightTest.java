@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +56,20 @@ class VlmPreflightTest {
                     new com.rpavision.gpurm.ui.Messages(java.util.Locale.ENGLISH));
             assertThat(panel).startsWith("Not loading qwen3-vl:8b: it needs about 8.6 GB of VRAM and 7.4 GB can be had")
                     .contains("Biggest users: blender (pid ");
+        }
+    }
+
+    @Test
+    void anotherOllamaModelIsNamedOnceNotAgainAsItsRunnerProcess() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.install("llama3.1:8b", 5_200);
+            f.ollama.loadOutside("llama3.1:8b", Duration.ofMinutes(5)); // another client's model, 5,200 MB
+
+            f.switchTo(ExecutionMode.RECORDING);
+
+            String reason = f.manager.getStatus().vlmStateReason();
+            assertThat(reason).contains("Biggest users: Ollama model llama3.1:8b 5.1 GB")
+                    .as("its runner is the same memory").doesNotContain("ollama (pid");
         }
     }
 
