@@ -32,4 +32,13 @@ final class DashboardForTests {
                 StatisticsView.class, () -> new StatisticsView(statistics, messages));
         return new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
     }
+
+    /** The dashboard shown on the toolkit's stage at the panel's first-start size, with the app's stylesheet. */
+    static void show(javafx.stage.Stage stage, DashboardViewModel vm, GpuResourceManager manager, Executor background,
+                     UiThread ui, Messages messages) {
+        javafx.scene.Scene scene = new javafx.scene.Scene(load(vm, manager, background, ui, messages), 1180, 780);
+        scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
+        stage.setScene(scene);
+        stage.show();
+    }
 }

@@ -8,8 +8,6 @@ import com.rpavision.gpurm.ui.tray.DesktopIntegration;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ToggleButton;
 import com.rpavision.gpurm.ui.dashboard.StackedVramBar;
@@ -55,12 +53,8 @@ class DashboardViewTest {
         background = Executors.newSingleThreadExecutor();
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(f.manager, background, ui, messages, Clock.systemDefaultZone());
-        Parent root = DashboardForTests.load(vm, f.manager, background, ui, messages);
         bridge = new FxBridge(f.manager, vm, ui);
-        Scene scene = new Scene(root, 1180, 780);
-        scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        DashboardForTests.show(stage, vm, f.manager, background, ui, messages);
         desktop = new DesktopIntegration(stage, f.manager, vm, messages, ui);
     }
 

@@ -13,8 +13,6 @@ import javafx.geometry.BoundingBox;
 import javafx.geometry.Bounds;
 import javafx.geometry.Orientation;
 import javafx.scene.Node;
-import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.ScrollBar;
 import javafx.stage.PopupWindow;
@@ -73,12 +71,8 @@ class DesktopIntegrationTest {
         background = Executors.newSingleThreadExecutor();
         UiThread ui = new UiThread(Platform::runLater);
         vm = new DashboardViewModel(f.manager, background, ui, messages, Clock.systemDefaultZone());
-        Parent root = DashboardForTests.load(vm, f.manager, background, ui, messages);
         bridge = new FxBridge(f.manager, vm, ui);
-        Scene scene = new Scene(root, 1180, 780);
-        scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        DashboardForTests.show(stage, vm, f.manager, background, ui, messages);
         desktop = new DesktopIntegration(stage, f.manager, vm, messages, ui, tray, exits::incrementAndGet);
     }
 
