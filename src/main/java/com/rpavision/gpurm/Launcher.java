@@ -145,7 +145,8 @@ public final class Launcher {
                 cli.demo(), preferencesStore, preferences, dark, StartAtLogins.forThisProcess(),
                 zip -> new DiagnosticsExport(paths, started.built(),
                         () -> cli.demo() ? "simulated (demo)" : ollamaVersion(loaded.config())).writeTo(zip), windowShutdown,
-                () -> Restart.ofThisProcess(Launcher.class, args).startNewInstance()));
+                () -> Restart.ofThisProcess(Launcher.class, args,
+                        started.built().map(m -> m.getExecutionMode().wireName())).startNewInstance()));
         preferencesStore.save(preferences.get());
         System.exit(0);
     }

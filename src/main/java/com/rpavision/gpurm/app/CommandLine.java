@@ -13,6 +13,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
 
     /** Given by "Restart now" to the new instance: the process it replaces. */
     public static final String AFTER_PID = "--after-pid";
+    public static final String MODE = "--mode";
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
@@ -59,7 +60,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                     }
                     diagnostics = Path.of(args[++i]);
                 }
-                case "--mode" -> {
+                case MODE -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("--mode needs idle, recording or autopilot");
                     }

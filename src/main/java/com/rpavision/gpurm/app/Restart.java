@@ -34,13 +34,32 @@ public final class Restart {
         this.command = List.copyOf(command);
     }
 
-    /** @param args the program arguments {@code main} was given */
-    public static Restart ofThisProcess(Class<?> mainClass, String[] args) {
+    /**
+     * @param args the program arguments {@code main} was given
+     * @param mode the mode the operator is in now, which the new instance starts in (empty: as {@code args} say)
+     */
+    public static Restart ofThisProcess(Class<?> mainClass, String[] args, Optional<String> mode) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> programArgs = mode.map(m -> inMode(List.of(args), m)).orElse(List.of(args));
         return new Restart(command(new Origin(Optional.ofNullable(System.getProperty("jpackage.app-path")), java,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path", ""),
-                mainClass.getName(), List.of(args), ProcessHandle.current().pid())));
+                mainClass.getName(), programArgs, ProcessHandle.current().pid())));
+    }
+
+    /** The arguments with {@code --mode} set to {@code mode}: a restart while recording comes back recording. */
+    public static List<String> inMode(List<String> args, String mode) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(CommandLine.MODE)) {
+                i++;
+            } else {
+                kept.add(args.get(i));
+            }
+        }
+        kept.add(CommandLine.MODE);
+        kept.add(mode);
+        return kept;
     }
 
     /**

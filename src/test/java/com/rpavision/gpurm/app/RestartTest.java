@@ -53,6 +53,15 @@ class RestartTest {
     }
 
     @Test
+    void theNewInstanceStartsInTheModeTheOperatorIsInAndAnEarlierModeArgumentGoes() {
+        assertThat(Restart.inMode(List.of("--mode", "idle", "--demo"), "recording"))
+                .containsExactly("--demo", "--mode", "recording");
+        assertThat(Restart.inMode(List.of(), "autopilot")).containsExactly("--mode", "autopilot");
+        CommandLine parsed = CommandLine.parse(Restart.inMode(List.of("--mode", "idle"), "recording").toArray(String[]::new));
+        assertThat(parsed.mode()).contains(com.rpavision.gpurm.core.model.ExecutionMode.RECORDING);
+    }
+
+    @Test
     void aDebuggerAgentIsNotPassedOnSinceItsPortIsStillHeld() {
         List<String> command = Restart.command(origin(Optional.empty(),
                 List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Xmx1g"), List.of()));
@@ -62,10 +71,10 @@ class RestartTest {
 
     @Test
     void whatThisProcessWouldRunIsThisJvmWithItsClassPath() {
-        List<String> command = Restart.ofThisProcess(Restart.class, new String[]{"--demo"}).command();
+        List<String> command = Restart.ofThisProcess(Restart.class, new String[]{"--demo"}, Optional.of("recording")).command();
 
         assertThat(command.get(0)).isEqualTo(ProcessHandle.current().info().command().orElseThrow());
         assertThat(command).containsSubsequence("-cp", System.getProperty("java.class.path"), Restart.class.getName(),
-                "--demo", "--after-pid", Long.toString(ProcessHandle.current().pid()));
+                "--demo", "--mode", "recording", "--after-pid", Long.toString(ProcessHandle.current().pid()));
     }
 }
