@@ -49,14 +49,7 @@ public final class Restart {
 
     /** The arguments with {@code --mode} set to {@code mode}: a restart while recording comes back recording. */
     public static List<String> inMode(List<String> args, String mode) {
-        List<String> kept = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals(CommandLine.MODE)) {
-                i++;
-            } else {
-                kept.add(args.get(i));
-            }
-        }
+        List<String> kept = without(CommandLine.MODE, args);
         kept.add(CommandLine.MODE);
         kept.add(mode);
         return kept;
@@ -92,9 +85,14 @@ public final class Restart {
 
     /** An earlier restart's {@code --after-pid} names a process long gone. */
     private static List<String> withoutAfterPid(List<String> args) {
+        return without(CommandLine.AFTER_PID, args);
+    }
+
+    /** The arguments less {@code option} and the value after it. */
+    private static List<String> without(String option, List<String> args) {
         List<String> kept = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals(CommandLine.AFTER_PID)) {
+            if (args.get(i).equals(option)) {
                 i++;
             } else {
                 kept.add(args.get(i));
