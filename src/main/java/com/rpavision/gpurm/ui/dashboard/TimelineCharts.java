@@ -51,6 +51,9 @@ final class TimelineCharts {
         utilization.setName(messages.get("timeline.series.utilization"));
         temperature.setName(messages.get("timeline.series.temperature"));
         power.setName(messages.get("timeline.series.power"));
+        // x = 0 is the first sample, which the charts used to mark with a vertical line
+        vramChart.setVerticalZeroLineVisible(false);
+        loadChart.setVerticalZeroLineVisible(false);
         vramChart.getData().setAll(List.of(used, events));
         loadChart.getData().setAll(List.of(utilization));
         NumberAxis usedAxis = (NumberAxis) vramChart.getYAxis();
