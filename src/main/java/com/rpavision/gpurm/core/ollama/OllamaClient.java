@@ -41,6 +41,7 @@ public final class OllamaClient implements AutoCloseable {
     }
 
     private final HttpUrl endpoint;
+    private final OllamaSignals signals;
     private final OkHttpClient reads;
     private final OkHttpClient quick;
     private final OkHttpClient slow;
@@ -56,6 +57,7 @@ public final class OllamaClient implements AutoCloseable {
             throw new IllegalArgumentException("not an http(s) URL: " + endpoint);
         }
         this.endpoint = url;
+        this.signals = OllamaSignals.of(url.toString());
         // Writes are never retried behind our back: the manager counts attempts. Reads may be, which also
         // hides a kept-alive connection that Ollama closed meanwhile.
         this.quick = new OkHttpClient.Builder()
@@ -64,6 +66,7 @@ public final class OllamaClient implements AutoCloseable {
                 .readTimeout(quickTimeout)
                 .retryOnConnectionFailure(false)
                 .socketFactory(new NoDelaySocketFactory())
+                .eventListenerFactory(signals.listener())
                 .build();
         this.reads = quick.newBuilder().retryOnConnectionFailure(true).build();
         this.slow = quick.newBuilder().callTimeout(loadTimeout).readTimeout(loadTimeout).build();
@@ -71,6 +74,11 @@ public final class OllamaClient implements AutoCloseable {
 
     public String endpoint() {
         return endpoint.toString();
+    }
+
+    /** Signs that Ollama went away, seen on any connection of this process to it (see {@link OllamaSignals}). */
+    public OllamaSignals signals() {
+        return signals;
     }
 
     /** {@code GET /api/version}: the server's version, or why it cannot be reached. */

@@ -56,7 +56,7 @@ public final class OllamaForwarder implements AutoCloseable {
                 .callTimeout(Duration.ZERO)
                 .retryOnConnectionFailure(false) // OkHttp would replay any request; StaleConnections decides
                 .socketFactory(new NoDelaySocketFactory(true))
-                .eventListenerFactory(StaleConnections.EVENTS)
+                .eventListenerFactory(OllamaSignals.of(this.endpoint.toString()).listener(StaleConnections.EVENTS))
                 .addNetworkInterceptor(StaleConnections.CHECK)
                 .build();
     }
