@@ -215,6 +215,10 @@ class OpenApiContractTest {
         assertThat(recording.json().path("vram").path("used_mb").asLong()).isEqualTo(600 + 5_000 + 10_500);
         f.ollama.unloadOutside("qwen3-vl:8b"); // another client: a drift, and the VLM comes back
         f.manager.observeOllama().join();
+        assertThat(call(authorized("/api/v1/status").build()).json().path("conditions").get(0).path("condition").asText())
+                .as("gone, cause being checked").isEqualTo("vlm_settling");
+        f.clock.advance(java.time.Duration.ofSeconds(2));
+        f.manager.observeOllama().join();
         assertThat(call(authorized("/api/v1/status").build()).json().path("last_drift").path("cause").asText())
                 .isEqualTo("unloaded_outside");
         Answer models = call(authorized("/api/v1/ollama/models").build());

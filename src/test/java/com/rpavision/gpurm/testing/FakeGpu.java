@@ -6,6 +6,7 @@ import com.rpavision.gpurm.core.gpu.GpuReading;
 import com.rpavision.gpurm.core.model.GpuProcess;
 import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
+import com.rpavision.gpurm.simulator.SimulatedVram;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,7 @@ import java.util.OptionalLong;
  * A GPU whose memory is what the fakes put on it. Records every moment its budget was exceeded, and can
  * keep freed memory "in use" for a few reads, as a runner that exits slowly does.
  */
-public final class FakeGpu implements GpuProbe {
+public final class FakeGpu implements GpuProbe, SimulatedVram {
 
     public static final String UUID = "GPU-5b0c0c3e-fa4e-4000-8000-0000000040a0";
     static final long RESERVED_MB = 300;
@@ -33,6 +34,8 @@ public final class FakeGpu implements GpuProbe {
     private final List<String> violations = new ArrayList<>();
     private int drainReads;
     private String failure;
+    /** What runs before each read: the simulated Ollama catches up, so runners that exited have given memory back. */
+    private volatile Runnable beforeRead = () -> { };
 
     public FakeGpu(long totalMb, long baseUsedMb) {
         this.totalMb = totalMb;
@@ -52,6 +55,20 @@ public final class FakeGpu implements GpuProbe {
     public synchronized void allocateRunner(String model, long mb) {
         allocate(model, mb);
         runners.add(model);
+    }
+
+    public void beforeRead(Runnable hook) {
+        this.beforeRead = hook;
+    }
+
+    @Override
+    public void take(String model, long mb) {
+        allocateRunner(model, mb);
+    }
+
+    @Override
+    public void release(String model) {
+        free(model);
     }
 
     public synchronized void free(String owner) {
@@ -80,6 +97,7 @@ public final class FakeGpu implements GpuProbe {
                 + draining.values().stream().mapToLong(d -> d[0]).sum();
     }
 
+    @Override
     public synchronized long freeMb() {
         return Math.max(0, totalMb - usedMb());
     }
@@ -98,7 +116,14 @@ public final class FakeGpu implements GpuProbe {
     }
 
     @Override
-    public synchronized GpuReading read(boolean withProcesses) throws GpuProbeException {
+    public GpuReading read(boolean withProcesses) throws GpuProbeException {
+        beforeRead.run(); // outside this lock: the simulator takes its own, then gives memory back here
+        synchronized (this) {
+            return readNow(withProcesses);
+        }
+    }
+
+    private GpuReading readNow(boolean withProcesses) throws GpuProbeException {
         if (failure != null) {
             throw new GpuProbeException(failure);
         }

@@ -36,7 +36,8 @@ public final class ManagerFixture implements AutoCloseable {
     public final FakeGpu gpu;
     public final FakeOllama ollama;
     public final FakeClip clip;
-    public final MockWebServer server = new MockWebServer();
+    /** The simulated Ollama's server; a new one on the same port after {@link #restartOllama()}. */
+    public volatile MockWebServer server = new MockWebServer();
     public final GpuResourceConfig config;
     public final VramMonitor vram;
     public final DefaultGpuResourceManager manager;
@@ -81,6 +82,61 @@ public final class ManagerFixture implements AutoCloseable {
     public void advanceAndTick(Duration duration) {
         clock.advance(duration);
         manager.tick().join();
+    }
+
+    /**
+     * Ollama's process exits and starts again on the same port, faster than one watch interval: every connection
+     * to it is closed, every model forgotten.
+     */
+    public void restartOllama() {
+        int port = server.getPort();
+        server.close();
+        ollama.restart();
+        for (int attempt = 1; ; attempt++) {
+            MockWebServer again = new MockWebServer();
+            again.setDispatcher(ollama);
+            again.setServerSocketFactory(new NoDelayServerSocketFactory());
+            try {
+                again.start(InetAddress.getLoopbackAddress(), port);
+                server = again;
+                return;
+            } catch (IOException e) {
+                if (attempt == 50) {
+                    throw new UncheckedIOException(e);
+                }
+                sleepQuietly(20); // the old server lets go of the port on its own thread
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Time passes as the running manager sees it: the watcher looks every watch interval, or every 150 ms while the
+     * manager waits for Ollama to settle, and the maintenance round runs every second. Stops as soon as
+     * {@code done} holds (checked after every look), or when {@code atMost} of test time has passed.
+     *
+     * @return the test time that passed
+     */
+    public Duration watch(Duration atMost, java.util.function.BooleanSupplier done) {
+        Instant start = clock.instant();
+        Instant nextTick = start.plusSeconds(1);
+        while (!done.getAsBoolean() && Duration.between(start, clock.instant()).compareTo(atMost) < 0) {
+            boolean settling = manager.activeConditions().contains(com.rpavision.gpurm.core.model.Condition.VLM_SETTLING);
+            clock.advance(settling ? Duration.ofMillis(150) : config.ollamaWatchInterval());
+            manager.observeOllama().join();
+            if (!clock.instant().isBefore(nextTick)) {
+                manager.tick().join();
+                nextTick = clock.instant().plusSeconds(1);
+            }
+        }
+        return Duration.between(start, clock.instant());
     }
 
     public long count(EventType type) {

@@ -12,6 +12,13 @@ public final class NoDelayServerSocketFactory extends ServerSocketFactory {
     private static final class NoDelayServerSocket extends ServerSocket {
         NoDelayServerSocket() throws IOException {
             super();
+            super.setReuseAddress(true);
+        }
+
+        /** Always on (MockWebServer turns it off for port 0): a restarted Ollama binds its old port again at once. */
+        @Override
+        public void setReuseAddress(boolean on) throws java.net.SocketException {
+            super.setReuseAddress(true);
         }
 
         @Override

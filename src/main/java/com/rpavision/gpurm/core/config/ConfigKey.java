@@ -53,6 +53,11 @@ public enum ConfigKey {
             "Added to the model file's size to estimate a VLM's VRAM before it was ever loaded here."),
     OLLAMA_WATCH_INTERVAL_MS("ollama_watch_interval_ms", 1000, 200, 60_000, GpuResourceConfig::ollamaWatchIntervalMs,
             "How often Ollama's loaded models (/api/ps) are checked for changes made outside the manager, in milliseconds."),
+    CONTENTION_EVICTIONS("contention_evictions", 3, 1, 20, GpuResourceConfig::contentionEvictions,
+            "In RECORDING, after this many evictions of the VLM by other clients' models within contention_window_seconds,"
+                    + " stop reloading it while the model that took its place holds the GPU (condition vlm_contended)."),
+    CONTENTION_WINDOW_SECONDS("contention_window_seconds", 120, 10, 3_600, GpuResourceConfig::contentionWindowSeconds,
+            "The window, in seconds, in which contention_evictions evictions make the VLM contended."),
     VLM_OPTIONS("vlm_options", JsonObjectText.EMPTY, GpuResourceConfig::vlmOptionsJson,
             "Ollama runner options (a JSON object, e.g. {\"num_ctx\": 8192}) sent with every VLM load and laid over"
                     + " proxied VLM requests, so a client's own options never make Ollama reload the VLM."),

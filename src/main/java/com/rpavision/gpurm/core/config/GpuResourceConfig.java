@@ -32,6 +32,8 @@ public record GpuResourceConfig(
         int vramSafetyMarginMb,
         int vlmSizeOverheadPercent,
         int ollamaWatchIntervalMs,
+        int contentionEvictions,
+        int contentionWindowSeconds,
         JsonObjectText vlmOptionsJson,
         String metricsListen,
         String metricsBearerTokenFile,
@@ -70,8 +72,13 @@ public record GpuResourceConfig(
                 .vramChangeThresholdMb(vramChangeThresholdMb).ollamaRetrySeconds(ollamaRetrySeconds).apiPort(apiPort).proxyPort(proxyPort)
                 .autopilotBlocksVlm(autopilotBlocksVlm).vramSafetyMarginMb(vramSafetyMarginMb)
                 .vlmSizeOverheadPercent(vlmSizeOverheadPercent).ollamaWatchIntervalMs(ollamaWatchIntervalMs)
+                .contentionEvictions(contentionEvictions).contentionWindowSeconds(contentionWindowSeconds)
                 .vlmOptionsJson(vlmOptionsJson).metricsListen(metricsListen)
                 .metricsBearerTokenFile(metricsBearerTokenFile).metricsTextfilePath(metricsTextfilePath);
+    }
+
+    public Duration contentionWindow() {
+        return Duration.ofSeconds(contentionWindowSeconds);
     }
 
     public Duration ollamaWatchInterval() {
@@ -127,6 +134,8 @@ public record GpuResourceConfig(
         private int vramSafetyMarginMb = (int) ConfigKey.VRAM_SAFETY_MARGIN_MB.defaultValue();
         private int vlmSizeOverheadPercent = (int) ConfigKey.VLM_SIZE_OVERHEAD_PERCENT.defaultValue();
         private int ollamaWatchIntervalMs = (int) ConfigKey.OLLAMA_WATCH_INTERVAL_MS.defaultValue();
+        private int contentionEvictions = (int) ConfigKey.CONTENTION_EVICTIONS.defaultValue();
+        private int contentionWindowSeconds = (int) ConfigKey.CONTENTION_WINDOW_SECONDS.defaultValue();
         private JsonObjectText vlmOptionsJson = (JsonObjectText) ConfigKey.VLM_OPTIONS.defaultValue();
         private String metricsListen = (String) ConfigKey.METRICS_LISTEN.defaultValue();
         private String metricsBearerTokenFile = (String) ConfigKey.METRICS_BEARER_TOKEN_FILE.defaultValue();
@@ -157,6 +166,8 @@ public record GpuResourceConfig(
         public Builder vramSafetyMarginMb(int v) { this.vramSafetyMarginMb = v; return this; }
         public Builder vlmSizeOverheadPercent(int v) { this.vlmSizeOverheadPercent = v; return this; }
         public Builder ollamaWatchIntervalMs(int v) { this.ollamaWatchIntervalMs = v; return this; }
+        public Builder contentionEvictions(int v) { this.contentionEvictions = v; return this; }
+        public Builder contentionWindowSeconds(int v) { this.contentionWindowSeconds = v; return this; }
         public Builder vlmOptionsJson(JsonObjectText v) { this.vlmOptionsJson = v; return this; }
         public Builder metricsListen(String v) { this.metricsListen = v; return this; }
         public Builder metricsBearerTokenFile(String v) { this.metricsBearerTokenFile = v; return this; }
@@ -187,6 +198,8 @@ public record GpuResourceConfig(
                 case VRAM_SAFETY_MARGIN_MB -> vramSafetyMarginMb((Integer) value);
                 case VLM_SIZE_OVERHEAD_PERCENT -> vlmSizeOverheadPercent((Integer) value);
                 case OLLAMA_WATCH_INTERVAL_MS -> ollamaWatchIntervalMs((Integer) value);
+                case CONTENTION_EVICTIONS -> contentionEvictions((Integer) value);
+                case CONTENTION_WINDOW_SECONDS -> contentionWindowSeconds((Integer) value);
                 case VLM_OPTIONS -> vlmOptionsJson((JsonObjectText) value);
                 case METRICS_LISTEN -> metricsListen((String) value);
                 case METRICS_BEARER_TOKEN_FILE -> metricsBearerTokenFile((String) value);
@@ -200,7 +213,7 @@ public record GpuResourceConfig(
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
                     ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm, vramSafetyMarginMb, vlmSizeOverheadPercent,
-                    ollamaWatchIntervalMs, vlmOptionsJson, metricsListen, metricsBearerTokenFile, metricsTextfilePath);
+                    ollamaWatchIntervalMs, contentionEvictions, contentionWindowSeconds, vlmOptionsJson, metricsListen, metricsBearerTokenFile, metricsTextfilePath);
         }
     }
 }

@@ -3,6 +3,7 @@ package com.rpavision.gpurm.core.manager;
 import com.rpavision.gpurm.core.model.Condition;
 import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.Reason;
+import com.rpavision.gpurm.core.ollama.ModelNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,29 +14,44 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The named conditions in force, each with its reason in the operator's terms, and the contention rule: when
- * the VLM is taken away from outside {@link #REMOVALS} times within {@link #WINDOW}, the manager stops
- * reloading it (no fight with another client) until the model that took its place leaves, or, when none is
- * known, until the window passes quietly. Either way it reloads at most {@link #REMOVALS} times within a window:
- * a resumed VLM taken away again is contended at once. Only the operator's own request starts the count afresh.
+ * The named conditions in force, each with its reason in the operator's terms, and the contention rule: when other
+ * clients' models evict the VLM {@code evictions} times within {@code window}, the manager stops reloading it (no
+ * fight) while the model that took its place holds the GPU, and resumes by itself when that model leaves. The
+ * evictions stay counted for the window: a VLM evicted again soon after it resumed is contended at once. Only
+ * evictions count: an outside unload or an Ollama restart leaves the GPU free, so RECORDING reloads it. Only the
+ * operator's own request starts the count afresh.
  */
 final class ConditionTracker {
 
-    static final int REMOVALS = 3;
-    static final Duration WINDOW = Duration.ofMinutes(2);
+    /** Who holds the GPU the VLM needs while it is contended. */
+    record Contender(String model, long mb) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ConditionTracker.class);
 
     private final EventEmitter events;
+    private final int evictionsLimit;
+    private final Duration window;
     private final Map<Condition, Reason> active = new EnumMap<>(Condition.class);
-    private final Deque<Instant> removals = new ArrayDeque<>();
-    private final Deque<Instant> reloads = new ArrayDeque<>();
-    private String contender;
+    private final Deque<Instant> evictions = new ArrayDeque<>();
+    private Contender contender;
 
-    ConditionTracker(EventEmitter events) {
+    ConditionTracker(EventEmitter events, int evictionsLimit, Duration window) {
         this.events = events;
+        this.evictionsLimit = evictionsLimit;
+        this.window = window;
+    }
+
+    int evictionsLimit() {
+        return evictionsLimit;
+    }
+
+    Duration window() {
+        return window;
     }
 
     synchronized Set<Condition> active() {
@@ -50,44 +66,47 @@ final class ConditionTracker {
         return active.containsKey(condition);
     }
 
+    /** While contended: the model holding the GPU, if known. */
+    synchronized Optional<Contender> contender() {
+        return active.containsKey(Condition.VLM_CONTENDED) ? Optional.ofNullable(contender) : Optional.empty();
+    }
+
     /**
-     * The VLM was taken away from outside while the manager wanted it.
+     * Another client's model evicted the VLM while the manager wanted it.
      *
-     * @return true when this makes it contended: stop reloading
+     * @return true when the VLM is contended now: do not reload it
      */
-    boolean recordRemoval(Instant at, String vlm, String otherModel, long otherMb) {
+    boolean recordEviction(Instant at, String vlm, String otherModel, long otherMb) {
         synchronized (this) {
-            removals.addLast(at);
-            trim(removals, at);
-            trim(reloads, at);
-            if ((removals.size() < REMOVALS && reloads.size() < REMOVALS) || active.containsKey(Condition.VLM_CONTENDED)) {
-                return active.containsKey(Condition.VLM_CONTENDED);
+            evictions.addLast(at);
+            trim(at);
+            if (active.containsKey(Condition.VLM_CONTENDED)) {
+                contender = otherModel == null ? contender : new Contender(otherModel, otherMb);
+                return true;
             }
-            contender = otherModel;
+            if (evictions.size() < evictionsLimit) {
+                return false;
+            }
+            contender = otherModel == null ? null : new Contender(otherModel, otherMb);
         }
         String who = otherModel == null ? "another client" : otherModel + " (" + otherMb + " MB)";
-        set(Condition.VLM_CONTENDED, Reason.of(Reason.Code.VLM_CONTENDED, vlm + " was taken away " + REMOVALS
-                + " times within " + WINDOW.toMinutes() + " minutes, last by " + who + ". The manager stopped reloading it;"
-                + " free VRAM for recording to take it back.", vlm, otherModel == null ? "" : otherModel,
-                otherModel == null ? 0L : otherMb, REMOVALS, WINDOW.toMinutes()));
+        long minutes = Math.max(1, Math.round(window.toSeconds() / 60.0));
+        set(Condition.VLM_CONTENDED, Reason.of(Reason.Code.VLM_CONTENDED, vlm + " was pushed out of the GPU "
+                + evictionsLimit + " times within " + minutes + " minutes, last by " + who + ". The manager stopped"
+                + " reloading it while that model holds the GPU; free the GPU for recording to take it back.", vlm,
+                otherModel == null ? "" : otherModel, otherModel == null ? 0L : otherMb, evictionsLimit, minutes));
         return true;
     }
 
-    /** The manager reloaded the VLM after a removal. */
-    synchronized void recordReload(Instant at) {
-        reloads.addLast(at);
-        trim(reloads, at);
-    }
-
-    private static void trim(Deque<Instant> times, Instant now) {
-        while (!times.isEmpty() && times.peekFirst().isBefore(now.minus(WINDOW))) {
-            times.removeFirst();
+    private void trim(Instant now) {
+        while (!evictions.isEmpty() && evictions.peekFirst().isBefore(now.minus(window))) {
+            evictions.removeFirst();
         }
     }
 
     /**
-     * Ends contention when the contender left Ollama, or, without a known contender, when no removal happened
-     * for a whole window.
+     * Ends contention when the contender has left Ollama (it expired, was unloaded, or Ollama restarted), or,
+     * without a known contender, when no eviction happened for a whole window.
      */
     void settleContention(Instant now, Set<String> loadedModels) {
         boolean over;
@@ -95,13 +114,12 @@ final class ConditionTracker {
             if (!active.containsKey(Condition.VLM_CONTENDED)) {
                 return;
             }
-            trim(reloads, now);
-            Instant last = removals.peekLast();
-            over = reloads.size() < REMOVALS && (contender != null
-                    ? loadedModels.stream().noneMatch(m -> com.rpavision.gpurm.core.ollama.ModelNames.same(m, contender))
-                    : last == null || !last.plus(WINDOW).isAfter(now));
+            Instant last = evictions.peekLast();
+            over = contender != null
+                    ? loadedModels.stream().noneMatch(m -> ModelNames.same(m, contender.model()))
+                    : last == null || !last.plus(window).isAfter(now);
             if (over) {
-                contender = null; // the removals stay counted: taken away again soon, it is contended at once
+                contender = null; // the evictions stay counted: evicted again soon, it is contended at once
             }
         }
         if (over) {
@@ -109,11 +127,10 @@ final class ConditionTracker {
         }
     }
 
-    /** The operator's own move (a mode switch, "free VRAM") starts the count again. */
+    /** The operator's own move (a switch to RECORDING, "free the GPU") starts the count again. */
     void clearContention() {
         synchronized (this) {
-            removals.clear();
-            reloads.clear();
+            evictions.clear();
             contender = null;
         }
         clear(Condition.VLM_CONTENDED);
@@ -125,7 +142,11 @@ final class ConditionTracker {
             before = active.put(condition, reason);
         }
         if (before == null) {
-            LOG.warn("Condition {}: {}", condition.wireName(), reason.text());
+            if (condition == Condition.VLM_SETTLING) {
+                LOG.info("Condition {}: {}", condition.wireName(), reason.text());
+            } else {
+                LOG.warn("Condition {}: {}", condition.wireName(), reason.text());
+            }
             events.emit(EventType.CONDITION_CHANGED, "condition", condition.wireName(), "active", true,
                     "reason", reason.text(), "reason_code", reason.code().name(), "reason_args", reason.args());
         }

@@ -57,6 +57,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final VramMonitor vram;
     private final Clock clock;
     private final ModelOperationQueue queue;
+    private final Sleeper sleeper;
     private static final int RECENT_EVENTS = 500;
 
     private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
@@ -95,6 +96,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.ollama = b.ollama;
         this.vram = b.vram;
         this.clock = b.clock;
+        this.sleeper = b.sleeper;
         this.idleTimeout = config.idleTimeout();
         this.ollamaRetryInterval = config.ollamaRetryInterval();
         this.queue = new ModelOperationQueue(Threads.modelOperations());
@@ -105,7 +107,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.preflight = new VlmPreflight(ollama, b.modelSizes, config);
         this.otherModels = new OtherModels(config, ollama, vram, clock, b.sleeper, events);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
-        this.conditions = new ConditionTracker(events);
+        this.conditions = new ConditionTracker(events, config.contentionEvictions(), config.contentionWindow());
         this.drifts = new DriftRecorder(events);
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
         this.maintenance = new CoalescedOperation(queue, "maintenance", this::maintain);
@@ -114,7 +116,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 new Reconciler.Actions() {
                     @Override
                     public boolean loadVlmForRecording(String why) throws InterruptedException {
-                        return DefaultGpuResourceManager.this.loadVlmForRecording(why);
+                        // RECORDING keeps its VLM as any Ollama client would: Ollama evicts another idle model for it
+                        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING, true);
                     }
 
                     @Override
@@ -154,6 +157,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final class WatchListener implements OllamaWatcher.Listener {
         @Override
         public void seen(OllamaSnapshot snapshot, boolean changed) {
+            reconciler.noted(snapshot);
             if (availability.isDown()) {
                 checkOllamaNow(); // back: say so with its version, and reconcile at the next round
             }
@@ -265,15 +269,23 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
      * Property 6: CLIP leaves the GPU before any VLM load. Before that, the preflight: a load that cannot fit even
      * with CLIP moved off is not sent, and CLIP stays where it is.
      */
+    /** The operator's switch: another client's models are not pushed out behind the operator's back (the preflight says). */
     private boolean loadVlmForRecording(String why) throws InterruptedException {
-        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING);
+        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING, false);
     }
 
+    /** A request for the VLM (the agent, the API): it loads as any Ollama client's would, evicting idle models. */
     private boolean loadVlm(String why) throws InterruptedException {
-        return loadVlm(why, () -> true);
+        return loadVlm(why, () -> true, true);
     }
 
-    private boolean loadVlm(String why, java.util.function.BooleanSupplier stillWanted) throws InterruptedException {
+    /**
+     * @param asOllamaClient other models Ollama holds count as room: Ollama evicts idle ones for this load, as it
+     *                       would for any client's request
+     */
+    private boolean loadVlm(String why, java.util.function.BooleanSupplier stillWanted, boolean asOllamaClient)
+            throws InterruptedException {
+        waitForOllamaToSettle();
         if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
             reconciler.reconcile("VLM request with a stale view of Ollama");
         }
@@ -287,7 +299,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 clip.migrate(ClipDevice.CPU, "make room for the VLM");
             }
             java.util.Optional<Reason> refusal = preflight.check(vlm.model(), vram.sampleWithProcesses(), vram.managedIndex(),
-                    clip.device() == ClipDevice.CUDA ? clipMb : 0, ProcessHandle.current().pid());
+                    clip.device() == ClipDevice.CUDA ? clipMb : 0, ProcessHandle.current().pid(), asOllamaClient);
             if (refusal.isPresent()) {
                 vlm.refuse(refusal.get(), why);
                 return false;
@@ -297,6 +309,22 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             }
         }
         return vlm.load(why, stillWanted);
+    }
+
+    /**
+     * The VLM left Ollama a moment ago and the cause is being checked: a load now would go into the middle of what
+     * Ollama is doing (behind an eviction's newcomer, evicting it after its first answer). Looks again every
+     * {@link OllamaWatcher#HURRIED} until Ollama settles, at most {@link RemovalSettle#LIMIT} and a second, then
+     * names the cause from what it knows.
+     */
+    private void waitForOllamaToSettle() throws InterruptedException {
+        Instant giveUp = clock.instant().plus(RemovalSettle.LIMIT).plusSeconds(1);
+        long maxLooks = (RemovalSettle.LIMIT.toMillis() + 1_000) / OllamaWatcher.HURRIED.toMillis();
+        for (long looks = 0; reconciler.settling() && looks < maxLooks && clock.instant().isBefore(giveUp); looks++) {
+            sleeper.sleep(OllamaWatcher.HURRIED);
+            reconciler.reconcile("a load waits for Ollama to settle");
+        }
+        reconciler.decideNow();
     }
 
     @Override
@@ -502,8 +530,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             reconciler.reconcile("Ollama answers again");
         }
         reconciler.reconcileGpu(vram.latest());
-        if (conditions.has(com.rpavision.gpurm.core.model.Condition.VLM_CONTENDED)) {
+        if (reconciler.settling()) {
+            reconciler.reconcile("the VLM left: has Ollama settled?"); // time alone can settle it
+        } else if (conditions.has(com.rpavision.gpurm.core.model.Condition.VLM_CONTENDED)) {
             reconciler.reconcile("contention: has the window passed?"); // time alone can end it
+        } else if (reconciler.reloadWanted()) {
+            reconciler.reconcile("recording: reload due");
         }
         unloadIfIdle();
         if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)

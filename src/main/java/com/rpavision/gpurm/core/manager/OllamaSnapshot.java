@@ -14,13 +14,17 @@ import java.util.stream.Collectors;
  *
  * @param ownChanges the VLM controller's change count when the request was sent: a snapshot taken across one
  *                   of the manager's own loads or unloads says nothing reliable about the VLM
+ * @param signs      {@link com.rpavision.gpurm.core.ollama.OllamaSignals#count()} when the request was sent: a
+ *                   later look with a higher count had a sign of Ollama going away in between
  */
-record OllamaSnapshot(Instant at, List<RunningModel> models, long ownChanges) {
+record OllamaSnapshot(Instant at, List<RunningModel> models, long ownChanges, long signs) {
 
     /** Ollama prints keep_alive -1 as now plus its maximum duration: about the year 2318. */
     private static final int FOREVER_AFTER_YEAR = 2200;
     /** Below this share of its size on the GPU a model is partly in system memory. */
     private static final double FULLY_ON_GPU = 0.98;
+    /** Go's zero time is the year 1: no real expiry is that old. */
+    private static final int LOADING_BEFORE_YEAR = 1000;
 
     OllamaSnapshot {
         models = List.copyOf(models);
@@ -49,9 +53,17 @@ record OllamaSnapshot(Instant at, List<RunningModel> models, long ownChanges) {
         return expires == null || expires.getYear() > FOREVER_AFTER_YEAR;
     }
 
-    /** Ollama shows an expiry in the past while the runner stops ("Stopping..." in its CLI). */
+    /**
+     * Listed but not serving: Ollama shows an expiry in the past while the runner stops ("Stopping..." in its CLI),
+     * and its zero time while a runner loads.
+     */
     static boolean stopping(RunningModel m, Instant now) {
         return m.expiresAt() != null && !keptForever(m) && !m.expiresAt().toInstant().isAfter(now);
+    }
+
+    /** A runner that has started and is not ready: Ollama prints Go's zero time (year 1) as its expiry. */
+    static boolean loading(RunningModel m) {
+        return m.expiresAt() != null && m.expiresAt().getYear() < LOADING_BEFORE_YEAR;
     }
 
     static boolean partlyOnCpu(RunningModel m) {

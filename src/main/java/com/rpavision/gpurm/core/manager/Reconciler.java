@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * operation at a time, Property 13). Desired: RECORDING has the VLM loaded, wholly on the GPU and kept alive by
  * the manager, CLIP on the CPU; AUTOPILOT has no VLM unless a request needs it (then the idle timer), CLIP on
  * the GPU when there is room; IDLE leaves whatever is loaded to the idle timer. A difference someone else made
- * is named ({@link DriftClassifier}) before it is acted on.
+ * is named before it is acted on; a VLM that left is named only once Ollama has settled ({@link RemovalSettle}),
+ * and nothing is done meanwhile: a load sent into an eviction's gap would queue behind the newcomer and evict it.
  */
 final class Reconciler {
 
@@ -44,10 +45,14 @@ final class Reconciler {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
-    private static final Set<DriftCause> REMOVALS = EnumSet.of(DriftCause.UNLOADED_OUTSIDE, DriftCause.EXPIRED,
-            DriftCause.EVICTED, DriftCause.OLLAMA_RESTARTED);
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     /** After CLIP was pushed off the GPU, wait this long before it goes back, so it does not flap. */
     static final Duration CLIP_BACK_AFTER = Duration.ofSeconds(30);
+    /**
+     * The least time between two of the manager's own reloads in RECORDING (from the start of one to the next), so
+     * that a script unloading the VLM in a loop never makes a busy loop of it. A restart does not wait for it.
+     */
+    static final Duration RELOAD_SPACING = Duration.ofSeconds(5);
 
     private final GpuResourceConfig config;
     private final OllamaClient ollama;
@@ -60,7 +65,15 @@ final class Reconciler {
     private final Clock clock;
     private final Supplier<ExecutionMode> mode;
     private final Actions actions;
-    private volatile OllamaSnapshot lastSeen;
+    /** The latest look that showed the VLM serving, and the count of signs right after it. */
+    private volatile OllamaSnapshot lastWithVlm;
+    private volatile long signsAfterLastWithVlm;
+    /** The VLM went missing and Ollama has not settled yet; null otherwise. */
+    private volatile RemovalSettle settling;
+    /** Another client's load of the VLM is under way (it came back loading): its landing is not a new drift. */
+    private volatile boolean adopting;
+    private volatile Instant lastOwnReload = Instant.MIN;
+    private volatile DriftCause lastRemoval;
     private String lastGpuError;
     private volatile Instant clipBackNotBefore = Instant.MIN;
 
@@ -80,30 +93,70 @@ final class Reconciler {
         this.actions = actions;
     }
 
-    /** Whether a look shows something the manager does not expect (checked off the queue, by the watcher). */
+    /** Every look passes here first (the watcher's, off the queue, and the reconciler's own). */
+    void noted(OllamaSnapshot snapshot) {
+        if (DriftClassifier.serving(vlm.model(), snapshot).isPresent()) {
+            lastWithVlm = snapshot;
+            signsAfterLastWithVlm = ollama.signals().count();
+        }
+    }
+
+    /** Whether a look calls for a round on the queue (checked off the queue, by the watcher). */
     boolean differs(OllamaSnapshot snapshot) {
+        if (settling != null) {
+            return true; // every look while Ollama settles is a step of the settling
+        }
         ModelState state = vlm.state();
         if (snapshot.ownChanges() != vlm.changes() || state == ModelState.LOADING || state == ModelState.UNLOADING) {
             return false; // the manager's own operation decides; the next look is compared
         }
-        Optional<RunningModel> seen = snapshot.find(vlm.model()).filter(m -> !OllamaSnapshot.stopping(m, snapshot.at()));
-        return !DriftClassifier.classify(vlm.model(), vlm.expected(), previous(), snapshot, false).isEmpty()
-                || (seen.isEmpty() && wantsReload());
+        return DriftClassifier.removed(vlm.model(), vlm.expected(), snapshot)
+                || !DriftClassifier.classify(vlm.model(), vlm.expected(), snapshot, adopting).isEmpty()
+                || (DriftClassifier.serving(vlm.model(), snapshot).isEmpty() && reloadWanted());
+    }
+
+    /** The VLM left and the cause is being checked. */
+    boolean settling() {
+        return settling != null;
+    }
+
+    /** The manager must act now (a load it was asked for waited long enough): the cause from what is known. */
+    void decideNow() throws InterruptedException {
+        RemovalSettle pending = settling;
+        if (pending == null) {
+            return;
+        }
+        OllamaSnapshot now;
+        try {
+            now = new OllamaSnapshot(clock.instant(), ollama.runningModels(), vlm.changes(), ollama.signals().count());
+        } catch (OllamaException e) {
+            return; // the load that follows finds out that Ollama is away
+        }
+        pending.look(now, restartSign(), true).ifPresent(drift -> concluded(drift, now));
+    }
+
+    /** RECORDING misses its VLM and nothing holds the reload back: the maintenance round brings it when due. */
+    boolean reloadWanted() {
+        return vlm.state() != ModelState.LOADED && wantsReload() && reloadDue();
     }
 
     /** One round on the queue: a fresh look, the drift named, the VLM's state taken from it, then the mode's wants. */
     void reconcile(String trigger) throws InterruptedException {
+        long signs = ollama.signals().count();
         OllamaSnapshot now;
         try {
-            now = new OllamaSnapshot(clock.instant(), ollama.runningModels(), vlm.changes());
+            now = new OllamaSnapshot(clock.instant(), ollama.runningModels(), vlm.changes(), signs);
         } catch (OllamaException e) {
+            RemovalSettle pending = settling;
+            if (pending != null) {
+                pending.failedLook(e.kind() == OllamaException.Kind.UNREACHABLE ? "Ollama stopped answering" : null);
+            }
             LOG.debug("Reconcile ({}) skipped: Ollama did not answer: {}", trigger, e.getMessage());
             return;
         }
-        boolean gap = watcher.takeGap();
-        Optional<RunningModel> landed = now.find(vlm.model()).filter(m -> !OllamaSnapshot.stopping(m, now.at()));
+        Optional<RunningModel> landed = DriftClassifier.serving(vlm.model(), now);
         if (landed.isPresent() && vlm.state() != ModelState.LOADED && vlm.takeCancelledLoad()) {
-            lastSeen = now; // the manager's own cancelled load, finished by Ollama after all: not a drift
+            noted(now); // the manager's own cancelled load, finished by Ollama after all: not a drift
             vlm.observe(landed, now.at(), "a cancelled load finished");
             if (mode.get() != ExecutionMode.RECORDING) {
                 vlm.unload("load cancelled");
@@ -111,34 +164,112 @@ final class Reconciler {
             return;
         }
         if (vlm.state() == ModelState.ERROR && !vlm.errorIsOutage() && vlm.expected().isEmpty() && now.find(vlm.model()).isEmpty()) {
-            lastSeen = now; // a refused or failed load: nothing changed outside, the operator sees why
+            noted(now); // a refused or failed load: nothing changed outside, the operator sees why
             return;
         }
-        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), vlm.expected(), previous(), now, gap);
-        lastSeen = now;
-        Optional<RunningModel> observed = now.find(vlm.model()).filter(m -> !OllamaSnapshot.stopping(m, now.at()));
-        String cause = found.isEmpty() ? "observed in Ollama" : found.get(0).cause().wireName();
+        if (settling != null) {
+            noted(now);
+            settling.look(now, restartSign()).ifPresent(drift -> concluded(drift, now));
+            convergeIfSettled(now);
+            return;
+        }
+        if (DriftClassifier.removed(vlm.model(), vlm.expected(), now)) {
+            startSettling(now);
+            convergeIfSettled(now);
+            return;
+        }
+        noted(now);
+        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), vlm.expected(), now, adopting);
+        boolean adopted = adopting && landed.isPresent();
+        if (landed.isPresent() || now.find(vlm.model()).isEmpty()) {
+            adopting = false; // the awaited load landed, or never will
+        }
         for (VlmDrift drift : found) {
             drifts.record(vlm.model(), drift);
-            if (REMOVALS.contains(drift.cause()) && mode.get() == ExecutionMode.RECORDING) {
-                conditions.recordRemoval(drift.at(), vlm.model(), drift.otherModel(), drift.otherMb());
+            if (drift.cause() == DriftCause.RELOADED_WITH_OTHER_OPTIONS) {
+                vlm.adoptForeignRunner();
             }
         }
-        vlm.observe(observed, now.at(), cause);
+        String cause = !found.isEmpty() ? found.get(0).cause().wireName()
+                : adopted ? "reloaded by another client" : "observed in Ollama";
+        vlm.observe(landed, now.at(), cause);
+        partlyOnCpu(landed);
+        conditions.settleContention(now.at(), now.names());
+        converge(landed, now);
+    }
+
+    private void startSettling(OllamaSnapshot now) {
+        OllamaSnapshot own = vlm.afterOwnLoad();
+        OllamaSnapshot seen = lastWithVlm;
+        boolean ownNewer = own != null && (seen == null || own.at().isAfter(seen.at()));
+        OllamaSnapshot before = ownNewer ? own : seen;
+        RunningModel last = before == null ? vlm.expected().orElseThrow()
+                : before.find(vlm.model()).orElse(vlm.expected().orElseThrow());
+        long baseline = ownNewer || seen == null ? (own == null ? now.signs() : own.signs()) : signsAfterLastWithVlm;
+        RemovalSettle settle = new RemovalSettle(vlm.model(), last, before, now, baseline);
+        settling = settle;
+        Optional<VlmDrift> verdict = settle.look(now, restartSign());
+        if (verdict.isPresent()) {
+            concluded(verdict.get(), now);
+            return;
+        }
+        LOG.info("VLM {} left Ollama; looking again before naming why or acting", vlm.model());
+        vlm.observe(Optional.empty(), now.at(), "gone, cause being checked");
+        conditions.set(Condition.VLM_SETTLING, Reason.of(Reason.Code.VLM_SETTLING, vlm.model() + " left Ollama at "
+                + CLOCK.format(now.at()) + ". The manager looks again before it names why or reloads it: Ollama may be"
+                + " in the middle of an eviction, a reload or a restart.", vlm.model(), CLOCK.format(now.at())));
+        watcher.hurry();
+    }
+
+    private String restartSign() {
+        return watcher.takeRefused() ? "a look at Ollama was refused or reset" : null;
+    }
+
+    /** The cause is known: one drift, its consequences, and the VLM's state as Ollama shows it now. */
+    private void concluded(VlmDrift drift, OllamaSnapshot now) {
+        settling = null;
+        watcher.calm();
+        watcher.takeFailedLooks();
+        drifts.record(vlm.model(), drift);
+        lastRemoval = drift.cause();
+        if (drift.cause() == DriftCause.EVICTED && mode.get() == ExecutionMode.RECORDING) {
+            conditions.recordEviction(drift.at(), vlm.model(), drift.otherModel(), drift.otherMb());
+        }
+        Optional<RunningModel> observed = DriftClassifier.serving(vlm.model(), now);
+        if (drift.cause() == DriftCause.RELOADED_WITH_OTHER_OPTIONS) {
+            vlm.adoptForeignRunner();
+            adopting = observed.isEmpty(); // it came back loading: its landing is this same reload
+            observed.filter(OllamaSnapshot::partlyOnCpu).ifPresent(m -> drifts.record(vlm.model(), VlmDrift.of(now.at(),
+                    DriftCause.PARTLY_ON_CPU, "wholly on the GPU", m.sizeVramMb() + " of " + m.sizeBytes() / (1024 * 1024)
+                            + " MB on the GPU")));
+        }
+        conditions.clear(Condition.VLM_SETTLING);
+        noted(now);
+        vlm.observe(observed, now.at(), drift.cause().wireName());
+        partlyOnCpu(observed);
+        conditions.settleContention(now.at(), now.names());
+    }
+
+    private void convergeIfSettled(OllamaSnapshot now) throws InterruptedException {
+        if (settling == null) {
+            converge(DriftClassifier.serving(vlm.model(), now), now);
+        }
+    }
+
+    private void partlyOnCpu(Optional<RunningModel> observed) {
         observed.filter(OllamaSnapshot::partlyOnCpu).ifPresentOrElse(m -> conditions.set(Condition.VLM_PARTLY_ON_CPU,
                         Reason.of(Reason.Code.VLM_PARTLY_ON_CPU, vlm.model() + " is only partly on the GPU ("
                                 + m.sizeVramMb() + " of " + m.sizeBytes() / (1024 * 1024) + " MB): the rest runs on the CPU and is slow."
                                 + " Free VRAM and reload it.", vlm.model(), m.sizeVramMb(), m.sizeBytes() / (1024 * 1024))),
                 () -> conditions.clear(Condition.VLM_PARTLY_ON_CPU));
-        conditions.settleContention(now.at(), now.names());
-        converge(observed);
     }
 
-    private void converge(Optional<RunningModel> observed) throws InterruptedException {
+    private void converge(Optional<RunningModel> observed, OllamaSnapshot now) throws InterruptedException {
         ExecutionMode current = mode.get();
         if (observed.isEmpty()) {
-            if (wantsReload()) {
-                conditions.recordReload(clock.instant());
+            boolean someoneLoadsIt = now.find(vlm.model()).filter(OllamaSnapshot::loading).isPresent();
+            if (wantsReload() && !someoneLoadsIt && reloadDue()) {
+                lastOwnReload = clock.instant();
                 actions.loadVlmForRecording("recording: reload");
             }
             return;
@@ -155,17 +286,17 @@ final class Reconciler {
         }
     }
 
-    /** The latest list to compare with: the previous round's look or the one right after an own load. */
-    private OllamaSnapshot previous() {
-        OllamaSnapshot own = vlm.afterOwnLoad();
-        OllamaSnapshot seen = lastSeen;
-        return own != null && (seen == null || own.at().isAfter(seen.at())) ? own : seen;
-    }
-
-    /** RECORDING wants the VLM loaded, unless the idle timer unloaded it, it is contended, or a load failed. */
+    /**
+     * RECORDING wants the VLM loaded, unless the idle timer unloaded it, another model holds the GPU it needs
+     * (contended), Ollama is still settling, or a load failed for a reason a retry cannot fix.
+     */
     private boolean wantsReload() {
         return mode.get() == ExecutionMode.RECORDING && !vlm.idleUnloaded() && !conditions.has(Condition.VLM_CONTENDED)
-                && (vlm.state() != ModelState.ERROR || vlm.errorIsOutage());
+                && settling == null && (vlm.state() != ModelState.ERROR || vlm.errorIsOutage());
+    }
+
+    private boolean reloadDue() {
+        return lastRemoval == DriftCause.OLLAMA_RESTARTED || !clock.instant().isBefore(lastOwnReload.plus(RELOAD_SPACING));
     }
 
     /**

@@ -64,6 +64,11 @@ final class VlmController {
     private volatile boolean cancelRequested;
     /** When a load was cancelled that Ollama may still finish: the reconciler unloads it if it lands outside RECORDING. */
     private volatile Instant cancelledAt;
+    /**
+     * The runner in Ollama is another client's (it reloaded the VLM with its own options): taking its keep-alive
+     * back would send the manager's options and make Ollama reload it again, a fight. Until the manager's next load.
+     */
+    private volatile boolean foreignRunner;
 
     VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
                   Clock clock, Sleeper sleeper, EventEmitter events, ModelSizes sizes) {
@@ -156,6 +161,7 @@ final class VlmController {
             LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions()));
             move(ModelState.LOADED, null);
             idleUnloaded = false;
+            foreignRunner = false;
             touch();
             long millis = Duration.between(start, clock.instant()).toMillis();
             LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
@@ -345,7 +351,7 @@ final class VlmController {
      * own keep_alive or a /v1 request took it over; only while the VLM is loaded, so it never loads one.
      */
     boolean reassertKeepAlive() {
-        if (state.state() != ModelState.LOADED || availability.isDown()) {
+        if (state.state() != ModelState.LOADED || availability.isDown() || foreignRunner) {
             return false;
         }
         try {
@@ -356,6 +362,11 @@ final class VlmController {
             LOG.warn("Could not take the VLM's keep-alive back: {}", e.getMessage());
             return false;
         }
+    }
+
+    /** Another client reloaded the VLM with its own options: leave its runner as it is (see {@link #foreignRunner}). */
+    void adoptForeignRunner() {
+        foreignRunner = true;
     }
 
     private void remember(RunningModel running) {
@@ -371,7 +382,8 @@ final class VlmController {
     /** Ollama's list right after the manager's own load: what a later drift is compared with. */
     private Optional<RunningModel> listedAfterLoad() {
         try {
-            OllamaSnapshot snapshot = new OllamaSnapshot(clock.instant(), ollama.runningModels(), changes.get());
+            long signs = ollama.signals().count();
+            OllamaSnapshot snapshot = new OllamaSnapshot(clock.instant(), ollama.runningModels(), changes.get(), signs);
             afterOwnLoad = snapshot;
             return snapshot.find(model());
         } catch (OllamaException e) {

@@ -63,10 +63,11 @@ final class VlmPreflight {
     }
 
     /**
-     * @param clipGpuMb VRAM CLIP holds on the managed GPU now (0 when on the CPU): moving it off frees that much
+     * @param clipGpuMb      VRAM CLIP holds on the managed GPU now (0 when on the CPU): moving it off frees that much
+     * @param otherModelsGo  the other models Ollama holds count as room: Ollama's scheduler evicts them for the load
      * @return the refusal when the model cannot fit, else empty
      */
-    Optional<Reason> check(String model, GpuSample sample, int gpuIndex, long clipGpuMb, long ownPid) {
+    Optional<Reason> check(String model, GpuSample sample, int gpuIndex, long clipGpuMb, long ownPid, boolean otherModelsGo) {
         Optional<VramInfo> gpu = sample.gpu(gpuIndex);
         if (gpu.isEmpty()) {
             return Optional.empty();
@@ -76,7 +77,7 @@ final class VlmPreflight {
             return Optional.empty();
         }
         long free = gpu.get().freeMb();
-        long available = availableMb(free, clipGpuMb);
+        long available = availableMb(free, clipGpuMb) + (otherModelsGo ? otherModelsMb(model) : 0);
         if (available >= need.getAsLong() || alreadyHeld(model)) {
             return Optional.empty();
         }
@@ -96,6 +97,14 @@ final class VlmPreflight {
         // the panel words it from these: model, need, can be had, free, margin, biggest users
         return Optional.of(Reason.of(Reason.Code.VLM_DOES_NOT_FIT, text.toString(), model, gb(need.getAsLong()), gb(available),
                 gb(free), gb(config.vramSafetyMarginMb()), users.isEmpty() ? "\u2014" : String.join("; ", users)));
+    }
+
+    private long otherModelsMb(String model) {
+        try {
+            return ollama.runningModels().stream().filter(m -> !m.is(model)).mapToLong(RunningModel::sizeVramMb).sum();
+        } catch (OllamaException e) {
+            return 0;
+        }
     }
 
     /** Ollama holds the model already (a load the manager lost track of, an unload stuck): the load only confirms it. */

@@ -9,7 +9,12 @@ public enum Condition {
     /** Ollama holds part of the VLM in system memory. */
     VLM_PARTLY_ON_CPU,
     /** CLIP moved to the CPU because another program took the VRAM it needs. */
-    CLIP_DISPLACED;
+    CLIP_DISPLACED,
+    /**
+     * The VLM left Ollama a moment ago and Ollama may be in the middle of a step (an eviction, a reload, a
+     * restart): the manager looks again, fast, and names the cause once Ollama has settled; it does not act meanwhile.
+     */
+    VLM_SETTLING;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -17,6 +17,8 @@ public enum DriftCause {
     EVICTED,
     /** Ollama restarted and forgot every model. */
     OLLAMA_RESTARTED,
+    /** The VLM left Ollama and what Ollama showed until it settled does not say why. */
+    CAUSE_UNKNOWN,
     /** Another request gave the VLM its own keep_alive: Ollama would unload it on its own timer. */
     KEEP_ALIVE_TAKEN_OVER,
     /** The VLM was reloaded with other runner options (its size changed). */

@@ -24,14 +24,23 @@ class OutsideChangesTest {
     private static final String VLM = "qwen3-vl:8b";
 
     @Test
-    void anOutsideUnloadInRecordingIsNamedAndTheVlmComesBack() {
+    void anOutsideUnloadInRecordingIsNamedOnceOllamaHasSettledAndTheVlmComesBack() {
         try (ManagerFixture f = ManagerFixture.create()) {
             f.switchTo(ExecutionMode.RECORDING);
             f.ollama.unloadOutside(VLM);
 
             f.manager.observeOllama().join();
 
+            assertThat(causes(f)).as("one look cannot say why: an eviction's newcomer may still come").isEmpty();
+            assertThat(f.manager.getVlmState()).as("but the status says at once that it is gone").isEqualTo(ModelState.UNLOADED);
+            assertThat(f.manager.activeConditions()).containsExactly(Condition.VLM_SETTLING);
+            assertThat(f.ollama.loads.get()).as("no load sent while Ollama may be mid-step").isEqualTo(1);
+
+            f.clock.advance(RemovalSettle.QUIET);
+            f.manager.observeOllama().join();
+
             assertThat(causes(f)).containsExactly("unloaded_outside");
+            assertThat(f.manager.activeConditions()).isEmpty();
             assertThat(f.ollama.loads.get()).as("reloaded").isEqualTo(2);
             assertThat(f.ollama.isServing(VLM)).isTrue();
             assertThat(f.manager.getVlmState()).isEqualTo(ModelState.LOADED);
@@ -67,7 +76,7 @@ class OutsideChangesTest {
             f.ollama.install("llama3:8b", 6_000).maxLoadedModels(1);
             f.switchTo(ExecutionMode.RECORDING);
 
-            for (int round = 1; round <= ConditionTracker.REMOVALS; round++) {
+            for (int round = 1; round <= f.config.contentionEvictions(); round++) {
                 f.ollama.loadOutside("llama3:8b", Duration.ofMinutes(5));
                 f.clock.advance(Duration.ofSeconds(10));
                 f.manager.observeOllama().join();
@@ -80,6 +89,8 @@ class OutsideChangesTest {
             assertThat(f.manager.activeConditions()).containsExactly(Condition.VLM_CONTENDED);
             assertThat(f.manager.getStatus().conditions()).singleElement()
                     .satisfies(r -> assertThat(r.text()).contains("llama3:8b (6000 MB)", "3 times"));
+            assertThat(f.manager.getStatus().conditions().get(0).args()).as("the model and its VRAM, for the panel")
+                    .containsSubsequence(VLM, "llama3:8b", 6_000L);
             assertThat(f.events).anySatisfy(e -> assertThat(e.type()).isEqualTo(EventType.CONDITION_CHANGED));
 
             f.manager.observeOllama().join();
@@ -145,11 +156,28 @@ class OutsideChangesTest {
 
             f.ollama.loadOutside("nomic-embed-text", null);
             f.manager.observeOllama().join();
-            f.ollama.restart(); // faster than one watch interval: both models gone at once
+            f.ollama.restart(); // faster than one watch interval, no connection lost: both models gone at once
+            f.manager.observeOllama().join();
+            f.clock.advance(RemovalSettle.QUIET);
             f.manager.observeOllama().join();
 
             assertThat(causes(f)).containsExactly("ollama_restarted", "ollama_restarted");
             assertThat(f.ollama.isServing(VLM)).isTrue();
+            assertThat(f.manager.activeConditions()).as("restarts are not contention").isEmpty();
+        }
+    }
+
+    @Test
+    void aRestartShorterThanTheWatchIntervalWithOnlyTheVlmLoadedIsNamedByTheClosedConnection() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.RECORDING);
+            f.manager.observeOllama().join(); // a kept-alive connection to Ollama, as the watcher has
+
+            f.restartOllama();
+            f.manager.observeOllama().join();
+
+            assertThat(causes(f)).as("not unloaded_outside: Ollama closed the kept-alive connection").containsExactly("ollama_restarted");
+            assertThat(f.ollama.isServing(VLM)).as("reloaded at once").isTrue();
         }
     }
 

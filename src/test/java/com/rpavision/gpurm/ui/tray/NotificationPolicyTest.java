@@ -43,14 +43,14 @@ class NotificationPolicyTest {
                 "reason_args", java.util.List.of("qwen3-vl:8b", "llama3:8b", 6000L, 3, 2L))))
                 .hasValueSatisfying(n -> {
                     assertThat(n.title()).isEqualTo("The vision model is contended");
-                    assertThat(n.text()).startsWith("qwen3-vl:8b was taken away 3 times within 2 minutes, last by llama3:8b (6,000 MB).");
+                    assertThat(n.text()).startsWith("qwen3-vl:8b was pushed out of the GPU 3 times within 2 minutes, last by llama3:8b (6,000 MB).");
                     assertThat(n.offersFreeVram()).isTrue();
                 });
         assertThat(new NotificationPolicy(new com.rpavision.gpurm.ui.Messages(java.util.Locale.FRENCH))
                 .of(ResourceChangedEvent.of(now, EventType.CONDITION_CHANGED, "condition", "vlm_contended", "active", true,
                         "reason", "x", "reason_code", "VLM_CONTENDED", "reason_args", java.util.List.of("qwen3-vl:8b", "", 0L, 3, 2L))))
                 .hasValueSatisfying(n -> assertThat(n.text()).as("no model to name, in French")
-                        .startsWith("qwen3-vl:8b a été retiré 3 fois en 2 minutes. Rechargement arrêté"));
+                        .startsWith("qwen3-vl:8b a été évincé du GPU 3 fois en 2 minutes. Le gestionnaire a cessé"));
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.CONDITION_CHANGED, "condition", "vlm_contended",
                 "active", false))).as("its end is in the log only").isEmpty();
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.CONDITION_CHANGED, "condition", "clip_displaced",
