@@ -58,6 +58,10 @@ public final class Launcher {
             System.out.println("GPU Resource Manager " + version());
             return;
         }
+        if (cli.simulateOllama().isPresent()) {
+            System.exit(simulateOllama(cli.simulateOllama().get()));
+            return;
+        }
         if (cli.writeCdsArchive()) {
             System.exit(writeCdsArchive());
             return;
@@ -80,6 +84,23 @@ public final class Launcher {
         Optional<PreviousInstance.Outcome> previous = cli.afterPid().isPresent()
                 ? Optional.of(PreviousInstance.awaitExit(cli.afterPid().getAsLong(), PreviousInstance.LIMIT)) : Optional.empty();
         run(paths, cli, args, previous);
+    }
+
+    /** Runs only the simulated Ollama until Ctrl-C / SIGTERM, for the Python tools and CI. */
+    private static int simulateOllama(CommandLine.SimulatorCommand command) {
+        System.setProperty("gpurm.logDir", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "gpurm-simulated-ollama").toString());
+        try (com.rpavision.gpurm.simulator.SimulatedOllama ollama = com.rpavision.gpurm.simulator.SimulatedOllama.start(
+                command.settings(), com.rpavision.gpurm.simulator.SimulatedVram.budget(command.vramMb()))) {
+            System.out.println("listening " + ollama.port());
+            System.out.flush();
+            Shutdown.onTermination(Shutdown.once(ollama::close));
+            Shutdown.await();
+            return 0;
+        } catch (IOException e) {
+            System.err.println("gpu-resource-manager: the simulated Ollama cannot listen on port "
+                    + command.settings().port() + ": " + e.getMessage());
+            return 1;
+        }
     }
 
     private static void run(AppPaths realPaths, CommandLine cli, String[] args, Optional<PreviousInstance.Outcome> previous) {

@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.app;
 
 import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.simulator.SimulatedOllama;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -9,7 +10,12 @@ import java.util.OptionalLong;
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
 public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, boolean printApiInfo,
                           boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode,
-                          Optional<Path> exportDiagnostics, OptionalLong afterPid) {
+                          Optional<Path> exportDiagnostics, OptionalLong afterPid,
+                          Optional<SimulatorCommand> simulateOllama) {
+
+    /** {@code --simulate-ollama PORT}: run only the simulated Ollama, holding its runners on a GPU of {@code vramMb}. */
+    public record SimulatorCommand(SimulatedOllama.Settings settings, long vramMb) {
+    }
 
     /** Given by "Restart now" to the new instance: the process it replaces. */
     public static final String AFTER_PID = "--after-pid";
@@ -25,6 +31,11 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
               --export-diagnostics FILE.zip  write logs, configuration, versions and the OS for a support request
               --write-cds-archive  write the start-up archive of an installed app (installers run it) and exit
               --after-pid PID  first wait (up to 30 s) for process PID to end; Settings' "Restart now" passes it
+              --simulate-ollama PORT  run only a simulated Ollama 0.12 on loopback PORT (0: any) for scripts and CI;
+                              prints "listening PORT" once it answers; POST /_simulator/restart?down_ms=N restarts it.
+                              With: --sim-load-ms N (3000), --sim-gap-ms MIN[-MAX] (500-1500: the eviction gap),
+                              --sim-stopping-ms N (0), --sim-vram-mb N (24564), --sim-model NAME=MB (repeatable,
+                              adds to qwen3-vl:8b=10540 llama3.2:3b=2600 llama3:8b=4000), --sim-preload NAME
               --version       print the version and exit
               --help          print this help and exit
             """;
@@ -40,6 +51,11 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         ExecutionMode mode = null;
         Path diagnostics = null;
         OptionalLong afterPid = OptionalLong.empty();
+        Integer simulatorPort = null;
+        SimulatedOllama.Settings sim = SimulatedOllama.Settings.defaults();
+        long simVramMb = 24_564;
+        java.util.List<String> preload = new java.util.ArrayList<>();
+        boolean simOption = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--headless" -> headless = true;
@@ -72,10 +88,64 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                     }
                     afterPid = OptionalLong.of(Long.parseLong(args[++i]));
                 }
+                case "--simulate-ollama" -> simulatorPort = (int) number(args, ++i, "--simulate-ollama needs a port (0: any free one)", 65_535);
+                case "--sim-load-ms" -> {
+                    sim = sim.withLoadTime(java.time.Duration.ofMillis(number(args, ++i, "--sim-load-ms needs milliseconds", 600_000)));
+                    simOption = true;
+                }
+                case "--sim-stopping-ms" -> {
+                    sim = sim.withStopping(java.time.Duration.ofMillis(number(args, ++i, "--sim-stopping-ms needs milliseconds", 60_000)));
+                    simOption = true;
+                }
+                case "--sim-vram-mb" -> {
+                    simVramMb = number(args, ++i, "--sim-vram-mb needs megabytes", 1L << 30);
+                    simOption = true;
+                }
+                case "--sim-gap-ms" -> {
+                    String text = i + 1 < args.length ? args[++i] : "";
+                    if (!text.matches("[0-9]{1,6}(-[0-9]{1,6})?")) {
+                        throw new IllegalArgumentException("--sim-gap-ms needs MIN or MIN-MAX in milliseconds, e.g. 500-1500");
+                    }
+                    String[] bounds = text.split("-");
+                    long min = Long.parseLong(bounds[0]);
+                    long max = bounds.length > 1 ? Long.parseLong(bounds[1]) : min;
+                    if (max < min) {
+                        throw new IllegalArgumentException("--sim-gap-ms " + text + ": MAX is below MIN");
+                    }
+                    sim = sim.withGap(java.time.Duration.ofMillis(min), java.time.Duration.ofMillis(max));
+                    simOption = true;
+                }
+                case "--sim-model" -> {
+                    String text = i + 1 < args.length ? args[++i] : "";
+                    if (!text.matches("[^=\\s]+=[0-9]{1,7}")) {
+                        throw new IllegalArgumentException("--sim-model needs NAME=MB, e.g. llama3:8b=4000");
+                    }
+                    sim = sim.withModel(text.substring(0, text.indexOf('=')), Long.parseLong(text.substring(text.indexOf('=') + 1)));
+                    simOption = true;
+                }
+                case "--sim-preload" -> {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                        throw new IllegalArgumentException("--sim-preload needs a model name");
+                    }
+                    preload.add(args[++i]);
+                    simOption = true;
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
+        if (simOption && simulatorPort == null) {
+            throw new IllegalArgumentException("the --sim-* options go with --simulate-ollama PORT");
+        }
+        Optional<SimulatorCommand> simulator = simulatorPort == null ? Optional.empty()
+                : Optional.of(new SimulatorCommand(sim.withPort(simulatorPort).withPreloaded(preload), simVramMb));
         return new CommandLine(headless, demo, help, version, printApiInfo, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode),
-                Optional.ofNullable(diagnostics), afterPid);
+                Optional.ofNullable(diagnostics), afterPid, simulator);
+    }
+
+    private static long number(String[] args, int i, String problem, long max) {
+        if (i >= args.length || !args[i].matches("[0-9]{1,10}") || Long.parseLong(args[i]) > max) {
+            throw new IllegalArgumentException(problem);
+        }
+        return Long.parseLong(args[i]);
     }
 }

@@ -44,4 +44,31 @@ class CommandLineTest {
         assertThatThrownBy(() -> CommandLine.parse("--after-pid")).hasMessageContaining("--after-pid needs a process id");
         assertThatThrownBy(() -> CommandLine.parse("--after-pid", "--demo")).hasMessageContaining("--after-pid needs a process id");
     }
+
+    @Test
+    void theSimulatedOllamaTakesItsSettingsFromTheSimOptions() {
+        var sim = CommandLine.parse("--simulate-ollama", "11500", "--sim-load-ms", "4500", "--sim-gap-ms", "300-1500",
+                "--sim-model", "phi3:mini=2500", "--sim-preload", "phi3:mini", "--sim-vram-mb", "12288").simulateOllama().orElseThrow();
+        assertThat(sim.settings().port()).isEqualTo(11500);
+        assertThat(sim.settings().loadTime()).isEqualTo(java.time.Duration.ofMillis(4500));
+        assertThat(sim.settings().gapMin()).isEqualTo(java.time.Duration.ofMillis(300));
+        assertThat(sim.settings().gapMax()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(sim.settings().modelsMb()).containsEntry("phi3:mini", 2500L).containsEntry("qwen3-vl:8b", 10_540L);
+        assertThat(sim.settings().preloaded()).containsExactly("phi3:mini");
+        assertThat(sim.vramMb()).isEqualTo(12288);
+        assertThat(CommandLine.parse("--headless").simulateOllama()).isEmpty();
+        assertThat(CommandLine.USAGE).contains("--simulate-ollama PORT");
+    }
+
+    @Test
+    void aWrongSimOptionSaysWhatItNeeds() {
+        assertThatThrownBy(() -> CommandLine.parse("--simulate-ollama")).hasMessageContaining("needs a port");
+        assertThatThrownBy(() -> CommandLine.parse("--simulate-ollama", "70000")).hasMessageContaining("needs a port");
+        assertThatThrownBy(() -> CommandLine.parse("--simulate-ollama", "0", "--sim-gap-ms", "1500-300"))
+                .hasMessageContaining("MAX is below MIN");
+        assertThatThrownBy(() -> CommandLine.parse("--simulate-ollama", "0", "--sim-model", "llama3")).hasMessageContaining("NAME=MB");
+        assertThatThrownBy(() -> CommandLine.parse("--simulate-ollama", "0", "--sim-preload", "nope:1b"))
+                .hasMessageContaining("cannot preload nope:1b");
+        assertThatThrownBy(() -> CommandLine.parse("--sim-load-ms", "10")).hasMessageContaining("go with --simulate-ollama");
+    }
 }

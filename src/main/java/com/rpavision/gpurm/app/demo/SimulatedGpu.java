@@ -5,6 +5,7 @@ import com.rpavision.gpurm.core.gpu.GpuReading;
 import com.rpavision.gpurm.core.model.GpuProcess;
 import com.rpavision.gpurm.core.model.GpuSensors;
 import com.rpavision.gpurm.core.model.VramInfo;
+import com.rpavision.gpurm.simulator.SimulatedVram;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import java.util.OptionalLong;
 import java.util.Random;
 
 /** The demo's 24 GB GPU: a desktop's own use, plus whatever the simulated Ollama and CLIP put on it. */
-public final class SimulatedGpu implements GpuProbe {
+public final class SimulatedGpu implements GpuProbe, SimulatedVram {
 
     static final long TOTAL_MB = 24_564;
     private static final long DESKTOP_MB = 1_310;
@@ -27,6 +28,9 @@ public final class SimulatedGpu implements GpuProbe {
     /** By pid: each process as NVML would list it. */
     private final Map<Long, Resident> residents = new LinkedHashMap<>();
     private final Random jitter = new Random(42);
+    /** Each model has its own runner process, as Ollama starts one per loaded model. */
+    private final Map<String, Long> runnerPids = new LinkedHashMap<>();
+    private long nextPid = 48_211;
 
     synchronized void allocate(long pid, String process, long mb) {
         residents.put(pid, new Resident(process, mb));
@@ -34,6 +38,26 @@ public final class SimulatedGpu implements GpuProbe {
 
     synchronized void free(long pid) {
         residents.remove(pid);
+    }
+
+    @Override
+    public synchronized long freeMb() {
+        return TOTAL_MB - RESERVED_MB - DESKTOP_MB - residents.values().stream().mapToLong(Resident::mb).sum();
+    }
+
+    /** A newer Ollama runs the ollama binary itself as its runner ("ollama runner ..."), not ollama_llama_server. */
+    @Override
+    public synchronized void take(String model, long mb) {
+        long pid = runnerPids.computeIfAbsent(model, m -> nextPid++);
+        allocate(pid, "ollama", mb);
+    }
+
+    @Override
+    public synchronized void release(String model) {
+        Long pid = runnerPids.remove(model);
+        if (pid != null) {
+            free(pid);
+        }
     }
 
     @Override
