@@ -124,6 +124,7 @@ public final class ControlApiServer implements AutoCloseable {
                 case "/api/v1/events/recent" -> onlyGet(exchange, () -> send(exchange, 200,
                         manager.recentEvents().stream().map(ControlApiServer::eventJson).toList()));
                 case "/api/v1/ollama/unload" -> post(exchange, body -> unloadOllamaModel(exchange, body));
+                case "/api/v1/gpu/free-for-recording" -> post(exchange, body -> freeGpuForRecording(exchange));
                 default -> error(exchange, 404, "no such endpoint: " + path);
             }
         } catch (RuntimeException e) {
@@ -273,6 +274,34 @@ public final class ControlApiServer implements AutoCloseable {
     }
 
     /** Unloads a model other than the VLM; the VLM has its own endpoint and the manager's rules. */
+    private void freeGpuForRecording(HttpExchange exchange) throws IOException {
+        com.rpavision.gpurm.core.manager.GpuTakeBack done;
+        try {
+            done = manager.freeGpuForRecording().get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            error(exchange, 504, "still freeing the GPU for recording after " + transitionTimeout.toSeconds()
+                    + " s; GET /api/v1/status says where it got");
+            return;
+        } catch (Exception e) {
+            error(exchange, 500, "freeing the GPU failed: " + e.getMessage());
+            return;
+        }
+        java.util.List<Map<String, Object>> unloaded = new java.util.ArrayList<>();
+        for (com.rpavision.gpurm.core.manager.OtherModelUnload result : done.unloaded()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("model", result.model());
+            one.put("ok", result.ok());
+            one.put("vram_freed_mb", result.vramFreedMb());
+            one.put("reason", result.reason());
+            unloaded.add(one);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("unloaded", unloaded);
+        json.put("vram_freed_mb", done.vramFreedMb());
+        json.put("status", StatusJson.of(done.status()));
+        send(exchange, 200, json);
+    }
+
     private void unloadOllamaModel(HttpExchange exchange, JsonNode body) throws IOException {
         String model = body.path("model").asText("");
         if (model.isBlank()) {

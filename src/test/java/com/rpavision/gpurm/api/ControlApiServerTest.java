@@ -205,6 +205,24 @@ class ControlApiServerTest {
     }
 
     @Test
+    void freeTheGpuForRecordingUnloadsTheOtherModelsAndAnswersWithTheVlmLoaded() throws Exception {
+        f.ollama.install("llama3:8b", 5_000).preload("llama3:8b");
+
+        Answer answer = post("/api/v1/gpu/free-for-recording", "{}");
+
+        assertThat(answer.code()).isEqualTo(200);
+        assertThat(answer.body().path("unloaded")).singleElement().satisfies(u -> {
+            assertThat(u.path("model").asText()).isEqualTo("llama3:8b");
+            assertThat(u.path("ok").asBoolean()).isTrue();
+        });
+        assertThat(answer.body().path("vram_freed_mb").asLong()).isEqualTo(5_000);
+        assertThat(answer.body().path("status").path("execution_mode").asText()).isEqualTo("recording");
+        assertThat(answer.body().path("status").path("vlm_state").asText()).isEqualTo("loaded");
+        assertThat(f.ollama.isResident("llama3:8b")).isFalse();
+        assertThat(call(authorized("/api/v1/gpu/free-for-recording").get().build()).code()).isEqualTo(405);
+    }
+
+    @Test
     void aModeSwitchAnswersOnceTheTransitionHasCompleted() throws Exception {
         Answer answer = post("/api/v1/mode", "{\"mode\":\"recording\"}");
         assertThat(answer.code()).isEqualTo(200);

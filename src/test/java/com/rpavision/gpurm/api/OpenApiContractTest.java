@@ -54,7 +54,7 @@ class OpenApiContractTest {
     private static final Set<String> NOT_PROVOKED = Set.of(
             "POST /api/v1/mode 500", "POST /api/v1/vlm/load 500", "POST /api/v1/vlm/unload 500",
             "POST /api/v1/vlm/unload 504", "POST /api/v1/clip/device 500", "POST /api/v1/clip/device 504",
-            "POST /api/v1/ollama/unload 500", "POST /api/v1/ollama/unload 504");
+            "POST /api/v1/ollama/unload 500", "POST /api/v1/ollama/unload 504", "POST /api/v1/gpu/free-for-recording 500");
 
     private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
     private ManagerFixture f;
@@ -226,6 +226,11 @@ class OpenApiContractTest {
         assertThat(post("/api/v1/ollama/unload", "{\"model\":\"qwen3-vl:8b\"}").code()).isEqualTo(409);
         assertThat(post("/api/v1/ollama/unload", "{\"model\":\"llama3:8b\"}").json().path("vram_freed_mb").asLong()).isEqualTo(5_000);
         assertThat(post("/api/v1/ollama/unload", "{\"model\":\"llama3:8b\"}").json().path("reason").asText()).contains("not loaded");
+        f.ollama.preload("llama3:8b");
+        Answer takeBack = post("/api/v1/gpu/free-for-recording", "");
+        assertThat(takeBack.json().path("unloaded").path(0).path("model").asText()).isEqualTo("llama3:8b");
+        assertThat(takeBack.json().path("vram_freed_mb").asLong()).isEqualTo(5_000);
+        assertThat(takeBack.json().path("status").path("vlm_state").asText()).isEqualTo("loaded");
         assertThat(post("/api/v1/vlm/unload", "").json().path("loaded").asBoolean()).isFalse();
         assertThat(post("/api/v1/vlm/load", "{}").json().path("loaded").asBoolean()).isTrue();
         assertThat(post("/api/v1/mode", "{\"mode\":\"autopilot\"}").json().path("clip_device").asText()).isEqualTo("cuda");
@@ -274,6 +279,7 @@ class OpenApiContractTest {
         Answer load = post("/api/v1/vlm/load", "{}");
         assertThat(load.code()).isEqualTo(504);
         assertThat(load.json().path("error").asText()).contains("still loading");
+        assertThat(post("/api/v1/gpu/free-for-recording", "{}").code()).isEqualTo(504);
         f.manager.setExecutionMode(ExecutionMode.RECORDING).join();
     }
 
@@ -333,7 +339,7 @@ class OpenApiContractTest {
             assertThat(call(authorized(path).header("Origin", "http://evil.example").build()).code()).as(path).isEqualTo(403);
         }
         for (String path : List.of("/api/v1/mode", "/api/v1/vlm/load", "/api/v1/vlm/unload", "/api/v1/clip/device",
-                "/api/v1/ollama/unload")) {
+                "/api/v1/ollama/unload", "/api/v1/gpu/free-for-recording")) {
             assertThat(call(new Request.Builder().url(url(path)).header("Authorization", "Bearer " + "0".repeat(64))
                     .post(RequestBody.create(mode, JSON_TYPE)).build()).code()).as(path).isEqualTo(401);
             assertThat(call(authorized(path).header("Host", "localhost:1").post(RequestBody.create(mode, JSON_TYPE)).build())

@@ -377,6 +377,16 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     }
 
     @Override
+    public CompletableFuture<GpuTakeBack> freeGpuForRecording() {
+        LOG.info("Freeing the GPU for recording (operator)");
+        return queue.submit("free the GPU for recording", () -> {
+            conditions.clearContention();
+            return otherModels.unloadAllForTheVlm();
+        }).thenCompose(unloaded -> setExecutionMode(ExecutionMode.RECORDING)
+                .thenApply(status -> new GpuTakeBack(unloaded, status)));
+    }
+
+    @Override
     public VlmLease acquireVlm() throws VlmUnavailableException {
         vlmRequestsInFlight.incrementAndGet();
         markVlmRequest();

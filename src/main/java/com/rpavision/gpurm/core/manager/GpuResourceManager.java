@@ -123,6 +123,15 @@ public interface GpuResourceManager extends AutoCloseable {
     /** Unloads every model Ollama holds except the VLM: room for recording. */
     CompletableFuture<List<OtherModelUnload>> unloadOtherOllamaModels();
 
+    /**
+     * "Free the GPU for recording", the operator taking the GPU back in one click: every other model Ollama holds
+     * is unloaded (the one contending for the GPU first of all), the contention ends, and the manager switches to
+     * RECORDING with its VLM loaded.
+     *
+     * @return completes with what was unloaded and the status once RECORDING's load has been tried
+     */
+    CompletableFuture<GpuTakeBack> freeGpuForRecording();
+
     ModelState getVlmState();
 
     // ---- CLIP

@@ -25,6 +25,8 @@ final class OtherModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(OtherModels.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Ollama's own bound on how long a stopped runner's VRAM takes to come back (sched.go waits at most 5 s). */
+    private static final Duration VRAM_RECOVERY_LIMIT = Duration.ofSeconds(5);
 
     private final GpuResourceConfig config;
     private final OllamaClient ollama;
@@ -85,5 +87,35 @@ final class OtherModels {
         LOG.info("Ollama model {} unloaded on request, about {} MB VRAM freed", name, freed);
         events.emit(EventType.OTHER_MODEL_UNLOADED, "model", name, "vram_freed_mb", freed);
         return new OtherModelUnload(name, true, freed, null);
+    }
+
+    /**
+     * Unloads every model but the VLM and waits until the GPU has most of their memory back: a model leaves
+     * {@code /api/ps} before its runner has exited, and a VLM load judged in between would find no room.
+     */
+    List<OtherModelUnload> unloadAllForTheVlm() throws InterruptedException {
+        vram.sample();
+        long freeBefore = vram.managedGpu().freeMb();
+        List<OtherModelUnload> results = new java.util.ArrayList<>();
+        List<RunningModel> running;
+        try {
+            running = ollama.runningModels();
+        } catch (OllamaException e) {
+            return List.of(new OtherModelUnload("", false, 0, e.getMessage()));
+        }
+        for (RunningModel m : running) {
+            if (!isVlm(m.name())) {
+                results.add(unload(m.name()));
+            }
+        }
+        long freed = results.stream().filter(OtherModelUnload::ok).mapToLong(OtherModelUnload::vramFreedMb).sum();
+        if (freed > 0 && vram.hasGpu()) {
+            Instant giveUp = clock.instant().plus(VRAM_RECOVERY_LIMIT);
+            while (vram.managedGpu().freeMb() < freeBefore + freed * 3 / 4 && clock.instant().isBefore(giveUp)) {
+                sleeper.sleep(POLL);
+                vram.sample();
+            }
+        }
+        return results;
     }
 }

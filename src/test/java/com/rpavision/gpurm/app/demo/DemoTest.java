@@ -38,12 +38,12 @@ class DemoTest {
             client.unload("qwen3-vl:8b");
             assertThat(client.runningModels()).as("still listed, stopping, right after the unload, as Ollama does").hasSize(2);
             await().atMost(Duration.ofSeconds(4)).until(() -> client.runningModels().size() == 1);
-            await().atMost(Duration.ofSeconds(3)).as("its VRAM comes back a moment after it left the list")
+            await("its VRAM comes back a moment after it left the list").atMost(Duration.ofSeconds(3))
                     .until(() -> gpu.read(false).gpus().get(0).usedMb() - idle < 100);
 
             client.unload("llama3.2:3b");
             await().atMost(Duration.ofSeconds(4)).until(() -> client.runningModels().isEmpty());
-            await().atMost(Duration.ofSeconds(3)).as("the second model's VRAM back too")
+            await("the second model's VRAM back too").atMost(Duration.ofSeconds(3))
                     .until(() -> gpu.read(false).gpus().get(0).usedMb() - idle < -2_500);
 
             assertThatThrownBy(() -> client.load("llava:34b")).isInstanceOfSatisfying(OllamaException.class,

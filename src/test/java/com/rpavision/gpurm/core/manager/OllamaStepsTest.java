@@ -119,6 +119,34 @@ class OllamaStepsTest {
     }
 
     @Test
+    void freeingTheGpuForRecordingUnloadsTheContenderEndsTheContentionAndLoadsTheVlm() throws Exception {
+        try (ManagerFixture f = station(Duration.ofMillis(1_200))) {
+            f.switchTo(ExecutionMode.RECORDING);
+            for (int round = 1; round <= f.config.contentionEvictions(); round++) {
+                f.ollama.requestOutside(Ask.prompt(OTHER, Duration.ofMinutes(5)));
+                f.watch(Duration.ofSeconds(30), () -> !drifts(f).isEmpty() && (f.ollama.isServing(VLM)
+                        || f.manager.activeConditions().contains(Condition.VLM_CONTENDED)));
+                f.watch(Duration.ofSeconds(8), () -> false);
+            }
+            assertThat(f.manager.activeConditions()).contains(Condition.VLM_CONTENDED);
+            assertThat(f.ollama.isResident(OTHER)).isTrue();
+
+            GpuTakeBack done = f.manager.freeGpuForRecording().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(done.unloaded()).singleElement().satisfies(u -> {
+                assertThat(u.model()).isEqualTo(OTHER);
+                assertThat(u.ok()).isTrue();
+            });
+            assertThat(done.vramFreedMb()).isEqualTo(4_000);
+            assertThat(f.ollama.isResident(OTHER)).isFalse();
+            assertThat(f.ollama.isServing(VLM)).as("loaded once the contender's VRAM came back, after its gap").isTrue();
+            assertThat(done.status().vlmState()).isEqualTo(com.rpavision.gpurm.core.model.ModelState.LOADED);
+            assertThat(f.manager.activeConditions()).doesNotContain(Condition.VLM_CONTENDED);
+            assertThat(f.manager.getExecutionMode()).isEqualTo(ExecutionMode.RECORDING);
+        }
+    }
+
+    @Test
     void aReloadWithAnotherContextSizeByAnotherClientIsOneEventWithBothSizes() {
         try (ManagerFixture f = station(Duration.ofMillis(900))) {
             f.switchTo(ExecutionMode.RECORDING);
