@@ -111,7 +111,9 @@ final class OtherModels {
         long freed = results.stream().filter(OtherModelUnload::ok).mapToLong(OtherModelUnload::vramFreedMb).sum();
         if (freed > 0 && vram.hasGpu()) {
             Instant giveUp = clock.instant().plus(VRAM_RECOVERY_LIMIT);
-            while (vram.managedGpu().freeMb() < freeBefore + freed * 3 / 4 && clock.instant().isBefore(giveUp)) {
+            long looks = VRAM_RECOVERY_LIMIT.toMillis() / POLL.toMillis();
+            for (long look = 0; vram.managedGpu().freeMb() < freeBefore + freed * 3 / 4 && look < looks
+                    && clock.instant().isBefore(giveUp); look++) {
                 sleeper.sleep(POLL);
                 vram.sample();
             }

@@ -49,7 +49,9 @@ public final class DashboardView {
 
     @FXML private Label demoBanner;
     @FXML private HBox degradedBanner;
-    @FXML private Label conditionsBanner;
+    @FXML private javafx.scene.layout.HBox conditionsBanner;
+    @FXML private Label conditionsText;
+    @FXML private Button freeGpuButton;
     @FXML private HBox modeCard;
     @FXML private Label modeName;
     @FXML private Label degradedText;
@@ -147,8 +149,12 @@ public final class DashboardView {
         vm.modeProperty().addListener((o, a, mode) -> selectMode(mode));
         modeName.textProperty().bind(vm.modeTextProperty());
         show(conditionsBanner, !vm.conditionsTextProperty().get().isEmpty());
-        conditionsBanner.textProperty().bind(vm.conditionsTextProperty());
+        conditionsText.textProperty().bind(vm.conditionsTextProperty());
         vm.conditionsTextProperty().addListener((o, a, text) -> show(conditionsBanner, !text.isEmpty()));
+        // "Free the GPU for recording" only while another model holds the GPU the VLM needs
+        freeGpuButton.visibleProperty().bind(vm.contendedProperty());
+        freeGpuButton.managedProperty().bind(vm.contendedProperty());
+        freeGpuButton.disableProperty().bind(vm.freeingGpuProperty());
         // A pressed toggle must not end up unselected: the mode is always one of the three.
         modes.selectedToggleProperty().addListener((o, old, now) -> {
             if (now == null && old != null) {
@@ -373,6 +379,11 @@ public final class DashboardView {
     @FXML
     private void openSettings() {
         openSettings.run();
+    }
+
+    @FXML
+    private void freeGpuForRecording() {
+        vm.freeGpuForRecording();
     }
 
     @FXML

@@ -66,6 +66,9 @@ public final class DashboardViewModel {
     private final ReadOnlyStringWrapper stateTitle = new ReadOnlyStringWrapper("");
     /** Every condition in force, for the banner at the top: the first place the operator looks. */
     private final ReadOnlyStringWrapper conditionsText = new ReadOnlyStringWrapper("");
+    /** Another Ollama model holds the GPU the VLM needs: the banner offers "Free the GPU for recording". */
+    private final ReadOnlyBooleanWrapper contended = new ReadOnlyBooleanWrapper();
+    private final ReadOnlyBooleanWrapper freeingGpu = new ReadOnlyBooleanWrapper();
     private final ReadOnlyDoubleWrapper vramFraction = new ReadOnlyDoubleWrapper();
     private final ReadOnlyDoubleWrapper vramTotalMb = new ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<VramLevel> vramLevel = new ReadOnlyObjectWrapper<>(VramLevel.NONE);
@@ -138,6 +141,8 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty modeTextProperty() { return modeText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty stateTitleProperty() { return stateTitle.getReadOnlyProperty(); }
     public ReadOnlyStringProperty conditionsTextProperty() { return conditionsText.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty contendedProperty() { return contended.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty freeingGpuProperty() { return freeingGpu.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramFractionProperty() { return vramFraction.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramTotalMbProperty() { return vramTotalMb.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramLevel.getReadOnlyProperty(); }
@@ -217,7 +222,11 @@ public final class DashboardViewModel {
         vlmText.set(vlmCard.state(status));
         vlmDetail.set(vlmCard.detail(status, switching.get()));
         vlmNotice.set(vlmCard.notice(status));
-        conditionsText.set(String.join(" ", status.conditions().stream().map(r -> ReasonText.of(r, messages)).toList()));
+        // A VLM gone a moment ago, its cause being checked, is said on its card: not an alarm yet.
+        conditionsText.set(String.join(" ", status.conditions().stream()
+                .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.VLM_SETTLING)
+                .map(r -> ReasonText.of(r, messages)).toList()));
+        contended.set(status.conditions().stream().anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.VLM_CONTENDED));
         applyClip(status.clip());
         status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
                 .findFirst().ifPresent(r -> clipDetail.set(ReasonText.of(r, messages)));
@@ -402,6 +411,25 @@ public final class DashboardViewModel {
                 actionError.set(messages.get("action.failed", what, ReasonText.of(result.why(), messages)));
             }
         }, () -> { });
+    }
+
+    /**
+     * "Free the GPU for recording": the other Ollama models unloaded, the VLM loaded in RECORDING. A model that
+     * would not go, or a VLM that still cannot load, is said beside the buttons.
+     */
+    public void freeGpuForRecording() {
+        String what = messages.get("notify.contended.action");
+        freeingGpu.set(true);
+        run(what, manager::freeGpuForRecording, (com.rpavision.gpurm.core.manager.GpuTakeBack done) -> {
+            freeingGpu.set(false);
+            List<String> failed = done.unloaded().stream().filter(u -> !u.ok()).map(u -> u.model() + ": " + u.reason()).toList();
+            if (!failed.isEmpty()) {
+                actionError.set(messages.get("action.failed", what, String.join("; ", failed)));
+            } else if (done.status().vlmState() != ModelState.LOADED && done.status().vlmStateReason() != null) {
+                actionError.set(messages.get("action.failed", what, done.status().vlmStateReason()));
+            }
+            update(done.status());
+        }, () -> freeingGpu.set(false));
     }
 
     /**

@@ -64,7 +64,7 @@ public final class DesktopIntegration implements AutoCloseable {
         trays.install(state(), action -> Platform.runLater(() -> perform(action)), this::trayKnown);
         events = manager.onResourceChanged(event -> ui.execute(() -> policy.of(event)
                 .filter(n -> throttle.allow(n.kind()))
-                .ifPresent(n -> show(n.title(), n.text(), n.warning(), n.offersFreeVram() ? freeVramForRecording(manager) : null))));
+                .ifPresent(n -> show(n.title(), n.text(), n.warning(), n.offersFreeVram() ? freeGpuForRecording() : null))));
         // A refused action is answered beside the buttons and, in case the operator looks elsewhere, here.
         vm.actionErrorProperty().addListener((o, was, reason) -> {
             if (!reason.isEmpty()) {
@@ -73,11 +73,9 @@ public final class DesktopIntegration implements AutoCloseable {
         });
     }
 
-    /** Unloads the other Ollama models, then asks for RECORDING again: the VLM is loaded back. Off the FX thread. */
-    private org.controlsfx.control.action.Action freeVramForRecording(GpuResourceManager manager) {
-        return new org.controlsfx.control.action.Action(messages.get("notify.contended.action"), e ->
-                manager.unloadOtherOllamaModels().thenCompose(r -> manager.setExecutionMode(
-                        com.rpavision.gpurm.core.model.ExecutionMode.RECORDING)));
+    /** The notification's button: the same action as the banner's and the tray menu's. */
+    private org.controlsfx.control.action.Action freeGpuForRecording() {
+        return new org.controlsfx.control.action.Action(messages.get("notify.contended.action"), e -> vm.freeGpuForRecording());
     }
 
     private void trayKnown(Optional<Tray> installed) {
@@ -94,6 +92,7 @@ public final class DesktopIntegration implements AutoCloseable {
             vm.modeProperty().addListener((o, a, b) -> refreshTray());
             vm.vlmStateProperty().addListener((o, a, b) -> refreshTray());
             vm.switchingProperty().addListener((o, a, b) -> refreshTray());
+            vm.contendedProperty().addListener((o, a, b) -> refreshTray());
             stage.showingProperty().addListener((o, a, b) -> refreshTray());
         } else {
             LOG.info(messages.get("tray.none"));
@@ -103,7 +102,7 @@ public final class DesktopIntegration implements AutoCloseable {
 
     private TrayMenu.State state() {
         return new TrayMenu.State(vm.modeProperty().get(), vm.vlmStateProperty().get(), vm.switchingProperty().get(),
-                stage.isShowing());
+                stage.isShowing(), vm.contendedProperty().get());
     }
 
     private void refreshTray() {
@@ -117,6 +116,7 @@ public final class DesktopIntegration implements AutoCloseable {
             case MODE_AUTOPILOT -> vm.switchMode(ExecutionMode.AUTOPILOT);
             case LOAD_VLM -> vm.loadVlm();
             case UNLOAD_VLM -> vm.unloadVlm();
+            case FREE_GPU_FOR_RECORDING -> vm.freeGpuForRecording();
             case TOGGLE_WINDOW -> {
                 if (stage.isShowing()) {
                     placement.hide(stage);

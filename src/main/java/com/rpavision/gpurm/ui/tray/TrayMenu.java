@@ -14,14 +14,14 @@ import java.util.List;
 public final class TrayMenu {
 
     /** What a menu item does. */
-    public enum Action { MODE_IDLE, MODE_RECORDING, MODE_AUTOPILOT, LOAD_VLM, UNLOAD_VLM, TOGGLE_WINDOW, QUIT }
+    public enum Action { MODE_IDLE, MODE_RECORDING, MODE_AUTOPILOT, LOAD_VLM, UNLOAD_VLM, FREE_GPU_FOR_RECORDING, TOGGLE_WINDOW, QUIT }
 
     /** One item; {@code separatorBefore} draws a line above it. */
     public record Item(Action action, String label, boolean enabled, boolean checked, boolean separatorBefore) {
     }
 
-    /** The state the menu shows. */
-    public record State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing) {
+    /** The state the menu shows; {@code contended}: another Ollama model holds the GPU the VLM needs. */
+    public record State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing, boolean contended) {
     }
 
     private TrayMenu() {
@@ -36,6 +36,9 @@ public final class TrayMenu {
         boolean busy = state.vlm() == ModelState.LOADING || state.vlm() == ModelState.UNLOADING;
         items.add(new Item(Action.LOAD_VLM, messages.get("action.load"), !busy && state.vlm() != ModelState.LOADED, false, true));
         items.add(new Item(Action.UNLOAD_VLM, messages.get("action.unload"), !busy && state.vlm() != ModelState.UNLOADED, false, false));
+        if (state.contended()) {
+            items.add(new Item(Action.FREE_GPU_FOR_RECORDING, messages.get("notify.contended.action"), !state.switching(), false, false));
+        }
         items.add(new Item(Action.TOGGLE_WINDOW, messages.get(state.windowShowing() ? "tray.hide" : "tray.show"), true, false, true));
         items.add(new Item(Action.QUIT, messages.get("tray.quit"), true, false, true));
         return items;

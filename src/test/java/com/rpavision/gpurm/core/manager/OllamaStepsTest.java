@@ -121,14 +121,7 @@ class OllamaStepsTest {
     @Test
     void freeingTheGpuForRecordingUnloadsTheContenderEndsTheContentionAndLoadsTheVlm() throws Exception {
         try (ManagerFixture f = station(Duration.ofMillis(1_200))) {
-            f.switchTo(ExecutionMode.RECORDING);
-            for (int round = 1; round <= f.config.contentionEvictions(); round++) {
-                f.ollama.requestOutside(Ask.prompt(OTHER, Duration.ofMinutes(5)));
-                f.watch(Duration.ofSeconds(30), () -> !drifts(f).isEmpty() && (f.ollama.isServing(VLM)
-                        || f.manager.activeConditions().contains(Condition.VLM_CONTENDED)));
-                f.watch(Duration.ofSeconds(8), () -> false);
-            }
-            assertThat(f.manager.activeConditions()).contains(Condition.VLM_CONTENDED);
+            com.rpavision.gpurm.testing.Contention.provoke(f, OTHER, 4_000);
             assertThat(f.ollama.isResident(OTHER)).isTrue();
 
             GpuTakeBack done = f.manager.freeGpuForRecording().get(60, java.util.concurrent.TimeUnit.SECONDS);

@@ -23,7 +23,7 @@ class TrayMenuTest {
 
     @Test
     void offersTheThreeModesTheVlmTheWindowAndQuitInThatOrder() {
-        List<Item> items = TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADED, false, true), en);
+        List<Item> items = TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADED, false, true, false), en);
         assertThat(items).extracting(Item::action).containsExactly(Action.MODE_IDLE, Action.MODE_RECORDING,
                 Action.MODE_AUTOPILOT, Action.LOAD_VLM, Action.UNLOAD_VLM, Action.TOGGLE_WINDOW, Action.QUIT);
         assertThat(items).extracting(Item::label).containsExactly("Idle", "Recording", "Autopilot", "Load VLM",
@@ -35,7 +35,7 @@ class TrayMenuTest {
 
     @Test
     void whileASwitchRunsOnlyTheOtherModesCanBeChosenAndWhileALoadRunsTheVlmItemsAreOff() {
-        List<Item> items = TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADING, true, false), en);
+        List<Item> items = TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADING, true, false, false), en);
         assertThat(items).filteredOn(i -> i.action().name().startsWith("MODE_")).filteredOn(Item::enabled)
                 .extracting(Item::action).as("a switch away during the load gives it up")
                 .containsExactly(Action.MODE_IDLE, Action.MODE_AUTOPILOT);
@@ -46,8 +46,19 @@ class TrayMenuTest {
     }
 
     @Test
+    void whileAnotherModelHoldsTheGpuTheMenuOffersToFreeItForRecording() {
+        List<Item> items = TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.UNLOADED, false, false, true), en);
+        assertThat(items).extracting(Item::action).containsSubsequence(Action.UNLOAD_VLM, Action.FREE_GPU_FOR_RECORDING,
+                Action.TOGGLE_WINDOW);
+        assertThat(item(items, Action.FREE_GPU_FOR_RECORDING).label()).isEqualTo("Free the GPU for recording");
+        assertThat(item(items, Action.FREE_GPU_FOR_RECORDING).enabled()).isTrue();
+        assertThat(TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.UNLOADED, false, false, true),
+                new Messages(Locale.FRENCH))).extracting(Item::label).contains("Libérer le GPU pour l’enregistrement");
+    }
+
+    @Test
     void theTooltipSaysModeAndVlmInTheOperatorsLanguage() {
-        TrayMenu.State state = new TrayMenu.State(ExecutionMode.AUTOPILOT, ModelState.UNLOADED, false, false);
+        TrayMenu.State state = new TrayMenu.State(ExecutionMode.AUTOPILOT, ModelState.UNLOADED, false, false, false);
         assertThat(TrayMenu.tooltip(state, en)).isEqualTo("GPU Resource Manager — Autopilot, vision model unloaded");
         assertThat(TrayMenu.tooltip(state, new Messages(Locale.FRENCH)))
                 .isEqualTo("Gestionnaire de ressources GPU — Pilote auto, modèle de vision déchargé");
