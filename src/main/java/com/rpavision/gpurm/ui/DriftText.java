@@ -16,20 +16,30 @@ public final class DriftText {
     }
 
     public static String of(VlmDrift drift, ZoneId zone, Messages messages) {
-        return sentence(drift.cause().wireName(), drift.at(), drift.otherModel(), drift.otherMb(), zone, messages);
+        return sentence(drift.cause().wireName(), drift.at(), drift.otherModel(), drift.otherMb(), drift.expected(),
+                drift.observed(), zone, messages);
     }
 
     /** From a {@code vlm_drift} event's details. */
     public static String ofEvent(Instant at, Map<String, Object> details, ZoneId zone, Messages messages) {
         Object mb = details.getOrDefault("other_mb", 0);
         return sentence(String.valueOf(details.get("cause")), at, (String) details.get("other_model"),
-                mb instanceof Number n ? n.longValue() : 0, zone, messages);
+                mb instanceof Number n ? n.longValue() : 0, String.valueOf(details.getOrDefault("expected", "")),
+                String.valueOf(details.getOrDefault("observed", "")), zone, messages);
     }
 
-    private static String sentence(String cause, Instant at, String otherModel, long otherMb, ZoneId zone, Messages messages) {
+    /** {3} and {4}: the sizes before and after, where the manager measured them ("10500 MB" then "11268 MB, ..."). */
+    private static String sentence(String cause, Instant at, String otherModel, long otherMb, String expected,
+                                   String observed, ZoneId zone, Messages messages) {
+        java.text.NumberFormat number = java.text.NumberFormat.getIntegerInstance(messages.locale());
         String text = messages.get("drift." + cause, TIME.withZone(zone).format(at),
-                otherModel == null ? messages.get("drift.anotherClient") : otherModel,
-                java.text.NumberFormat.getIntegerInstance(messages.locale()).format(otherMb));
+                otherModel == null ? messages.get("drift.anotherClient") : otherModel, number.format(otherMb),
+                leadingMb(expected).map(number::format).orElse("?"), leadingMb(observed).map(number::format).orElse("?"));
         return text.startsWith("!") ? cause : text;
+    }
+
+    private static java.util.Optional<Long> leadingMb(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+) MB").matcher(text == null ? "" : text);
+        return m.find() ? java.util.Optional.of(Long.parseLong(m.group(1))) : java.util.Optional.empty();
     }
 }

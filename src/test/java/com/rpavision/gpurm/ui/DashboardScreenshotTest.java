@@ -53,7 +53,11 @@ class DashboardScreenshotTest {
         SWITCHING(ExecutionMode.IDLE), LOADING(ExecutionMode.IDLE), ERROR(ExecutionMode.RECORDING),
         DEGRADED(ExecutionMode.IDLE), REFUSED(ExecutionMode.RECORDING), CONTENDED(ExecutionMode.RECORDING),
         /** Windows: part of the GPU's allocations paged into system RAM. */
-        SPILLED(ExecutionMode.RECORDING);
+        SPILLED(ExecutionMode.RECORDING),
+        /** The VLM left Ollama a moment ago; the manager looks again before it names why. */
+        SETTLING(ExecutionMode.RECORDING),
+        /** The event log with one removal of each cause the manager names. */
+        DRIFTS(ExecutionMode.RECORDING);
 
         final ExecutionMode mode;
 
@@ -126,6 +130,9 @@ class DashboardScreenshotTest {
                 panelClock.advance(java.time.Duration.ofSeconds(5));
             }
             f.manager.recentEvents().forEach(vm::onEvent);
+            if (state == State.DRIFTS) {
+                ScreenshotStates.driftOfEachCause(f.config.vlmModel(), f.clock.instant()).forEach(vm::onEvent);
+            }
             vm.update(shown);
             if (state == State.LOADING) { // a station with a history of loads, 12 s into this one
                 vm.seedLoadTimes(List.of(java.time.Duration.ofSeconds(36), java.time.Duration.ofSeconds(38),

@@ -37,6 +37,8 @@ final class ScreenshotStates {
             case CONTENDED -> with(s, s.executionMode(), ModelState.UNLOADED, false, List.of(), null,
                     List.of(Reason.of(Reason.Code.VLM_CONTENDED, "contended", s.vlmModel(), GUEST, GUEST_MB, 3, 2L)),
                     new VlmDrift(now.minusSeconds(20), DriftCause.EVICTED, "loaded", "gone", GUEST, GUEST_MB), false);
+            case SETTLING -> with(s, s.executionMode(), ModelState.UNLOADED, false, List.of(), null,
+                    List.of(Reason.of(Reason.Code.VLM_SETTLING, "settling", s.vlmModel(), "10:42:07")), null, false);
             case SPILLED -> new GpuResourceStatus(s.executionMode(), s.vlmState(), s.vlmModel(), s.clipDevice(),
                     s.vram().withSharedMb(2_150), s.idleTimeoutSeconds(), s.lastVlmRequest(), s.degradedMode(),
                     s.degradedReason(), s.vlmStateReason(), s.clip(), s.gpus(), s.processes(), s.processMemoryKnown(),
@@ -44,6 +46,25 @@ final class ScreenshotStates {
                     s.lastDrift(), s.vlmObservedAt(), s.vramBreakdown());
             default -> s;
         };
+    }
+
+    /** What the manager says of each removal it names, a minute apart, as its events carry them. */
+    static List<com.rpavision.gpurm.core.model.ResourceChangedEvent> driftOfEachCause(String vlm, Instant now) {
+        Object[][] drifts = {
+                {"evicted", "loaded", "gone while " + GUEST + " loaded", GUEST, GUEST_MB},
+                {"reloaded_with_other_options", "10500 MB", "11268 MB, back after 1.1 s", null, 0L},
+                {"ollama_restarted", "loaded", "gone: Ollama restarted (connection closed by Ollama)", null, 0L},
+                {"expired", "loaded", "gone when the keep-alive another client set ran out", null, 0L},
+                {"unloaded_outside", "loaded", "gone, and nothing took its place (keep_alive 0 or ollama stop)", null, 0L},
+                {"cause_unknown", "loaded", "gone for 5.0 s and Ollama's list was still changing", null, 0L}};
+        List<com.rpavision.gpurm.core.model.ResourceChangedEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < drifts.length; i++) {
+            Object[] d = drifts[i];
+            events.add(com.rpavision.gpurm.core.model.ResourceChangedEvent.of(now.minusSeconds(60L * (drifts.length - i)),
+                    com.rpavision.gpurm.core.model.EventType.VLM_DRIFT, "model", vlm, "cause", d[0], "expected", d[1],
+                    "observed", d[2], "other_model", d[3], "other_mb", d[4]));
+        }
+        return events;
     }
 
     /**

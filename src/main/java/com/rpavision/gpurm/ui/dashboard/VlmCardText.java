@@ -93,8 +93,17 @@ final class VlmCardText {
                 return messages.get("vlm.idle", formatDuration(left.isNegative() ? Duration.ZERO : left));
             }
         }
+        boolean unloadedInRecording = status.vlmState() == ModelState.UNLOADED
+                && status.executionMode() == ExecutionMode.RECORDING && !switching;
+        // Held off or being checked: the manager reloads it by itself once that is over, not on a request.
+        java.util.Optional<String> waiting = status.conditions().stream()
+                .filter(r -> r.code() == Reason.Code.VLM_CONTENDED || r.code() == Reason.Code.VLM_SETTLING)
+                .map(r -> messages.get(r.code() == Reason.Code.VLM_CONTENDED ? "vlm.heldOff" : "vlm.settling")).findFirst();
+        if (unloadedInRecording && waiting.isPresent()) {
+            return waiting.get();
+        }
         // After an idle unload the manager keeps RECORDING with the VLM out until the next request brings it back.
-        if (status.vlmState() == ModelState.UNLOADED && status.executionMode() == ExecutionMode.RECORDING && !switching) {
+        if (unloadedInRecording) {
             return messages.get("vlm.loadsOnNextRequest");
         }
         return status.vlmState() == ModelState.UNLOADED ? fit(status) : "";

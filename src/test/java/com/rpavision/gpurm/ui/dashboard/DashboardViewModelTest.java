@@ -106,6 +106,36 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void whileContendedTheBannerNamesTheModelTheCardSaysItReloadsByItselfAndTheActionIsOffered() {
+        com.rpavision.gpurm.testing.Contention.provoke(f, "llama3:8b", 5_000);
+        vm.update(f.manager.getStatus());
+
+        assertThat(vm.contendedProperty().get()).isTrue();
+        assertThat(vm.conditionsTextProperty().get()).contains("last by llama3:8b (5,000 MB)");
+        assertThat(vm.vlmNoticeProperty().get()).isEqualTo("VLM contended");
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Reloads by itself once the other model leaves the GPU");
+        assertThat(vm.visibleLogAsText()).contains("qwen3-vl:8b: Evicted at").contains("by llama3:8b (5,000 MB)");
+
+        vm.freeGpuForRecording();
+        await().until(() -> !vm.freeingGpuProperty().get());
+        assertThat(vm.contendedProperty().get()).isFalse();
+        assertThat(vm.vlmStateProperty().get()).isEqualTo(com.rpavision.gpurm.core.model.ModelState.LOADED);
+        assertThat(vm.actionErrorProperty().get()).isEmpty();
+    }
+
+    @Test
+    void aVlmGoneAMomentAgoIsOnItsCardNotInTheBanner() {
+        switchAndWait(ExecutionMode.RECORDING);
+        f.ollama.unloadOutside("qwen3-vl:8b");
+        f.manager.observeOllama().join();
+        vm.update(f.manager.getStatus());
+
+        assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Vision model gone, checking why");
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Reloaded once Ollama has settled");
+        assertThat(vm.conditionsTextProperty().get()).as("not an alarm yet").isEmpty();
+    }
+
+    @Test
     void autopilotShowsClipOnTheGpuAndTheFreedMemory() {
         switchAndWait(ExecutionMode.RECORDING);
         switchAndWait(ExecutionMode.AUTOPILOT);
