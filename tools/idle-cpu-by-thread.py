@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The app's idle CPU, per thread, as the installed launcher runs it.
 
-Starts tools/ollama-lookalike.py and the jar (with the JVM options of packaging/common/app-image.args, less the
-AppCDS ones) in RECORDING with the VLM loaded (or --mode), waits --warm seconds, then reads every thread's CPU time from
-/proc over --window seconds and prints the total and the busiest threads as a share of one core. Linux only.
+Starts the jar's simulated Ollama (--simulate-ollama, through tools/simulated_ollama.py) and the jar (with the JVM
+options of packaging/common/app-image.args, less the AppCDS ones) in RECORDING with the VLM loaded (or --mode), waits
+--warm seconds, then reads every thread's CPU time from /proc over --window seconds and prints the total and the
+busiest threads as a share of one core. Linux only.
 
     tools/idle-cpu-by-thread.py --warm 900 --window 300 --pin 1     the README's figures
     tools/idle-cpu-by-thread.py --java-opt=-XX:+UsePerfData          the same with the JVM's sampler on
@@ -22,6 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import simulated_ollama  # noqa: E402
 
 
 def launcher_options():
@@ -53,7 +56,7 @@ def main():
     parser.add_argument("--window", type=int, default=300)
     parser.add_argument("--pin", help="CPU list for taskset, e.g. 1: other work on the machine then disturbs less")
     parser.add_argument("--java-opt", action="append", default=[], help="an extra JVM option (repeatable)")
-    parser.add_argument("--port", type=int, default=18434)
+    parser.add_argument("--port", type=int, default=0, help="the simulated Ollama's port (0: any free one)")
     parser.add_argument("--panel", action="store_true",
                         help="show the control panel (instead of --headless): on $DISPLAY, else under its own Xvfb")
     parser.add_argument("--screen", default="2560x1600x24", help="Xvfb's screen with --panel")
@@ -62,9 +65,11 @@ def main():
     parser.add_argument("--log", help="write the app's console here (e.g. with --java-opt=-Djavafx.pulseLogger=true)")
     args = parser.parse_args()
     pin = ["taskset", "-c", args.pin] if args.pin else []
-    with tempfile.TemporaryDirectory() as scratch:
+    # The simulator on the pinned core too, as the look-alike it replaces was; a load takes 200 ms.
+    with simulated_ollama.start(["--sim-load-ms", "200"], port=args.port, jar=args.jar, prefix=pin) as ollama, \
+            tempfile.TemporaryDirectory() as scratch:
         config = Path(scratch, "config.json")
-        settings = {"ollama_endpoint": f"http://127.0.0.1:{args.port}", "api_port": 0,
+        settings = {"ollama_endpoint": ollama.endpoint, "api_port": 0,
                     "ollama_watch_interval_ms": args.watch_ms}
         if args.nvml:
             settings["nvml_library_path"] = str(Path(args.nvml).resolve())
@@ -81,10 +86,6 @@ def main():
             os.close(write_end)
             with os.fdopen(read_end) as number:
                 env["DISPLAY"] = ":" + number.readline().strip()
-        lookalike = subprocess.Popen(pin + [sys.executable, str(ROOT / "tools/ollama-lookalike.py"), "--port",
-                                            str(args.port), "--load-ms", "200"], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        time.sleep(1)
         # ActiveProcessorCount keeps the JVM's ergonomics (compiler threads, GC) as on the whole machine when pinned.
         jvm = launcher_options() + [f"-XX:ActiveProcessorCount={os.cpu_count()}"] + args.java_opt
         command = pin + ["java"] + jvm + ["-jar", args.jar] + ([] if args.panel else ["--headless"]) \
@@ -107,7 +108,6 @@ def main():
                     print("  %6.3f %%  %s" % (100 * d / hz / elapsed, name))
         finally:
             app.terminate()
-            lookalike.terminate()
             app.wait(10)
             if xvfb:
                 xvfb.terminate()

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Latency the Ollama proxy adds, as a non-Java client sees it (stdlib only).
 
-Starts tools/ollama-lookalike.py and the app headless with a scratch configuration whose ollama_endpoint is
-the look-alike, then times the same requests straight to the look-alike and through the proxy, interleaved
+Starts the jar's simulated Ollama (--simulate-ollama, through tools/simulated_ollama.py; loads instant) and the
+app headless with a scratch configuration whose ollama_endpoint is the simulator, then times the same requests
+straight to the simulator and through the proxy, interleaved
 (direct, proxied, direct, ... on one kept-alive http.client connection each), and prints p50/p95 per path and
 the added latency (the median of the paired differences).
 
@@ -26,6 +27,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import simulated_ollama  # noqa: E402
 MODEL = "qwen3-vl:8b"
 CASES = [
     ("GET /api/tags", "GET", "/api/tags", None),
@@ -101,11 +104,12 @@ def start_app(jar, ollama, scratch):
     return app, address
 
 
-def start_lookalike():
-    look = subprocess.Popen([sys.executable, os.path.join(HERE, "ollama-lookalike.py"), "--model", MODEL],
-                            stdout=subprocess.PIPE, text=True)
-    line = look.stdout.readline().split()
-    return look, "127.0.0.1:" + line[1]
+def start_simulator(jar):
+    """The jar's simulated Ollama with instant loads: what is timed is the proxy, not a model."""
+    try:
+        return simulated_ollama.start(["--sim-load-ms", "0"], jar=jar)
+    except RuntimeError as e:
+        raise SystemExit(str(e))
 
 
 def pct(values, p):
@@ -172,8 +176,9 @@ def main():
                 raise SystemExit("--proxy needs --ollama")
             ollama, proxies, labels = args.ollama, [args.proxy], ["proxy " + args.proxy]
         else:
-            look, ollama = start_lookalike()
-            processes.append(look)
+            simulator = start_simulator(os.path.abspath(args.jar))
+            processes.append(simulator.process)
+            ollama = simulator.address
             scratch = tempfile.mkdtemp(prefix="proxy-latency-")
             proxies, labels = [], []
             for n, jar in enumerate([args.jar] + ([args.compare] if args.compare else [])):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The monitoring files against the real thing: promtool checks and unit-tests the alert rules, then a real
-# Prometheus (Debian's package) scrapes TWO headless stations of the built jar (NVML stub, an Ollama look-alike)
+# Prometheus (Debian's package) scrapes TWO headless stations of the built jar (NVML stub, the jar's simulated Ollama)
 # through the bearer token, and ci/check.py asks it through PromQL that both stations' modes and VRAM series are
 # there and that every dashboard and rule query parses and returns data. Everything listens on 127.0.0.1 only.
 #
@@ -43,9 +43,21 @@ gcc -shared -fPIC -o "$work/libnvidia-ml.so.1" "$root/src/test/c/nvml_stub.c"
 python3 -c 'import secrets;print(secrets.token_hex(32))' > "$work/token"
 chmod 600 "$work/token"
 
-python3 "$here/ci/ollama_lookalike.py" "$work/ollama.port" > "$work/ollama.log" 2>&1 & pids+=($!)
-for _ in $(seq 50); do [ -s "$work/ollama.port" ] && break; sleep 0.1; done
-ollama_port=$(cat "$work/ollama.port")
+# The jar's simulated Ollama 0.12 (the scheduler model the Java tests and the demo run): it prints
+# "listening PORT" once it answers. simulate_ollama LOG [--sim-* options] sets ollama_port.
+simulate_ollama() {
+    local log=$1; shift
+    java -Xshare:auto -XX:TieredStopAtLevel=1 -jar "$jar" --simulate-ollama 0 "$@" > "$log" 2>&1 & pids+=($!)
+    local pid=$! _
+    for _ in $(seq 300); do
+        ollama_port=$(sed -n 's/^listening \([0-9][0-9]*\)$/\1/p' "$log")
+        [ -n "$ollama_port" ] && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "ci-test.sh: the simulated Ollama did not start"; return 1
+}
+simulate_ollama "$work/ollama.log" --sim-load-ms 400
 
 # station NAME METRICS_PORT OLLAMA_URL MODE NVML_DEVICES
 station() {

@@ -1,6 +1,7 @@
 """Starts the real app (target/gpu-resource-manager.jar --headless) for the tests, as HeadlessRunTest does:
-an Ollama look-alike, the NVML stub (src/test/c/nvml_stub.c, built with gcc when there is one; without it the
-app runs with no GPU) and the CLIP fixture, in a data folder of its own."""
+the jar's simulated Ollama 0.12 (--simulate-ollama, through tools/simulated_ollama.py), the NVML stub
+(src/test/c/nvml_stub.c, built with gcc when there is one; without it the app runs with no GPU) and the CLIP
+fixture, in a data folder of its own."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, Optional
-
-from .fake_ollama import FakeOllama
+from typing import Any, Dict, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parents[3]
 JAR = Path(os.environ.get("GPURM_JAR", ROOT / "target" / "gpu-resource-manager.jar"))
+sys.path.insert(0, str(ROOT / "tools"))
+import simulated_ollama  # noqa: E402  (the tools' helper: one way to start the simulator)
 CLIP_FIXTURE = ROOT / "src" / "test" / "resources" / "clip" / "tiny-clip-vit.pt"
 NVML_STUB_SOURCE = ROOT / "src" / "test" / "c" / "nvml_stub.c"
 #: Shared with the Maven tests, so libtorch is extracted once per clone.
@@ -26,12 +28,9 @@ ENGINE_CACHE = ROOT / "target" / "djl-engine-cache"
 # name, total MiB, used MiB, utilization %, uuid, reserved MiB, temperature °C, power W, power limit W
 GPU = ("NVIDIA GeForce RTX 4090", 24564, 1830, 12, "GPU-5b0c0c3e-0000-4000-8000-0000000000aa", 0, 61, 287, 450)
 STARTUP_S = 90.0
-
-
-def java() -> str:
-    home = os.environ.get("JAVA_HOME")
-    candidate = Path(home, "bin", "java") if home else None
-    return str(candidate) if candidate and candidate.exists() else (shutil.which("java") or "java")
+#: Quick loads (the tests wait for several), Ollama's own eviction gap and keep-alive rules.
+OLLAMA_OPTIONS = ("--sim-load-ms", "300")
+java = simulated_ollama.java
 
 
 _nvml_stub: Optional[Path] = None
@@ -50,16 +49,18 @@ def nvml_stub() -> Optional[Path]:
 
 
 class RunningApp:
-    """One headless app with its own folder, config and Ollama look-alike."""
+    """One headless app with its own folder, config and simulated Ollama (started and stopped with the app)."""
 
-    def __init__(self, **config: Any) -> None:
+    def __init__(self, ollama_options: Sequence[str] = OLLAMA_OPTIONS, **config: Any) -> None:
         if not JAR.exists():
             raise RuntimeError(f"{JAR} is missing: build it first (./mvnw -q -DskipTests package)")
         self.dir = Path(tempfile.mkdtemp(prefix="gpurm-app-"))
-        self.ollama = FakeOllama().start()
+        #: The --sim-* options of the simulated Ollama the next start() runs.
+        self.ollama_options: List[str] = list(ollama_options)
+        self.ollama: Optional[simulated_ollama.SimulatedOllama] = None
         self.gpu = nvml_stub() is not None
         self.config: Dict[str, Any] = {
-            "ollama_endpoint": self.ollama.url, "clip_model_path": str(CLIP_FIXTURE), "api_port": 0, "proxy_port": 0,
+            "clip_model_path": str(CLIP_FIXTURE), "api_port": 0, "proxy_port": 0,
             "idle_timeout_seconds": 0, "unload_timeout_seconds": 1, "poll_interval_ms": 200,
             "nvml_library_path": str(nvml_stub() or self.dir / "no-nvml.so"), "nvidia_smi_path": "no-nvidia-smi",
         }
@@ -72,6 +73,12 @@ class RunningApp:
         return self.dir / "data" / "gpu-resource-manager" / "api.json"
 
     def start(self) -> "RunningApp":
+        """A fresh simulated Ollama (nothing loaded) and the app configured to use it."""
+        if self.ollama is not None:
+            self.ollama.stop()
+        self.ollama = simulated_ollama.start(self.ollama_options, jar=JAR,
+                                             java_options=("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
+        self.config["ollama_endpoint"] = self.ollama.endpoint
         config_file = self.dir / "config.json"
         config_file.write_text(json.dumps(self.config), encoding="utf-8")
         env = dict(os.environ, XDG_DATA_HOME=str(self.dir / "data"), XDG_CONFIG_HOME=str(self.dir / "config"),
@@ -84,6 +91,7 @@ class RunningApp:
         deadline = time.monotonic() + STARTUP_S
         while not self._serving():
             if self.process.poll() is not None:
+                self.stop()
                 raise RuntimeError(f"the app exited with {self.process.returncode}:\n{self.console()}")
             if time.monotonic() > deadline:
                 self.stop()
@@ -117,11 +125,11 @@ class RunningApp:
             return self.process.wait(10)
 
     def stop(self) -> None:
-        self.ollama.release_loads()
         self.terminate()
         if self.process is not None:
             self.wait_stopped()
-        self.ollama.stop()
+        if self.ollama is not None:
+            self.ollama.stop()
 
     def close(self) -> None:
         self.stop()

@@ -1,4 +1,4 @@
-"""The client against the real app (the jar, --headless) over an Ollama look-alike: every method of the design,
+"""The client against the real app (the jar, --headless) over the jar's simulated Ollama: every method of the design,
 the listeners, an embed, a wrong token, a restart, and the app stopped in the middle of a call."""
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from gpurm_client import (AppNotRunningError, AsyncGpuResourceManagerClient, Aut
                           ResourceChangedEvent, VRAMInfo)
 
 from .app import GPU, ROOT, RunningApp
-from .fake_ollama import FakeOllama
 
 VLM = "qwen3-vl:8b"
 IMAGES = ROOT / "src" / "test" / "resources" / "clip"
 WAIT_S = 60.0  # a deadline for what happens in the background, never a measure
+SLOW_LOAD_MS = 30_000  # longer than any stop takes
 
 
 def eventually(condition: Callable[[], Any], what: str, timeout: float = WAIT_S) -> Any:
@@ -105,11 +105,11 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertTrue(self.grm.ensure_vlm_loaded())
         self.assertTrue(self.grm.is_vlm_loaded())
         self.assertIs(self.grm.get_vlm_state(), ModelState.LOADED)
-        self.assertTrue(self.app.ollama.is_resident(VLM))
+        self.assertIn(VLM, self.app.ollama.listed())
         self.assertTrue(self.grm.ensure_vlm_unloaded())
         self.assertFalse(self.grm.is_vlm_loaded())
         self.assertIs(self.grm.get_vlm_state(), ModelState.UNLOADED)
-        self.assertFalse(self.app.ollama.is_resident(VLM))
+        self.assertNotIn(VLM, self.app.ollama.listed())
 
     def test_clip_stays_on_the_cpu_with_the_bundled_libtorch_and_says_why(self) -> None:
         eventually(lambda: self.grm.get_status().clip.availability == "available", "CLIP available")
@@ -143,7 +143,7 @@ class TheDesignsInterface(unittest.TestCase):
             self.assertTrue(self.grm.listening)
             recording = self.grm.set_execution_mode(ExecutionMode.RECORDING)
             self.assertIs(recording.vlm_state, ModelState.LOADED, "answers once the VLM is loaded")
-            self.assertTrue(self.app.ollama.is_resident(VLM))
+            self.assertIn(VLM, self.app.ollama.listed())
             autopilot = self.grm.set_execution_mode("autopilot")
             self.assertIs(autopilot.vlm_state, ModelState.UNLOADED)
             self.grm.set_execution_mode(ExecutionMode.IDLE)
@@ -240,9 +240,8 @@ class StoppingAndRestartingTheApp(unittest.TestCase):
         with self.assertRaises(AppNotRunningError) as raised:
             self.grm.get_status()
         self.assertIn("not running", str(raised.exception))
-        self.app.ollama = FakeOllama().start()
-        self.app.config["ollama_endpoint"] = self.app.ollama.url
-        self.app.start()
+        self.app.ollama_options = ["--sim-load-ms", str(SLOW_LOAD_MS)]  # test 3 stops the app in the middle of a load
+        self.app.start()  # with a fresh simulated Ollama
         self.assertIs(self.grm.get_execution_mode(), ExecutionMode.IDLE, "found again through api.json")
         self.assertNotEqual(self.grm._credentials(), (old_base_url, old_token))
         with self.assertRaises(AuthenticationError):
@@ -254,7 +253,6 @@ class StoppingAndRestartingTheApp(unittest.TestCase):
                                for e in self.events.snapshot()[heard:]), "the new app's mode change heard")
 
     def test_3_the_app_stopped_in_the_middle_of_a_call_is_a_clear_error(self) -> None:
-        self.app.ollama.hold_loads()
         outcome: List[BaseException] = []
 
         def switch() -> None:
@@ -264,10 +262,10 @@ class StoppingAndRestartingTheApp(unittest.TestCase):
                 outcome.append(e)
         caller = threading.Thread(target=switch)
         caller.start()
-        self.assertTrue(self.app.ollama.load_started.wait(WAIT_S), "the load reached Ollama")
+        # Ollama lists a model from the moment its runner starts, while it loads (SLOW_LOAD_MS here)
+        eventually(lambda: VLM in self.app.ollama.listed(), "the load reached Ollama")
         self.app.terminate()
         caller.join(WAIT_S)
-        self.app.ollama.release_loads()
         self.assertFalse(caller.is_alive())
         self.assertEqual(len(outcome), 1, "the call failed")
         self.assertIsInstance(outcome[0], AppNotRunningError)

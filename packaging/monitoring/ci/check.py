@@ -2,7 +2,7 @@
 """PromQL checks of the monitoring CI test, against a real Prometheus scraping real stations (stdlib only).
 
 Usage: check.py PROMETHEUS_URL STATION_A STATION_B DEAD_TARGET DASHBOARD_JSON
-  STATION_A records (Ollama look-alike, VLM loaded); STATION_B has no Ollama (degraded) and a GPU 97 % full;
+  STATION_A records (the simulated Ollama, VLM loaded); STATION_B has no Ollama (degraded) and a GPU 97 % full;
   DEAD_TARGET is listed in file_sd but nothing listens there. Every wait is bounded; exit 1 on any failure."""
 import json
 import re
