@@ -31,8 +31,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The one place that says what stands in for Ollama: it prints "listening PORT" once it accepts connections.
-# Sets $ollama_port and adds its pid to $pids.
+# The one place that says what stands in for Ollama: a program that prints "listening PORT" once it accepts
+# connections. Its command is the one line below (the app's own stand-in would be "$launcher" --simulate-ollama
+# PORT). Sets $ollama_port and adds its pid to $pids.
 start_ollama_lookalike() {
   python3 tools/ollama-lookalike.py --port 0 >"$scratch/ollama.out" 2>&1 &
   pids+=($!)

@@ -74,12 +74,18 @@ function Save-Output($run) {
     }
 }
 
-# The one place that says what stands in for Ollama: it prints "listening PORT" once it accepts connections.
-function Start-OllamaLookalike {
+function Find-Python {
     $python = Get-Command python, python3 -ErrorAction SilentlyContinue |
         Where-Object { $_.Source -notlike '*\WindowsApps\*' } | Select-Object -First 1   # not the Store's stand-in
     if (-not $python) { Fail 'no python on the PATH for tools\ollama-lookalike.py' }
-    $run = Start-Logged $python.Source @((Join-Path $root 'tools\ollama-lookalike.py'), '--port', '0') 'ollama-lookalike' $null
+    return $python.Source
+}
+
+# The one place that says what stands in for Ollama: a program that prints "listening PORT" once it accepts
+# connections. Its command is the one line below (the app's own stand-in would be @($cli, '--simulate-ollama', PORT)).
+function Start-OllamaLookalike {
+    $command = @((Find-Python), (Join-Path $root 'tools\ollama-lookalike.py'), '--port', '0')
+    $run = Start-Logged $command[0] @($command | Select-Object -Skip 1) 'ollama-lookalike' $null
     $line = $run.Process.StandardOutput.ReadLine()
     Read-Rest $run
     if ($line -notmatch '^listening (\d+)$') { Fail "the Ollama look-alike said '$line' instead of 'listening PORT'" }
