@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
  * Builds the installers from what Maven prepared under target/packaging (the app's jars in input/, JavaFX's OS
@@ -20,7 +21,7 @@ import java.util.zip.ZipInputStream;
  * <ol>
  * <li>jlink a runtime with JavaFX as modules; copy JavaFX's native libraries into its lib/ (bin/ on Windows);</li>
  * <li>record the classes a start-up loads (the demo, up to its dashboard) as the AppCDS class list;</li>
- * <li>jpackage the app image, then the DEB or MSI from it;</li>
+ * <li>jpackage the app image, then the DEB or MSI from it; on Windows also the app image as a portable zip;</li>
  * <li>write the AppCDS archive into the app image under target/ (installers write theirs on the machine).</li>
  * </ol>
  */
@@ -60,6 +61,10 @@ public final class Packager {
         Path appImage = onlyChild(DEST);
         exec(List.of(jdkTool("jpackage"), "@" + ARGS.resolve(os + (windows ? "/msi.args" : "/deb.args")),
                 "--app-image", appImage.toString(), "--dest", DEST.toString()), Map.of());
+        if (windows) {
+            // before the archive below is written: it holds this folder's path and would not fit anywhere else
+            zipAppImage(appImage, DEST.resolve(appImage.getFileName() + "-" + appVersion() + "-portable.zip"));
+        }
         Path launcher = windows ? appImage.resolve(appImage.getFileName() + ".exe")
                 : appImage.resolve("bin").resolve(appImage.getFileName().toString());
         exec(List.of(launcher.toString(), "--write-cds-archive"), Map.of());
@@ -124,6 +129,38 @@ public final class Packager {
                     + " reach the dashboard (see its output above)");
         }
         System.out.println("[packager] class list: " + classes + " classes");
+    }
+
+    /**
+     * The app image as a zip for stations where installing is not allowed: unzipped anywhere the user may write,
+     * it runs as the installed app does and writes its start-up archive on its first start.
+     */
+    static void zipAppImage(Path appImage, Path zip) throws IOException {
+        Path top = appImage.getFileName();
+        try (Stream<Path> all = Files.walk(appImage);
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (Path p : all.sorted().toList()) {
+                String name = top.resolve(appImage.relativize(p)).toString().replace('\\', '/');
+                if (Files.isDirectory(p)) {
+                    out.putNextEntry(new ZipEntry(name + "/"));
+                } else {
+                    out.putNextEntry(new ZipEntry(name));
+                    Files.copy(p, out);
+                }
+                out.closeEntry();
+            }
+        }
+        System.out.println("[packager] portable zip: " + zip);
+    }
+
+    /** The version jpackage was given, from the filtered argument file every OS shares. */
+    private static String appVersion() throws IOException {
+        for (String line : Files.readAllLines(ARGS.resolve("common/app-image.args"))) {
+            if (line.startsWith("--app-version ")) {
+                return line.substring("--app-version ".length()).trim();
+            }
+        }
+        throw new IllegalStateException("no --app-version in " + ARGS.resolve("common/app-image.args"));
     }
 
     private static void exec(List<String> command, Map<String, String> env) throws Exception {

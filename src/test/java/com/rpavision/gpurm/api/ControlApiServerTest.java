@@ -20,7 +20,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -394,7 +393,7 @@ class ControlApiServerTest {
     void theTokenFileIsReadableByTheUserOnly(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("api.json");
         token.writeInfo(file, 11436);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        com.rpavision.gpurm.testing.OwnerOnly.assertReadableByTheOwnerOnly(file);
         JsonNode info = json.readTree(file.toFile());
         assertThat(info.path("port").asInt()).isEqualTo(11436);
         assertThat(info.path("base_url").asText()).isEqualTo("http://127.0.0.1:11436");

@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +49,7 @@ class SingleInstanceTest {
             }
             Thread.sleep(300);
             assertThat(knocks.get()).isZero();
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(info))).isEqualTo("rw-------");
+            com.rpavision.gpurm.testing.OwnerOnly.assertReadableByTheOwnerOnly(info);
         }
     }
 }

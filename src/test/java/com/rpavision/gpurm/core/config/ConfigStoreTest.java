@@ -149,9 +149,12 @@ class ConfigStoreTest {
         assertThat(result.warnings()).singleElement().asString().contains(folder.resolve("config.json").toString(), "running on defaults");
     }
 
-    /** A read-only folder, or, for root (whom permissions do not stop), a "folder" that is really a file. */
+    /**
+     * A read-only folder, or, for root (whom permissions do not stop) and on Windows (where a folder's read-only
+     * attribute does not stop new files), a "folder" that is really a file.
+     */
     private Path unwritableFolder() throws Exception {
-        if ("root".equals(System.getProperty("user.name"))) {
+        if ("root".equals(System.getProperty("user.name")) || !dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Path file = dir.resolve("read-only");
             Files.writeString(file, "", StandardCharsets.UTF_8);
             return file;
