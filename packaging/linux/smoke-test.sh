@@ -31,15 +31,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The one place that says what stands in for Ollama: a program that prints "listening PORT" once it accepts
-# connections. Its command is the one line below (the app's own stand-in would be "$launcher" --simulate-ollama
-# PORT). Sets $ollama_port and adds its pid to $pids.
+# The one place that says what stands in for Ollama: the installed app's own simulated Ollama 0.12, which prints
+# "listening PORT" once it accepts connections. Sets $ollama_port and adds its pid to $pids.
 start_ollama_lookalike() {
-  python3 tools/ollama-lookalike.py --port 0 >"$scratch/ollama.out" 2>&1 &
+  "$launcher" --simulate-ollama 0 --sim-load-ms 400 >"$scratch/ollama.out" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do grep -q '^listening ' "$scratch/ollama.out" && break; sleep 0.1; done
   ollama_port=$(sed -n 's/^listening \([0-9]*\)$/\1/p' "$scratch/ollama.out")
-  [ -n "$ollama_port" ] || { cat "$scratch/ollama.out"; fail "the Ollama look-alike did not say 'listening PORT'"; }
+  [ -n "$ollama_port" ] || { cat "$scratch/ollama.out"; fail "the simulated Ollama did not say 'listening PORT'"; }
 }
 
 step "installing the previous version (the same app image as 0.0.1), to upgrade from"

@@ -7,15 +7,14 @@ nothing is left; then the portable zip.
 .DESCRIPTION
   1. An older version's MSI (the same app image packaged as 0.0.1, with the same upgrade code) is installed
      silently, then the MSI under test is installed over it: Windows Installer must replace it in place.
-  2. The installed console launcher (gpurm-cli.exe) runs --headless with a configuration pointing at an Ollama
-     look-alike: /health, the status (401 without the token), a switch to RECORDING that loads the VLM through
-     the look-alike, the Ollama proxy, --print-api-info, the start-up archive it writes on its first start; then
+  2. The installed console launcher (gpurm-cli.exe) runs --headless with a configuration pointing at the app's own
+     simulated Ollama (--simulate-ollama): /health, the status (401 without the token), a switch to RECORDING that loads the VLM through
+     it, the Ollama proxy, --print-api-info, the start-up archive it writes on its first start; then
      Ctrl+C, after which it must have stopped cleanly (api.json removed, "GPU resource manager stopped" logged).
   3. The windowed launcher shows the demo on this desktop (a screenshot) and must get a tray icon.
   4. The portable zip: unzipped elsewhere, its gpurm-cli.exe runs headless and answers /health.
   5. msiexec /x: the product, its Start-menu entry and every file in the install folder must be gone.
-The app's own files go to a scratch %APPDATA% and %LOCALAPPDATA%, not this user's. Needs PowerShell 7, Python
-(for the look-alike) and, unless -SkipBuild, what the build needs (JDK 17, WiX 3).
+The app's own files go to a scratch %APPDATA% and %LOCALAPPDATA%, not this user's. Needs PowerShell 7 and, unless -SkipBuild, what the build needs (JDK 17, WiX 3).
 
     pwsh packaging/windows/smoke-test.ps1              builds first (mvnw.cmd -Ppackage package -DskipTests)
     pwsh packaging/windows/smoke-test.ps1 -SkipBuild   uses what is in target\installer
@@ -74,21 +73,14 @@ function Save-Output($run) {
     }
 }
 
-function Find-Python {
-    $python = Get-Command python, python3 -ErrorAction SilentlyContinue |
-        Where-Object { $_.Source -notlike '*\WindowsApps\*' } | Select-Object -First 1   # not the Store's stand-in
-    if (-not $python) { Fail 'no python on the PATH for tools\ollama-lookalike.py' }
-    return $python.Source
-}
-
-# The one place that says what stands in for Ollama: a program that prints "listening PORT" once it accepts
-# connections. Its command is the one line below (the app's own stand-in would be @($cli, '--simulate-ollama', PORT)).
+# The one place that says what stands in for Ollama: the installed app's own simulated Ollama 0.12, which prints
+# "listening PORT" once it accepts connections.
 function Start-OllamaLookalike {
-    $command = @((Find-Python), (Join-Path $root 'tools\ollama-lookalike.py'), '--port', '0')
+    $command = @($cli, '--simulate-ollama', '0', '--sim-load-ms', '400')
     $run = Start-Logged $command[0] @($command | Select-Object -Skip 1) 'ollama-lookalike' $null
     $line = $run.Process.StandardOutput.ReadLine()
     Read-Rest $run
-    if ($line -notmatch '^listening (\d+)$') { Fail "the Ollama look-alike said '$line' instead of 'listening PORT'" }
+    if ($line -notmatch '^listening (\d+)$') { Fail "the simulated Ollama said '$line' instead of 'listening PORT'" }
     return [int]$Matches[1]
 }
 
@@ -259,7 +251,7 @@ try {
     if ($versionRun.Out.Result -notmatch "^$name ") { Fail "gpurm-cli.exe --version said: $($versionRun.Out.Result)" }
     Passed "gpurm-cli.exe --version: $($versionRun.Out.Result.Trim())"
 
-    Step 'headless against an Ollama look-alike: /health, status, RECORDING, the proxy, --print-api-info'
+    Step 'headless against the simulated Ollama: /health, status, RECORDING, the proxy, --print-api-info'
     $ollamaPort = Start-OllamaLookalike
     $appData = Join-Path $scratch 'appdata'
     $data = Join-Path $appData 'Local\GpuResourceManager'
@@ -280,17 +272,17 @@ try {
     Set-Content -Path (Join-Path $out 'status.json') -Value $status.Content
     $idle = $status.Content | ConvertFrom-Json
     if ($idle.execution_mode -ne 'idle') { Fail "the status says $($idle.execution_mode), not idle" }
-    if ("$($idle.degraded_reason)" -match 'Ollama') { Fail "the look-alike answers, yet: $($idle.degraded_reason)" }
+    if ("$($idle.degraded_reason)" -match 'Ollama') { Fail "the simulated Ollama answers, yet: $($idle.degraded_reason)" }
     $mode = Invoke-Http POST "$($api.base_url)/api/v1/mode" $auth '{"mode":"recording"}'
     Set-Content -Path (Join-Path $out 'status-recording.json') -Value $mode.Content
     $recording = $mode.Content | ConvertFrom-Json
     if ($mode.StatusCode -ne 200 -or $recording.execution_mode -ne 'recording' -or $recording.vlm_state -ne 'loaded') {
         Fail "POST /api/v1/mode recording answered $($mode.StatusCode) $($mode.Content)"
     }
-    Passed 'the status needs the token, and RECORDING loads the VLM through the look-alike'
+    Passed 'the status needs the token, and RECORDING loads the VLM through the simulated Ollama'
     $proxied = Invoke-Http GET "http://127.0.0.1:$proxyPort/api/version"
     if ($proxied.StatusCode -ne 200 -or $proxied.Content -notmatch '"version"') { Fail "the proxy answered $($proxied.StatusCode) $($proxied.Content)" }
-    Passed "the Ollama proxy on 127.0.0.1:$proxyPort forwards to the look-alike"
+    Passed "the Ollama proxy on 127.0.0.1:$proxyPort forwards to the simulated Ollama"
     $printed = Start-Logged $cli @('--print-api-info') 'print-api-info' $appData
     Save-Output $printed
     $lines = $printed.Out.Result -split "`r?`n"

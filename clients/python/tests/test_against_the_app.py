@@ -9,12 +9,13 @@ import math
 import threading
 import time
 import unittest
+import urllib.request
 from pathlib import Path
 from typing import Any, Callable, List, Optional
 from unittest import mock
 
 from gpurm_client import (AppNotRunningError, AsyncGpuResourceManagerClient, AuthenticationError, ExecutionMode,
-                          GPUResourceStatus, GpuResourceManagerClient, IdleUnloadEvent, ModeChangedEvent, ModelState,
+                          GPUResourceStatus, GpuResourceManagerClient, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent, ModelState,
                           ResourceChangedEvent, VRAMInfo)
 
 from .app import GPU, ROOT, RunningApp
@@ -110,6 +111,25 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertFalse(self.grm.is_vlm_loaded())
         self.assertIs(self.grm.get_vlm_state(), ModelState.UNLOADED)
         self.assertNotIn(VLM, self.app.ollama.listed())
+
+    def test_free_the_gpu_for_recording_unloads_another_clients_model_and_loads_the_vlm(self) -> None:
+        other = "llama3:8b"
+        load = urllib.request.Request(self.app.ollama.endpoint + "/api/generate", method="POST",
+                                      data=json.dumps({"model": other, "keep_alive": "5m"}).encode("utf-8"),
+                                      headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(load, timeout=WAIT_S) as answer:  # another Ollama client, not through us
+            self.assertEqual(answer.status, 200)
+        self.assertIn(other, self.app.ollama.listed())
+
+        done = self.grm.free_gpu_for_recording()
+
+        self.assertIsInstance(done, GpuTakeBack)
+        self.assertEqual([(u.model, u.ok) for u in done.unloaded], [(other, True)])
+        self.assertGreater(done.vram_freed_mb, 0)
+        self.assertIs(done.status.execution_mode, ExecutionMode.RECORDING)
+        self.assertIs(done.status.vlm_state, ModelState.LOADED)
+        self.assertNotIn(other, self.app.ollama.listed())
+        self.assertIn(VLM, self.app.ollama.listed())
 
     def test_clip_stays_on_the_cpu_with_the_bundled_libtorch_and_says_why(self) -> None:
         eventually(lambda: self.grm.get_status().clip.availability == "available", "CLIP available")

@@ -10,14 +10,14 @@ from .aio import AsyncGpuResourceManagerClient
 from .client import GpuResourceManagerClient
 from .discovery import ApiInfo, default_api_info_path, read_api_info
 from .errors import ApiError, AppNotRunningError, AuthenticationError, GpuRmError, TransitionTimeoutError
-from .models import (ClipInfo, Drift, ExecutionMode, GPUResourceStatus, GpuProcess, IdleUnloadEvent, ModeChangedEvent,
-                     ModelState, ResourceChangedEvent, VRAMInfo, VramBreakdown)
+from .models import (ClipInfo, Drift, ExecutionMode, GPUResourceStatus, GpuProcess, GpuTakeBack, IdleUnloadEvent,
+                     ModeChangedEvent, ModelState, ModelUnload, ResourceChangedEvent, VRAMInfo, VramBreakdown)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ApiError", "ApiInfo", "AppNotRunningError", "AsyncGpuResourceManagerClient", "AuthenticationError", "ClipInfo",
-    "Drift", "ExecutionMode", "GPUResourceStatus", "GpuProcess", "GpuResourceManagerClient", "GpuRmError", "IdleUnloadEvent",
-    "ModeChangedEvent", "ModelState", "ResourceChangedEvent", "Subscription", "TransitionTimeoutError", "VRAMInfo", "VramBreakdown",
+    "Drift", "ExecutionMode", "GPUResourceStatus", "GpuProcess", "GpuResourceManagerClient", "GpuTakeBack", "GpuRmError", "IdleUnloadEvent",
+    "ModeChangedEvent", "ModelState", "ModelUnload", "ResourceChangedEvent", "Subscription", "TransitionTimeoutError", "VRAMInfo", "VramBreakdown",
     "default_api_info_path", "read_api_info",
 ]

@@ -18,7 +18,7 @@ from typing import Any, Awaitable, Callable, List, Optional, TypeVar, Union
 
 from ._events import Subscription
 from .client import DEFAULT_TIMEOUT_S, DEFAULT_TRANSITION_TIMEOUT_S, GpuResourceManagerClient, ImageInput
-from .models import (ExecutionMode, GPUResourceStatus, IdleUnloadEvent, ModeChangedEvent, ModelState,
+from .models import (ExecutionMode, GPUResourceStatus, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent, ModelState,
                      ResourceChangedEvent, VRAMInfo)
 
 T = TypeVar("T")
@@ -52,6 +52,9 @@ class AsyncGpuResourceManagerClient:
 
     async def get_execution_mode(self) -> ExecutionMode:
         return await self._run(self.sync.get_execution_mode)
+
+    async def free_gpu_for_recording(self) -> GpuTakeBack:
+        return await self._run(self.sync.free_gpu_for_recording)
 
     async def ensure_vlm_loaded(self) -> bool:
         return await self._run(self.sync.ensure_vlm_loaded)

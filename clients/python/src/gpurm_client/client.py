@@ -14,7 +14,7 @@ from . import _http
 from ._events import EventStream, Subscription
 from .discovery import default_api_info_path, read_api_info
 from .errors import AuthenticationError
-from .models import (ExecutionMode, GPUResourceStatus, IdleUnloadEvent, ModeChangedEvent, ModelState,
+from .models import (ExecutionMode, GPUResourceStatus, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent, ModelState,
                      ResourceChangedEvent, VRAMInfo)
 
 LOG = logging.getLogger("gpurm_client")
@@ -126,6 +126,12 @@ class GpuResourceManagerClient:
 
     def get_execution_mode(self) -> ExecutionMode:
         return self.get_status().execution_mode
+
+    def free_gpu_for_recording(self) -> GpuTakeBack:
+        """Takes the GPU back from other Ollama clients, as the panel's "Free the GPU for recording" does: unloads
+        every other model, ends a contention, switches to RECORDING; returns once the VLM load was tried (see
+        ``.status.vlm_state``). Raises :class:`TransitionTimeoutError` if the app's wait ran out (it goes on)."""
+        return GpuTakeBack.from_json(self._post_json("/api/v1/gpu/free-for-recording", {}, self.transition_timeout))
 
     # ---- VLM
 

@@ -204,6 +204,35 @@ class GPUResourceStatus:
 
 
 @dataclass(frozen=True)
+class ModelUnload:
+    """One model "free the GPU for recording" unloaded, or failed to (``reason`` says why)."""
+
+    model: str
+    ok: bool
+    vram_freed_mb: int
+    reason: Optional[str] = None
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "ModelUnload":
+        return cls(model=json["model"], ok=bool(json["ok"]), vram_freed_mb=int(json["vram_freed_mb"]),
+                   reason=json.get("reason"))
+
+
+@dataclass(frozen=True)
+class GpuTakeBack:
+    """What "free the GPU for recording" did: the other models unloaded, and the status after (RECORDING)."""
+
+    unloaded: List[ModelUnload]
+    vram_freed_mb: int
+    status: "GPUResourceStatus"
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "GpuTakeBack":
+        return cls(unloaded=[ModelUnload.from_json(u) for u in json.get("unloaded", [])],
+                   vram_freed_mb=int(json["vram_freed_mb"]), status=GPUResourceStatus.from_json(json["status"]))
+
+
+@dataclass(frozen=True)
 class ResourceChangedEvent:
     """The design's event: ``event_type`` is the wire ``type`` (mode_changed, model_loaded, vram_changed, ...)."""
 
