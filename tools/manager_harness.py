@@ -240,19 +240,33 @@ class App:
             raise SystemExit("the event stream did not connect")
 
     def request(self, method, path, body=None):
+        with self.lock:
+            return self._request(self, method, path, body)
+
+    def _request(self, holder, method, path, body):
         headers = {"Authorization": "Bearer " + self.token}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        with self.lock:
-            for attempt in range(2):
-                try:
-                    self.conn.request(method, path, None if body is None else json.dumps(body), headers)
-                    return json.loads(self.conn.getresponse().read() or b"{}")
-                except (OSError, http.client.HTTPException):
-                    self.conn.close()
-                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                    if attempt == 1:
-                        raise
+        for attempt in range(2):
+            try:
+                holder.conn.request(method, path, None if body is None else json.dumps(body), headers)
+                return json.loads(holder.conn.getresponse().read() or b"{}")
+            except (OSError, http.client.HTTPException):
+                holder.conn.close()
+                holder.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 1:
+                    raise
+
+    def reader(self):
+        """A kept-alive connection of its own (a sampler's), so that a slow mode switch does not hold it up."""
+        app = self
+
+        class Reader:
+            conn = http.client.HTTPConnection("127.0.0.1", app.port, timeout=30)
+
+            def status(self):
+                return app._request(self, "GET", "/api/v1/status", None)
+        return Reader()
 
     def status(self):
         return self.request("GET", "/api/v1/status")
