@@ -210,6 +210,32 @@ class OutsideChangesTest {
         }
     }
 
+    /**
+     * Seen by tools/compressed-week.py: Ollama restarted twice in AUTOPILOT with no VLM loaded (a look refused), then
+     * RECORDING loaded it, and its eviction 16 s later was named ollama_restarted from that old refused look.
+     */
+    @Test
+    void aLookRefusedBeforeTheVlmWasLastSeenIsNoEvidenceForItsNextRemoval() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.AUTOPILOT);
+            f.ollama.setDown(true);
+            f.manager.observeOllama().join(); // refused: Ollama is restarting, with nothing of ours in it
+            f.ollama.restart();
+            f.ollama.setDown(false);
+            f.clock.advance(Duration.ofSeconds(1));
+            f.manager.observeOllama().join();
+            f.clock.advance(Duration.ofSeconds(5));
+            f.switchTo(ExecutionMode.RECORDING);
+            f.watch(Duration.ofSeconds(5), () -> false);
+            assertThat(f.ollama.isServing(VLM)).isTrue();
+
+            f.ollama.unloadOutside(VLM);
+            f.watch(Duration.ofSeconds(10), () -> !causes(f).isEmpty());
+
+            assertThat(causes(f)).as("the refused look came before the VLM was last listed").containsExactly("unloaded_outside");
+        }
+    }
+
     @Test
     void aVlmLoadedOutsideInAutopilotIsAdoptedUnderTheIdleTimer() {
         try (ManagerFixture f = ManagerFixture.options().gpu(24_000, 600).build()) {
