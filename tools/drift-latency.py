@@ -1,142 +1,224 @@
 #!/usr/bin/env python3
-"""How fast the manager sees and repairs what another client does to Ollama, as a user sees it: the headless
-jar against the Python Ollama look-alike, another client's requests sent straight to the look-alike, and the
-status read through the control API with Python's http.client. Stdlib only; run after ./mvnw package:
+"""How fast, and how rightly, the manager names what another client did to Ollama, as a user sees it: the
+headless jar against the jar's own simulated Ollama 0.12 (`--simulate-ollama`: the eviction gap while VRAM comes
+back, FIFO loads, keep-alive rules, options reloads, restarts), another client's requests sent straight to the
+simulator, the status and the event stream (`/api/v1/events`) read through the control API with Python's
+http.client. Stdlib only; run after ./mvnw package:
 
-    tools/drift-latency.py [--rounds 20] [--watch-ms 1000] [--load-ms 2000] [--idle-seconds 60]
+    tools/drift-latency.py [--runs 20] [--watch-ms 1000] [--load-ms 2000] [--gap-ms 300-1500] [--only CAUSE,...]
 
-Reports, in RECORDING:
-  - detection: outside unload (keep_alive 0 from another client) -> the status names the drift (p50/p95);
-  - convergence: the same unload -> the VLM loaded again in Ollama and the status says "loaded";
-  - an Ollama restart (process killed and started again on the same port) -> detection and convergence;
-  - the headless app's idle CPU with the watcher at --watch-ms and, for comparison, at 60000 ms.
-Goals (issue 11): detection <= watch interval + 100 ms; convergence <= load time + 1 s; idle CPU < 0.3 % of a core.
+In RECORDING, per cause, `--runs` runs each (the causes taken in turn, so that the machine's load is spread over
+all of them):
+  evicted                      another client loads llama3:8b, which does not fit beside the VLM (--vram-mb):
+                               Ollama removes the VLM, waits for its VRAM (the eviction gap, drawn by the
+                               simulator for each eviction between the bounds of --gap-ms) and lists the newcomer
+  reloaded_with_other_options  another client asks for the VLM with num_ctx 8192: stopped, missing for the gap,
+                               listed again at another size
+  ollama_restarted (short)     POST /_simulator/restart?down_ms=D, D drawn in 0..--short-down-max-ms, shorter
+                               than the watch interval: the manager may never see a failed look
+  ollama_restarted (process)   the simulator's process killed and started again on the same port
+  expired                      another client reloads the VLM with num_ctx 8192 and keep_alive 4s (so the manager
+                               leaves that runner's timer alone); the outside event is the moment it runs out
+  unloaded_outside             another client sends keep_alive 0
+
+For each: detection, from the outside event to the arrival of the vlm_drift event that names why the VLM left
+(p50/p95/max); the share of runs named right (the drift events from the outside action until the VLM is back are
+exactly the expected ones: [cause], or [reloaded_with_other_options, expired] for an expiry; an eviction must
+name llama3:8b); for an eviction also the time from the newcomer listed in /api/ps (the acceptance bound is watch
+interval + 2 s) and the gap drawn; and convergence, from the outside event until the status says "loaded" and
+/api/ps lists the VLM ready (for an options reload that is the other client's runner, not a reload of the
+manager's). Each run starts with the manager's own VLM loaded, a switch to RECORDING (the eviction count starts
+afresh, so contention does not stop the reloads being measured), at least 5.2 s after the manager's previous own
+reload began (its reloads are spaced by 5 s by design), and at a random phase of the watch interval.
+--idle-seconds N adds the app's idle CPU at the end. Goal (issue 22): 100 % named right.
 """
 import argparse
-import http.client
-import json
-import os
-import pathlib
-import signal
+import random
 import statistics
-import subprocess
 import sys
 import tempfile
+import threading
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-MODEL = "qwen3-vl:8b"
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
+from manager_harness import (JAR, VLM, App, PsReader, Simulator, drift_cause, kept_forever, pct,  # noqa: E402
+                             ps_state, vlm_entry, wait_until)
+
+EVICTOR = "llama3:8b"
+OTHER_CTX = 8192
+EXPIRY_KEEP_ALIVE_S = 4
+CAUSES = ["evicted", "reloaded_with_other_options", "ollama_restarted (short)", "ollama_restarted (process)",
+          "expired", "unloaded_outside"]
+EXPECTED = {
+    "evicted": ["evicted"],
+    "reloaded_with_other_options": ["reloaded_with_other_options"],
+    "ollama_restarted (short)": ["ollama_restarted"],
+    "ollama_restarted (process)": ["ollama_restarted"],
+    "expired": ["reloaded_with_other_options", "expired"],
+    "unloaded_outside": ["unloaded_outside"],
+}
+IGNORED_DRIFTS = {"vram_taken", "gpu_lost", "gpu_back"}  # the GPU side: no GPU here
 
 
-class Lookalike:
-    def __init__(self, load_ms, port=0):
-        self.load_ms = load_ms
-        self.port = port
-        self.start()
+class PsPoller(threading.Thread):
+    """/api/ps every 25 ms during a run: when the VLM left, when the newcomer was listed, when it was back."""
 
-    def start(self):
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tools/ollama-lookalike.py"), "--port", str(self.port),
-                                      "--load-ms", str(self.load_ms)], stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening"):
-            raise SystemExit("look-alike did not start: " + line)
-        self.port = int(line.split()[1])
+    def __init__(self, sim):
+        super().__init__(daemon=True)
+        self.reader = PsReader(sim)
+        self.samples = []  # (monotonic, models or None)
+        self.running = True
 
-    def restart(self):
-        self.proc.kill()
-        self.proc.wait()
-        self.start()
+    def run(self):
+        while self.running:
+            models = self.reader.models()
+            self.samples.append((time.monotonic(), models))
+            time.sleep(0.025)
 
-    def call(self, method, path, body=None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path, None if body is None else json.dumps(body), {"Content-Type": "application/json"})
-            answer = conn.getresponse()
-            return json.loads(answer.read() or b"{}")
-        finally:
-            conn.close()
+    def first(self, predicate, after=0.0):
+        return next((t for t, models in list(self.samples) if t >= after and models is not None and predicate(models)),
+                    None)
 
-    def serving(self):
-        return any(m["name"] == MODEL for m in self.call("GET", "/api/ps").get("models", []))
-
-    def stop(self):
-        self.proc.kill()
-        self.proc.wait()
+    def latest(self):
+        return self.samples[-1][1] if self.samples else None
 
 
-class App:
-    def __init__(self, jar, lookalike, watch_ms, scratch, java_opts=()):
-        config = pathlib.Path(scratch) / ("config-%d.json" % watch_ms)
-        config.write_text(json.dumps({"ollama_endpoint": "http://127.0.0.1:%d" % lookalike.port, "api_port": 0,
-                                      "proxy_port": 0, "ollama_watch_interval_ms": watch_ms, "idle_timeout_seconds": 0,
-                                      "nvml_library_path": "/nonexistent/libnvidia-ml.so", "nvidia_smi_path": "/nonexistent"}))
-        env = dict(os.environ, XDG_DATA_HOME=str(pathlib.Path(scratch) / ("data-%d" % watch_ms)))
-        self.api_json = pathlib.Path(env["XDG_DATA_HOME"]) / "gpu-resource-manager" / "api.json"
-        self.proc = subprocess.Popen(["java", *java_opts, "-jar", str(jar), "--headless", "--config", str(config), "--mode", "recording"],
-                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while not self.api_json.exists():
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise SystemExit("the app did not write api.json")
-            time.sleep(0.05)
-        time.sleep(0.2)
-        info = json.loads(self.api_json.read_text())
-        self.port, self.token = info["port"], info["token"]
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-
-    def status(self):
-        self.conn.request("GET", "/api/v1/status", headers={"Authorization": "Bearer " + self.token})
-        return json.loads(self.conn.getresponse().read())
-
-    def recording_again(self):
-        """The operator's switch to RECORDING: the manager counts removals afresh (else the third in two minutes
-        makes the VLM contended and it stops reloading, as it should)."""
-        self.conn.request("POST", "/api/v1/mode", json.dumps({"mode": "recording"}),
-                          {"Authorization": "Bearer " + self.token, "Content-Type": "application/json"})
-        self.conn.getresponse().read()
-
-    def cpu_seconds(self):
-        fields = pathlib.Path("/proc/%d/stat" % self.proc.pid).read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=30)
+def vlm_loaded(models):
+    return models is not None and ps_state(vlm_entry(models)) == "loaded"
 
 
-def wait_until(predicate, what, limit=30.0, step=0.005):
-    start = time.monotonic()
-    while time.monotonic() - start < limit:
-        if predicate():
-            return time.monotonic()
-        time.sleep(step)
-    raise SystemExit("timed out waiting for " + what)
+def own_vlm_loaded(app, sim):
+    """The manager's own runner: ready, kept until the manager unloads it, at the default size."""
+    entry = vlm_entry(sim.ps())
+    return (entry is not None and ps_state(entry) == "loaded" and kept_forever(entry)
+            and entry.get("context_length") == 4096 and app.status()["vlm_state"] == "loaded")
 
 
-def measure(app, lookalike, outside, rounds):
-    detect, converge = [], []
-    for _ in range(rounds):
-        wait_until(lambda: app.status()["vlm_state"] == "loaded" and lookalike.serving(), "the VLM loaded")
-        app.recording_again()
-        time.sleep(0.3 + (len(detect) % 7) / 10)  # anywhere inside a watch interval
-        before = app.status().get("last_drift")
-        t0 = time.monotonic()
-        outside()
-        t_seen = wait_until(lambda: app.status().get("last_drift") != before, "the drift in the status")
-        t_back = wait_until(lambda: app.status()["vlm_state"] == "loaded" and lookalike.serving(), "the VLM back")
-        detect.append((t_seen - t0) * 1000)
-        converge.append((t_back - t0) * 1000)
-    return detect, converge
+def last_own_load(app):
+    times = [t for t, e in app.events.since(0) if e.get("type") == "model_loading"]
+    return times[-1] if times else 0.0
 
 
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+def prepare(app, sim, rng, watch_s):
+    """The manager's own VLM loaded, RECORDING asked again, the reload spacing passed, a random phase."""
+    wait_until(lambda: app.status()["vlm_state"] == "loaded" and ps_state(vlm_entry(sim.ps())) == "loaded",
+               "the VLM loaded", limit=60, step=0.05)
+    if not own_vlm_loaded(app, sim):
+        # left with the other client's runner (an options reload): the manager unloads it, RECORDING loads its own
+        app.request("POST", "/api/v1/vlm/unload", {})
+        app.mode("recording")
+        wait_until(lambda: own_vlm_loaded(app, sim), "the manager's own VLM loaded again", limit=60, step=0.05)
+    app.mode("recording")
+    spacing_over = last_own_load(app) + 5.2
+    time.sleep(max(0.0, spacing_over - time.monotonic()))
+    time.sleep(0.3 + rng.random() * watch_s)
 
 
-def report(name, values):
-    print("%-42s p50 %7.0f ms   p95 %7.0f ms   (n=%d, min %.0f, max %.0f)"
-          % (name, statistics.median(values), pct(values, 0.95), len(values), min(values), max(values)), flush=True)
+def one_run(app, sim, cause, rng, short_down_max_ms):
+    """One outside action; returns a dict with the figures of the run."""
+    mark = app.events.mark()
+    poller = PsPoller(sim)
+    poller.start()
+    time.sleep(0.05)
+    run = {"cause": cause}
+    background = []
+    t_action = time.monotonic()
+    if cause == "evicted":
+        worker = threading.Thread(target=lambda: sim.generate({"model": EVICTOR}), daemon=True)
+        worker.start()
+        background.append(worker)
+        t0 = t_action
+    elif cause == "reloaded_with_other_options":
+        worker = threading.Thread(target=lambda: sim.generate({"model": VLM, "options": {"num_ctx": OTHER_CTX}}),
+                                  daemon=True)
+        worker.start()
+        background.append(worker)
+        t0 = t_action
+    elif cause == "ollama_restarted (short)":
+        down = rng.randint(0, short_down_max_ms)
+        run["down_ms"] = down
+        sim.restart(down)
+        t0 = t_action
+    elif cause == "ollama_restarted (process)":
+        sim.restart_process()
+        run["down_ms"] = (time.monotonic() - t_action) * 1000
+        t0 = t_action
+    elif cause == "expired":
+        sim.generate({"model": VLM, "options": {"num_ctx": OTHER_CTX}, "keep_alive": "%ds" % EXPIRY_KEEP_ALIVE_S})
+        t0 = time.monotonic() + EXPIRY_KEEP_ALIVE_S  # its timer runs from the end of the request
+    elif cause == "unloaded_outside":
+        sim.generate({"model": VLM, "keep_alive": 0})
+        t0 = t_action
+    else:
+        raise ValueError(cause)
+    final = EXPECTED[cause][-1]
+    named = app.events.wait_for(lambda e: drift_cause(e) in (final,) or
+                                (drift_cause(e) not in (None, *IGNORED_DRIFTS, *EXPECTED[cause][:-1])),
+                                mark, timeout=30 + (EXPIRY_KEEP_ALIVE_S if cause == "expired" else 0))
+    try:
+        wait_until(lambda: vlm_loaded(poller.latest()) and app.status()["vlm_state"] == "loaded",
+                   "the VLM loaded again", limit=40, step=0.01)
+        t_back = time.monotonic()
+    except TimeoutError:
+        t_back = None
+    time.sleep(1.0)  # anything named late still counts against the run
+    poller.running = False
+    poller.join()
+    for worker in background:
+        worker.join(60)
+    causes = [drift_cause(e) for _, e in app.events.since(mark) if drift_cause(e) not in (None, *IGNORED_DRIFTS)]
+    run["causes"] = causes
+    run["right"] = causes == EXPECTED[cause]
+    if named is not None:
+        t_named, event = named
+        run["named_cause"] = drift_cause(event)
+        run["detect_ms"] = (t_named - t0) * 1000
+        if cause == "evicted":
+            run["right"] = run["right"] and event["details"].get("other_model") == EVICTOR
+            t_gone = poller.first(lambda m: not vlm_loaded(m), t_action)
+            t_new = poller.first(lambda m: any(x.get("name") == EVICTOR for x in m), t_action)
+            if t_new is not None:
+                run["after_newcomer_ms"] = (t_named - t_new) * 1000
+                if t_gone is not None:
+                    run["gap_ms"] = (t_new - t_gone) * 1000
+    if t_back is not None:
+        run["converge_ms"] = (t_back - t0) * 1000
+    return run
+
+
+def report(runs, args):
+    print()
+    print("watch interval %d ms, simulated load %d ms, eviction gap %s ms, GPU %d MB, %d runs per cause"
+          % (args.watch_ms, args.load_ms, args.gap_ms, args.vram_mb, args.runs))
+    print()
+    print("| cause (outside action) | named right | detection p50 / p95 / max (ms) | convergence p50 / p95 / max (ms) |")
+    print("| --- | --- | --- | --- |")
+    for cause in [c for c in CAUSES if any(r["cause"] == c for r in runs)]:
+        mine = [r for r in runs if r["cause"] == cause]
+        right = sum(1 for r in mine if r["right"])
+        d = [r["detect_ms"] for r in mine if "detect_ms" in r]
+        c = [r["converge_ms"] for r in mine if "converge_ms" in r]
+        fmt = lambda v: "%.0f / %.0f / %.0f" % (statistics.median(v), pct(v, 0.95), max(v)) if v else "-"
+        print("| %s | %d/%d (%.0f %%) | %s | %s%s |" % (cause, right, len(mine), 100.0 * right / len(mine), fmt(d),
+                                                      fmt(c), " (the other client's runner)"
+                                                      if cause == "reloaded_with_other_options" else ""))
+    ev = [r for r in runs if r["cause"] == "evicted"]
+    after = [r["after_newcomer_ms"] for r in ev if "after_newcomer_ms" in r]
+    gaps = [r["gap_ms"] for r in ev if "gap_ms" in r]
+    if after:
+        print()
+        print("evicted, from the newcomer listed in /api/ps to the event: p50 %.0f, p95 %.0f, max %.0f ms "
+              "(bound: watch interval + 2 s = %d ms); eviction gaps seen %.0f..%.0f ms"
+              % (statistics.median(after), pct(after, 0.95), max(after), args.watch_ms + 2000,
+                 min(gaps) if gaps else 0, max(gaps) if gaps else 0))
+    short = [r["down_ms"] for r in runs if r["cause"] == "ollama_restarted (short)"]
+    if short:
+        print("short restarts: down %d..%d ms (watch interval %d ms)" % (min(short), max(short), args.watch_ms))
+    wrong = [r for r in runs if not r["right"]]
+    for r in wrong:
+        print("NAMED WRONG: %s -> %s %s" % (r["cause"], r["causes"],
+                                             {k: v for k, v in r.items() if k not in ("cause", "causes", "right")}))
+    sys.stdout.flush()
 
 
 def idle_cpu(app, seconds):
@@ -147,51 +229,50 @@ def idle_cpu(app, seconds):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jar", default=str(ROOT / "target/gpu-resource-manager.jar"))
-    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--jar", default=str(JAR))
+    parser.add_argument("--runs", type=int, default=20, help="runs per cause (20)")
     parser.add_argument("--watch-ms", type=int, default=1000)
-    parser.add_argument("--load-ms", type=int, default=2000)
-    parser.add_argument("--idle-seconds", type=int, default=60)
-    parser.add_argument("--idle-only", action="store_true", help="only the idle CPU figures")
-    parser.add_argument("--java-opt", action="append", default=[],
-                        help="a JVM option, e.g. -XX:+UseSerialGC or -XX:-UsePerfData as the installed "
-                             "launcher has (repeatable; see packaging/common/app-image.args)")
+    parser.add_argument("--load-ms", type=int, default=2000, help="the simulated load time (2000)")
+    parser.add_argument("--gap-ms", default="300-1500", help="the eviction gap's bounds, MIN-MAX (300-1500)")
+    parser.add_argument("--vram-mb", type=int, default=12_000,
+                        help="the simulated GPU (12000: the VLM and llama3:8b do not fit together)")
+    parser.add_argument("--short-down-max-ms", type=int, default=800)
+    parser.add_argument("--only", default="", help="comma-separated causes (default: all)")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--idle-seconds", type=int, default=0, help="also the idle CPU over N s (0: not)")
+    parser.add_argument("--java-opt", action="append", default=[], help="a JVM option for the app (repeatable)")
+    parser.add_argument("--verbose", action="store_true", help="one line per run")
     args = parser.parse_args()
+    causes = [c for c in CAUSES if not args.only or any(c.startswith(o.strip()) for o in args.only.split(","))]
+    rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as scratch:
-        lookalike = Lookalike(args.load_ms)
-        app = App(args.jar, lookalike, args.watch_ms, scratch, args.java_opt)
+        sim = Simulator(args.jar, args.load_ms, args.gap_ms, args.vram_mb)
+        app = App(args.jar, sim.port, args.watch_ms, scratch, java_opts=args.java_opt)
+        runs = []
         try:
-            print("watch interval %d ms, simulated load %d ms, JVM options %s" % (args.watch_ms, args.load_ms,
-                                                                             args.java_opt or "none"), flush=True)
-            if args.idle_only:
-                wait_until(lambda: app.status()["vlm_state"] == "loaded", "the VLM loaded")
+            for i in range(args.runs):
+                for cause in causes:
+                    prepare(app, sim, rng, args.watch_ms / 1000)
+                    run = one_run(app, sim, cause, rng, args.short_down_max_ms)
+                    runs.append(run)
+                    if args.verbose or not run["right"]:
+                        print("%2d %-28s %s" % (i + 1, cause, {k: (round(v) if isinstance(v, float) else v)
+                                                               for k, v in run.items() if k != "cause"}), flush=True)
+                if not args.verbose:
+                    print("round %d/%d done" % (i + 1, args.runs), flush=True)
+            report(runs, args)
+            if args.idle_seconds:
+                wait_until(lambda: own_vlm_loaded(app, sim), "the VLM loaded")
                 time.sleep(15)
                 print("idle CPU, watcher every %d ms: %.2f %% of one core over %d s"
                       % (args.watch_ms, idle_cpu(app, args.idle_seconds), args.idle_seconds), flush=True)
-                lookalike.stop()
-                return
-            unload = lambda: lookalike.call("POST", "/api/generate", {"model": MODEL, "keep_alive": 0, "stream": False})
-            d, c = measure(app, lookalike, unload, args.rounds)
-            report("outside unload: detection", d)
-            report("outside unload: convergence (reloaded)", c)
-            d, c = measure(app, lookalike, lookalike.restart, max(5, args.rounds // 4))
-            report("Ollama restart: detection", d)
-            report("Ollama restart: convergence (reloaded)", c)
-            wait_until(lambda: app.status()["vlm_state"] == "loaded", "the VLM loaded")
-            time.sleep(15)
-            print("idle CPU, watcher every %d ms: %.2f %% of one core over %d s"
-                  % (args.watch_ms, idle_cpu(app, args.idle_seconds), args.idle_seconds), flush=True)
+        except BaseException:
+            if runs:
+                report(runs, args)
+            raise
         finally:
             app.stop()
-        slow = App(args.jar, lookalike, 60_000, scratch, args.java_opt)
-        try:
-            wait_until(lambda: slow.status()["vlm_state"] == "loaded", "the VLM loaded")
-            time.sleep(15)
-            print("idle CPU, watcher every 60000 ms: %.2f %% of one core over %d s"
-                  % (idle_cpu(slow, args.idle_seconds), args.idle_seconds), flush=True)
-        finally:
-            slow.stop()
-            lookalike.stop()
+            sim.stop()
 
 
 if __name__ == "__main__":

@@ -7,11 +7,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -41,7 +41,8 @@ final class OllamaWatcher {
     private final LongSupplier ownChanges;
     private final Listener listener;
     private final AtomicReference<OllamaSnapshot> latest = new AtomicReference<>();
-    private final AtomicBoolean refused = new AtomicBoolean();
+    /** When a look was last refused or reset; null when none since it was last taken. */
+    private final AtomicReference<Instant> refusedAt = new AtomicReference<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final AtomicInteger failedLooks = new AtomicInteger();
     private volatile boolean paused;
@@ -129,7 +130,7 @@ final class OllamaWatcher {
             int failures = consecutiveFailures.incrementAndGet(); // looks also come from isVlmLoaded callers
             failedLooks.incrementAndGet();
             if (e.kind() == OllamaException.Kind.UNREACHABLE) {
-                refused.set(true);
+                refusedAt.set(clock.instant());
             }
             LOG.debug("Ollama did not answer /api/ps ({} in a row): {}", failures, e.getMessage());
             listener.failed(e, failures);
@@ -148,9 +149,13 @@ final class OllamaWatcher {
                 && Duration.between(s.at(), clock.instant()).compareTo(interval) <= 0;
     }
 
-    /** True once after a look was refused or reset: Ollama's process was away. */
-    boolean takeRefused() {
-        return refused.getAndSet(false);
+    /**
+     * True once after a look was refused or reset at or after {@code since}: Ollama's process was away since then.
+     * A refusal older than that (a restart while the VLM was not loaded) is dropped: it says nothing of what came later.
+     */
+    boolean takeRefused(Instant since) {
+        Instant at = refusedAt.getAndSet(null);
+        return at != null && !at.isBefore(since);
     }
 
     /** How many looks failed in any way since the last call. */

@@ -132,7 +132,7 @@ final class Reconciler {
         } catch (OllamaException e) {
             return; // the load that follows finds out that Ollama is away
         }
-        pending.look(now, restartSign(), true).ifPresent(drift -> concluded(drift, now));
+        pending.look(now, restartSign(pending), true).ifPresent(drift -> concluded(drift, now));
     }
 
     /** RECORDING misses its VLM and nothing holds the reload back: the maintenance round brings it when due. */
@@ -169,7 +169,7 @@ final class Reconciler {
         }
         if (settling != null) {
             noted(now);
-            settling.look(now, restartSign()).ifPresent(drift -> concluded(drift, now));
+            settling.look(now, restartSign(settling)).ifPresent(drift -> concluded(drift, now));
             convergeIfSettled(now);
             return;
         }
@@ -208,7 +208,7 @@ final class Reconciler {
         long baseline = ownNewer || seen == null ? (own == null ? now.signs() : own.signs()) : signsAfterLastWithVlm;
         RemovalSettle settle = new RemovalSettle(vlm.model(), last, before, now, baseline);
         settling = settle;
-        Optional<VlmDrift> verdict = settle.look(now, restartSign());
+        Optional<VlmDrift> verdict = settle.look(now, restartSign(settle));
         if (verdict.isPresent()) {
             concluded(verdict.get(), now);
             return;
@@ -221,8 +221,9 @@ final class Reconciler {
         watcher.hurry();
     }
 
-    private String restartSign() {
-        return watcher.takeRefused() ? "a look at Ollama was refused or reset" : null;
+    /** A look refused or reset since the VLM was last listed (an older one is about an earlier restart). */
+    private String restartSign(RemovalSettle settle) {
+        return watcher.takeRefused(settle.lastSeenAt()) ? "a look at Ollama was refused or reset" : null;
     }
 
     /** The cause is known: one drift, its consequences, and the VLM's state as Ollama shows it now. */

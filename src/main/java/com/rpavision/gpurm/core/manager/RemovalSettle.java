@@ -59,6 +59,11 @@ final class RemovalSettle {
         return since;
     }
 
+    /** When the VLM was last listed (or the look that missed it, when only the manager's own load had listed it). */
+    Instant lastSeenAt() {
+        return lastSeenAt;
+    }
+
     /** A look, and any sign of a restart seen since the VLM was last listed (null: none). */
     Optional<VlmDrift> look(OllamaSnapshot now, String restartSignNow) {
         return look(now, restartSignNow, false);

@@ -113,6 +113,29 @@ public final class OllamaSignals {
         }
 
         @Override
+        public void requestFailed(Call call, IOException e) {
+            reusedFailed(call, e);
+            inner.requestFailed(call, e);
+        }
+
+        @Override
+        public void responseFailed(Call call, IOException e) {
+            reusedFailed(call, e);
+            inner.responseFailed(call, e);
+        }
+
+        /**
+         * A trusted kept-alive connection failed without an answer: Ollama had closed it. Counted now, before OkHttp
+         * tries another pooled connection for the same call, one idle too long to be trusted that would hide it.
+         */
+        private void reusedFailed(Call call, IOException e) {
+            if (reusedTrusted && !call.isCanceled() && !(e instanceof InterruptedIOException) && reset(e)) {
+                record("a kept-alive connection had been closed by Ollama");
+                reusedTrusted = false;
+            }
+        }
+
+        @Override
         public void connectionReleased(Call call, Connection connection) {
             released(connection);
             inner.connectionReleased(call, connection);
@@ -130,12 +153,15 @@ public final class OllamaSignals {
 
         @Override
         public void callFailed(Call call, IOException e) {
-            boolean reset = e instanceof SocketException || e instanceof EOFException || e.getCause() instanceof EOFException
-                    || String.valueOf(e.getMessage()).contains("unexpected end of stream");
-            if (!call.isCanceled() && !(e instanceof InterruptedIOException) && reset && (connecting || reusedTrusted)) {
+            if (!call.isCanceled() && !(e instanceof InterruptedIOException) && reset(e) && (connecting || reusedTrusted)) {
                 record("a connection reset or closed without an answer");
             }
             inner.callFailed(call, e);
         }
+    }
+
+    private static boolean reset(IOException e) {
+        return e instanceof SocketException || e instanceof EOFException || e.getCause() instanceof EOFException
+                || String.valueOf(e.getMessage()).contains("unexpected end of stream");
     }
 }

@@ -181,6 +181,61 @@ class OutsideChangesTest {
         }
     }
 
+    /**
+     * Seen by tools/drift-latency.py: two kept-alive connections in the pool (a look made while the manager's load
+     * held the first), the watcher reusing one, the other idle past the trusted age. After a short restart the look
+     * tries the fresh one (closed by Ollama), then the old one (closed too), then connects: the first failure is the
+     * sign, and must not be forgotten because the second connection tried was too old to be trusted.
+     */
+    @Test
+    void aShortRestartIsNamedWhenTheLookTriesAFreshAndThenALongIdleKeptAliveConnection() throws InterruptedException {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.realLoadDelayMillis(500);
+            java.util.concurrent.CompletableFuture<?> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            Thread.sleep(200);
+            f.manager.observeOllama().join(); // while the load holds one connection: a second one
+            recording.join();
+            f.ollama.realLoadDelayMillis(0);
+            long until = System.nanoTime() + Duration.ofMillis(4_500).toNanos(); // past OllamaSignals.TRUSTED_IDLE
+            while (System.nanoTime() < until) {
+                f.manager.observeOllama().join(); // the watcher keeps one connection fresh; the other grows old
+                Thread.sleep(250);
+            }
+
+            f.restartOllama();
+            f.watch(Duration.ofSeconds(10), () -> !causes(f).isEmpty());
+
+            assertThat(causes(f)).as("not unloaded_outside: Ollama closed the kept-alive connection the look reused")
+                    .containsExactly("ollama_restarted");
+        }
+    }
+
+    /**
+     * Seen by tools/compressed-week.py: Ollama restarted twice in AUTOPILOT with no VLM loaded (a look refused), then
+     * RECORDING loaded it, and its eviction 16 s later was named ollama_restarted from that old refused look.
+     */
+    @Test
+    void aLookRefusedBeforeTheVlmWasLastSeenIsNoEvidenceForItsNextRemoval() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.switchTo(ExecutionMode.AUTOPILOT);
+            f.ollama.setDown(true);
+            f.manager.observeOllama().join(); // refused: Ollama is restarting, with nothing of ours in it
+            f.ollama.restart();
+            f.ollama.setDown(false);
+            f.clock.advance(Duration.ofSeconds(1));
+            f.manager.observeOllama().join();
+            f.clock.advance(Duration.ofSeconds(5));
+            f.switchTo(ExecutionMode.RECORDING);
+            f.watch(Duration.ofSeconds(5), () -> false);
+            assertThat(f.ollama.isServing(VLM)).isTrue();
+
+            f.ollama.unloadOutside(VLM);
+            f.watch(Duration.ofSeconds(10), () -> !causes(f).isEmpty());
+
+            assertThat(causes(f)).as("the refused look came before the VLM was last listed").containsExactly("unloaded_outside");
+        }
+    }
+
     @Test
     void aVlmLoadedOutsideInAutopilotIsAdoptedUnderTheIdleTimer() {
         try (ManagerFixture f = ManagerFixture.options().gpu(24_000, 600).build()) {
