@@ -365,15 +365,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<List<OtherModelUnload>> unloadOtherOllamaModels() {
-        return queue.submit("unload the other models", () -> {
-            List<OtherModelUnload> results = new java.util.ArrayList<>();
-            for (com.rpavision.gpurm.core.ollama.RunningModel m : otherModels.all()) {
-                if (!otherModels.isVlm(m.name())) {
-                    results.add(otherModels.unload(m.name()));
-                }
-            }
-            return results;
-        });
+        return queue.submit("unload the other models", otherModels::unloadAllButTheVlm);
     }
 
     @Override

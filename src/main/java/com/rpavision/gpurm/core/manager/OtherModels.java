@@ -89,6 +89,17 @@ final class OtherModels {
         return new OtherModelUnload(name, true, freed, null);
     }
 
+    /** Unloads every model Ollama holds but the VLM, one after the other. */
+    List<OtherModelUnload> unloadAllButTheVlm() throws OllamaException, InterruptedException {
+        List<OtherModelUnload> results = new java.util.ArrayList<>();
+        for (RunningModel m : all()) {
+            if (!isVlm(m.name())) {
+                results.add(unload(m.name()));
+            }
+        }
+        return results;
+    }
+
     /**
      * Unloads every model but the VLM and waits until the GPU has most of their memory back: a model leaves
      * {@code /api/ps} before its runner has exited, and a VLM load judged in between would find no room.
@@ -96,17 +107,11 @@ final class OtherModels {
     List<OtherModelUnload> unloadAllForTheVlm() throws InterruptedException {
         vram.sample();
         long freeBefore = vram.managedGpu().freeMb();
-        List<OtherModelUnload> results = new java.util.ArrayList<>();
-        List<RunningModel> running;
+        List<OtherModelUnload> results;
         try {
-            running = ollama.runningModels();
+            results = unloadAllButTheVlm();
         } catch (OllamaException e) {
             return List.of(new OtherModelUnload("", false, 0, e.getMessage()));
-        }
-        for (RunningModel m : running) {
-            if (!isVlm(m.name())) {
-                results.add(unload(m.name()));
-            }
         }
         long freed = results.stream().filter(OtherModelUnload::ok).mapToLong(OtherModelUnload::vramFreedMb).sum();
         if (freed > 0 && vram.hasGpu()) {
