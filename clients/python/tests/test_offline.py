@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gpurm_client import (AppNotRunningError, ExecutionMode, GPUResourceStatus, GpuResourceManagerClient, GpuRmError,
                           ModelState, default_api_info_path, read_api_info)
-from gpurm_client.models import GpuProcess, parse_timestamp
+from gpurm_client.models import Drift, GpuProcess, parse_timestamp
 
 STATUS = {
     "execution_mode": "recording", "vlm_state": "loaded", "vlm_model": "qwen3-vl:8b", "clip_device": "cpu",
@@ -25,7 +25,8 @@ STATUS = {
     "process_memory_known": True, "vlm_observed_at": "2026-11-30T08:00:01Z",
     "conditions": [{"condition": "vlm_contended", "reason": "taken away 3 times"}],
     "last_drift": {"at": "2026-11-30T08:00:00Z", "cause": "evicted", "expected": "loaded",
-                   "observed": "gone while llama3:8b loaded", "other_model": "llama3:8b", "other_mb": 6000},
+                   "observed": "gone while llama3:8b loaded", "other_model": "llama3:8b", "other_mb": 6000,
+                   "client": None},
     "vram_breakdown": {"total_mb": 24564, "vlm_mb": 10500, "clip_mb": 0,
                        "other_models": [{"name": "llama3:8b", "vram_mb": 600}], "other_processes_mb": 1230,
                        "free_mb": 12234, "vlm_fit": {"need_mb": 10500, "available_mb": 11722, "fits": True}},
@@ -84,10 +85,18 @@ class ReadingTheJson(unittest.TestCase):
         self.assertEqual(status.conditions, {"vlm_contended": "taken away 3 times"})
         self.assertEqual(status.last_drift.cause if status.last_drift else None, "evicted")
         self.assertEqual(status.last_drift.other_mb if status.last_drift else None, 6000)
+        self.assertIsNone(status.last_drift.client if status.last_drift else "missing")
         self.assertEqual(status.vlm_observed_at, datetime(2026, 11, 30, 8, 0, 1, tzinfo=timezone.utc))
         self.assertEqual(status.vram_breakdown.other_models if status.vram_breakdown else None, {"llama3:8b": 600})
         self.assertEqual(status.vram_breakdown.vlm_mb if status.vram_breakdown else None, 10500)
         self.assertEqual(status.vram_breakdown.vlm_available_mb if status.vram_breakdown else None, 11722)
+
+    def test_a_reload_through_the_proxy_names_its_client(self) -> None:
+        drift = Drift.from_json({"at": "2026-11-30T08:00:00Z", "cause": "reloaded_with_other_options",
+                                 "expected": "10500 MB", "observed": "11268 MB, back after 1.1 s", "other_model": None,
+                                 "other_mb": 0, "client": "rpa-agent/3.1"})
+        self.assertEqual(drift.client, "rpa-agent/3.1")
+        self.assertIsNone(drift.other_model)
 
     def test_timestamps_as_java_writes_them(self) -> None:
         self.assertEqual(parse_timestamp("2026-11-30T09:00:00+01:00"), datetime(2026, 11, 30, 8, tzinfo=timezone.utc))

@@ -118,12 +118,14 @@ class Drift:
     observed: str
     other_model: Optional[str] = None
     other_mb: int = 0
+    client: Optional[str] = None
+    """The User-Agent of the client whose request through the manager's Ollama proxy caused it, if one did."""
 
     @classmethod
     def from_json(cls, json: Mapping[str, Any]) -> "Drift":
         return cls(at=parse_timestamp(json.get("at")), cause=json["cause"], expected=json.get("expected", ""),
                    observed=json.get("observed", ""), other_model=json.get("other_model"),
-                   other_mb=int(json.get("other_mb") or 0))
+                   other_mb=int(json.get("other_mb") or 0), client=json.get("client"))
 
 
 @dataclass(frozen=True)

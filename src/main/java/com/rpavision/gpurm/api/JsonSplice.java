@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A request body as the client wrote it, with the byte positions of the few members the proxy reads or changes
@@ -96,6 +97,23 @@ final class JsonSplice {
     /** The top-level {@code model}, or null when there is none or it is not a string. */
     String model() {
         return model;
+    }
+
+    /**
+     * The values the body gives to {@code names} in its {@code options} (name to JSON text; a later duplicate wins,
+     * as Ollama's decoder does); empty when it gives none or its options are not an object.
+     */
+    Map<String, String> optionValues(Set<String> names) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (Options o : options) {
+            for (Member m : o.members()) {
+                if (names.contains(m.name())) {
+                    values.put(m.name(), new String(body, m.value().start(), m.value().end() - m.value().start(),
+                            StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rpavision.gpurm.core.config.JsonObjectText;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.manager.VlmLease;
+import com.rpavision.gpurm.core.manager.VlmRequest;
 import com.rpavision.gpurm.core.manager.VlmUnavailableException;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.ollama.ModelNames;
@@ -126,7 +127,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         }
         VlmLease lease;
         try {
-            lease = manager.acquireVlm();
+            lease = manager.acquireVlm(vlmRequest(request, nativePath, json));
         } catch (VlmUnavailableException e) {
             response.error(502, "the vision model is not available: " + e.getMessage());
             return;
@@ -148,6 +149,23 @@ public final class OllamaProxyServer implements AutoCloseable {
                 keepAlive.requestEnded(); // Ollama may have given the VLM its default timer: take it back
             }
         }
+    }
+
+    /**
+     * Who asks, and the runner options that reach Ollama from the client: on Ollama's paths those vlm_options do not
+     * set; on the /v1 paths Ollama's defaults for those vlm_options sets (such a request cannot carry them).
+     */
+    private VlmRequest vlmRequest(StreamingHttpServer.Request request, boolean nativePath, JsonSplice json) {
+        String agent = request.headers().getFirst("User-Agent");
+        String client = agent == null || agent.isBlank() ? "a client with no User-Agent" : agent.strip();
+        Map<String, String> asked = new LinkedHashMap<>();
+        if (nativePath) {
+            asked.putAll(json.optionValues(RUNNER_OPTIONS));
+            asked.keySet().removeAll(vlmOptions.keySet());
+        } else {
+            vlmOptions.keySet().stream().filter(RUNNER_OPTIONS::contains).forEach(name -> asked.put(name, "Ollama's default"));
+        }
+        return new VlmRequest(client, request.uri().getPath(), asked);
     }
 
     private void forward(StreamingHttpServer.Request request, StreamingResponse response, byte[] body)

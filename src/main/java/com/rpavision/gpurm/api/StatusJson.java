@@ -81,6 +81,7 @@ public final class StatusJson {
         json.put("observed", d.observed());
         json.put("other_model", d.otherModel());
         json.put("other_mb", d.otherMb());
+        json.put("client", d.client());
         return json;
     }
 

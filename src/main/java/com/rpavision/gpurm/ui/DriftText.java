@@ -17,7 +17,7 @@ public final class DriftText {
 
     public static String of(VlmDrift drift, ZoneId zone, Messages messages) {
         return sentence(drift.cause().wireName(), drift.at(), drift.otherModel(), drift.otherMb(), drift.expected(),
-                drift.observed(), zone, messages);
+                drift.observed(), drift.client(), zone, messages);
     }
 
     /** From a {@code vlm_drift} event's details. */
@@ -25,16 +25,23 @@ public final class DriftText {
         Object mb = details.getOrDefault("other_mb", 0);
         return sentence(String.valueOf(details.get("cause")), at, (String) details.get("other_model"),
                 mb instanceof Number n ? n.longValue() : 0, String.valueOf(details.getOrDefault("expected", "")),
-                String.valueOf(details.getOrDefault("observed", "")), zone, messages);
+                String.valueOf(details.getOrDefault("observed", "")), (String) details.get("client"), zone, messages);
     }
 
-    /** {3} and {4}: the sizes before and after, where the manager measured them ("10500 MB" then "11268 MB, ..."). */
+    /**
+     * {3} and {4}: the sizes before and after, where the manager measured them ("10500 MB" then "11268 MB, ...");
+     * {5}: the proxied client that caused it, in the sentence kept for when one did ("drift.CAUSE.client").
+     */
     private static String sentence(String cause, Instant at, String otherModel, long otherMb, String expected,
-                                   String observed, ZoneId zone, Messages messages) {
+                                   String observed, String client, ZoneId zone, Messages messages) {
         java.text.NumberFormat number = java.text.NumberFormat.getIntegerInstance(messages.locale());
-        String text = messages.get("drift." + cause, TIME.withZone(zone).format(at),
+        String key = "drift." + cause;
+        if (client != null && messages.bundle().containsKey(key + ".client")) {
+            key += ".client";
+        }
+        String text = messages.get(key, TIME.withZone(zone).format(at),
                 otherModel == null ? messages.get("drift.anotherClient") : otherModel, number.format(otherMb),
-                leadingMb(expected).map(number::format).orElse("?"), leadingMb(observed).map(number::format).orElse("?"));
+                leadingMb(expected).map(number::format).orElse("?"), leadingMb(observed).map(number::format).orElse("?"), client);
         return text.startsWith("!") ? cause : text;
     }
 

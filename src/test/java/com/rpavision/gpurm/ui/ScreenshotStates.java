@@ -53,6 +53,8 @@ final class ScreenshotStates {
         Object[][] drifts = {
                 {"evicted", "loaded", "gone while " + GUEST + " loaded", GUEST, GUEST_MB},
                 {"reloaded_with_other_options", "10500 MB", "11268 MB, back after 1.1 s", null, 0L},
+                {"reloaded_with_other_options", "11268 MB", "12036 MB, back after 0.9 s; a request from rpa-agent/3.1"
+                        + " through the proxy on /api/chat asked num_ctx=32768", null, 0L, "rpa-agent/3.1"},
                 {"ollama_restarted", "loaded", "gone: Ollama restarted (connection closed by Ollama)", null, 0L},
                 {"expired", "loaded", "gone when the keep-alive another client set ran out", null, 0L},
                 {"unloaded_outside", "loaded", "gone, and nothing took its place (keep_alive 0 or ollama stop)", null, 0L},
@@ -62,7 +64,7 @@ final class ScreenshotStates {
             Object[] d = drifts[i];
             events.add(com.rpavision.gpurm.core.model.ResourceChangedEvent.of(now.minusSeconds(60L * (drifts.length - i)),
                     com.rpavision.gpurm.core.model.EventType.VLM_DRIFT, "model", vlm, "cause", d[0], "expected", d[1],
-                    "observed", d[2], "other_model", d[3], "other_mb", d[4]));
+                    "observed", d[2], "other_model", d[3], "other_mb", d[4], "client", d.length > 5 ? d[5] : null));
         }
         return events;
     }

@@ -379,7 +379,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     }
 
     @Override
-    public VlmLease acquireVlm() throws VlmUnavailableException {
+    public VlmLease acquireVlm(VlmRequest request) throws VlmUnavailableException {
         vlmRequestsInFlight.incrementAndGet();
         markVlmRequest();
         boolean loaded = await(queue.submit("load VLM on demand", () -> loadVlm("on demand")), false);
@@ -387,9 +387,11 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             vlmRequestsInFlight.decrementAndGet();
             throw new VlmUnavailableException(vlmUnavailableReason());
         }
+        ProxiedRunnerOptions.Asked asked = reconciler.proxiedRequest(request); // now it goes to Ollama
         AtomicBoolean closed = new AtomicBoolean();
         return () -> {
             if (closed.compareAndSet(false, true)) {
+                asked.ended(clock.instant());
                 markVlmRequest();
                 vlmRequestsInFlight.decrementAndGet();
             }

@@ -32,7 +32,8 @@ final class DriftRecorder {
         last.set(drift);
         LOG.warn("Drift: {}", drift.describe(vlm));
         events.emit(EventType.VLM_DRIFT, "model", vlm, "cause", drift.cause().wireName(), "expected", drift.expected(),
-                "observed", drift.observed(), "other_model", drift.otherModel(), "other_mb", drift.otherMb());
+                "observed", drift.observed(), "other_model", drift.otherModel(), "other_mb", drift.otherMb(),
+                "client", drift.client());
     }
 
     Map<DriftCause, Long> counts() {

@@ -89,7 +89,15 @@ public interface GpuResourceManager extends AutoCloseable {
     /**
      * Loads the VLM if needed and holds it for one request (Property 9); close the lease when the request ends.
      */
-    VlmLease acquireVlm() throws VlmUnavailableException;
+    default VlmLease acquireVlm() throws VlmUnavailableException {
+        return acquireVlm(VlmRequest.UNNAMED);
+    }
+
+    /**
+     * As {@link #acquireVlm()}, for a request that says who asks and with which runner options: should Ollama reload
+     * the VLM at another size for it, the drift names that client.
+     */
+    VlmLease acquireVlm(VlmRequest request) throws VlmUnavailableException;
 
     /**
      * Whether Ollama serves the VLM. Answers from the manager's view when Ollama confirmed it within the watch

@@ -65,6 +65,7 @@ final class Reconciler {
     private final Clock clock;
     private final Supplier<ExecutionMode> mode;
     private final Actions actions;
+    private final ProxiedRunnerOptions proxied = new ProxiedRunnerOptions();
     /** The latest look that showed the VLM serving, and the count of signs right after it. */
     private volatile OllamaSnapshot lastWithVlm;
     private volatile long signsAfterLastWithVlm;
@@ -95,10 +96,20 @@ final class Reconciler {
 
     /** Every look passes here first (the watcher's, off the queue, and the reconciler's own). */
     void noted(OllamaSnapshot snapshot) {
-        if (DriftClassifier.serving(vlm.model(), snapshot).isPresent()) {
+        Optional<RunningModel> serving = DriftClassifier.serving(vlm.model(), snapshot);
+        if (serving.isPresent()) {
             lastWithVlm = snapshot;
             signsAfterLastWithVlm = ollama.signals().count();
+            proxied.seen(serving.get().sizeBytes(), snapshot.at());
         }
+    }
+
+    /**
+     * A request for the VLM goes to Ollama: if it carries runner options, it may make Ollama reload the VLM. Tell the
+     * returned record when its answer has ended.
+     */
+    ProxiedRunnerOptions.Asked proxiedRequest(VlmRequest request) {
+        return proxied.asked(request, clock.instant());
     }
 
     /** Whether a look calls for a round on the queue (checked off the queue, by the watcher). */
@@ -179,7 +190,9 @@ final class Reconciler {
             return;
         }
         noted(now);
-        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), vlm.expected(), now, adopting);
+        Optional<RunningModel> before = vlm.expected();
+        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), before, now, adopting).stream()
+                .map(drift -> proxied.attribute(drift, before.map(RunningModel::sizeBytes).orElse(0L), now.at())).toList();
         boolean adopted = adopting && landed.isPresent();
         if (landed.isPresent() || now.find(vlm.model()).isEmpty()) {
             adopting = false; // the awaited load landed, or never will
@@ -227,7 +240,8 @@ final class Reconciler {
     }
 
     /** The cause is known: one drift, its consequences, and the VLM's state as Ollama shows it now. */
-    private void concluded(VlmDrift drift, OllamaSnapshot now) {
+    private void concluded(VlmDrift verdict, OllamaSnapshot now) {
+        VlmDrift drift = settling == null ? verdict : proxied.attribute(verdict, settling.lastSeenAt());
         settling = null;
         watcher.calm();
         watcher.takeFailedLooks();
