@@ -41,7 +41,7 @@ import threading
 import time
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
-from manager_harness import (JAR, VLM, App, PsReader, Simulator, drift_cause, kept_forever, pct,  # noqa: E402
+from manager_harness import (JAR, VLM, App, PsReader, Simulator, drift_cause, held_by_lease, pct,  # noqa: E402
                              ps_state, vlm_entry, wait_until)
 
 EVICTOR = "llama3:8b"
@@ -88,9 +88,9 @@ def vlm_loaded(models):
 
 
 def own_vlm_loaded(app, sim):
-    """The manager's own runner: ready, kept until the manager unloads it, at the default size."""
+    """The manager's own runner: ready, held by the manager's lease, at the default size."""
     entry = vlm_entry(sim.ps())
-    return (entry is not None and ps_state(entry) == "loaded" and kept_forever(entry)
+    return (entry is not None and ps_state(entry) == "loaded" and held_by_lease(entry)
             and entry.get("context_length") == 4096 and app.status()["vlm_state"] == "loaded")
 
 

@@ -72,6 +72,15 @@ def kept_forever(entry):
     return expires is not None and expires.year > 2200
 
 
+def held_by_lease(entry, lease_s=180, tolerance_s=5):
+    """Ready and held by the manager's finite lease (vlm_lease_seconds, renewed every third of it), not forever."""
+    expires = go_time(entry.get("expires_at")) if entry else None
+    if expires is None or expires.year > 2200:
+        return False
+    left = (expires - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+    return 0 < left <= lease_s + tolerance_s
+
+
 class Simulator:
     """`java -jar gpu-resource-manager.jar --simulate-ollama PORT` with the given --sim-* options; restarted on
     the same port (the process killed and started again), or through its own POST /_simulator/restart."""

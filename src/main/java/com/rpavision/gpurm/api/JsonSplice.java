@@ -117,18 +117,20 @@ final class JsonSplice {
     }
 
     /**
-     * The body with {@code keep_alive} set to -1 (every occurrence, or one added) and, when {@code overlay} is
-     * not empty, its members laid over {@code options} (their values win; options added when there are none).
+     * The body with {@code keep_alive} set to {@code keepAliveJson} (every occurrence, or one added) and, when
+     * {@code overlay} is not empty, its members laid over {@code options} (their values win; options added when
+     * there are none).
      *
-     * @param overlay member name to its value as JSON text
+     * @param keepAliveJson the keep-alive as JSON text, e.g. {@code "180s"} with its quotes
+     * @param overlay       member name to its value as JSON text
      */
-    byte[] rewritten(Map<String, String> overlay) {
+    byte[] rewritten(String keepAliveJson, Map<String, String> overlay) {
         List<Edit> edits = new ArrayList<>();
         List<String> added = new ArrayList<>(2);
         if (keepAlive.isEmpty()) {
-            added.add("\"keep_alive\":-1");
+            added.add("\"keep_alive\":" + keepAliveJson);
         }
-        keepAlive.forEach(span -> edits.add(new Edit(span, "-1")));
+        keepAlive.forEach(span -> edits.add(new Edit(span, keepAliveJson)));
         if (!overlay.isEmpty()) {
             if (options.isEmpty()) {
                 added.add("\"options\":" + object(overlay));

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Ollama's API on another port, with the manager in the path: the RPA agent points its Ollama base URL here.
  * A request for the configured VLM on any path that names a model first makes sure it is loaded (Property 9)
  * and holds it for the request (the idle timer counts from the end). On Ollama's own paths its
- * {@code keep_alive} becomes -1, so the manager alone owns the timeout, and {@code vlm_options} are laid over
+ * {@code keep_alive} becomes the manager's lease (finite, so no request pins the VLM beyond the manager's life;
+ * the manager's idle timer decides when it unloads), and {@code vlm_options} are laid over
  * its {@code options}, so a stray {@code num_ctx} cannot make Ollama reload the VLM with another size; both are
  * spliced in, the other bytes pass as sent. The OpenAI-style {@code /v1} paths carry neither field, so their
  * bodies pass untouched and the manager takes the keep-alive back once such an answer has ended. Everything
@@ -58,6 +59,8 @@ public final class OllamaProxyServer implements AutoCloseable {
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong vlmRequests = new AtomicLong();
     private final AtomicBoolean warnedCompat = new AtomicBoolean();
+    /** The manager's lease as the keep_alive of every proxied VLM request on Ollama's paths, e.g. "180s". */
+    private final String leaseJson;
 
     /** @param autopilotBlocksVlm in AUTOPILOT, answer VLM requests with 409 instead of loading the VLM */
     public OllamaProxyServer(GpuResourceManager manager, OllamaForwarder forwarder, String vlmModel,
@@ -83,6 +86,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         this.vlmOptions = Collections.unmodifiableMap(options);
         this.runnerOptions = options.keySet().stream().anyMatch(RUNNER_OPTIONS::contains);
         this.keepAlive = new KeepAliveReasserter(manager::reassertVlmKeepAlive);
+        this.leaseJson = "\"" + com.rpavision.gpurm.core.ollama.OllamaClient.keepAliveText(manager.vlmLease()) + "\"";
         this.server = new StreamingHttpServer(address, port, MAX_BODY, "gpurm-proxy", this::handle);
         this.guard = new ApiGuard(server.port(), null);
         LOG.info("Ollama proxy on http://127.0.0.1:{} -> {}", port(), forwarder.endpoint());
@@ -135,7 +139,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         try (lease) {
             vlmRequests.incrementAndGet();
             if (nativePath) {
-                forward(request, response, json.rewritten(vlmOptions));
+                forward(request, response, json.rewritten(leaseJson, vlmOptions));
                 return;
             }
             if (runnerOptions && warnedCompat.compareAndSet(false, true)) {

@@ -352,6 +352,13 @@ public final class OllamaScheduler {
         return r != null && r.keptForever();
     }
 
+    /** When a ready model's timer unloads it (null: not loaded, loading, or kept forever). */
+    public synchronized Instant expiresAt(String model) {
+        advance();
+        Runner r = runners.get(ModelNames.normalize(model));
+        return r == null || r.keptForever() ? null : r.expiresAt;
+    }
+
     public synchronized long vramMbOf(String model) {
         advance();
         Runner r = runners.get(ModelNames.normalize(model));

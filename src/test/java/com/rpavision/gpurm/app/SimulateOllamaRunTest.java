@@ -34,7 +34,7 @@ class SimulateOllamaRunTest {
                 assertThat(client.version()).startsWith("0.12");
                 assertThat(client.runningModels()).singleElement().satisfies(m -> assertThat(m.is("llama3:8b")).isTrue());
 
-                client.load("qwen3-vl:8b"); // 10.5 GB do not fit beside 4 GB on 12 GB: Ollama evicts llama3:8b
+                client.load("qwen3-vl:8b", java.util.Map.of(), java.time.Duration.ofMinutes(3)); // 10.5 GB do not fit beside 4 GB on 12 GB: Ollama evicts llama3:8b
                 assertThat(client.runningModels()).singleElement().satisfies(m -> assertThat(m.is("qwen3-vl:8b")).isTrue());
 
                 HttpResponse<String> restart = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

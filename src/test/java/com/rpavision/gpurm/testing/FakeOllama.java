@@ -42,6 +42,7 @@ public final class FakeOllama extends Dispatcher {
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final OllamaScheduler scheduler;
+    private final java.time.Clock clock;
     private final OllamaApi api;
     private final ConcurrencyRecorder operations;
     private final Deque<Fault> generateFaults = new ArrayDeque<>();
@@ -61,6 +62,7 @@ public final class FakeOllama extends Dispatcher {
 
     public FakeOllama(FakeGpu gpu, MutableClock clock, ConcurrencyRecorder operations, List<String> timeline) {
         this.operations = operations;
+        this.clock = clock == null ? java.time.Clock.systemUTC() : clock;
         SimulatorTime time = clock == null ? SimulatorTime.real() : SimulatorTime.jumping(clock, clock::advance);
         this.scheduler = new OllamaScheduler(time, gpu).loadTime(Duration.ofSeconds(3)).evictionGap(Duration.ZERO)
                 .maxLoadedModels(Integer.MAX_VALUE).evictForVram(false).partialOffload(false)
@@ -231,6 +233,12 @@ public final class FakeOllama extends Dispatcher {
         return scheduler.isKeptForever(model);
     }
 
+    /** How long until Ollama's own timer unloads the model, on the test clock; null when it has none. */
+    public Duration expiresIn(String model) {
+        java.time.Instant at = scheduler.expiresAt(model);
+        return at == null ? null : Duration.between(clock.instant(), at);
+    }
+
     public boolean isPartlyOnCpu(String model) {
         return scheduler.isPartlyOnCpu(model);
     }
@@ -314,7 +322,7 @@ public final class FakeOllama extends Dispatcher {
             }
             return response(api.handle(method, path, body));
         }
-        if (keepAlive != null && keepAlive.isTextual()) {
+        if (served && keepAlive != null && keepAlive.isTextual()) { // a lease renewed, or the idle timer handed back
             keepAliveRequests.incrementAndGet();
         }
         operations.enter();

@@ -34,6 +34,7 @@ public record GpuResourceConfig(
         int ollamaWatchIntervalMs,
         int contentionEvictions,
         int contentionWindowSeconds,
+        int vlmLeaseSeconds,
         JsonObjectText vlmOptionsJson,
         String metricsListen,
         String metricsBearerTokenFile,
@@ -73,12 +74,17 @@ public record GpuResourceConfig(
                 .autopilotBlocksVlm(autopilotBlocksVlm).vramSafetyMarginMb(vramSafetyMarginMb)
                 .vlmSizeOverheadPercent(vlmSizeOverheadPercent).ollamaWatchIntervalMs(ollamaWatchIntervalMs)
                 .contentionEvictions(contentionEvictions).contentionWindowSeconds(contentionWindowSeconds)
-                .vlmOptionsJson(vlmOptionsJson).metricsListen(metricsListen)
+                .vlmLeaseSeconds(vlmLeaseSeconds).vlmOptionsJson(vlmOptionsJson).metricsListen(metricsListen)
                 .metricsBearerTokenFile(metricsBearerTokenFile).metricsTextfilePath(metricsTextfilePath);
     }
 
     public Duration contentionWindow() {
         return Duration.ofSeconds(contentionWindowSeconds);
+    }
+
+    /** The finite keep-alive the VLM is held with, renewed while the manager runs. */
+    public Duration vlmLease() {
+        return Duration.ofSeconds(vlmLeaseSeconds);
     }
 
     public Duration ollamaWatchInterval() {
@@ -136,6 +142,7 @@ public record GpuResourceConfig(
         private int ollamaWatchIntervalMs = (int) ConfigKey.OLLAMA_WATCH_INTERVAL_MS.defaultValue();
         private int contentionEvictions = (int) ConfigKey.CONTENTION_EVICTIONS.defaultValue();
         private int contentionWindowSeconds = (int) ConfigKey.CONTENTION_WINDOW_SECONDS.defaultValue();
+        private int vlmLeaseSeconds = (int) ConfigKey.VLM_LEASE_SECONDS.defaultValue();
         private JsonObjectText vlmOptionsJson = (JsonObjectText) ConfigKey.VLM_OPTIONS.defaultValue();
         private String metricsListen = (String) ConfigKey.METRICS_LISTEN.defaultValue();
         private String metricsBearerTokenFile = (String) ConfigKey.METRICS_BEARER_TOKEN_FILE.defaultValue();
@@ -168,6 +175,7 @@ public record GpuResourceConfig(
         public Builder ollamaWatchIntervalMs(int v) { this.ollamaWatchIntervalMs = v; return this; }
         public Builder contentionEvictions(int v) { this.contentionEvictions = v; return this; }
         public Builder contentionWindowSeconds(int v) { this.contentionWindowSeconds = v; return this; }
+        public Builder vlmLeaseSeconds(int v) { this.vlmLeaseSeconds = v; return this; }
         public Builder vlmOptionsJson(JsonObjectText v) { this.vlmOptionsJson = v; return this; }
         public Builder metricsListen(String v) { this.metricsListen = v; return this; }
         public Builder metricsBearerTokenFile(String v) { this.metricsBearerTokenFile = v; return this; }
@@ -200,6 +208,7 @@ public record GpuResourceConfig(
                 case OLLAMA_WATCH_INTERVAL_MS -> ollamaWatchIntervalMs((Integer) value);
                 case CONTENTION_EVICTIONS -> contentionEvictions((Integer) value);
                 case CONTENTION_WINDOW_SECONDS -> contentionWindowSeconds((Integer) value);
+                case VLM_LEASE_SECONDS -> vlmLeaseSeconds((Integer) value);
                 case VLM_OPTIONS -> vlmOptionsJson((JsonObjectText) value);
                 case METRICS_LISTEN -> metricsListen((String) value);
                 case METRICS_BEARER_TOKEN_FILE -> metricsBearerTokenFile((String) value);
@@ -213,7 +222,7 @@ public record GpuResourceConfig(
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
                     ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm, vramSafetyMarginMb, vlmSizeOverheadPercent,
-                    ollamaWatchIntervalMs, contentionEvictions, contentionWindowSeconds, vlmOptionsJson, metricsListen, metricsBearerTokenFile, metricsTextfilePath);
+                    ollamaWatchIntervalMs, contentionEvictions, contentionWindowSeconds, vlmLeaseSeconds, vlmOptionsJson, metricsListen, metricsBearerTokenFile, metricsTextfilePath);
         }
     }
 }

@@ -210,6 +210,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             }
         }
         vramSubscription.close();
+        vlm.cancelForShutdown();
         queue.submit("hand idle timer back", () -> {
             vlm.handIdleTimerBack(idleTimeout);
             return null;
@@ -426,7 +427,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<Boolean> reassertVlmKeepAlive() {
-        return queue.submit("take the VLM's keep-alive back", vlm::reassertKeepAlive);
+        return queue.submit("renew the VLM's lease", vlm::renewLease);
+    }
+
+    @Override
+    public Duration vlmLease() {
+        return vlm.leaseLength();
     }
 
     @Override
@@ -542,6 +548,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             reconciler.reconcile("recording: reload due");
         }
         unloadIfIdle();
+        vlm.renewLeaseIfDue();
         if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)
                 && reconciler.clipMayReturn() && !conditions.has(com.rpavision.gpurm.core.model.Condition.CLIP_DISPLACED)) {
             moveClipToGpuIfRoom("autopilot: VRAM available");

@@ -36,9 +36,11 @@ final class DriftClassifier {
     /**
      * @param expected the VLM entry the manager last knew (from its own load or the previous look); empty when it
      *                 expected no VLM
-     * @param adopting a load by another client is awaited (the VLM came back loading): its landing is not news
+     * @param adopting  a load by another client is awaited (the VLM came back loading): its landing is not news
+     * @param takenOver whether an entry carries a keep-alive another client set in place of the manager's lease
      */
-    static List<VlmDrift> classify(String vlm, Optional<RunningModel> expected, OllamaSnapshot now, boolean adopting) {
+    static List<VlmDrift> classify(String vlm, Optional<RunningModel> expected, OllamaSnapshot now, boolean adopting,
+                                   java.util.function.Predicate<RunningModel> takenOver) {
         List<VlmDrift> drifts = new ArrayList<>();
         Optional<RunningModel> observed = serving(vlm, now);
         Instant at = now.at();
@@ -52,9 +54,10 @@ final class DriftClassifier {
                 reloaded = true; // its fresh keep-alive is part of that reload, not news of its own
                 drifts.add(VlmDrift.of(at, DriftCause.RELOADED_WITH_OTHER_OPTIONS, mb(before.sizeBytes()) + " MB",
                         mb(after.sizeBytes()) + " MB"));
-            } else if (OllamaSnapshot.keptForever(before) && !OllamaSnapshot.keptForever(after)) {
-                drifts.add(VlmDrift.of(at, DriftCause.KEEP_ALIVE_TAKEN_OVER, "kept until the manager unloads it",
-                        "expires at " + CLOCK.format(after.expiresAt().toInstant())));
+            } else if (takenOver.test(after)) {
+                drifts.add(VlmDrift.of(at, DriftCause.KEEP_ALIVE_TAKEN_OVER, "held by the manager's renewed lease",
+                        OllamaSnapshot.keptForever(after) ? "kept forever by another client"
+                                : "expires at " + CLOCK.format(after.expiresAt().toInstant())));
             }
         }
         boolean freshlyThere = expected.isEmpty() || reloaded || !OllamaSnapshot.partlyOnCpu(expected.get());

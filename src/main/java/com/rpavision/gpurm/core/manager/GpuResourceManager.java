@@ -116,6 +116,12 @@ public interface GpuResourceManager extends AutoCloseable {
     CompletableFuture<Boolean> reassertVlmKeepAlive();
 
     /**
+     * The finite keep-alive the VLM is held with ({@code vlm_lease_seconds}): the proxy gives it to every VLM request
+     * on Ollama's own paths, so no request through the manager pins the VLM beyond one lease.
+     */
+    java.time.Duration vlmLease();
+
+    /**
      * Every model Ollama holds now ({@code /api/ps}), the VLM included; blocking, bounded by the quick timeout.
      *
      * @throws com.rpavision.gpurm.core.ollama.OllamaException when Ollama cannot be asked

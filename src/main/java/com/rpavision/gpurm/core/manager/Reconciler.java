@@ -122,7 +122,8 @@ final class Reconciler {
             return false; // the manager's own operation decides; the next look is compared
         }
         return DriftClassifier.removed(vlm.model(), vlm.expected(), snapshot)
-                || !DriftClassifier.classify(vlm.model(), vlm.expected(), snapshot, adopting).isEmpty()
+                || !DriftClassifier.classify(vlm.model(), vlm.expected(), snapshot, adopting,
+                        m -> vlm.keepAliveTakenOver(m, snapshot.at())).isEmpty()
                 || (DriftClassifier.serving(vlm.model(), snapshot).isEmpty() && reloadWanted());
     }
 
@@ -191,7 +192,8 @@ final class Reconciler {
         }
         noted(now);
         Optional<RunningModel> before = vlm.expected();
-        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), before, now, adopting).stream()
+        List<VlmDrift> found = DriftClassifier.classify(vlm.model(), before, now, adopting,
+                        m -> vlm.keepAliveTakenOver(m, now.at())).stream()
                 .map(drift -> proxied.attribute(drift, before.map(RunningModel::sizeBytes).orElse(0L), now.at())).toList();
         boolean adopted = adopting && landed.isPresent();
         if (landed.isPresent() || now.find(vlm.model()).isEmpty()) {
@@ -201,6 +203,8 @@ final class Reconciler {
             drifts.record(vlm.model(), drift);
             if (drift.cause() == DriftCause.RELOADED_WITH_OTHER_OPTIONS) {
                 vlm.adoptForeignRunner();
+            } else if (drift.cause() == DriftCause.KEEP_ALIVE_TAKEN_OVER) {
+                vlm.takeoverNamed();
             }
         }
         String cause = !found.isEmpty() ? found.get(0).cause().wireName()
@@ -219,7 +223,8 @@ final class Reconciler {
         RunningModel last = before == null ? vlm.expected().orElseThrow()
                 : before.find(vlm.model()).orElse(vlm.expected().orElseThrow());
         long baseline = ownNewer || seen == null ? (own == null ? now.signs() : own.signs()) : signsAfterLastWithVlm;
-        RemovalSettle settle = new RemovalSettle(vlm.model(), last, before, now, baseline);
+        RemovalSettle settle = new RemovalSettle(vlm.model(), last, before, now, baseline)
+                .ownLease(vlm.ownLease(last, before == null ? now.at() : before.at()));
         settling = settle;
         Optional<VlmDrift> verdict = settle.look(now, restartSign(settle));
         if (verdict.isPresent()) {
@@ -293,8 +298,9 @@ final class Reconciler {
             vlm.unload("autopilot_blocks_vlm");
             return;
         }
-        if (!OllamaSnapshot.keptForever(observed.get()) && vlm.reassertKeepAlive()) {
-            LOG.info("Took the keep-alive of {} back: the manager's idle timer decides when it unloads", vlm.model());
+        if (!vlm.leaseHeld(observed.get(), now.at()) && vlm.renewLease()) {
+            LOG.info("Renewed the lease of {} over another client's keep-alive: the manager's idle timer decides when it"
+                    + " unloads", vlm.model());
         }
         if (clip.device() == ClipDevice.CUDA && (current == ExecutionMode.RECORDING || freeMb() < config.vramSafetyMarginMb())) {
             clip.migrate(ClipDevice.CPU, current == ExecutionMode.RECORDING ? "recording" : "the VLM appeared: make room");

@@ -37,6 +37,7 @@ final class RemovalSettle {
     private String lastSignature;
     private int failedLooks;
     private String restartSign;
+    private boolean ownLease;
 
     /**
      * @param lastSeen  the VLM's entry when it was last listed (or right after the manager's own load)
@@ -53,6 +54,12 @@ final class RemovalSettle {
         this.signsBefore = signsBefore;
         this.lastChange = first.at();
         this.lastSignature = first.signature();
+    }
+
+    /** The VLM was last seen held by the manager's own lease: an expiry then means the manager could not renew it. */
+    RemovalSettle ownLease(boolean own) {
+        this.ownLease = own;
+        return this;
     }
 
     Instant since() {
@@ -119,7 +126,8 @@ final class RemovalSettle {
             return named(at, DriftCause.EVICTED, "gone while " + other.name() + " loaded", other.name(), other.sizeVramMb());
         }
         if (expiredOnItsOwn(at)) {
-            return named(at, DriftCause.EXPIRED, "gone when the keep-alive another client set ran out", null, 0);
+            return named(at, DriftCause.EXPIRED, ownLease ? "gone when the manager's lease ran out before it could renew it"
+                    : "gone when the keep-alive another client set ran out", null, 0);
         }
         boolean quiet = !at.isBefore(lastChange.plus(QUIET));
         boolean over = decideNow || !at.isBefore(since.plus(LIMIT));

@@ -69,6 +69,9 @@ final class VlmController {
      * back would send the manager's options and make Ollama reload it again, a fight. Until the manager's next load.
      */
     private volatile boolean foreignRunner;
+    private final KeepAliveLease lease;
+    /** A keep-alive another client set was named and not yet replaced by the manager's lease: not named again. */
+    private volatile boolean takeoverNamed;
 
     VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
                   Clock clock, Sleeper sleeper, EventEmitter events, ModelSizes sizes) {
@@ -80,6 +83,7 @@ final class VlmController {
         this.clock = clock;
         this.sleeper = sleeper;
         this.events = events;
+        this.lease = new KeepAliveLease(config.vlmLease());
     }
 
     String model() {
@@ -158,7 +162,9 @@ final class VlmController {
         cancelledAt = null;
         loadWanted = stillWanted;
         try {
-            LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions()));
+            LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions(), lease.length()));
+            lease.renewed(clock.instant());
+            takeoverNamed = false;
             move(ModelState.LOADED, null);
             idleUnloaded = false;
             foreignRunner = false;
@@ -197,6 +203,17 @@ final class VlmController {
         }
     }
 
+    /**
+     * Any thread, on shutdown: gives up the running load at once, so the stop does not wait for it. Should Ollama
+     * have finished it anyway, the VLM is held by the load's own lease, and the hand-back queued behind follows.
+     */
+    void cancelForShutdown() {
+        if (loadWanted != null) {
+            cancelRequested = true;
+            ollama.cancelLoads();
+        }
+    }
+
     private void cancelled(Instant start, String why) {
         long millis = Duration.between(start, clock.instant()).toMillis();
         Optional<RunningModel> landed;
@@ -209,6 +226,7 @@ final class VlmController {
         confirmedAt = clock.instant();
         if (landed.isPresent()) {
             // it finished just before the cancel: loaded, and the mode now in force decides what becomes of it
+            lease.renewed(clock.instant());
             move(ModelState.LOADED, null);
             expected = landed;
             touch();
@@ -333,40 +351,83 @@ final class VlmController {
                 "reason_code", reason.code().name(), "reason_args", reason.args());
     }
 
-    /** On shutdown: let Ollama unload the VLM after the idle timeout instead of keeping it forever. */
+    /**
+     * On shutdown: Ollama unloads the VLM after the idle timeout, or one lease from now if that is sooner: nothing
+     * the manager set outlives it by more than one lease. Another client's runner keeps its own keep-alive.
+     */
     void handIdleTimerBack(Duration idleTimeout) {
-        if (state.state() != ModelState.LOADED || idleTimeout.isZero()) {
+        if (state.state() != ModelState.LOADED || foreignRunner) {
             return;
         }
+        Duration keepAlive = idleTimeout.isZero() || idleTimeout.compareTo(lease.length()) > 0 ? lease.length() : idleTimeout;
         try {
-            ollama.setKeepAlive(model(), idleTimeout, config.vlmOptions());
-            LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), idleTimeout.toSeconds());
+            ollama.setKeepAlive(model(), keepAlive, config.vlmOptions());
+            LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), keepAlive.toSeconds());
         } catch (OllamaException e) {
             LOG.warn("Could not hand the idle timer back to Ollama: {}", e.getMessage());
         }
     }
 
     /**
-     * Sets the VLM's keep-alive back to forever (a no-prompt request, with the VLM's options) after a client's
-     * own keep_alive or a /v1 request took it over; only while the VLM is loaded, so it never loads one.
+     * Renews the VLM's lease (a no-prompt request with the lease as its keep_alive and the VLM's options, which costs
+     * Ollama nothing while it is loaded): every third of a lease, after a client's own keep_alive replaced it, or
+     * after a proxied /v1 request. Only while the VLM is loaded and its runner is the manager's, so it never loads one
+     * and never reloads another client's.
      */
-    boolean reassertKeepAlive() {
+    boolean renewLease() {
         if (state.state() != ModelState.LOADED || availability.isDown() || foreignRunner) {
             return false;
         }
         try {
-            ollama.load(model(), config.vlmOptions());
-            expected = expected.map(m -> new RunningModel(m.name(), m.model(), m.sizeBytes(), m.sizeVramBytes(), null));
+            ollama.setKeepAlive(model(), lease.length(), config.vlmOptions());
+            Instant at = clock.instant();
+            lease.renewed(at);
+            takeoverNamed = false;
+            java.time.OffsetDateTime expiry = lease.expiryAfter(at).atOffset(java.time.ZoneOffset.UTC);
+            expected = expected.map(m -> new RunningModel(m.name(), m.model(), m.sizeBytes(), m.sizeVramBytes(), expiry));
             return true;
         } catch (OllamaException e) {
-            LOG.warn("Could not take the VLM's keep-alive back: {}", e.getMessage());
+            LOG.warn("Could not renew the VLM's lease ({} s): {}", lease.length().toSeconds(), e.getMessage());
             return false;
         }
+    }
+
+    /** Renews the lease when a third of it has passed (the maintenance round, every second). */
+    boolean renewLeaseIfDue() {
+        return lease.due(clock.instant()) && renewLease();
+    }
+
+    /**
+     * The entry a look at {@code lookAt} showed carries a keep-alive another client set in place of the manager's
+     * lease, not named yet.
+     */
+    boolean keepAliveTakenOver(RunningModel observed, Instant lookAt) {
+        return !foreignRunner && !takeoverNamed && !lease.holds(observed, lookAt);
+    }
+
+    /** Whether the entry carries the manager's lease (or is another client's runner, whose keep-alive is its own). */
+    boolean leaseHeld(RunningModel observed, Instant lookAt) {
+        return foreignRunner || lease.holds(observed, lookAt);
+    }
+
+    /** The entry carries the manager's own lease (renewed by it), not another client's keep-alive. */
+    boolean ownLease(RunningModel observed, Instant lookAt) {
+        return !foreignRunner && lease.renewedSince() && lease.holds(observed, lookAt);
+    }
+
+    /** A takeover was named: until the lease is renewed, the same takeover is not news. */
+    void takeoverNamed() {
+        takeoverNamed = true;
+    }
+
+    Duration leaseLength() {
+        return lease.length();
     }
 
     /** Another client reloaded the VLM with its own options: leave its runner as it is (see {@link #foreignRunner}). */
     void adoptForeignRunner() {
         foreignRunner = true;
+        lease.ended();
     }
 
     private void remember(RunningModel running) {
@@ -526,12 +587,14 @@ final class VlmController {
         expected = observed;
         ModelState current = state.state();
         if (observed.isPresent() && current != ModelState.LOADED) {
+            lease.ended(); // another client's load: its keep-alive until the manager's first renewal
             move(ModelState.LOADED, null);
             idleUnloaded = false;
             touch();
             remember(observed.get());
             events.emit(EventType.MODEL_LOADED, "model", model(), "reason", cause);
         } else if (observed.isEmpty() && current != ModelState.UNLOADED && !refusedOrFailed()) {
+            lease.ended();
             move(ModelState.UNLOADED, null);
             events.emit(EventType.MODEL_UNLOADED, "model", model(), "reason", cause);
         } else if (observed.isPresent()) {

@@ -123,20 +123,15 @@ public final class OllamaClient implements AutoCloseable {
     }
 
     /**
-     * Loads a model without generating ({@code POST /api/generate} with no prompt); blocks until Ollama says
-     * it is ready. {@code keep_alive: -1} keeps it until this manager unloads it.
+     * Loads a model without generating ({@code POST /api/generate} with no prompt), with runner options
+     * ({@code num_ctx}, ...); blocks until Ollama says it is ready. Ollama keeps it for {@code keepAlive} after the
+     * answer: a lease, never forever, so the model cannot outlive whoever stops renewing it ({@link #setKeepAlive}).
+     * Ollama reloads a loaded model whose options differ, so every request that touches the VLM must send the same
+     * ones.
      */
-    public LoadResult load(String model) throws OllamaException {
-        return load(model, java.util.Map.of());
-    }
-
-    /**
-     * As {@link #load(String)}, with runner options ({@code num_ctx}, ...). Ollama reloads a loaded model whose
-     * options differ, so every request that touches the VLM must send the same ones. On a loaded model the
-     * same request only sets its keep-alive back to forever.
-     */
-    public LoadResult load(String model, java.util.Map<String, Object> options) throws OllamaException {
-        ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false).put("keep_alive", -1);
+    public LoadResult load(String model, java.util.Map<String, Object> options, Duration keepAlive) throws OllamaException {
+        ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false)
+                .put("keep_alive", keepAliveText(keepAlive));
         withOptions(request, options);
         Request tagged = post("api/generate", request).newBuilder().tag(LoadTicket.class, new LoadTicket()).build();
         JsonNode body = call(slow, tagged, "load " + model);
@@ -163,10 +158,13 @@ public final class OllamaClient implements AutoCloseable {
         }
     }
 
-    /** Hands the idle timer back to Ollama: the model stays loaded and expires after {@code keepAlive}. */
+    /**
+     * Sets a loaded model's keep-alive (a lease renewal, or the idle timer handed back): it stays loaded and expires
+     * {@code keepAlive} after this answer. With the runner's own options, or Ollama would reload it.
+     */
     public void setKeepAlive(String model, Duration keepAlive, java.util.Map<String, Object> options) throws OllamaException {
         ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false)
-                .put("keep_alive", keepAlive.toSeconds() + "s");
+                .put("keep_alive", keepAliveText(keepAlive));
         withOptions(request, options);
         call(quick, post("api/generate", request), "set keep_alive of " + model);
     }
@@ -178,6 +176,14 @@ public final class OllamaClient implements AutoCloseable {
     public void unload(String model) throws OllamaException {
         ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false).put("keep_alive", 0);
         call(quick, post("api/generate", request), "unload " + model);
+    }
+
+    /** Ollama's duration text, e.g. "180s"; never a negative (forever) value. */
+    public static String keepAliveText(Duration keepAlive) {
+        if (keepAlive.isNegative()) {
+            throw new IllegalArgumentException("a keep-alive is finite: " + keepAlive);
+        }
+        return keepAlive.toSeconds() + "s";
     }
 
     private static void withOptions(ObjectNode request, java.util.Map<String, Object> options) {

@@ -24,7 +24,7 @@ class DemoTest {
             assertThat(client.runningModels()).as("a second model, there to be unloaded").singleElement()
                     .satisfies(m -> assertThat(m.is("llama3.2:3b")).isTrue());
 
-            client.load("qwen3-vl:8b");
+            client.load("qwen3-vl:8b", java.util.Map.of(), java.time.Duration.ofMinutes(3));
             assertThat(client.runningModels()).filteredOn(m -> m.is("qwen3-vl:8b")).singleElement().satisfies(m -> {
                 assertThat(m.sizeVramMb()).isEqualTo(10_540);
                 assertThat(m.sizeBytes()).as("wholly on the GPU, or the manager reports it partly on the CPU")
@@ -46,7 +46,7 @@ class DemoTest {
             await("the second model's VRAM back too").atMost(Duration.ofSeconds(3))
                     .until(() -> gpu.read(false).gpus().get(0).usedMb() - idle < -2_500);
 
-            assertThatThrownBy(() -> client.load("llava:34b")).isInstanceOfSatisfying(OllamaException.class,
+            assertThatThrownBy(() -> client.load("llava:34b", java.util.Map.of(), java.time.Duration.ofMinutes(3))).isInstanceOfSatisfying(OllamaException.class,
                     e -> assertThat(e.kind()).isEqualTo(OllamaException.Kind.MODEL_NOT_FOUND));
         }
     }

@@ -125,7 +125,8 @@ class OutsideChangesTest {
             f.manager.observeOllama().join();
 
             assertThat(causes(f)).containsExactly("keep_alive_taken_over");
-            assertThat(f.ollama.isKeptForever(VLM)).as("the manager's idle timer owns it again").isTrue();
+            assertThat(f.ollama.expiresIn(VLM)).as("the manager's lease again: its idle timer decides")
+                    .isEqualTo(f.config.vlmLease());
             assertThat(f.ollama.loads.get()).as("no reload for that").isEqualTo(1);
 
             f.ollama.takeOverKeepAlive(VLM, Duration.ofMinutes(1));
@@ -247,7 +248,9 @@ class OutsideChangesTest {
 
             assertThat(causes(f)).containsExactly("loaded_outside");
             assertThat(f.manager.getVlmState()).isEqualTo(ModelState.LOADED);
-            assertThat(f.ollama.isKeptForever(VLM)).isTrue();
+            f.advanceAndTick(Duration.ofSeconds(1));
+            assertThat(f.ollama.expiresIn(VLM)).as("held by the manager's lease from its first renewal")
+                    .isEqualTo(f.config.vlmLease());
             assertThat(f.manager.getClipDevice()).as("12 GB are still free").isEqualTo("cuda");
 
             f.advanceAndTick(Duration.ofSeconds(301));

@@ -35,7 +35,7 @@ class OllamaClientFaultMatrixTest {
             switch (this) {
                 case VERSION -> client.version();
                 case RUNNING_MODELS -> client.runningModels();
-                case LOAD -> client.load("qwen3-vl:8b");
+                case LOAD -> client.load("qwen3-vl:8b", java.util.Map.of(), java.time.Duration.ofMinutes(3));
                 case UNLOAD -> client.unload("qwen3-vl:8b");
             }
         }

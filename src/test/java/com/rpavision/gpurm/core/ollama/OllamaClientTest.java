@@ -46,18 +46,18 @@ class OllamaClientTest {
     }
 
     @Test
-    void loadSendsNoPromptAndKeepsTheModelUntilWeUnloadIt() throws Exception {
+    void loadSendsNoPromptAndHoldsTheModelWithAFiniteLease() throws Exception {
         answer("{\"model\":\"qwen3-vl:8b\",\"created_at\":\"2026-11-30T08:00:00Z\",\"response\":\"\",\"done\":true,"
                 + "\"done_reason\":\"load\",\"load_duration\":4200000000,\"brand_new_field\":{\"x\":1}}");
 
-        LoadResult result = client.load("qwen3-vl:8b");
+        LoadResult result = client.load("qwen3-vl:8b", java.util.Map.of(), java.time.Duration.ofMinutes(3));
 
         RecordedRequest request = server.takeRequest();
         assertThat(request.getMethod()).isEqualTo("POST");
         assertThat(request.getUrl().encodedPath()).isEqualTo("/api/generate");
         JsonNode body = json.readTree(request.getBody().utf8());
         assertThat(body.has("prompt")).isFalse();
-        assertThat(body.path("keep_alive").asInt()).isEqualTo(-1);
+        assertThat(body.path("keep_alive").asText()).as("a lease, never -1").isEqualTo("180s");
         assertThat(body.path("stream").asBoolean(true)).isFalse();
         assertThat(result.loadDuration()).isEqualTo(Duration.ofMillis(4200));
     }
