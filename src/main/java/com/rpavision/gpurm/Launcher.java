@@ -129,6 +129,7 @@ public final class Launcher {
                 instance.get().close();
             });
             Shutdown.onTermination(shutdown);
+            Shutdown.exitZeroOnTermSignals();
             Shutdown.await();
             return;
         }

@@ -40,6 +40,7 @@ public final class ControlApiServer implements AutoCloseable {
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
     private final java.util.concurrent.atomic.AtomicInteger eventClients = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean stopping;
+    private final java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
     private volatile java.util.function.Function<java.time.Instant, java.util.List<com.rpavision.gpurm.core.journal.JournalEntry>> journal =
             since -> java.util.List.of();
     private volatile java.time.Clock statisticsClock = java.time.Clock.systemDefaultZone();
@@ -185,8 +186,11 @@ public final class ControlApiServer implements AutoCloseable {
             return;
         }
         try {
-            GpuResourceStatus status = manager.setExecutionMode(mode).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            GpuResourceStatus status = awaited(manager.setExecutionMode(mode));
             send(exchange, 200, StatusJson.of(status));
+        } catch (ShuttingDown e) {
+            error(exchange, 503, "shutting down: the manager stops, ask again once it has started");
+            return;
         } catch (TimeoutException e) {
             send(exchange, 504, StatusJson.of(manager.getStatus()));
         } catch (Exception e) {
@@ -196,7 +200,10 @@ public final class ControlApiServer implements AutoCloseable {
 
     private void vlm(HttpExchange exchange, boolean load) throws IOException {
         try {
-            (load ? manager.loadVlmAsync() : manager.unloadVlmAsync()).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaited((load ? manager.loadVlmAsync() : manager.unloadVlmAsync()));
+        } catch (ShuttingDown e) {
+            error(exchange, 503, "shutting down: the manager stops, ask again once it has started");
+            return;
         } catch (TimeoutException e) {
             error(exchange, 504, "still " + (load ? "loading" : "unloading") + " after " + transitionTimeout.toSeconds() + " s");
             return;
@@ -277,7 +284,10 @@ public final class ControlApiServer implements AutoCloseable {
     private void freeGpuForRecording(HttpExchange exchange) throws IOException {
         com.rpavision.gpurm.core.manager.GpuTakeBack done;
         try {
-            done = manager.freeGpuForRecording().get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            done = awaited(manager.freeGpuForRecording());
+        } catch (ShuttingDown e) {
+            error(exchange, 503, "shutting down: the manager stops, ask again once it has started");
+            return;
         } catch (TimeoutException e) {
             error(exchange, 504, "still freeing the GPU for recording after " + transitionTimeout.toSeconds()
                     + " s; GET /api/v1/status says where it got");
@@ -314,7 +324,10 @@ public final class ControlApiServer implements AutoCloseable {
         }
         com.rpavision.gpurm.core.manager.OtherModelUnload result;
         try {
-            result = manager.unloadOllamaModel(model).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            result = awaited(manager.unloadOllamaModel(model));
+        } catch (ShuttingDown e) {
+            error(exchange, 503, "shutting down: the manager stops, ask again once it has started");
+            return;
         } catch (TimeoutException e) {
             error(exchange, 504, model + " is still unloading after " + transitionTimeout.toSeconds() + " s");
             return;
@@ -344,7 +357,10 @@ public final class ControlApiServer implements AutoCloseable {
         }
         MigrationResult result;
         try {
-            result = manager.migrateClipAsync(device).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            result = awaited(manager.migrateClipAsync(device));
+        } catch (ShuttingDown e) {
+            error(exchange, 503, "shutting down: the manager stops, ask again once it has started");
+            return;
         } catch (TimeoutException e) {
             error(exchange, 504, "CLIP is still moving after " + transitionTimeout.toSeconds() + " s");
             return;
@@ -454,9 +470,30 @@ public final class ControlApiServer implements AutoCloseable {
         HttpReplies.json(exchange, status, body);
     }
 
-    /** Stops accepting, lets requests in flight finish for up to {@code grace}, then stops. */
+    /** A manager operation a request waits for, cut short by the stop. */
+    private static final class ShuttingDown extends Exception {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Waits for a manager operation, at most the transition timeout; a stop meanwhile ends the wait at once (the
+     * request is answered 503 instead of closed without an answer).
+     */
+    private <T> T awaited(java.util.concurrent.CompletableFuture<T> operation) throws Exception {
+        java.util.concurrent.CompletableFuture.anyOf(operation, stopped).get(transitionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!operation.isDone()) {
+            throw new ShuttingDown();
+        }
+        return operation.get();
+    }
+
+    /**
+     * Stops accepting, answers requests that wait for the manager 503 "shutting down", lets the others finish for up
+     * to {@code grace}, then stops.
+     */
     public void stop(Duration grace) {
         stopping = true;
+        stopped.complete(null);
         if (ownsMetrics) {
             metrics.close();
         }

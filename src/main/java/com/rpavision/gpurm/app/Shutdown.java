@@ -32,6 +32,23 @@ public final class Shutdown {
         }, "gpurm-shutdown"));
     }
 
+    /**
+     * SIGTERM (and SIGINT) end the process with status 0 once the stop has run, as a service manager expects of a
+     * clean stop, instead of the JVM's 143 (130). Where the platform has no such signal (Windows), nothing changes:
+     * its console and session events run the same shutdown hook.
+     */
+    @SuppressWarnings("sunapi") // sun.misc.Signal (jdk.unsupported): the JDK's only way to handle a signal
+    public static void exitZeroOnTermSignals() {
+        for (String name : new String[]{"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name),
+                        signal -> new Thread(() -> System.exit(0), "gpurm-sig" + name.toLowerCase(java.util.Locale.ROOT)).start());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // no such signal here, or the JVM keeps it (-Xrs): the shutdown hook still runs the stop
+            }
+        }
+    }
+
     /** Blocks the headless main thread until the JVM is told to end. */
     public static void await() {
         try {

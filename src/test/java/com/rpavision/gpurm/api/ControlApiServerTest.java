@@ -76,6 +76,28 @@ class ControlApiServerTest {
     }
 
     @Test
+    void aModeRequestWaitingForALoadWhenTheServerStopsIsAnswered503NotCut() throws Exception {
+        f.ollama.holdLoads();
+        java.util.concurrent.CompletableFuture<Answer> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return post("/api/v1/mode", "{\"mode\":\"recording\"}");
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().until(() -> f.ollama.loadsUnderWay() == 1);
+
+        server.stop(Duration.ofSeconds(1));
+        Answer answer = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        f.ollama.finishHeldLoads(false);
+
+        assertThat(answer.code()).isEqualTo(503);
+        assertThat(answer.body().path("error").asText()).startsWith("shutting down");
+        assertThat(new OpenApiContract().check("POST", "/api/v1/mode", 503, "application/json", answer.body().toString()))
+                .as("documented").isEmpty();
+    }
+
+    @Test
     void healthNeedsNoToken() throws Exception {
         Answer answer = call(new Request.Builder().url(url("/health")).build());
         assertThat(answer.code()).isEqualTo(200);

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -281,6 +282,42 @@ class OpenApiContractTest {
         assertThat(load.json().path("error").asText()).contains("still loading");
         assertThat(post("/api/v1/gpu/free-for-recording", "{}").code()).isEqualTo(504);
         f.manager.setExecutionMode(ExecutionMode.RECORDING).join();
+    }
+
+    @Test
+    void requestsWaitingForTheManagerWhenItStopsAnswer503AsDocumented() throws Exception {
+        f.ollama.install("llama3:8b", 5_000).preload("llama3:8b");
+        f.ollama.holdLoads();
+        Map<String, String> asked = new java.util.LinkedHashMap<>();
+        asked.put("/api/v1/mode", "{\"mode\":\"recording\"}"); // its load is held: the others queue behind it
+        asked.put("/api/v1/vlm/load", "{}");
+        asked.put("/api/v1/vlm/unload", "");
+        asked.put("/api/v1/clip/device", "{\"device\":\"cuda\"}");
+        asked.put("/api/v1/ollama/unload", "{\"model\":\"llama3:8b\"}");
+        asked.put("/api/v1/gpu/free-for-recording", "{}");
+        Map<String, java.util.concurrent.CompletableFuture<Answer>> answers = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> a : asked.entrySet()) {
+            answers.put(a.getKey(), java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return post(a.getKey(), a.getValue());
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }));
+            if (a.getKey().equals("/api/v1/mode")) {
+                org.awaitility.Awaitility.await().until(() -> f.ollama.loadsUnderWay() == 1);
+            }
+        }
+        Thread.sleep(1_000); // every request has reached the server and waits for the model queue
+
+        server.stop(Duration.ofSeconds(1));
+
+        for (Map.Entry<String, java.util.concurrent.CompletableFuture<Answer>> a : answers.entrySet()) {
+            Answer answer = a.getValue().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.code()).as(a.getKey()).isEqualTo(503);
+            assertThat(answer.json().path("error").asText()).as(a.getKey()).startsWith("shutting down");
+        }
+        f.ollama.finishHeldLoads(false);
     }
 
     @Test
