@@ -186,12 +186,12 @@ public final class ManagerMetrics implements AutoCloseable {
         return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
-    private static void family(StringBuilder out, String name, String type, String help) {
+    static void family(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private static void sample(StringBuilder out, String name, String labels, double value) {
+    static void sample(StringBuilder out, String name, String labels, double value) {
         out.append(name);
         if (labels != null) {
             out.append('{').append(labels).append('}');

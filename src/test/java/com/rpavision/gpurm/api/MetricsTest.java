@@ -151,15 +151,20 @@ class MetricsTest {
         try (ManagerFixture f = ManagerFixture.create();
              ManagerMetrics metrics = new ManagerMetrics(f.manager, () -> 5, () -> 2)) {
             f.switchTo(ExecutionMode.RECORDING);
-            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-            try (var in = promtool.getOutputStream()) {
-                in.write(metrics.scrape().getBytes(StandardCharsets.UTF_8));
-            }
-            String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(output).as("promtool check metrics").isEmpty();
-            assertThat(promtool.exitValue()).isZero();
+            promtoolCheckMetrics(metrics.scrape());
+            promtoolCheckMetrics(MetricsTextfile.content(metrics.scrape(), f.clock.instant()));
         }
+    }
+
+    private static void promtoolCheckMetrics(String text) throws Exception {
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = promtool.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).as("promtool check metrics").isEmpty();
+        assertThat(promtool.exitValue()).isZero();
     }
 
     private static boolean onPath(String command) {
