@@ -2,7 +2,8 @@
  * A stand-in for libnvidia-ml.so with the real NVML signatures and struct layouts (nvml.h), compiled by the
  * tests. Its state is set through the nvmlStub_* functions, which the real library does not have.
  * Build with -DNVML_STUB_NO_V3 to act like a driver older than 470: no ..._v3 process list and no
- * nvmlDeviceGetMemoryInfo_v2 (both came later).
+ * nvmlDeviceGetMemoryInfo_v2 (both came later). Build with -DNVML_STUB_NO_POWER_LIMIT to act like a driver
+ * that lacks nvmlDeviceGetEnforcedPowerLimit (the symbol is absent, not NOT_SUPPORTED).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -242,6 +243,7 @@ nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t device, unsigned int *power) {
     return NVML_SUCCESS;
 }
 
+#ifndef NVML_STUB_NO_POWER_LIMIT
 nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *limit) {
     struct stub_device *d = (struct stub_device *) device;
     if (!d->has_sensors) {
@@ -250,6 +252,7 @@ nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t device, unsigned int *
     *limit = d->power_limit_mw;
     return NVML_SUCCESS;
 }
+#endif
 
 #ifndef NVML_STUB_NO_V3
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t device, unsigned int *infoCount,

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.DoubleAdder;
  * driver-reserved apart), utilization, VLM state, mode, CLIP device, degraded flag, conditions, drift by cause,
  * load/unload counts and duration histograms, idle unloads. Every family that has a fixed set of label values
  * writes all of them, so a series never appears late. Counters follow the manager's events; gauges are read
- * from the status at scrape time.
+ * from the status at scrape time. {@code gpurm_gpu_up} remembers every GPU seen since start, so a GPU that the
+ * driver loses stays as a 0 with its last known labels: without it, its series would just vanish and no alert
+ * could tell a lost GPU from one that was never there.
  */
 public final class ManagerMetrics implements AutoCloseable {
 
@@ -39,6 +41,8 @@ public final class ManagerMetrics implements AutoCloseable {
     private final AtomicLong idleUnloads = new AtomicLong();
     private final AtomicLong clipMoves = new AtomicLong();
     private final Subscription subscription;
+    /** Every GPU seen since start by its identity (uuid, or index without one), with its latest labels. */
+    private final Map<String, VramInfo> seenGpus = new java.util.LinkedHashMap<>();
 
     private final java.util.function.LongSupplier proxyRequests;
     private final java.util.function.LongSupplier proxyVlmRequests;
@@ -99,6 +103,7 @@ public final class ManagerMetrics implements AutoCloseable {
             sample(out, "gpurm_gpu_info", "uuid=\"" + escape(g.uuid()) + "\",name=\"" + escape(g.gpuName())
                     + "\",index=\"" + g.index() + "\",driver_version=\"" + escape(g.driverVersion()) + "\"", 1);
         }
+        gpuUp(out, s.gpus());
         gpus(out, s, "gpurm_vram_total_bytes", "Total VRAM of each GPU.", VramInfo::totalMb);
         gpus(out, s, "gpurm_vram_used_bytes", "VRAM allocated on each GPU, driver-reserved memory not included.",
                 VramInfo::allocatedMb);
@@ -160,6 +165,33 @@ public final class ManagerMetrics implements AutoCloseable {
         return out.toString();
     }
 
+    /**
+     * 1 for each GPU the driver reads now, 0 for one seen since start and not read now (lost, fallen off the bus,
+     * or the driver failing), with the labels it last had. The name is here too, not only on gpurm_gpu_info,
+     * because gpurm_gpu_info is gone while the GPU is lost and the alert should still say which card it was.
+     */
+    private void gpuUp(StringBuilder out, java.util.List<VramInfo> now) {
+        family(out, "gpurm_gpu_up", "gauge",
+                "1 while the driver reads the GPU, 0 for one seen since start and not read now (lost); last known labels.");
+        Set<String> present = new java.util.HashSet<>();
+        java.util.List<VramInfo> all;
+        synchronized (seenGpus) {
+            for (VramInfo g : now) {
+                String id = identity(g);
+                present.add(id);
+                seenGpus.put(id, g);
+            }
+            all = java.util.List.copyOf(seenGpus.values());
+        }
+        for (VramInfo g : all) {
+            sample(out, "gpurm_gpu_up", gpu(g) + ",name=\"" + escape(g.gpuName()) + "\"", present.contains(identity(g)) ? 1 : 0);
+        }
+    }
+
+    private static String identity(VramInfo g) {
+        return g.uuid().isEmpty() ? "index " + g.index() : g.uuid();
+    }
+
     /** One gauge family of a figure in MiB for every GPU, in bytes. */
     private static void sensor(StringBuilder out, GpuResourceStatus s, String name, String help,
                                java.util.function.Function<VramInfo, java.util.OptionalInt> value) {
@@ -186,12 +218,12 @@ public final class ManagerMetrics implements AutoCloseable {
         return labelValue.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
-    private static void family(StringBuilder out, String name, String type, String help) {
+    static void family(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
-    private static void sample(StringBuilder out, String name, String labels, double value) {
+    static void sample(StringBuilder out, String name, String labels, double value) {
         out.append(name);
         if (labels != null) {
             out.append('{').append(labels).append('}');

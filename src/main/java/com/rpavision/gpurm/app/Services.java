@@ -186,7 +186,8 @@ public final class Services {
             return null;
         }
         LOG.info("Metrics written to {} every {} s", config.metricsTextfilePath(), MetricsTextfile.INTERVAL.toSeconds());
-        return MetricsTextfile.start(metrics, Path.of(config.metricsTextfilePath()), MetricsTextfile.INTERVAL);
+        return MetricsTextfile.start(metrics, Path.of(config.metricsTextfilePath()), MetricsTextfile.INTERVAL,
+                java.time.Clock.systemUTC());
     }
 
     private static void deleteQuietly(Path file) {

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The opt-in listener for a fleet's Prometheus, and the textfile for node_exporter. Tests bind loopback only. */
+/** The opt-in listener for a fleet's Prometheus. Tests bind loopback only. (The textfile: MetricsTextfileTest.) */
 class MetricsServerTest {
 
     private static final String TOKEN = "6f1c0a4e9b2d7f3a8c5e1b0d4a7f2c9e";
@@ -112,21 +112,6 @@ class MetricsServerTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("at least 16");
         try (java.net.ServerSocket probe = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
             assertThat(probe.getLocalPort()).as("nothing listens there").isEqualTo(port);
-        }
-    }
-
-    @Test
-    void theTextfileIsRewrittenWholeAndRemovedAtStop() throws Exception {
-        Path file = dir.resolve("textfile").resolve("gpurm.prom");
-        MetricsTextfile textfile = MetricsTextfile.start(metrics, file, Duration.ofMillis(50));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
-        assertThat(MetricsTest.parse(Files.readString(file))).containsEntry("gpurm_execution_mode{mode=\"idle\"}", 1.0);
-        f.switchTo(com.rpavision.gpurm.core.model.ExecutionMode.RECORDING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> MetricsTest.parse(Files.readString(file))
-                .get("gpurm_execution_mode{mode=\"recording\"}") == 1.0);
-        textfile.close(); // stops the timer first, so no write runs below
-        try (var files = Files.list(file.getParent())) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no temp file left, the file removed").isEmpty();
         }
     }
 

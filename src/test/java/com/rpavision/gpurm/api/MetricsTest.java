@@ -92,9 +92,11 @@ class MetricsTest {
             assertThat(m).containsEntry("gpurm_vram_total_bytes" + gpu, 11_400 * 1_048_576.0);
             assertThat(m).containsEntry("gpurm_gpu_info{uuid=\"" + FakeGpu.UUID + "\",name=\"Fake RTX 4090\",index=\"0\","
                     + "driver_version=\"550.54.15\"}", 1.0);
-            assertThat(m.keySet()).as("the name only on the info metric").filteredOn(k -> k.contains("name="))
+            assertThat(m.keySet()).as("the name only on the info metric, and on gpu_up, which outlives it when the GPU is lost")
+                    .filteredOn(k -> k.contains("name="))
                     .containsExactly("gpurm_gpu_info{uuid=\"" + FakeGpu.UUID + "\",name=\"Fake RTX 4090\",index=\"0\","
-                            + "driver_version=\"550.54.15\"}");
+                            + "driver_version=\"550.54.15\"}",
+                            "gpurm_gpu_up{index=\"0\",uuid=\"" + FakeGpu.UUID + "\",name=\"Fake RTX 4090\"}");
             VramInfo vram = f.manager.getVramUsage();
             assertThat(m).containsEntry("gpurm_vram_reserved_bytes" + gpu, vram.reservedMb() * 1_048_576.0)
                     .containsEntry("gpurm_vram_used_bytes" + gpu, (vram.usedMb() - vram.reservedMb()) * 1_048_576.0);
@@ -146,20 +148,61 @@ class MetricsTest {
     }
 
     @Test
+    void aLostGpuStaysAsDownWithItsLastKnownLabelsAndComesBackUp() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create();
+             ManagerMetrics metrics = new ManagerMetrics(f.manager, () -> 0, () -> 0)) {
+            String up = "gpurm_gpu_up{index=\"0\",uuid=\"" + FakeGpu.UUID + "\",name=\"Fake RTX 4090\"}";
+            assertThat(parse(metrics.scrape())).containsEntry(up, 1.0).containsEntry("gpurm_degraded", 0.0);
+
+            f.gpu.failReads("Unknown Error (code 15: GPU is lost)");
+            f.vram.sample();
+            Map<String, Double> lost = parse(metrics.scrape());
+            assertThat(lost).containsEntry(up, 0.0).containsEntry("gpurm_degraded", 1.0);
+            assertThat(lost.keySet()).as("the GPU's other series are gone with it")
+                    .noneMatch(k -> k.startsWith("gpurm_gpu_info") || k.startsWith("gpurm_vram_total_bytes"));
+            assertThat(parse(metrics.scrape())).as("kept while lost, scrape after scrape").containsEntry(up, 0.0);
+
+            f.gpu.failReads(null);
+            f.vram.sample();
+            assertThat(parse(metrics.scrape())).containsEntry(up, 1.0).containsKey("gpurm_vram_total_bytes{index=\"0\",uuid=\""
+                    + FakeGpu.UUID + "\"}");
+        }
+    }
+
+    @Test
+    void aGpuNeverSeenHasNoUpSeries() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.gpu.failReads("NVML could not count GPUs");
+            f.vram.sample();
+            try (ManagerMetrics metrics = new ManagerMetrics(f.manager, () -> 0, () -> 0)) {
+                assertThat(parse(metrics.scrape()).keySet()).noneMatch(k -> k.startsWith("gpurm_gpu_up"));
+            }
+        }
+    }
+
+    @Test
     void promtoolFindsNothingToLintInTheScrape() throws Exception {
         assumeTrue(onPath("promtool"), "promtool not installed (apt-get install -y prometheus): lint skipped");
         try (ManagerFixture f = ManagerFixture.create();
              ManagerMetrics metrics = new ManagerMetrics(f.manager, () -> 5, () -> 2)) {
             f.switchTo(ExecutionMode.RECORDING);
-            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-            try (var in = promtool.getOutputStream()) {
-                in.write(metrics.scrape().getBytes(StandardCharsets.UTF_8));
-            }
-            String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(output).as("promtool check metrics").isEmpty();
-            assertThat(promtool.exitValue()).isZero();
+            promtoolCheckMetrics(metrics.scrape());
+            f.gpu.failReads("GPU is lost"); // then gpurm_gpu_up at 0, the GPU's other series gone
+            f.vram.sample();
+            promtoolCheckMetrics(metrics.scrape());
+            promtoolCheckMetrics(MetricsTextfile.content(metrics.scrape(), f.clock.instant()));
         }
+    }
+
+    private static void promtoolCheckMetrics(String text) throws Exception {
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = promtool.getOutputStream()) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).as("promtool check metrics").isEmpty();
+        assertThat(promtool.exitValue()).isZero();
     }
 
     private static boolean onPath(String command) {

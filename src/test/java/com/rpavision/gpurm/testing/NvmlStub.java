@@ -39,13 +39,20 @@ public final class NvmlStub {
         return CStubs.unavailableReason("NVML");
     }
 
-    /** @param variant "v3" for a current driver, "no-v3" for one without the _v3 process list and memory info v2 */
+    /**
+     * @param variant "v3" for a current driver, "no-v3" for one without the _v3 process list and memory info v2,
+     *                "no-power-limit" for a current one without nvmlDeviceGetEnforcedPowerLimit
+     */
     public static Path build(String variant) {
         return BUILT.computeIfAbsent(variant, NvmlStub::compile);
     }
 
     private static Path compile(String variant) {
-        List<String> flags = variant.equals("no-v3") ? List.of("-DNVML_STUB_NO_V3") : List.of();
+        List<String> flags = switch (variant) {
+            case "no-v3" -> List.of("-DNVML_STUB_NO_V3");
+            case "no-power-limit" -> List.of("-DNVML_STUB_NO_POWER_LIMIT");
+            default -> List.of();
+        };
         return CStubs.compile("nvml_stub.c", Path.of("nvml-stub", variant), "libnvidia-ml.so.1", flags);
     }
 

@@ -8,10 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 
 /**
  * Writes a file so that a reader sees either the old or the new content, never half of it: temp file in the
- * same folder, fsync, atomic rename, fsync of the folder (POSIX).
+ * same folder, fsync, atomic rename, fsync of the folder (POSIX). The file is readable by its owner only
+ * (the temp file's 0600) unless the caller asks for other permissions.
  */
 public final class AtomicFiles {
 
@@ -21,10 +25,22 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, content, null);
+    }
+
+    /**
+     * @param posixPermissions the file's permissions where the file system has POSIX ones (set on the temp file
+     *                         before the rename, so the file never shows with others; the umask does not apply);
+     *                         null for the owner only. Ignored on Windows, where the folder's ACL applies.
+     */
+    public static void write(Path target, byte[] content, Set<PosixFilePermission> posixPermissions) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
+            if (posixPermissions != null && Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(temp, posixPermissions);
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {

@@ -33,7 +33,10 @@ public final class NvmlProbe implements GpuProbe {
     private final boolean windows;
     private volatile boolean processListMissing;
     private volatile boolean memoryV2Missing;
-    private volatile boolean sensorsMissing;
+    /** The sensor calls this driver lacks (older or trimmed drivers), each found missing on its own. */
+    private final java.util.Set<Sensor> sensorsMissing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private enum Sensor { TEMPERATURE, POWER, POWER_LIMIT }
 
     private NvmlProbe(NvmlLibrary nvml, String driverVersion, boolean windows) {
         this.nvml = nvml;
@@ -137,24 +140,34 @@ public final class NvmlProbe implements GpuProbe {
                 driverVersion, readSensors(device));
     }
 
-    /** Each figure on its own: a GPU that reports its temperature may still refuse its power draw. */
+    /**
+     * Each figure on its own: a GPU that reports its temperature may still refuse its power draw, and a driver
+     * that lacks one call (nvmlDeviceGetEnforcedPowerLimit on some) still gives the others.
+     */
     private GpuSensors readSensors(Pointer device) {
-        if (sensorsMissing) {
-            return GpuSensors.UNKNOWN;
+        IntByReference value = new IntByReference();
+        OptionalInt temperature = sensor(Sensor.TEMPERATURE,
+                () -> nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.TEMPERATURE_GPU, value), value, OptionalInt::of);
+        OptionalInt power = sensor(Sensor.POWER, () -> nvml.nvmlDeviceGetPowerUsage(device, value), value,
+                mw -> OptionalInt.of(wattsOf(mw)));
+        OptionalInt limit = sensor(Sensor.POWER_LIMIT, () -> nvml.nvmlDeviceGetEnforcedPowerLimit(device, value), value,
+                mw -> mw > 0 ? OptionalInt.of(Math.max(1, wattsOf(mw))) : OptionalInt.empty());
+        return new GpuSensors(temperature, power, limit);
+    }
+
+    /** One sensor call; a missing symbol is remembered so that it is not looked up on every read. */
+    private OptionalInt sensor(Sensor sensor, java.util.function.IntSupplier call, IntByReference value,
+                               java.util.function.IntFunction<OptionalInt> convert) {
+        if (sensorsMissing.contains(sensor)) {
+            return OptionalInt.empty();
         }
         try {
-            IntByReference value = new IntByReference();
-            OptionalInt temperature = nvml.nvmlDeviceGetTemperature(device, NvmlLibrary.TEMPERATURE_GPU, value)
-                    == NvmlLibrary.SUCCESS ? OptionalInt.of(value.getValue()) : OptionalInt.empty();
-            OptionalInt power = nvml.nvmlDeviceGetPowerUsage(device, value) == NvmlLibrary.SUCCESS
-                    ? OptionalInt.of(wattsOf(value.getValue())) : OptionalInt.empty();
-            OptionalInt limit = nvml.nvmlDeviceGetEnforcedPowerLimit(device, value) == NvmlLibrary.SUCCESS
-                    && value.getValue() > 0 ? OptionalInt.of(Math.max(1, wattsOf(value.getValue()))) : OptionalInt.empty();
-            return new GpuSensors(temperature, power, limit);
+            return call.getAsInt() == NvmlLibrary.SUCCESS ? convert.apply(value.getValue())
+                    : OptionalInt.empty();
         } catch (UnsatisfiedLinkError e) {
-            sensorsMissing = true;
-            LOG.debug("NVML lacks a sensor call: temperature and power not known", e);
-            return GpuSensors.UNKNOWN;
+            sensorsMissing.add(sensor);
+            LOG.debug("NVML lacks the {} call: that figure is not known, the others are read", sensor, e);
+            return OptionalInt.empty();
         }
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import static com.rpavision.gpurm.testing.NvmlStub.MIB;
@@ -66,6 +67,25 @@ class NvmlProbeTest {
             assertThat(gpus.get(0).sensors().powerPercentOfLimit()).hasValue(64);
             assertThat(gpus.get(1).sensors()).isEqualTo(GpuSensors.UNKNOWN);
             assertThat(gpus.get(1).usedMb()).as("memory still read").isEqualTo(300);
+        }
+    }
+
+    @Test
+    void aDriverWithoutThePowerLimitCallStillGivesTemperatureAndPower() throws Exception {
+        Path trimmed = NvmlStub.build("no-power-limit");
+        NvmlStub.Control trimmedStub = NvmlStub.control(trimmed);
+        trimmedStub.nvmlStub_reset();
+        trimmedStub.nvmlStub_addDevice("NVIDIA GeForce RTX 4090", 24_564 * MIB, 1_200 * MIB, 37);
+        trimmedStub.nvmlStub_setSensors(0, 64, 287_600, 450_000);
+
+        try (NvmlProbe probe = NvmlProbe.open(trimmed.toString())) {
+            GpuSensors first = probe.read(false).gpus().get(0).sensors();
+            trimmedStub.nvmlStub_setSensors(0, 71, 301_000, 450_000);
+            GpuSensors second = probe.read(false).gpus().get(0).sensors();
+
+            assertThat(first).isEqualTo(new GpuSensors(OptionalInt.of(64), OptionalInt.of(288), OptionalInt.empty()));
+            assertThat(second).as("still read once the missing call is known")
+                    .isEqualTo(new GpuSensors(OptionalInt.of(71), OptionalInt.of(301), OptionalInt.empty()));
         }
     }
 
