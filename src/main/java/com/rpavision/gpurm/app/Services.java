@@ -93,9 +93,16 @@ public final class Services {
         api = startControlApi();
         metricsServer = startMetricsListener();
         metricsTextfile = startMetricsTextfile();
+        Optional<ModeIntent.Restore> restore = mode.isPresent() || demo != null ? Optional.empty()
+                : ModeIntent.of(journal.read(java.time.Instant.now().minus(java.time.Duration.ofDays(30))));
         journal.appendStarted(java.time.Instant.now());
         manager.start();
         mode.ifPresent(manager::setExecutionMode);
+        restore.ifPresent(r -> {
+            LOG.info("{} restored: the mode chosen when the manager last ran ({})", r.mode().wireName(),
+                    r.unexpectedStop() ? "it stopped unexpectedly" : "it was stopped");
+            manager.restoreExecutionMode(r.mode(), r.wireReason());
+        });
     }
 
     public synchronized void stop() {

@@ -72,6 +72,7 @@ class HeadlessRunTest {
                 assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
                 reader.join(5_000);
             }
+            assertThat(app.exitValue()).as("a clean stop on SIGTERM exits 0, not 143").isZero();
             String log = String.join("\n", lines);
             assertThat(log).contains("1830 / 24564 MB used (22734 MB free) on NVIDIA GeForce RTX 4090");
             assertThat(log).contains("Mode IDLE -> RECORDING", "Loading VLM qwen3-vl:8b (recording)",
@@ -84,6 +85,64 @@ class HeadlessRunTest {
             assertThat(Files.readString(dir.resolve("data/gpu-resource-manager/logs/gpu-resource-manager.log")))
                     .as("the same lines in the rolling log file").contains("VLM qwen3-vl:8b loaded");
         }
+    }
+
+    @Test
+    void afterKill9TheStationComesBackInTheModeTheOperatorHadChosenAndSaysSo() throws Exception {
+        FakeOllama ollama = new FakeOllama(new FakeGpu(1_000_000, 0), null, new ConcurrencyRecorder(),
+                Collections.synchronizedList(new ArrayList<>()));
+        try (MockWebServer server = new MockWebServer()) {
+            server.setDispatcher(ollama);
+            server.setServerSocketFactory(new NoDelayServerSocketFactory());
+            server.start(InetAddress.getLoopbackAddress(), 0);
+            Path config = dir.resolve("config.json");
+            Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
+                    + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
+                    + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
+
+            List<String> first = Collections.synchronizedList(new ArrayList<>());
+            Process app = headless(config, first, "--mode", "recording");
+            await().atMost(60, TimeUnit.SECONDS).until(() -> contains(first, "VLM qwen3-vl:8b loaded"));
+            app.destroyForcibly(); // kill -9: no stop, no journal line, nothing handed back
+            app.waitFor(20, TimeUnit.SECONDS);
+
+            List<String> second = Collections.synchronizedList(new ArrayList<>());
+            Process again = headless(config, second); // no --mode: the operator's choice comes back
+            try {
+                await().atMost(60, TimeUnit.SECONDS).until(() -> contains(second, "recording restored")
+                        && contains(second, "VLM qwen3-vl:8b loaded"));
+            } finally {
+                again.toHandle().destroy();
+                again.waitFor(20, TimeUnit.SECONDS);
+            }
+            assertThat(String.join("\n", second)).contains("it stopped unexpectedly", "Mode IDLE -> RECORDING (restored: unexpected_stop)");
+            Path journal = dir.resolve("data/gpu-resource-manager/journal");
+            String written;
+            try (var files = Files.list(journal)) {
+                written = files.map(f -> {
+                    try {
+                        return Files.readString(f);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).reduce("", String::concat);
+            }
+            assertThat(written).as("the event recorded in the journal").contains("\"restored\":\"unexpected_stop\"");
+        }
+    }
+
+    private Process headless(Path config, List<String> lines, String... more) throws java.io.IOException {
+        String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), logging, "-cp", System.getProperty("java.class.path"),
+                "com.rpavision.gpurm.Launcher", "--headless", "--config", config.toString()));
+        command.addAll(List.of(more));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+        Process app = builder.start();
+        Thread reader = new Thread(() -> readLines(app, lines));
+        reader.setDaemon(true);
+        reader.start();
+        return app;
     }
 
     private static String statusThroughTheControlApi(Path apiInfo) throws Exception {

@@ -226,13 +226,22 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<GpuResourceStatus> setExecutionMode(ExecutionMode target) {
+        return switchMode(target, null);
+    }
+
+    @Override
+    public CompletableFuture<GpuResourceStatus> restoreExecutionMode(ExecutionMode target, String restored) {
+        return switchMode(target, Objects.requireNonNull(restored, "restored"));
+    }
+
+    private CompletableFuture<GpuResourceStatus> switchMode(ExecutionMode target, String restored) {
         Objects.requireNonNull(target, "mode");
         ExecutionMode previous = mode.getAndSet(target);
         long generation = modeGeneration.incrementAndGet();
         vlm.cancelIfUnwanted(); // a load for the mode just left is given up, not waited for
         if (previous != target) {
-            LOG.info("Mode {} -> {}", previous, target);
-            events.emit(EventType.MODE_CHANGED, "from", previous.wireName(), "to", target.wireName());
+            LOG.info("Mode {} -> {}{}", previous, target, restored == null ? "" : " (restored: " + restored + ")");
+            events.emit(EventType.MODE_CHANGED, "from", previous.wireName(), "to", target.wireName(), "restored", restored);
             modeListeners.fire(new ModeChangedEvent(clock.instant(), previous, target));
         }
         return queue.submit("switch to " + target.wireName(), () -> {

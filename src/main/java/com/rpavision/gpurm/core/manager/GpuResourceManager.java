@@ -72,6 +72,13 @@ public interface GpuResourceManager extends AutoCloseable {
      */
     CompletableFuture<GpuResourceStatus> setExecutionMode(ExecutionMode mode);
 
+    /**
+     * As {@link #setExecutionMode}, for the mode the operator had chosen when the manager last ran, taken up again
+     * at start; its {@code mode_changed} event says so ({@code restored}: {@code unexpected_stop} or
+     * {@code clean_stop}).
+     */
+    CompletableFuture<GpuResourceStatus> restoreExecutionMode(ExecutionMode target, String restored);
+
     ExecutionMode getExecutionMode();
 
     // ---- VLM

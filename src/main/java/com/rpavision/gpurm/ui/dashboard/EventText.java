@@ -23,7 +23,9 @@ final class EventText {
         Map<String, Object> d = e.details();
         String key = "event." + e.eventType();
         return switch (e.type()) {
-            case MODE_CHANGED -> messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
+            case MODE_CHANGED -> d.get("restored") != null
+                    ? messages.get("event.mode_restored." + d.get("restored"), modeName(d.get("to")))
+                    : messages.get(key, modeName(d.get("from")), modeName(d.get("to")));
             case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
             case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> Boolean.TRUE.equals(d.get("cancelled"))
                     ? messages.get("event.load_cancelled", d.get("model"), seconds(d.get("duration_ms")))
