@@ -79,7 +79,7 @@ class OllamaProxyPathsTest {
         proxy("{\"num_ctx\":8192,\"num_batch\":256}", false);
         for (String path : NATIVE) {
             assertThat(post(path, SENT)).as(path).isEqualTo(200);
-            assertThat(received()).as(path).isEqualTo("{\"model\":\"qwen3-vl:8b\", \"prompt\":\"p\",\"keep_alive\":\"180s\","
+            assertThat(received()).as(path).isEqualTo("{\"model\":\"qwen3-vl:8b\", \"prompt\":\"p\",\"keep_alive\":\"3600s\","
                     + "\"options\":{\"num_ctx\":8192,\"temperature\":1e400,\"num_batch\":256},\"x\":[1.50,\"\\u00e9\"]}");
         }
         assertThat(f.manager.isVlmLoaded()).isTrue();
@@ -91,7 +91,7 @@ class OllamaProxyPathsTest {
     void withoutVlmOptionsOnlyKeepAliveChanges() throws Exception {
         proxy("{}", false);
         assertThat(post("/api/chat", "{\"model\":\"qwen3-vl:8b\",\"messages\":[],\"n\":1e400}")).isEqualTo(200);
-        assertThat(received()).isEqualTo("{\"model\":\"qwen3-vl:8b\",\"messages\":[],\"n\":1e400,\"keep_alive\":\"180s\"}");
+        assertThat(received()).isEqualTo("{\"model\":\"qwen3-vl:8b\",\"messages\":[],\"n\":1e400,\"keep_alive\":\"3600s\"}");
     }
 
     @Test

@@ -83,7 +83,7 @@ class OllamaProxyTest {
         }
         assertThat(forwarded).isNotNull();
         JsonNode body = json.readTree(forwarded.getBody().utf8());
-        assertThat(body.path("keep_alive").asText()).as("rewritten: the manager's finite lease, never -1").isEqualTo("180s");
+        assertThat(body.path("keep_alive").asText()).as("rewritten: the manager's finite lease, never -1").isEqualTo("3600s");
         assertThat(forwarded.getHeaders().get("Host")).isEqualTo(f.server.getHostName() + ":" + f.server.getPort());
     }
 

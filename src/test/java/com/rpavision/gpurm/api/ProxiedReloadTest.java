@@ -63,6 +63,11 @@ class ProxiedReloadTest {
         });
     }
 
+    /** The request has reached the proxy and the manager (on a busy machine the test clock must not run ahead). */
+    private static void arrived(OllamaProxyServer proxy) {
+        org.awaitility.Awaitility.await().until(() -> proxy.vlmRequests() == 1);
+    }
+
     private static void reloaded(ManagerFixture f) {
         f.watch(Duration.ofSeconds(20), () -> f.ollama.scheduler().sizeMbOf(VLM) == 11_268 && f.ollama.isServing(VLM)
                 && f.manager.getVlmState() == ModelState.LOADED);
@@ -79,6 +84,7 @@ class ProxiedReloadTest {
             f.switchTo(ExecutionMode.RECORDING);
 
             CompletableFuture<Integer> answer = chat(proxy, "rpa-agent/3.1 (recorder)", "{\"num_ctx\":16384,\"temperature\":0}");
+            arrived(proxy);
             reloaded(f);
 
             assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(200);
@@ -98,6 +104,7 @@ class ProxiedReloadTest {
             f.switchTo(ExecutionMode.RECORDING);
 
             CompletableFuture<Integer> answer = chat(proxy, null, "{\"num_ctx\":16384,\"num_batch\":1024}");
+            arrived(proxy);
             reloaded(f);
 
             assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo(200);

@@ -54,7 +54,9 @@ public final class ManagerFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        config = options.config.apply(GpuResourceConfig.builder()
+        // An hour's lease: a test that jumps the clock minutes at a time stands for a manager that ran meanwhile
+        // (renewing every minute), not for one that died; VlmLeaseTest sets the shipped lease.
+        config = options.config.apply(GpuResourceConfig.builder().vlmLeaseSeconds(3_600)
                 .ollamaEndpoint(server.url("/").toString())).build();
         Sleeper sleeper = options.sleeper != null ? options.sleeper
                 : options.advanceClockWhenSleeping ? clock::advance : duration -> { };
@@ -79,23 +81,10 @@ public final class ManagerFixture implements AutoCloseable {
         manager.setExecutionMode(mode).join();
     }
 
-    /**
-     * Time passes with the manager's maintenance round running meanwhile, as it does every second: a round at least
-     * every {@link #TICK_STEP}, so the lease is renewed before Ollama's timer would end it; a test that jumps the
-     * clock without ticking stands for a manager that no longer runs.
-     */
     public void advanceAndTick(Duration duration) {
-        Duration left = duration;
-        do {
-            Duration step = left.compareTo(TICK_STEP) > 0 ? TICK_STEP : left;
-            clock.advance(step);
-            manager.tick().join();
-            left = left.minus(step);
-        } while (!left.isZero() && !left.isNegative());
+        clock.advance(duration);
+        manager.tick().join();
     }
-
-    /** Less than a third of the shortest lease (30 s): a renewal is due at most this long before a round. */
-    public static final Duration TICK_STEP = Duration.ofSeconds(9);
 
     /**
      * Ollama's process exits and starts again on the same port, faster than one watch interval: every connection

@@ -58,7 +58,7 @@ public enum ConfigKey {
                     + " stop reloading it while the model that took its place holds the GPU (condition vlm_contended)."),
     CONTENTION_WINDOW_SECONDS("contention_window_seconds", 120, 10, 3_600, GpuResourceConfig::contentionWindowSeconds,
             "The window, in seconds, in which contention_evictions evictions make the VLM contended."),
-    VLM_LEASE_SECONDS("vlm_lease_seconds", 180, 30, 3_600, GpuResourceConfig::vlmLeaseSeconds,
+    VLM_LEASE_SECONDS("vlm_lease_seconds", 180, 30, 86_400, GpuResourceConfig::vlmLeaseSeconds,
             "The VLM is held in Ollama with this finite keep_alive, renewed while the manager runs and wants it: however"
                     + " the manager ends (quit, crash, kill -9, uninstall), Ollama unloads the VLM within one lease."),
     VLM_OPTIONS("vlm_options", JsonObjectText.EMPTY, GpuResourceConfig::vlmOptionsJson,

@@ -187,7 +187,7 @@ class ModeOrchestrationTest {
         assertThat(f.ollama.keepAliveRequests.get()).isEqualTo(1);
         assertThat(f.ollama.isResident("qwen3-vl:8b")).isTrue();
         assertThat(f.ollama.expiresIn("qwen3-vl:8b")).as("the idle timeout, bounded by one lease")
-                .isEqualTo(f.config.vlmLease());
+                .isEqualTo(f.config.idleTimeout());
     }
 
     @Test

@@ -22,6 +22,11 @@ class VlmLeaseTest {
 
     private static final String VLM = "qwen3-vl:8b";
 
+    /** The lease the app ships with (the fixture's default is an hour). */
+    private static ManagerFixture shipped() {
+        return ManagerFixture.options().config(c -> c.vlmLeaseSeconds(180)).build();
+    }
+
     private static List<Object> causes(ManagerFixture f) {
         return f.events.stream().filter(e -> e.type() == EventType.VLM_DRIFT).map(e -> e.details().get("cause")).toList();
     }
@@ -29,7 +34,7 @@ class VlmLeaseTest {
     @Test
     void whileTheManagerRunsTheLeaseIsRenewedAndNeverForeverAndNoRenewalIsADrift() {
         // no idle unload meanwhile: the manager wants the VLM for all ten minutes
-        try (ManagerFixture f = ManagerFixture.options().config(c -> c.idleTimeoutSeconds(0)).build()) {
+        try (ManagerFixture f = ManagerFixture.options().config(c -> c.idleTimeoutSeconds(0).vlmLeaseSeconds(180)).build()) {
             f.switchTo(ExecutionMode.RECORDING);
             Duration lease = f.config.vlmLease();
             assertThat(f.ollama.expiresIn(VLM)).as("loaded with the lease").isEqualTo(lease);
@@ -55,7 +60,7 @@ class VlmLeaseTest {
 
     @Test
     void aManagerThatStopsWithoutAWordLeavesTheVlmForOneLeaseAtMost() {
-        try (ManagerFixture f = ManagerFixture.create()) {
+        try (ManagerFixture f = shipped()) {
             f.switchTo(ExecutionMode.RECORDING);
             f.advanceAndTick(Duration.ofSeconds(61)); // one renewal
             assertThat(f.ollama.keepAliveRequests.get()).isEqualTo(1);
@@ -71,7 +76,7 @@ class VlmLeaseTest {
 
     @Test
     void aKeepAliveForeverSetByAnotherClientIsNamedOnceAndReplacedByTheLease() {
-        try (ManagerFixture f = ManagerFixture.create()) {
+        try (ManagerFixture f = shipped()) {
             f.switchTo(ExecutionMode.RECORDING);
             f.ollama.await(f.ollama.requestOutside(Ask.load(VLM, Duration.ofSeconds(-1))));
             assertThat(f.ollama.isKeptForever(VLM)).isTrue();
@@ -88,7 +93,7 @@ class VlmLeaseTest {
 
     @Test
     void aShorterKeepAliveSetByAnotherClientIsTakenBackToo() {
-        try (ManagerFixture f = ManagerFixture.create()) {
+        try (ManagerFixture f = shipped()) {
             f.switchTo(ExecutionMode.RECORDING);
             f.advanceAndTick(Duration.ofSeconds(30));
             f.ollama.takeOverKeepAlive(VLM, Duration.ofSeconds(20));
@@ -102,7 +107,7 @@ class VlmLeaseTest {
 
     @Test
     void aStopDuringALoadGivesTheLoadUpAndALoadOllamaFinishesAnywayIsHeldForOneLeaseAtMost() throws Exception {
-        ManagerFixture f = ManagerFixture.create();
+        ManagerFixture f = shipped();
         try (f) {
             f.ollama.holdLoads();
             CompletableFuture<?> switching = f.manager.setExecutionMode(ExecutionMode.RECORDING);
