@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the client into a fresh virtual environment (as an agent would: pip install ./clients/python) and
-# runs its tests against the jar the Maven build left in target/. Run from anywhere, after ./mvnw verify.
+# Installs the client's wheel into a fresh virtual environment without a package index (as a station would) and
+# runs its tests against the jar the Maven build left in target/. Run from anywhere, after ./mvnw verify (or
+# ./mvnw -q -DskipTests package).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python=""
@@ -13,8 +14,12 @@ done
 venv=target/python-client-venv
 rm -rf "$venv"
 "$python" -m venv "$venv"
-# The build backend comes from the package index; where none can be reached, the interpreter's own setuptools.
-"$venv/bin/python" -m pip install -q --no-deps ./clients/python \
-    || "$venv/bin/python" -m pip install -q --no-deps --no-build-isolation ./clients/python
+# As a station without a package index installs it: the wheel the Maven build wrote next to the jar, found by the
+# app's own --print-client-path, with the index switched off (nothing is downloaded).
+java=java
+[ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
+wheel=$("$java" -jar target/gpu-resource-manager.jar --print-client-path)
+echo "python-client: installing $wheel with PIP_NO_INDEX=1 into a fresh venv ($("$venv/bin/python" --version))"
+PIP_NO_INDEX=1 "$venv/bin/python" -m pip install -q --disable-pip-version-check "$wheel"
 # From the repository root, clients/python/src is not on the path: the tests use the installed package.
 "$venv/bin/python" clients/python/tests/run.py

@@ -54,6 +54,12 @@ public final class Packager {
         copyJavaFxNatives();
         Files.copy(TARGET.resolve("gpu-resource-manager.jar"), INPUT.resolve("gpu-resource-manager.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
+        // the Python client's wheel beside the jar, where --print-client-path looks (DEB, MSI and portable zip alike)
+        Path wheel = TARGET.resolve("gpurm_client-" + appVersion() + "-py3-none-any.whl");
+        if (!Files.isRegularFile(wheel)) {
+            throw new IllegalStateException(wheel + " is missing: the build's package phase writes it (WheelWriter.java)");
+        }
+        Files.copy(wheel, INPUT.resolve(wheel.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         recordClassList();
         String os = windows ? "windows" : "linux";
         exec(List.of(jdkTool("jpackage"), "@" + ARGS.resolve("common/app-image.args"),

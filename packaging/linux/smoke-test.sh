@@ -84,6 +84,9 @@ curl -fsS "$base/health" | grep -q '"status":"ok"' || fail "/health"
 "$launcher" --print-api-info >"$out/print-api-info.txt" 2>&1 || { cat "$out/print-api-info.txt"; fail "--print-api-info"; }
 grep -qxF "Token file: $info" "$out/print-api-info.txt" && grep -qxF "Base URL:   $base" "$out/print-api-info.txt" \
   || { cat "$out/print-api-info.txt"; fail "--print-api-info does not name $info and $base"; }
+wheel=$("$launcher" --print-client-path) || fail "--print-client-path"
+case "$wheel" in "$app"/lib/app/gpurm_client-*-py3-none-any.whl) ;; *) fail "--print-client-path said $wheel";; esac
+[ -s "$wheel" ] || fail "--print-client-path names $wheel, which is not there"
 curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/status" >"$out/status.json"
 curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"mode":"recording"}' \
   "$base/api/v1/mode" >"$out/status-recording.json" || fail "POST /api/v1/mode recording"

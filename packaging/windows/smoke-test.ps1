@@ -290,6 +290,13 @@ try {
         Fail "gpurm-cli.exe --print-api-info said: $($printed.Out.Result)"
     }
     Passed 'gpurm-cli.exe --print-api-info names the token file in %LOCALAPPDATA% and the address'
+    $client = Start-Logged $cli @('--print-client-path') 'print-client-path' $appData
+    Save-Output $client
+    $wheel = $client.Out.Result.Trim()
+    if ($wheel -notlike (Join-Path $install 'app\gpurm_client-*-py3-none-any.whl') -or -not (Test-Path $wheel)) {
+        Fail "gpurm-cli.exe --print-client-path said: $wheel"
+    }
+    Passed "gpurm-cli.exe --print-client-path names the wheel in the install folder: $wheel"
     $log = Join-Path $data 'logs\gpu-resource-manager.log'
     Wait-Until { (Test-Path $log) -and (Select-String -Path $log -Pattern 'Start-up archive (not )?written' -Quiet) } 300 'the start-up archive written or refused' $headless
     $cds = Select-String -Path $log -Pattern 'Start-up archive not written.*' | Select-Object -First 1

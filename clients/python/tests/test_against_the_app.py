@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, Callable, List, Optional
 from unittest import mock
 
-from gpurm_client import (AppNotRunningError, AsyncGpuResourceManagerClient, AuthenticationError, ExecutionMode,
-                          GPUResourceStatus, GpuResourceManagerClient, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent, ModelState,
-                          ResourceChangedEvent, VRAMInfo)
+from gpurm_client import (AppNotRunningError, AsyncGpuResourceManagerClient, AuthenticationError, ClipDevice,
+                          ExecutionMode, GPUResourceStatus, GpuResourceManagerClient, GpuTakeBack, IdleUnloadEvent,
+                          ModeChangedEvent, ModeConflict, ModelState, ResourceChangedEvent, StreamInterruption,
+                          VRAMInfo)
 
 from .app import GPU, ROOT, RunningApp
 
@@ -112,6 +113,17 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertIs(self.grm.get_vlm_state(), ModelState.UNLOADED)
         self.assertNotIn(VLM, self.app.ollama.listed())
 
+    def test_unloading_the_vlm_in_recording_is_refused_and_changes_nothing(self) -> None:
+        self.grm.set_execution_mode(ExecutionMode.RECORDING)
+        with self.assertRaises(ModeConflict) as raised:
+            self.grm.ensure_vlm_unloaded()
+        self.assertEqual(raised.exception.status, 409)
+        self.assertIn("switch to idle or autopilot", str(raised.exception))
+        self.assertTrue(self.grm.is_vlm_loaded())
+        self.assertIn(VLM, self.app.ollama.listed())
+        self.grm.set_execution_mode(ExecutionMode.IDLE)
+        self.assertTrue(self.grm.ensure_vlm_unloaded())
+
     def test_free_the_gpu_for_recording_unloads_another_clients_model_and_loads_the_vlm(self) -> None:
         other = "llama3:8b"
         load = urllib.request.Request(self.app.ollama.endpoint + "/api/generate", method="POST",
@@ -133,7 +145,7 @@ class TheDesignsInterface(unittest.TestCase):
 
     def test_clip_stays_on_the_cpu_with_the_bundled_libtorch_and_says_why(self) -> None:
         eventually(lambda: self.grm.get_status().clip.availability == "available", "CLIP available")
-        self.assertEqual(self.grm.get_clip_device(), "cpu")
+        self.assertIs(self.grm.get_clip_device(), ClipDevice.CPU)
         self.assertFalse(self.grm.migrate_clip_to_gpu())
         status = self.grm.get_status()
         self.assertEqual(status.clip_device, "cpu")
@@ -211,10 +223,13 @@ class TheDesignsInterface(unittest.TestCase):
                 self.assertIs(await grm.get_execution_mode(), ExecutionMode.RECORDING)
                 change = await asyncio.wait_for(modes.get(), WAIT_S)
                 self.assertEqual(change.to_mode, ExecutionMode.RECORDING)
+                with self.assertRaises(ModeConflict):  # RECORDING keeps the VLM loaded
+                    await grm.ensure_vlm_unloaded()
+                await grm.set_execution_mode(ExecutionMode.IDLE)
                 self.assertTrue(await grm.ensure_vlm_unloaded())
                 self.assertTrue(await grm.ensure_vlm_loaded())
                 self.assertIs(await grm.get_vlm_state(), ModelState.LOADED)
-                self.assertEqual(await grm.get_clip_device(), "cpu")
+                self.assertIs(await grm.get_clip_device(), ClipDevice.CPU)
                 self.assertTrue(await grm.migrate_clip_to_cpu())
                 self.assertIsInstance(await grm.migrate_clip_to_gpu(), bool)
                 self.assertIsInstance(await grm.get_vram_usage(), VRAMInfo)
@@ -230,13 +245,16 @@ class StoppingAndRestartingTheApp(unittest.TestCase):
     app: RunningApp
     grm: GpuResourceManagerClient
     events: Recorder
+    interruptions: Recorder
 
     @classmethod
     def setUpClass(cls) -> None:
         cls.app = RunningApp(idle_timeout_seconds=1).start()
         cls.grm = GpuResourceManagerClient.connect(api_info_path=cls.app.api_info)
         cls.events = Recorder()
+        cls.interruptions = Recorder()
         cls.grm.on_resource_changed(cls.events)
+        cls.grm.on_stream_interrupted(cls.interruptions)
 
     @classmethod
     def tearDownClass(cls) -> None:
@@ -261,7 +279,22 @@ class StoppingAndRestartingTheApp(unittest.TestCase):
             self.grm.get_status()
         self.assertIn("not running", str(raised.exception))
         self.app.ollama_options = ["--sim-load-ms", str(SLOW_LOAD_MS)]  # test 3 stops the app in the middle of a load
-        self.app.start()  # with a fresh simulated Ollama
+        self.app.start()  # with a fresh simulated Ollama, on another port, with another token
+
+        # no call of the client's: the event stream finds the app again through api.json by itself
+        back = eventually(self.interruptions.snapshot, "the listeners told the stream is back")[0]
+        self.assertIsInstance(back, StreamInterruption)
+        self.assertTrue(back.app_restarted)
+        self.assertNotEqual(back.base_url, old_base_url)
+        self.assertIs(back.status.execution_mode if back.status else None, ExecutionMode.IDLE)
+        self.assertEqual(self.interruptions.threads, ["gpurm-events"])
+        heard = len(self.events.snapshot())
+        with GpuResourceManagerClient.connect(api_info_path=self.app.api_info) as other:
+            other.set_execution_mode(ExecutionMode.AUTOPILOT)
+            other.set_execution_mode(ExecutionMode.IDLE)
+        eventually(lambda: [e.details.get("to") for e in self.events.snapshot()[heard:] if e.event_type == "mode_changed"]
+                   == ["autopilot", "idle"], "the restarted app's mode changes heard by the old listener")
+
         self.assertIs(self.grm.get_execution_mode(), ExecutionMode.IDLE, "found again through api.json")
         self.assertNotEqual(self.grm._credentials(), (old_base_url, old_token))
         with self.assertRaises(AuthenticationError):

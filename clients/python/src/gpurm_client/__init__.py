@@ -9,15 +9,20 @@ from ._events import Subscription
 from .aio import AsyncGpuResourceManagerClient
 from .client import GpuResourceManagerClient
 from .discovery import ApiInfo, default_api_info_path, read_api_info
-from .errors import ApiError, AppNotRunningError, AuthenticationError, GpuRmError, TransitionTimeoutError
-from .models import (ClipInfo, Drift, ExecutionMode, GPUResourceStatus, GpuProcess, GpuTakeBack, IdleUnloadEvent,
-                     ModeChangedEvent, ModelState, ModelUnload, ResourceChangedEvent, VRAMInfo, VramBreakdown)
+from ._http import ConnectionLostError
+from .errors import (ApiError, AppNotRunningError, AuthenticationError, ClientClosedError, GpuRmError, GpuRmTimeout,
+                     ModeConflict, TransitionTimeoutError)
+from .models import (ClipDevice, ClipInfo, Drift, ExecutionMode, GPUResourceStatus, GpuProcess, GpuTakeBack,
+                     IdleUnloadEvent, ModeChangedEvent, ModelState, ModelUnload, ResourceChangedEvent,
+                     StreamInterruption, VRAMInfo, VramBreakdown)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ApiError", "ApiInfo", "AppNotRunningError", "AsyncGpuResourceManagerClient", "AuthenticationError", "ClipInfo",
-    "Drift", "ExecutionMode", "GPUResourceStatus", "GpuProcess", "GpuResourceManagerClient", "GpuTakeBack", "GpuRmError", "IdleUnloadEvent",
-    "ModeChangedEvent", "ModelState", "ModelUnload", "ResourceChangedEvent", "Subscription", "TransitionTimeoutError", "VRAMInfo", "VramBreakdown",
+    "ApiError", "ApiInfo", "AppNotRunningError", "AsyncGpuResourceManagerClient", "AuthenticationError",
+    "ClientClosedError", "ClipDevice", "ClipInfo", "ConnectionLostError", "Drift", "ExecutionMode",
+    "GPUResourceStatus", "GpuProcess", "GpuResourceManagerClient", "GpuRmError", "GpuRmTimeout", "GpuTakeBack",
+    "IdleUnloadEvent", "ModeChangedEvent", "ModeConflict", "ModelState", "ModelUnload", "ResourceChangedEvent",
+    "StreamInterruption", "Subscription", "TransitionTimeoutError", "VRAMInfo", "VramBreakdown",
     "default_api_info_path", "read_api_info",
 ]

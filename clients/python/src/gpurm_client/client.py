@@ -7,15 +7,16 @@ import json
 import logging
 import os
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar, Union
 
 from . import _http
-from ._events import EventStream, Subscription
+from ._events import EventStream, Resumption, Subscription
 from .discovery import default_api_info_path, read_api_info
 from .errors import AuthenticationError
-from .models import (ExecutionMode, GPUResourceStatus, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent, ModelState,
-                     ResourceChangedEvent, VRAMInfo)
+from .models import (ClipDevice, ExecutionMode, GPUResourceStatus, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent,
+                     ModelState, ResourceChangedEvent, StreamInterruption, VRAMInfo)
 
 LOG = logging.getLogger("gpurm_client")
 T = TypeVar("T")
@@ -32,7 +33,13 @@ class GpuResourceManagerClient:
     """Talks to the running GPU Resource Manager. Thread-safe; listeners are called on one background thread.
 
     Make one with :meth:`connect` (reads api.json, and reads it again when the app restarted) or with a base URL
-    and token.
+    and token. Each thread that calls it keeps one kept-alive connection; :meth:`shutdown` (or leaving a ``with``
+    block) closes them and stops the event thread.
+
+    Timeouts: a quick call waits up to ``timeout`` (30 s by default) for its answer; a call that waits for a
+    transition (a mode switch, a load, an unload, a CLIP move, taking the GPU back) up to ``transition_timeout``
+    (600 s; the app's own wait is shorter and ends in a :class:`TransitionTimeoutError`). Either way, and also
+    when connecting or sending takes that long, the call raises :class:`GpuRmTimeout` (a ``TimeoutError``).
     """
 
     def __init__(self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S,
@@ -48,7 +55,9 @@ class GpuResourceManagerClient:
         self._resource_listeners: List[Callable[[ResourceChangedEvent], None]] = []
         self._mode_listeners: List[Callable[[ModeChangedEvent], None]] = []
         self._idle_listeners: List[Callable[[IdleUnloadEvent], None]] = []
-        self._events = EventStream(self._credentials, self._refresh, self._dispatch)
+        self._interruption_listeners: List[Callable[[StreamInterruption], None]] = []
+        self._connections = _http.KeptConnections()
+        self._events = EventStream(self._credentials, self._refresh, self._dispatch, self._resumed)
 
     @classmethod
     def connect(cls, base_url: Optional[str] = None, token: Optional[str] = None, *,
@@ -103,7 +112,7 @@ class GpuResourceManagerClient:
         for attempt in (1, 2):
             base_url, token = self._credentials()
             try:
-                answer = _http.exchange(base_url, method, path, token, wait, body, content_type)
+                answer = _http.exchange(self._connections, base_url, method, path, token, wait, body, content_type)
                 _http.raise_for_error(answer, method, path)
                 return answer.json()
             except (_http.RefusedConnection, AuthenticationError):
@@ -120,46 +129,61 @@ class GpuResourceManagerClient:
 
     def set_execution_mode(self, mode: Union[ExecutionMode, str]) -> GPUResourceStatus:
         """Switches mode and returns once the transition completed (RECORDING: the VLM is loaded), with the
-        status reached. Raises :class:`TransitionTimeoutError` if the app's wait ran out (it goes on)."""
+        status reached. Raises :class:`TransitionTimeoutError` if the app's wait ran out (it goes on), and
+        :class:`GpuRmTimeout` after ``transition_timeout`` s."""
         wire = ExecutionMode(mode.lower() if isinstance(mode, str) else mode).value
         return GPUResourceStatus.from_json(self._post_json("/api/v1/mode", {"mode": wire}, self.transition_timeout))
 
     def get_execution_mode(self) -> ExecutionMode:
+        """The current mode (from :meth:`get_status`; :class:`GpuRmTimeout` after ``timeout`` s)."""
         return self.get_status().execution_mode
 
     def free_gpu_for_recording(self) -> GpuTakeBack:
         """Takes the GPU back from other Ollama clients, as the panel's "Free the GPU for recording" does: unloads
         every other model, ends a contention, switches to RECORDING; returns once the VLM load was tried (see
-        ``.status.vlm_state``). Raises :class:`TransitionTimeoutError` if the app's wait ran out (it goes on)."""
+        ``.status.vlm_state``). Raises :class:`TransitionTimeoutError` if the app's wait ran out (it goes on), and
+        :class:`GpuRmTimeout` after ``transition_timeout`` s."""
         return GpuTakeBack.from_json(self._post_json("/api/v1/gpu/free-for-recording", {}, self.transition_timeout))
 
     # ---- VLM
 
     def ensure_vlm_loaded(self) -> bool:
-        """Loads the VLM if needed; returns once loaded (True), or False when it cannot be (see get_status())."""
+        """Loads the VLM if needed; returns once loaded (True), or False when it cannot be (see get_status()).
+        :class:`TransitionTimeoutError` if the app's wait ran out, :class:`GpuRmTimeout` after
+        ``transition_timeout`` s."""
         return bool(self._post_json("/api/v1/vlm/load", {}, self.transition_timeout)["loaded"])
 
     def ensure_vlm_unloaded(self) -> bool:
-        """Unloads the VLM if needed; returns True once it is unloaded and its VRAM is back."""
+        """Unloads the VLM if needed; returns True once it is unloaded and its VRAM is back.
+
+        In RECORDING the VLM's place is loaded (the app would load it again at once), so the app refuses:
+        :class:`ModeConflict` (a 409), nothing changed; switch to IDLE or AUTOPILOT first.
+        :class:`TransitionTimeoutError` if the app's wait ran out, :class:`GpuRmTimeout` after
+        ``transition_timeout`` s."""
         return not self._post_json("/api/v1/vlm/unload", {}, self.transition_timeout)["loaded"]
 
     def is_vlm_loaded(self) -> bool:
+        """True when the status says the VLM is loaded (:class:`GpuRmTimeout` after ``timeout`` s)."""
         return self.get_vlm_state() is ModelState.LOADED
 
     def get_vlm_state(self) -> ModelState:
+        """The VLM's state (:class:`GpuRmTimeout` after ``timeout`` s)."""
         return self.get_status().vlm_state
 
     # ---- CLIP
 
-    def get_clip_device(self) -> str:
-        """ "cpu" or "cuda"."""
+    def get_clip_device(self) -> ClipDevice:
+        """Where CLIP runs, ``ClipDevice.CPU`` or ``.CUDA`` (a ``str`` enum; :class:`GpuRmTimeout` after
+        ``timeout`` s)."""
         return self.get_status().clip_device
 
     def migrate_clip_to_gpu(self) -> bool:
-        """True when CLIP is on the GPU now; False when the move was refused (get_status().clip says why)."""
+        """True when CLIP is on the GPU now; False when the move was refused (get_status().clip says why).
+        :class:`GpuRmTimeout` after ``transition_timeout`` s."""
         return self._migrate_clip("cuda")
 
     def migrate_clip_to_cpu(self) -> bool:
+        """True when CLIP is on the CPU now. :class:`GpuRmTimeout` after ``transition_timeout`` s."""
         return self._migrate_clip("cpu")
 
     def _migrate_clip(self, device: str) -> bool:
@@ -169,7 +193,8 @@ class GpuResourceManagerClient:
         return bool(answer["ok"])
 
     def embed_image(self, image: ImageInput) -> List[float]:
-        """CLIP's L2-normalized embedding of a PNG or JPEG (bytes, or a file path) or of a PIL image."""
+        """CLIP's L2-normalized embedding of a PNG or JPEG (bytes, or a file path) or of a PIL image.
+        :class:`GpuRmTimeout` after ``timeout`` s."""
         data = _image_bytes(image)
         content_type = "image/png" if data.startswith(PNG_MAGIC) else "image/jpeg" if data.startswith(JPEG_MAGIC) else None
         if content_type is None:
@@ -180,13 +205,16 @@ class GpuResourceManagerClient:
     # ---- monitoring
 
     def get_status(self) -> GPUResourceStatus:
+        """The whole status. :class:`GpuRmTimeout` after ``timeout`` s."""
         return GPUResourceStatus.from_json(self._call("GET", "/api/v1/status"))
 
     def get_vram_usage(self) -> VRAMInfo:
+        """The managed GPU's memory (from :meth:`get_status`; :class:`GpuRmTimeout` after ``timeout`` s)."""
         return self.get_status().vram
 
     def recent_events(self) -> List[ResourceChangedEvent]:
-        """The app's last 500 events, oldest first (what a listener missed while disconnected)."""
+        """The app's last 500 events, oldest first (what a listener missed while disconnected).
+        :class:`GpuRmTimeout` after ``timeout`` s."""
         return [ResourceChangedEvent.from_json(e) for e in self._call("GET", "/api/v1/events/recent")]
 
     # ---- events
@@ -196,10 +224,19 @@ class GpuResourceManagerClient:
         return self._listen(self._resource_listeners, callback)
 
     def on_mode_changed(self, callback: Callable[[ModeChangedEvent], None]) -> Subscription:
+        """Calls ``callback`` with every mode change, on the client's event thread."""
         return self._listen(self._mode_listeners, callback)
 
     def on_idle_unload(self, callback: Callable[[IdleUnloadEvent], None]) -> Subscription:
+        """Calls ``callback`` when the app unloads the idle VLM, on the client's event thread."""
         return self._listen(self._idle_listeners, callback)
+
+    def on_stream_interrupted(self, callback: Callable[[StreamInterruption], None]) -> Subscription:
+        """Calls ``callback`` when the event stream is back after an interruption (the app stopped, restarted on
+        another port or with another token, or the connection died), before the next event: a
+        :class:`StreamInterruption` with the status read again and the events missed meanwhile. The stream
+        itself reconnects by itself (0.2 s doubling to 5 s, reading api.json again after each failure)."""
+        return self._listen(self._interruption_listeners, callback)
 
     def wait_until_listening(self, timeout: Optional[float] = 10.0) -> bool:
         """Starts the event stream if needed; True once it is connected (events from then on are seen)."""
@@ -222,6 +259,29 @@ class GpuResourceManagerClient:
                     listeners.remove(callback)
         return Subscription(cancel)
 
+    def _resumed(self, back: Resumption) -> None:
+        """On the event thread, the stream back: read the status and the missed events, tell the listeners."""
+        with self._lock:
+            listeners = list(self._interruption_listeners)
+        if not listeners:
+            return
+        status: Optional[GPUResourceStatus] = None
+        missed: List[ResourceChangedEvent] = []
+        error = back.error
+        try:
+            status = self.get_status()
+            missed = [e for e in self.recent_events() if e.timestamp > back.last_seen]
+        except Exception as e:  # the stream is back all the same; say why the rest is not
+            error = f"{error}; reading the status again failed: {e}"
+        interruption = StreamInterruption(interrupted_at=back.interrupted_at, resumed_at=datetime.now(timezone.utc),
+                                          app_restarted=back.app_restarted, base_url=back.base_url, error=error,
+                                          status=status, missed=missed)
+        for callback in listeners:
+            try:
+                callback(interruption)
+            except Exception:
+                LOG.exception("a GPU Resource Manager listener failed on a stream interruption")
+
     def _dispatch(self, event: ResourceChangedEvent) -> None:
         with self._lock:
             calls: List[Tuple[Callable[[Any], None], Any]] = [(c, event) for c in self._resource_listeners]
@@ -239,9 +299,17 @@ class GpuResourceManagerClient:
 
     # ---- life cycle
 
+    def shutdown(self, timeout: float = 5.0) -> bool:
+        """Stops the event thread (listeners are called no more) and closes every kept connection; a call in
+        flight on another thread fails. Later calls raise :class:`ClientClosedError`. True once the event thread
+        ended within ``timeout`` s. Safe to call twice."""
+        stopped = self._events.stop(timeout)
+        self._connections.close()
+        return stopped
+
     def close(self) -> None:
-        """Stops the event thread; the client may not be used for events afterwards."""
-        self._events.stop()
+        """:meth:`shutdown`."""
+        self.shutdown()
 
     def __enter__(self) -> "GpuResourceManagerClient":
         return self

@@ -9,12 +9,25 @@ class GpuRmError(Exception):
     """Base of every error this client raises."""
 
 
+class GpuRmTimeout(GpuRmError, TimeoutError):
+    """A wait ran out: connecting, sending, or waiting for the answer (the client's ``timeout`` or
+    ``transition_timeout``), or the app's own wait for a transition (:class:`TransitionTimeoutError`, a 504).
+
+    Every timeout this client meets is one of these, sync or asyncio: ``except TimeoutError`` catches it too. The
+    operation may still go on in the app; the connection it used is closed, never reused.
+    """
+
+
 class AppNotRunningError(GpuRmError):
     """The app is not running: no api.json, nothing answers at its address, or it stopped during a call."""
 
 
 class AuthenticationError(GpuRmError):
     """The app refused the token (401): it was restarted since api.json was read, or the token is wrong."""
+
+
+class ClientClosedError(GpuRmError):
+    """The client was shut down (:meth:`GpuResourceManagerClient.shutdown`); make a new one."""
 
 
 class ApiError(GpuRmError):
@@ -27,5 +40,10 @@ class ApiError(GpuRmError):
         self.body = body
 
 
-class TransitionTimeoutError(ApiError):
+class ModeConflict(ApiError):
+    """The request contradicts the current mode (409), e.g. ``ensure_vlm_unloaded()`` in RECORDING, whose desired
+    state is the VLM loaded: switch mode first. Nothing was changed."""
+
+
+class TransitionTimeoutError(ApiError, GpuRmTimeout):
     """The operation did not finish within the app's wait (504); it goes on in the app."""

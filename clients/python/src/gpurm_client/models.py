@@ -19,6 +19,12 @@ class ExecutionMode(str, Enum):
     AUTOPILOT = "autopilot"
 
 
+class ClipDevice(str, Enum):
+    """Where CLIP runs; a ``str``, so ``grm.get_clip_device() == "cpu"`` holds."""
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
 class ModelState(str, Enum):
     UNLOADED = "unloaded"
     LOADING = "loading"
@@ -159,7 +165,7 @@ class GPUResourceStatus:
     execution_mode: ExecutionMode
     vlm_state: ModelState
     vlm_model: str
-    clip_device: str
+    clip_device: ClipDevice
     vram: VRAMInfo
     idle_timeout_seconds: int
     last_vlm_request: Optional[datetime]
@@ -186,7 +192,7 @@ class GPUResourceStatus:
             execution_mode=ExecutionMode(json["execution_mode"]),
             vlm_state=ModelState(json["vlm_state"]),
             vlm_model=json["vlm_model"],
-            clip_device=json["clip_device"],
+            clip_device=ClipDevice(json["clip_device"]),
             vram=VRAMInfo.from_json(json["vram"]),
             idle_timeout_seconds=int(json["idle_timeout_seconds"]),
             last_vlm_request=parse_timestamp(json.get("last_vlm_request")),
@@ -271,3 +277,26 @@ class IdleUnloadEvent:
     @classmethod
     def from_event(cls, event: ResourceChangedEvent) -> "IdleUnloadEvent":
         return cls(event.timestamp, str(event.details["model"]), int(event.details["idle_seconds"]))
+
+
+@dataclass(frozen=True)
+class StreamInterruption:
+    """The event stream broke (the app stopped, restarted, or the connection died) and is back: what a listener
+    of :meth:`~gpurm_client.GpuResourceManagerClient.on_stream_interrupted` needs to catch up, level-triggered.
+
+    ``status`` is read again once the stream is back: trust it, not a state remembered from the events. ``missed``
+    is, from the app's last 500 events, those after the last one delivered to the listeners (all of a restarted
+    app's); an event of the very moment the stream came back may be in it and also delivered by the stream.
+    """
+
+    interrupted_at: datetime
+    """When this client saw the stream break (its clock; the app runs on the same machine)."""
+    resumed_at: datetime
+    app_restarted: bool
+    """The app came back with another address or token: what the old run did after ``interrupted_at`` is lost."""
+    base_url: str
+    error: Optional[str]
+    """Why the stream broke, or why the last try to reconnect failed."""
+    status: Optional[GPUResourceStatus]
+    """The status read once back; None when that read failed too (the stream is back all the same)."""
+    missed: List[ResourceChangedEvent] = field(default_factory=list)

@@ -62,6 +62,10 @@ public final class Launcher {
             System.exit(simulateOllama(cli.simulateOllama().get()));
             return;
         }
+        if (cli.printClientPath()) {
+            System.exit(com.rpavision.gpurm.app.PythonClient.print(version(), System.out, System.err));
+            return;
+        }
         if (cli.writeCdsArchive()) {
             System.exit(writeCdsArchive());
             return;

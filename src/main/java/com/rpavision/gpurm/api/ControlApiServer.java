@@ -199,6 +199,13 @@ public final class ControlApiServer implements AutoCloseable {
     }
 
     private void vlm(HttpExchange exchange, boolean load) throws IOException {
+        if (!load && manager.getExecutionMode() == ExecutionMode.RECORDING) {
+            // RECORDING's desired state is the VLM loaded: the manager would load it again within a tick, and a
+            // "true" answer would be a lie by then. Refused, nothing changed (issue 26).
+            error(exchange, 409, "in recording mode the VLM stays loaded (the mode loads it again at once): switch to "
+                    + "idle or autopilot first; nothing was changed");
+            return;
+        }
         try {
             awaited((load ? manager.loadVlmAsync() : manager.unloadVlmAsync()));
         } catch (ShuttingDown e) {

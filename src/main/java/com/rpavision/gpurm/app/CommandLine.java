@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 
 /** The parsed command line. Unknown or incomplete options are errors with a clear message. */
 public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, boolean printApiInfo,
-                          boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode,
+                          boolean printClientPath, boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode,
                           Optional<Path> exportDiagnostics, OptionalLong afterPid,
                           Optional<SimulatorCommand> simulateOllama) {
 
@@ -28,6 +28,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
               --config FILE   use FILE instead of the default configuration file
               --mode MODE     start in MODE: idle (default), recording or autopilot
               --print-api-info  print where the control API's token file is, and its address
+              --print-client-path  print the path of the Python client's wheel shipped with the app, and exit
               --export-diagnostics FILE.zip  write logs, configuration, versions and the OS for a support request
               --write-cds-archive  write the start-up archive of an installed app (installers run it) and exit
               --after-pid PID  first wait (up to 30 s) for process PID to end; Settings' "Restart now" passes it
@@ -46,6 +47,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         boolean help = false;
         boolean version = false;
         boolean printApiInfo = false;
+        boolean printClientPath = false;
         boolean writeCdsArchive = false;
         Path config = null;
         ExecutionMode mode = null;
@@ -63,6 +65,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                 case "--help", "-h" -> help = true;
                 case "--version" -> version = true;
                 case "--print-api-info" -> printApiInfo = true;
+                case "--print-client-path" -> printClientPath = true;
                 case "--write-cds-archive" -> writeCdsArchive = true;
                 case "--config" -> {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
@@ -138,7 +141,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         }
         Optional<SimulatorCommand> simulator = simulatorPort == null ? Optional.empty()
                 : Optional.of(new SimulatorCommand(sim.withPort(simulatorPort).withPreloaded(preload), simVramMb));
-        return new CommandLine(headless, demo, help, version, printApiInfo, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode),
+        return new CommandLine(headless, demo, help, version, printApiInfo, printClientPath, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode),
                 Optional.ofNullable(diagnostics), afterPid, simulator);
     }
 

@@ -275,6 +275,23 @@ class ControlApiServerTest {
     }
 
     @Test
+    void unloadingTheVlmInRecordingIsRefusedAndChangesNothing() throws Exception {
+        assertThat(post("/api/v1/mode", "{\"mode\":\"recording\"}").body().path("vlm_state").asText()).isEqualTo("loaded");
+
+        Answer refused = post("/api/v1/vlm/unload", "{}");
+
+        assertThat(refused.code()).isEqualTo(409);
+        assertThat(refused.body().path("error").asText()).contains("recording").contains("switch to idle or autopilot");
+        assertThat(f.ollama.isResident("qwen3-vl:8b")).isTrue();
+        assertThat(f.manager.isVlmLoaded()).isTrue();
+        assertThat(post("/api/v1/mode", "{\"mode\":\"idle\"}").code()).isEqualTo(200);
+        Answer unload = post("/api/v1/vlm/unload", "{}");
+        assertThat(unload.code()).isEqualTo(200);
+        assertThat(unload.body().path("loaded").asBoolean()).isFalse();
+        assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
+    }
+
+    @Test
     void anImageGetsItsEmbedding() throws Exception {
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
         image.setRGB(10, 10, 0x3366cc);

@@ -232,6 +232,8 @@ class OpenApiContractTest {
         assertThat(takeBack.json().path("unloaded").path(0).path("model").asText()).isEqualTo("llama3:8b");
         assertThat(takeBack.json().path("vram_freed_mb").asLong()).isEqualTo(5_000);
         assertThat(takeBack.json().path("status").path("vlm_state").asText()).isEqualTo("loaded");
+        assertThat(post("/api/v1/vlm/unload", "").code()).isEqualTo(409); // RECORDING keeps the VLM loaded
+        assertThat(post("/api/v1/mode", "{\"mode\":\"idle\"}").code()).isEqualTo(200);
         assertThat(post("/api/v1/vlm/unload", "").json().path("loaded").asBoolean()).isFalse();
         assertThat(post("/api/v1/vlm/load", "{}").json().path("loaded").asBoolean()).isTrue();
         assertThat(post("/api/v1/mode", "{\"mode\":\"autopilot\"}").json().path("clip_device").asText()).isEqualTo("cuda");
