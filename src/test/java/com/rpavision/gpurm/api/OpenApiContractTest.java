@@ -291,12 +291,12 @@ class OpenApiContractTest {
         f.ollama.install("llama3:8b", 5_000).preload("llama3:8b");
         f.ollama.holdLoads();
         Map<String, String> asked = new java.util.LinkedHashMap<>();
-        asked.put("/api/v1/mode", "{\"mode\":\"recording\"}"); // its load is held: the others queue behind it
-        asked.put("/api/v1/vlm/load", "{}");
-        asked.put("/api/v1/vlm/unload", "");
+        asked.put("/api/v1/vlm/load", "{}"); // its load is held: the others queue behind it
+        asked.put("/api/v1/vlm/unload", ""); // asked in IDLE: in RECORDING it is refused at once (409)
         asked.put("/api/v1/clip/device", "{\"device\":\"cuda\"}");
         asked.put("/api/v1/ollama/unload", "{\"model\":\"llama3:8b\"}");
         asked.put("/api/v1/gpu/free-for-recording", "{}");
+        asked.put("/api/v1/mode", "{\"mode\":\"recording\"}");
         Map<String, java.util.concurrent.CompletableFuture<Answer>> answers = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> a : asked.entrySet()) {
             answers.put(a.getKey(), java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -306,8 +306,10 @@ class OpenApiContractTest {
                     throw new java.util.concurrent.CompletionException(e);
                 }
             }));
-            if (a.getKey().equals("/api/v1/mode")) {
+            if (a.getKey().equals("/api/v1/vlm/load")) {
                 org.awaitility.Awaitility.await().until(() -> f.ollama.loadsUnderWay() == 1);
+            } else {
+                Thread.sleep(200); // in this order: the unload reaches its mode check before the switch
             }
         }
         Thread.sleep(1_000); // every request has reached the server and waits for the model queue
