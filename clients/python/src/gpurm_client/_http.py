@@ -267,6 +267,9 @@ def raise_for_error(answer: Answer, method: str, path: str) -> None:
             f"The GPU Resource Manager refused the token ({message}). The app writes a new token to api.json at "
             "each start: reconnect with GpuResourceManagerClient.connect() (a client made by connect() does so "
             "by itself when api.json changed).")
+    if answer.status == 503 and message.startswith("shutting down"):
+        # the app stopped while the request waited for it: it answered instead of closing the connection
+        raise AppNotRunningError(f"The GPU Resource Manager stopped during {method} {path} ({message}).")
     error = TransitionTimeoutError if answer.status == 504 else \
         ModeConflict if answer.status == 409 and path in MODE_CONFLICTS else ApiError
     raise error(answer.status, message, method, path, body)
