@@ -39,30 +39,18 @@ class HeadlessRunTest {
         String reason = NvmlStub.unavailableReason().orElse(null);
         assumeTrue(reason == null, () -> "skipped: " + reason);
         Path nvml = NvmlStub.build("v3");
-        FakeOllama ollama = new FakeOllama(new FakeGpu(1_000_000, 0), null, new ConcurrencyRecorder(),
-                Collections.synchronizedList(new ArrayList<>()));
-        try (MockWebServer server = new MockWebServer()) {
-            server.setDispatcher(ollama);
-            server.setServerSocketFactory(new NoDelayServerSocketFactory());
-            server.start(InetAddress.getLoopbackAddress(), 0);
+        FakeOllama ollama = ollama();
+        try (MockWebServer server = serving(ollama)) {
             Path config = dir.resolve("config.json");
             Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\": \""
                     + nvml + "\", \"idle_timeout_seconds\": 2, \"unload_timeout_seconds\": 1, \"clip_model_path\": \""
                     + ClipFixture.MODEL + "\", \"api_port\": 0, \"proxy_port\": 0}");
 
-            // The test class path carries logback-test.xml (silent): give the child the app's own logging setup.
-            String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
-            ProcessBuilder builder = new ProcessBuilder(javaExecutable(), logging, "-cp", System.getProperty("java.class.path"),
-                    "com.rpavision.gpurm.Launcher", "--headless", "--config", config.toString(), "--mode", "recording")
-                    .redirectErrorStream(true);
-            builder.environment().put("NVML_STUB_DEVICES", "NVIDIA GeForce RTX 4090,24564,1830,12");
-            builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
-            builder.environment().put("ENGINE_CACHE_DIR", ClipFixture.ENGINE_CACHE.toString());
-            Process app = builder.start();
-            String apiStatus;
             List<String> lines = Collections.synchronizedList(new ArrayList<>());
-            Thread reader = new Thread(() -> readLines(app, lines));
-            reader.start();
+            Running running = headless(config, lines, java.util.Map.of("NVML_STUB_DEVICES", "NVIDIA GeForce RTX 4090,24564,1830,12",
+                    "ENGINE_CACHE_DIR", ClipFixture.ENGINE_CACHE.toString()), "--mode", "recording");
+            Process app = running.process();
+            String apiStatus;
             try {
                 await().atMost(60, TimeUnit.SECONDS).until(() -> contains(lines, "VLM qwen3-vl:8b unloaded in")
                         && contains(lines, "CLIP ViT-B-32 available"));
@@ -70,7 +58,7 @@ class HeadlessRunTest {
             } finally {
                 app.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the output we read
                 assertThat(app.waitFor(20, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-                reader.join(5_000);
+                running.reader().join(5_000);
             }
             assertThat(app.exitValue()).as("a clean stop on SIGTERM exits 0, not 143").isZero();
             String log = String.join("\n", lines);
@@ -89,25 +77,20 @@ class HeadlessRunTest {
 
     @Test
     void afterKill9TheStationComesBackInTheModeTheOperatorHadChosenAndSaysSo() throws Exception {
-        FakeOllama ollama = new FakeOllama(new FakeGpu(1_000_000, 0), null, new ConcurrencyRecorder(),
-                Collections.synchronizedList(new ArrayList<>()));
-        try (MockWebServer server = new MockWebServer()) {
-            server.setDispatcher(ollama);
-            server.setServerSocketFactory(new NoDelayServerSocketFactory());
-            server.start(InetAddress.getLoopbackAddress(), 0);
+        try (MockWebServer server = serving(ollama())) {
             Path config = dir.resolve("config.json");
             Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
                     + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
                     + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
 
             List<String> first = Collections.synchronizedList(new ArrayList<>());
-            Process app = headless(config, first, "--mode", "recording");
+            Process app = headless(config, first, java.util.Map.of(), "--mode", "recording").process();
             await().atMost(60, TimeUnit.SECONDS).until(() -> contains(first, "VLM qwen3-vl:8b loaded"));
             app.destroyForcibly(); // kill -9: no stop, no journal line, nothing handed back
             app.waitFor(20, TimeUnit.SECONDS);
 
             List<String> second = Collections.synchronizedList(new ArrayList<>());
-            Process again = headless(config, second); // no --mode: the operator's choice comes back
+            Process again = headless(config, second, java.util.Map.of()).process(); // no --mode: the choice comes back
             try {
                 await().atMost(60, TimeUnit.SECONDS).until(() -> contains(second, "recording restored")
                         && contains(second, "VLM qwen3-vl:8b loaded"));
@@ -131,18 +114,38 @@ class HeadlessRunTest {
         }
     }
 
-    private Process headless(Path config, List<String> lines, String... more) throws java.io.IOException {
+    private static FakeOllama ollama() {
+        return new FakeOllama(new FakeGpu(1_000_000, 0), null, new ConcurrencyRecorder(),
+                Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    private static MockWebServer serving(FakeOllama ollama) throws java.io.IOException {
+        MockWebServer server = new MockWebServer();
+        server.setDispatcher(ollama);
+        server.setServerSocketFactory(new NoDelayServerSocketFactory());
+        server.start(InetAddress.getLoopbackAddress(), 0);
+        return server;
+    }
+
+    /** The app's process, and the thread that reads its output into the list it was given. */
+    private record Running(Process process, Thread reader) {
+    }
+
+    /** {@code Launcher --headless} in its own JVM, with the app's own logging (the test class path's is silent). */
+    private Running headless(Path config, List<String> lines, java.util.Map<String, String> env, String... more)
+            throws java.io.IOException {
         String logging = "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(javaExecutable(), logging, "-cp", System.getProperty("java.class.path"),
                 "com.rpavision.gpurm.Launcher", "--headless", "--config", config.toString()));
         command.addAll(List.of(more));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("XDG_DATA_HOME", dir.resolve("data").toString());
+        builder.environment().putAll(env);
         Process app = builder.start();
         Thread reader = new Thread(() -> readLines(app, lines));
         reader.setDaemon(true);
         reader.start();
-        return app;
+        return new Running(app, reader);
     }
 
     private static String statusThroughTheControlApi(Path apiInfo) throws Exception {
