@@ -104,7 +104,9 @@ def prepare(app, sim, rng, watch_s):
     wait_until(lambda: app.status()["vlm_state"] == "loaded" and ps_state(vlm_entry(sim.ps())) == "loaded",
                "the VLM loaded", limit=60, step=0.05)
     if not own_vlm_loaded(app, sim):
-        # left with the other client's runner (an options reload): the manager unloads it, RECORDING loads its own
+        # left with the other client's runner (an options reload): unloaded outside RECORDING (where an unload is
+        # refused with 409), then RECORDING loads the manager's own
+        app.mode("idle")
         app.request("POST", "/api/v1/vlm/unload", {})
         app.mode("recording")
         wait_until(lambda: own_vlm_loaded(app, sim), "the manager's own VLM loaded again", limit=60, step=0.05)
