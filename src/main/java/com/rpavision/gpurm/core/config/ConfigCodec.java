@@ -53,7 +53,8 @@ public final class ConfigCodec {
         for (Map.Entry<String, JsonNode> field : root.properties()) {
             ConfigKey key = ConfigKey.byJsonName(field.getKey()).orElse(null);
             if (key == null) {
-                problems.add("unknown key '" + field.getKey() + "'");
+                problems.add("unknown key '" + field.getKey() + "'" + ConfigKey.nearest(field.getKey())
+                        .map(near -> " (did you mean '" + near.jsonName() + "'?)").orElse(""));
                 continue;
             }
             JsonNode node = field.getValue();
@@ -86,7 +87,7 @@ public final class ConfigCodec {
             key.check(value).ifPresentOrElse(problems::add, () -> builder.set(key, value));
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(String.join("; ", problems));
+            throw new ConfigException(problems);
         }
         return builder.build();
     }

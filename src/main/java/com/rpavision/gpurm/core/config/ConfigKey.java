@@ -122,6 +122,42 @@ public enum ConfigKey {
         return Optional.empty();
     }
 
+    /**
+     * The key a mistyped name most likely meant: the closest by edit distance, within three edits, for a
+     * "did you mean" (a name far from every key gets none).
+     */
+    public static Optional<ConfigKey> nearest(String name) {
+        ConfigKey best = null;
+        int bestDistance = 4;
+        for (ConfigKey key : values()) {
+            int d = editDistance(name.toLowerCase(java.util.Locale.ROOT), key.jsonName);
+            if (d < bestDistance) {
+                best = key;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
     /** Checks one value of this key; returns the problem in words, naming the key, or empty. */
     public Optional<String> check(Object value) {
         if (isBoolean()) {

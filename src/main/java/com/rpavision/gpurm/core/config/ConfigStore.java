@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Loads and saves the configuration file. Never overwrites anything silently: a file it cannot use is moved
- * aside as {@code config.json.corrupt-<timestamp>} and the app runs on defaults, with a warning saying so.
+ * Loads and saves the configuration file. Never overwrites anything silently: the panel's {@link #load} moves a
+ * file it cannot use aside as {@code config.json.corrupt-<timestamp>} and runs on defaults, with a warning saying
+ * so; a service's {@link #loadOrFail} leaves it untouched and fails; {@link #check} only reads.
  */
 public final class ConfigStore {
 
@@ -51,6 +52,41 @@ public final class ConfigStore {
             return new ConfigLoadResult(codec.fromJson(decodeUtf8(bytes)), warnings, Optional.empty());
         } catch (ConfigException e) {
             return quarantine(e.getMessage(), warnings);
+        }
+    }
+
+    /**
+     * For a service, which must not run on other ports than its clients expect: a file that cannot be read or
+     * used is an error, and stays as it is. A missing file is written with the defaults, as {@link #load} does.
+     */
+    public ConfigLoadResult loadOrFail() throws ConfigException {
+        List<String> warnings = new ArrayList<>();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            writeDefaults(warnings);
+            return new ConfigLoadResult(GpuResourceConfig.defaults(), warnings, Optional.empty());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read it (" + describe(e) + ")", e);
+        }
+        return new ConfigLoadResult(codec.fromJson(decodeUtf8(bytes)), warnings, Optional.empty());
+    }
+
+    /** What the file holds, every problem of it, without writing or moving anything. */
+    public ConfigCheck check() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new ConfigCheck(file, false, Optional.empty(), List.of());
+        } catch (IOException e) {
+            return new ConfigCheck(file, true, Optional.empty(), List.of("cannot read it (" + describe(e) + ")"));
+        }
+        try {
+            return new ConfigCheck(file, true, Optional.of(codec.fromJson(decodeUtf8(bytes))), List.of());
+        } catch (ConfigException e) {
+            return new ConfigCheck(file, true, Optional.empty(), e.problems());
         }
     }
 

@@ -74,6 +74,53 @@ class ConfigStoreTest {
     }
 
     @Test
+    void aMistypedKeyGetsADidYouMeanAndAFarAwayOneNone() {
+        assertThatThrownBy(() -> new ConfigCodec().fromJson("{\"idle_timout_seconds\": 30, \"API_PORT\": 1, \"colour\": 2}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown key 'idle_timout_seconds' (did you mean 'idle_timeout_seconds'?)")
+                .hasMessageContaining("unknown key 'API_PORT' (did you mean 'api_port'?)")
+                .hasMessageEndingWith("unknown key 'colour'");
+    }
+
+    @Test
+    void aServiceLoadFailsOnAnInvalidFileAndLeavesItByteForByte() throws Exception {
+        byte[] original = "{\"api_port\": \"11436\", \"idle_timeout_seconds\": -1}\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("config.json"), original);
+
+        assertThatThrownBy(() -> store().loadOrFail()).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api_port must be a whole number, got \"11436\"")
+                .hasMessageContaining("idle_timeout_seconds must be between 0 and 86400, got -1");
+
+        assertThat(Files.readAllBytes(dir.resolve("config.json"))).isEqualTo(original);
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("nothing moved aside, nothing written").containsExactly(dir.resolve("config.json"));
+        }
+    }
+
+    @Test
+    void aServiceLoadOfAValidOrMissingFileRunsOnIt() throws Exception {
+        assertThat(store().loadOrFail().config()).isEqualTo(GpuResourceConfig.defaults());
+        assertThat(dir.resolve("config.json")).as("the defaults written, as the panel does").exists();
+        Files.writeString(dir.resolve("config.json"), "{\"api_port\": 12000}");
+        assertThat(store().loadOrFail().config().apiPort()).isEqualTo(12000);
+    }
+
+    @Test
+    void aCheckListsEveryProblemAndChangesNothing() throws Exception {
+        String text = "{\"api_port\": 70000, \"vlm_modle\": \"x\", \"autopilot_blocks_vlm\": 1}";
+        Files.writeString(dir.resolve("config.json"), text);
+
+        ConfigCheck check = store().check();
+
+        assertThat(check.valid()).isFalse();
+        assertThat(check.problems()).containsExactly("api_port must be between 0 and 65535, got 70000",
+                "unknown key 'vlm_modle' (did you mean 'vlm_model'?)", "autopilot_blocks_vlm must be true or false, got 1");
+        assertThat(Files.readString(dir.resolve("config.json"))).isEqualTo(text);
+        assertThat(new ConfigStore(dir.resolve("absent.json"), clock).check().exists()).isFalse();
+        assertThat(dir.resolve("absent.json")).as("a check never writes the defaults").doesNotExist();
+    }
+
+    @Test
     void anOutOfRangeValueNamesTheKeyAndTheRange() {
         assertThatThrownBy(() -> new ConfigCodec().fromJson("{\"idle_timeout_seconds\": -5}"))
                 .isInstanceOf(ConfigException.class)
