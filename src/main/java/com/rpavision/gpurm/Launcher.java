@@ -9,6 +9,8 @@ import com.rpavision.gpurm.core.ollama.OllamaException;
 import com.rpavision.gpurm.app.CommandLine;
 import com.rpavision.gpurm.app.PreviousInstance;
 import com.rpavision.gpurm.app.Restart;
+import com.rpavision.gpurm.app.DataFolderCheck;
+import com.rpavision.gpurm.app.ServiceFailure;
 import com.rpavision.gpurm.app.Services;
 import com.rpavision.gpurm.app.Shutdown;
 import com.rpavision.gpurm.app.SingleInstance;
@@ -78,6 +80,12 @@ public final class Launcher {
             printApiInfo(paths);
             return;
         }
+        if (cli.checkConfig().isPresent()) {
+            java.nio.file.Path file = cli.checkConfig().get().file().map(java.nio.file.Path::toAbsolutePath).orElse(paths.configFile());
+            System.exit(com.rpavision.gpurm.app.ConfigCheckCommand.print(new ConfigStore(file, Clock.systemUTC()).check(),
+                    cli.checkConfig().get().file().isPresent() || cli.configFile().isPresent(), System.out));
+            return;
+        }
         // Must happen before the first logger exists: logback.xml reads it.
         System.setProperty("gpurm.logDir", paths.logDir().toString());
         if (cli.exportDiagnostics().isPresent()) {
@@ -87,7 +95,38 @@ public final class Launcher {
         // Before the first logger too: the instance being replaced may still be writing the same log file.
         Optional<PreviousInstance.Outcome> previous = cli.afterPid().isPresent()
                 ? Optional.of(PreviousInstance.awaitExit(cli.afterPid().getAsLong(), PreviousInstance.LIMIT)) : Optional.empty();
-        run(paths, cli, args, previous);
+        Optional<ConfigLoadResult> serviceConfig = Optional.empty();
+        if (cli.headless() && !cli.demo()) {
+            try {
+                serviceConfig = Optional.of(loadAsService(paths));
+            } catch (ServiceFailure e) {
+                exitAsService(e);
+                return;
+            }
+        }
+        run(paths, cli, args, previous, serviceConfig);
+    }
+
+    /**
+     * A service fails fast, before its first log line: it must not run on defaults (other ports than its clients
+     * expect) nor log into a folder it cannot write (logback's own stack traces on the console).
+     */
+    private static ConfigLoadResult loadAsService(AppPaths paths) throws ServiceFailure {
+        Optional<String> unwritable = DataFolderCheck.problem(paths);
+        if (unwritable.isPresent()) {
+            throw new ServiceFailure(ServiceFailure.CANNOT_WRITE, unwritable.get());
+        }
+        try {
+            return new ConfigStore(paths.configFile(), Clock.systemUTC()).loadOrFail();
+        } catch (com.rpavision.gpurm.core.config.ConfigException e) {
+            throw new ServiceFailure(ServiceFailure.CONFIG, "the configuration " + paths.configFile() + " cannot be used: "
+                    + e.getMessage() + ". It was left untouched; fix it (--check-config lists every problem) and start again");
+        }
+    }
+
+    private static void exitAsService(ServiceFailure failure) {
+        System.err.println("gpu-resource-manager: " + failure.getMessage());
+        System.exit(failure.exitCode());
     }
 
     /** Runs only the simulated Ollama until Ctrl-C / SIGTERM, for the Python tools and CI. */
@@ -107,14 +146,15 @@ public final class Launcher {
         }
     }
 
-    private static void run(AppPaths realPaths, CommandLine cli, String[] args, Optional<PreviousInstance.Outcome> previous) {
+    private static void run(AppPaths realPaths, CommandLine cli, String[] args, Optional<PreviousInstance.Outcome> previous,
+                            Optional<ConfigLoadResult> serviceConfig) {
         Logger log = LoggerFactory.getLogger(Launcher.class);
         AppPaths paths = cli.demo() ? com.rpavision.gpurm.app.demo.DemoConfig.paths(realPaths, Clock.systemUTC()) : realPaths;
         log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
         previous.ifPresent(outcome -> logRestart(log, cli.afterPid().getAsLong(), outcome));
         ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC());
-        ConfigLoadResult loaded = store.load();
+        ConfigLoadResult loaded = serviceConfig.orElseGet(store::load);
         loaded.warnings().forEach(w -> log.error("CONFIGURATION PROBLEM: {}", w));
         log.info("Configuration: {}", paths.configFile());
         log.info("Logs: {}", paths.logDir());
@@ -125,7 +165,14 @@ public final class Launcher {
         }
         if (cli.headless()) {
             Services services = Services.create(loaded.config(), paths, cli.demo());
-            services.start(cli.mode());
+            try {
+                services.startAsService(cli.mode());
+            } catch (ServiceFailure e) {
+                LoggerFactory.getLogger("gpurm.log-file-only").error("Not started: {}", e.getMessage());
+                instance.get().close();
+                exitAsService(e);
+                return;
+            }
             log.info("Manager running: {}", describe(services.manager()));
             CdsArchive.writeInBackgroundIfMissing();
             Runnable shutdown = Shutdown.once(() -> {

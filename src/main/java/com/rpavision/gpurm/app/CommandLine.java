@@ -11,7 +11,11 @@ import java.util.OptionalLong;
 public record CommandLine(boolean headless, boolean demo, boolean help, boolean version, boolean printApiInfo,
                           boolean printClientPath, boolean writeCdsArchive, Optional<Path> configFile, Optional<ExecutionMode> mode,
                           Optional<Path> exportDiagnostics, OptionalLong afterPid,
-                          Optional<SimulatorCommand> simulateOllama) {
+                          Optional<SimulatorCommand> simulateOllama, Optional<ConfigCheckRequest> checkConfig) {
+
+    /** {@code --check-config [FILE]}: check FILE, or else the one {@code --config} or the default names, and exit. */
+    public record ConfigCheckRequest(Optional<Path> file) {
+    }
 
     /** {@code --simulate-ollama PORT}: run only the simulated Ollama, holding its runners on a GPU of {@code vramMb}. */
     public record SimulatorCommand(SimulatedOllama.Settings settings, long vramMb) {
@@ -23,10 +27,14 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
 
     public static final String USAGE = """
             Usage: gpu-resource-manager [options]
-              --headless      run the manager without a window until Ctrl-C / SIGTERM
+              --headless      run the manager without a window until Ctrl-C / SIGTERM; a configuration it cannot
+                              use, a port taken or a data folder it cannot write end it at once, with one line and
+                              exit code 78, 69 or 73
               --demo          simulate a 24 GB GPU, Ollama and CLIP in process (nothing real is touched)
               --config FILE   use FILE instead of the default configuration file
               --mode MODE     start in MODE: idle (default), recording or autopilot
+              --check-config [FILE]  print every problem of FILE (default: the configuration the app would use)
+                              and exit: 0 valid, 78 invalid
               --print-api-info  print where the control API's token file is, and its address
               --print-client-path  print the path of the Python client's wheel shipped with the app, and exit
               --export-diagnostics FILE.zip  write logs, configuration, versions and the OS for a support request
@@ -58,6 +66,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         long simVramMb = 24_564;
         java.util.List<String> preload = new java.util.ArrayList<>();
         boolean simOption = false;
+        ConfigCheckRequest checkConfig = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--headless" -> headless = true;
@@ -72,6 +81,10 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
                         throw new IllegalArgumentException("--config needs a file name");
                     }
                     config = Path.of(args[++i]);
+                }
+                case "--check-config" -> {
+                    boolean named = i + 1 < args.length && !args[i + 1].startsWith("--");
+                    checkConfig = new ConfigCheckRequest(named ? Optional.of(Path.of(args[++i])) : Optional.empty());
                 }
                 case "--export-diagnostics" -> {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
@@ -142,7 +155,7 @@ public record CommandLine(boolean headless, boolean demo, boolean help, boolean 
         Optional<SimulatorCommand> simulator = simulatorPort == null ? Optional.empty()
                 : Optional.of(new SimulatorCommand(sim.withPort(simulatorPort).withPreloaded(preload), simVramMb));
         return new CommandLine(headless, demo, help, version, printApiInfo, printClientPath, writeCdsArchive, Optional.ofNullable(config), Optional.ofNullable(mode),
-                Optional.ofNullable(diagnostics), afterPid, simulator);
+                Optional.ofNullable(diagnostics), afterPid, simulator, Optional.ofNullable(checkConfig));
     }
 
     private static long number(String[] args, int i, String problem, long max) {

@@ -83,15 +83,36 @@ public final class Services {
         return manager;
     }
 
-    /** Opens the proxy and the control API (each optional: a taken port is logged, not fatal), starts the manager. */
+    /** The panel's start: opens the proxy and the control API (each optional: a taken port is logged, not fatal), starts the manager. */
     public synchronized void start(Optional<ExecutionMode> mode) {
+        try {
+            start(mode, false);
+        } catch (ServiceFailure e) {
+            throw new IllegalStateException("a lenient start does not fail", e);
+        }
+    }
+
+    /**
+     * The headless service's start: a listener that cannot open, or an {@code api.json} that cannot be written,
+     * stops it before the manager starts (nothing loaded), with the reason in one line and its exit code.
+     */
+    public synchronized void startAsService(Optional<ExecutionMode> mode) throws ServiceFailure {
+        try {
+            start(mode, true);
+        } catch (ServiceFailure e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void start(Optional<ExecutionMode> mode, boolean failFast) throws ServiceFailure {
         if (stopped) {
             return;
         }
-        proxy = startProxy();
+        proxy = failFast ? openProxy() : logged(this::openProxy);
         metrics = ManagerMetrics.of(manager, proxy);
-        api = startControlApi();
-        metricsServer = startMetricsListener();
+        api = failFast ? openControlApi() : logged(this::openControlApi);
+        metricsServer = failFast ? openMetricsListener() : logged(this::openMetricsListener);
         metricsTextfile = startMetricsTextfile();
         Optional<ModeIntent.Restore> restore = mode.isPresent() || demo != null ? Optional.empty()
                 : ModeIntent.of(journal.read(java.time.Instant.now().minus(java.time.Duration.ofDays(30))));
@@ -103,6 +124,20 @@ public final class Services {
                     r.unexpectedStop() ? "it stopped unexpectedly" : "it was stopped");
             manager.restoreExecutionMode(r.mode(), r.wireReason());
         });
+    }
+
+    private interface Opening<T> {
+        T open() throws ServiceFailure;
+    }
+
+    /** The panel runs on without a listener that cannot open; the reason is in the log (and the panel says it). */
+    private static <T> T logged(Opening<T> opening) {
+        try {
+            return opening.open();
+        } catch (ServiceFailure e) {
+            LOG.error("{}", e.getMessage());
+            return null;
+        }
     }
 
     public synchronized void stop() {
@@ -135,45 +170,49 @@ public final class Services {
         }
     }
 
-    private OllamaProxyServer startProxy() {
+    private OllamaProxyServer openProxy() throws ServiceFailure {
         try {
             return new OllamaProxyServer(manager, new OllamaForwarder(effective.ollamaEndpoint(), effective.loadTimeout()),
                     effective.vlmModel(), effective.autopilotBlocksVlm(), effective.vlmOptionsJson(), InetAddress.getLoopbackAddress(),
                     effective.proxyPort());
         } catch (IOException e) {
-            LOG.error("Ollama proxy not started on 127.0.0.1:{} ({}); set proxy_port to a free port", effective.proxyPort(),
-                    e.getMessage());
-            return null;
+            throw cannotListen("the Ollama proxy", "127.0.0.1", effective.proxyPort(), "proxy_port", e);
         }
     }
 
     /** The agent's control API; without it (port taken) the panel and the manager still run, and say why. */
-    private ControlApiServer startControlApi() {
+    private ControlApiServer openControlApi() throws ServiceFailure {
         Duration transition = config.loadTimeout().multipliedBy(config.maxLoadRetries())
                 .plus(config.unloadTimeout()).plusSeconds(30);
+        ApiToken token = ApiToken.random();
+        ControlApiServer server;
         try {
-            ApiToken token = ApiToken.random();
-            ControlApiServer server = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
+            server = new ControlApiServer(manager, InetAddress.getLoopbackAddress(), config.apiPort(),
                     token, transition, config.clipModel(), metrics);
-            server.statisticsFrom(journal::read, java.time.Clock.systemDefaultZone());
-            token.writeInfo(paths.apiInfoFile(), server.port());
-            LOG.info("Control API token and address in {}", paths.apiInfoFile());
-            return server;
         } catch (IOException e) {
-            LOG.error("Control API not started on 127.0.0.1:{} ({}); set api_port to a free port", config.apiPort(),
-                    e.getMessage());
-            return null;
+            throw cannotListen("the control API", "127.0.0.1", config.apiPort(), "api_port", e);
         }
+        server.statisticsFrom(journal::read, java.time.Clock.systemDefaultZone());
+        try {
+            token.writeInfo(paths.apiInfoFile(), server.port());
+        } catch (IOException e) {
+            server.stop(Duration.ZERO);
+            throw new ServiceFailure(ServiceFailure.CANNOT_WRITE, "the control API is not started: its token file "
+                    + paths.apiInfoFile() + " cannot be written (" + describe(e) + "); give this user write access to "
+                    + paths.dataDir());
+        }
+        LOG.info("Control API token and address in {}", paths.apiInfoFile());
+        return server;
     }
 
-    /** The opt-in listener for a fleet's Prometheus ({@code metrics_listen}); not started is logged, not fatal. */
-    private MetricsServer startMetricsListener() {
+    /** The opt-in listener for a fleet's Prometheus ({@code metrics_listen}). */
+    private MetricsServer openMetricsListener() throws ServiceFailure {
         if (config.metricsListen().isEmpty()) {
             return null;
         }
+        ListenAddress address = ListenAddress.parse(config.metricsListen());
         try {
-            MetricsServer server = MetricsServer.open(metrics, ListenAddress.parse(config.metricsListen()),
-                    config.metricsBearerTokenFile());
+            MetricsServer server = MetricsServer.open(metrics, address, config.metricsBearerTokenFile());
             if (server.isOpenToTheNetwork()) {
                 LOG.warn("Metrics on http://{}/metrics without a token: anyone who reaches this address can read them;"
                         + " set metrics_bearer_token_file", config.metricsListen());
@@ -182,10 +221,27 @@ public final class Services {
                         server.asksForAToken() ? " (bearer token required)" : "");
             }
             return server;
+        } catch (java.net.BindException e) {
+            throw cannotListen("the metrics listener", address.host(), address.port(), "metrics_listen", e);
         } catch (IOException | RuntimeException e) {
-            LOG.error("Metrics listener not started on {}: {}", config.metricsListen(), e.getMessage());
-            return null;
+            throw new ServiceFailure(ServiceFailure.UNAVAILABLE, "the metrics listener cannot start on "
+                    + config.metricsListen() + ": " + e.getMessage());
         }
+    }
+
+    /** "the control API cannot listen on 127.0.0.1:11436: the port is in use by ollama (pid 4242); set api_port ...". */
+    private static ServiceFailure cannotListen(String what, String host, int port, String key, IOException e) {
+        String cause = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+                ? "the port is in use" + PortHolder.of(port).map(holder -> " by " + holder).orElse(" by another program")
+                : describe(e);
+        return new ServiceFailure(ServiceFailure.UNAVAILABLE, what + " cannot listen on " + host + ":" + port + ": " + cause
+                + "; set " + key + " in the configuration to a free port" + ("metrics_listen".equals(key) ? "" : " (0: any)")
+                + " or stop that program");
+    }
+
+    private static String describe(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "");
+        return e.getMessage() == null ? kind : kind + ": " + e.getMessage();
     }
 
     private MetricsTextfile startMetricsTextfile() {

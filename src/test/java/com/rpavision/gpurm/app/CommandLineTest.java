@@ -26,6 +26,16 @@ class CommandLineTest {
     }
 
     @Test
+    void checkConfigTakesAnOptionalFile() {
+        assertThat(CommandLine.parse("--check-config", "/etc/gpurm.json").checkConfig())
+                .hasValueSatisfying(c -> assertThat(c.file()).contains(Path.of("/etc/gpurm.json")));
+        assertThat(CommandLine.parse("--check-config", "--config", "/tmp/c.json").checkConfig())
+                .hasValueSatisfying(c -> assertThat(c.file()).isEmpty());
+        assertThat(CommandLine.parse("--headless").checkConfig()).isEmpty();
+        assertThat(CommandLine.USAGE).contains("--check-config [FILE]");
+    }
+
+    @Test
     void anUnknownOptionIsAnError() {
         assertThatThrownBy(() -> CommandLine.parse("--headles")).hasMessageContaining("unknown option '--headles'");
     }

@@ -42,7 +42,9 @@ public final class ConfigCodec {
         try {
             root = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("not valid JSON: " + e.getOriginalMessage()
+            // Jackson names the input "[Source: REDACTED (...); line: 1, ...]": noise beside the file's own name
+            String message = e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
+            throw new ConfigException("not valid JSON: " + message
                     + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", e);
         }
         if (root == null || !root.isObject()) {
