@@ -25,7 +25,14 @@ final class ModeIntent {
     private ModeIntent() {
     }
 
-    /** From the journal's entries, oldest first; empty when there is nothing to restore (IDLE, or no history). */
+    /**
+     * From the journal's entries, oldest first; empty when there is nothing to restore (IDLE, no history, or a
+     * clean quit while {@code afterCleanStop} is off: the Settings' choice; a crash always restores).
+     */
+    static Optional<Restore> of(List<JournalEntry> entries, boolean afterCleanStop) {
+        return of(entries).filter(restore -> restore.unexpectedStop() || afterCleanStop);
+    }
+
     static Optional<Restore> of(List<JournalEntry> entries) {
         for (int i = entries.size() - 1; i >= 0; i--) {
             JournalEntry e = entries.get(i);

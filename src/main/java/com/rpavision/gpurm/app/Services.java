@@ -115,7 +115,8 @@ public final class Services {
         metricsServer = failFast ? openMetricsListener() : logged(this::openMetricsListener);
         metricsTextfile = startMetricsTextfile();
         Optional<ModeIntent.Restore> restore = mode.isPresent() || demo != null ? Optional.empty()
-                : ModeIntent.of(journal.read(java.time.Instant.now().minus(java.time.Duration.ofDays(30))));
+                : ModeIntent.of(journal.read(java.time.Instant.now().minus(java.time.Duration.ofDays(30))),
+                        config.restoreModeAfterCleanStop());
         journal.appendStarted(java.time.Instant.now());
         manager.start();
         mode.ifPresent(manager::setExecutionMode);

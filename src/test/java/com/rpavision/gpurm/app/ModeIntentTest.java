@@ -34,6 +34,15 @@ class ModeIntentTest {
     }
 
     @Test
+    void settingsMayTurnOffTheRestoreAfterAQuitButNotAfterACrash() {
+        var quit = List.of(mode("off", "idle"), mode("idle", "autopilot"), mode("autopilot", "off"));
+        var crash = List.of(mode("off", "idle"), mode("idle", "recording"));
+        assertThat(ModeIntent.of(quit, false)).isEmpty();
+        assertThat(ModeIntent.of(quit, true)).contains(new ModeIntent.Restore(ExecutionMode.AUTOPILOT, false));
+        assertThat(ModeIntent.of(crash, false)).contains(new ModeIntent.Restore(ExecutionMode.RECORDING, true));
+    }
+
+    @Test
     void idleOrNoHistoryRestoresNothing() {
         assertThat(ModeIntent.of(List.of())).isEmpty();
         assertThat(ModeIntent.of(List.of(mode("off", "idle"), mode("idle", "off")))).isEmpty();

@@ -61,6 +61,10 @@ public enum ConfigKey {
     VLM_LEASE_SECONDS("vlm_lease_seconds", 180, 30, 86_400, GpuResourceConfig::vlmLeaseSeconds,
             "The VLM is held in Ollama with this finite keep_alive, renewed while the manager runs and wants it: however"
                     + " the manager ends (quit, crash, kill -9, uninstall), Ollama unloads the VLM within one lease."),
+    RESTORE_MODE_AFTER_CLEAN_STOP("restore_mode_after_clean_stop", Boolean.TRUE, 0, 0,
+            GpuResourceConfig::restoreModeAfterCleanStop,
+            "At start, take up the mode the manager was in when it was last quit; false: start in IDLE after a quit."
+                    + " After a crash, a kill -9 or a power cut the mode is always restored."),
     VLM_OPTIONS("vlm_options", JsonObjectText.EMPTY, GpuResourceConfig::vlmOptionsJson,
             "Ollama runner options (a JSON object, e.g. {\"num_ctx\": 8192}) sent with every VLM load and laid over"
                     + " proxied VLM requests, so a client's own options never make Ollama reload the VLM."),

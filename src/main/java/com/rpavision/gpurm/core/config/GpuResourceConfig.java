@@ -38,7 +38,8 @@ public record GpuResourceConfig(
         JsonObjectText vlmOptionsJson,
         String metricsListen,
         String metricsBearerTokenFile,
-        String metricsTextfilePath) {
+        String metricsTextfilePath,
+        boolean restoreModeAfterCleanStop) {
 
     public GpuResourceConfig {
         Objects.requireNonNull(ollamaEndpoint, "ollamaEndpoint");
@@ -75,7 +76,8 @@ public record GpuResourceConfig(
                 .vlmSizeOverheadPercent(vlmSizeOverheadPercent).ollamaWatchIntervalMs(ollamaWatchIntervalMs)
                 .contentionEvictions(contentionEvictions).contentionWindowSeconds(contentionWindowSeconds)
                 .vlmLeaseSeconds(vlmLeaseSeconds).vlmOptionsJson(vlmOptionsJson).metricsListen(metricsListen)
-                .metricsBearerTokenFile(metricsBearerTokenFile).metricsTextfilePath(metricsTextfilePath);
+                .metricsBearerTokenFile(metricsBearerTokenFile).metricsTextfilePath(metricsTextfilePath)
+                .restoreModeAfterCleanStop(restoreModeAfterCleanStop);
     }
 
     public Duration contentionWindow() {
@@ -147,6 +149,7 @@ public record GpuResourceConfig(
         private String metricsListen = (String) ConfigKey.METRICS_LISTEN.defaultValue();
         private String metricsBearerTokenFile = (String) ConfigKey.METRICS_BEARER_TOKEN_FILE.defaultValue();
         private String metricsTextfilePath = (String) ConfigKey.METRICS_TEXTFILE_PATH.defaultValue();
+        private boolean restoreModeAfterCleanStop = (boolean) ConfigKey.RESTORE_MODE_AFTER_CLEAN_STOP.defaultValue();
 
         private Builder() {
         }
@@ -180,6 +183,7 @@ public record GpuResourceConfig(
         public Builder metricsListen(String v) { this.metricsListen = v; return this; }
         public Builder metricsBearerTokenFile(String v) { this.metricsBearerTokenFile = v; return this; }
         public Builder metricsTextfilePath(String v) { this.metricsTextfilePath = v; return this; }
+        public Builder restoreModeAfterCleanStop(boolean v) { this.restoreModeAfterCleanStop = v; return this; }
 
         /** Sets one key from an already type-checked value (used by the JSON codec). */
         public Builder set(ConfigKey key, Object value) {
@@ -213,6 +217,7 @@ public record GpuResourceConfig(
                 case METRICS_LISTEN -> metricsListen((String) value);
                 case METRICS_BEARER_TOKEN_FILE -> metricsBearerTokenFile((String) value);
                 case METRICS_TEXTFILE_PATH -> metricsTextfilePath((String) value);
+                case RESTORE_MODE_AFTER_CLEAN_STOP -> restoreModeAfterCleanStop((Boolean) value);
             }
             return this;
         }
@@ -222,7 +227,8 @@ public record GpuResourceConfig(
                     vramThresholdForClipGpuMb, maxLoadRetries, loadTimeoutSeconds, unloadTimeoutSeconds,
                     nvmlLibraryPath, nvidiaSmiPath, pollIntervalMs, gpuIndex, vramChangeThresholdMb,
                     ollamaRetrySeconds, apiPort, proxyPort, autopilotBlocksVlm, vramSafetyMarginMb, vlmSizeOverheadPercent,
-                    ollamaWatchIntervalMs, contentionEvictions, contentionWindowSeconds, vlmLeaseSeconds, vlmOptionsJson, metricsListen, metricsBearerTokenFile, metricsTextfilePath);
+                    ollamaWatchIntervalMs, contentionEvictions, contentionWindowSeconds, vlmLeaseSeconds, vlmOptionsJson, metricsListen, metricsBearerTokenFile, metricsTextfilePath,
+                    restoreModeAfterCleanStop);
         }
     }
 }

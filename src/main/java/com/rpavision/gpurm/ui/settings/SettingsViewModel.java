@@ -63,7 +63,11 @@ public final class SettingsViewModel {
 
     /** What an operator changes: where Ollama is, which VLM, when it is unloaded, what autopilot allows. */
     private static final Set<ConfigKey> GENERAL = java.util.EnumSet.of(ConfigKey.OLLAMA_ENDPOINT, ConfigKey.VLM_MODEL,
-            ConfigKey.IDLE_TIMEOUT_SECONDS, ConfigKey.AUTOPILOT_BLOCKS_VLM, ConfigKey.VRAM_THRESHOLD_FOR_CLIP_GPU_MB);
+            ConfigKey.IDLE_TIMEOUT_SECONDS, ConfigKey.AUTOPILOT_BLOCKS_VLM, ConfigKey.VRAM_THRESHOLD_FOR_CLIP_GPU_MB,
+            ConfigKey.RESTORE_MODE_AFTER_CLEAN_STOP);
+
+    /** Read only when the app next starts, after the quit it is about: saved is applied, no restart to ask for. */
+    private static final Set<ConfigKey> FOR_THE_NEXT_START = java.util.EnumSet.of(ConfigKey.RESTORE_MODE_AFTER_CLEAN_STOP);
 
     private final ConfigStore store;
     private final Executor background;
@@ -247,7 +251,8 @@ public final class SettingsViewModel {
             Set<ConfigKey> live = Set.of();
             try {
                 store.save(edited);
-                live = applyLive.apply(edited);
+                live = new java.util.HashSet<>(applyLive.apply(edited));
+                live.addAll(FOR_THE_NEXT_START);
             } catch (ConfigException e) {
                 failure = e.getMessage();
             }

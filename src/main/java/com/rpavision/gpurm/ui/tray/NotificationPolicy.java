@@ -6,7 +6,10 @@ import com.rpavision.gpurm.ui.ReasonText;
 
 import java.util.Optional;
 
-/** Which events the operator is notified of, and in which words: idle unloads, failed loads, degraded on/off. */
+/**
+ * Which events the operator is notified of, and in which words: idle unloads, failed loads, degraded on/off,
+ * contention, a mode restored at start.
+ */
 public final class NotificationPolicy {
 
     /**
@@ -44,6 +47,12 @@ public final class NotificationPolicy {
             case CONDITION_CHANGED -> "vlm_contended".equals(d.get("condition")) && Boolean.TRUE.equals(d.get("active"))
                     ? Optional.of(new Notification(NotificationThrottle.Kind.CONTENDED, messages.get("notify.contended.title"),
                     ReasonText.ofEvent(d, messages), true, true))
+                    : Optional.empty();
+            case MODE_CHANGED -> d.get("restored") != null
+                    ? Optional.of(new Notification(NotificationThrottle.Kind.MODE_RESTORED, messages.get("notify.modeRestored.title"),
+                    messages.get("event.mode_restored." + d.get("restored"), messages.get("mode."
+                            + com.rpavision.gpurm.core.model.ExecutionMode.fromWireName(String.valueOf(d.get("to"))).name())),
+                    "unexpected_stop".equals(d.get("restored"))))
                     : Optional.empty();
             default -> Optional.empty();
         };

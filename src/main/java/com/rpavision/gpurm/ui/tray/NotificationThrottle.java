@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public final class NotificationThrottle {
 
-    public enum Kind { IDLE_UNLOAD, LOAD_FAILED, DEGRADED, CONTENDED }
+    public enum Kind { IDLE_UNLOAD, LOAD_FAILED, DEGRADED, CONTENDED, MODE_RESTORED }
 
     private final Clock clock;
     private final Duration interval;

@@ -188,6 +188,19 @@ class SettingsViewModelTest {
     }
 
     @Test
+    void theRestoreAfterAQuitIsForTheNextStartSoNoRestartIsAskedFor() {
+        SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        SettingsViewModel.Field restore = field(vm, ConfigKey.RESTORE_MODE_AFTER_CLEAN_STOP);
+        assertThat(restore.advanced()).as("in General").isFalse();
+        restore.textProperty().set("false");
+        vm.save();
+        assertThat(vm.statusProperty().get()).isEqualTo("Saved and applied: Restore the mode after a quit.");
+        assertThat(vm.restartOfferedProperty().get()).isFalse();
+        assertThat(new ConfigStore(dir.resolve("config.json"), new MutableClock(Instant.EPOCH)).load().config()
+                .restoreModeAfterCleanStop()).isFalse();
+    }
+
+    @Test
     void aFileThatCannotBeWrittenIsReportedAndTheEditsStay() throws Exception {
         Path blocker = dir.resolve("not-a-folder");
         Files.writeString(blocker, "");

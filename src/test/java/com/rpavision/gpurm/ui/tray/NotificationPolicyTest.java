@@ -37,6 +37,21 @@ class NotificationPolicyTest {
     }
 
     @Test
+    void aModeRestoredAtStartIsNotifiedAWarningAfterAnUnexpectedStop() {
+        assertThat(policy.of(ResourceChangedEvent.of(now, EventType.MODE_CHANGED, "from", "idle", "to", "recording",
+                "restored", "unexpected_stop"))).hasValueSatisfying(n -> {
+                    assertThat(n.title()).isEqualTo("Mode restored");
+                    assertThat(n.text()).isEqualTo("Recording restored after an unexpected stop");
+                    assertThat(n.warning()).isTrue();
+                });
+        assertThat(new NotificationPolicy(new Messages(Locale.FRENCH)).of(ResourceChangedEvent.of(now, EventType.MODE_CHANGED,
+                "from", "idle", "to", "autopilot", "restored", "clean_stop"))).hasValueSatisfying(n -> {
+                    assertThat(n.text()).startsWith("Pilote auto r\u00e9tabli");
+                    assertThat(n.warning()).isFalse();
+                });
+    }
+
+    @Test
     void aContendedVlmIsNotifiedWithTheOneClickFreeVramOthersConditionsAreNot() {
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.CONDITION_CHANGED, "condition", "vlm_contended",
                 "active", true, "reason", "x", "reason_code", "VLM_CONTENDED",
