@@ -50,6 +50,9 @@ public final class OllamaProxyServer implements AutoCloseable {
     private final GpuResourceManager manager;
     private final OllamaForwarder forwarder;
     private final String vlmModel;
+    static final String SHUTTING_DOWN = "shutting down: the manager stops, ask again once it has started";
+    private final java.util.Set<Thread> waitingForVlm = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
     private final boolean autopilotBlocksVlm;
     private final Map<String, String> vlmOptions;
     private final boolean runnerOptions;
@@ -130,12 +133,23 @@ public final class OllamaProxyServer implements AutoCloseable {
             return;
         }
         VlmLease lease;
+        waitingForVlm.add(Thread.currentThread());
         try {
+            if (stopping) {
+                throw new VlmUnavailableException("stopping");
+            }
             lease = manager.acquireVlm(vlmRequest(request, nativePath, json));
         } catch (VlmUnavailableException e) {
-            response.error(502, "the vision model is not available: " + e.getMessage());
+            waitingForVlm.remove(Thread.currentThread());
+            if (stopping) {
+                Thread.interrupted(); // the stop's wake-up, not this answer's business
+                response.error(503, SHUTTING_DOWN);
+            } else {
+                response.error(502, "the vision model is not available: " + e.getMessage());
+            }
             return;
         }
+        waitingForVlm.remove(Thread.currentThread());
         try (lease) {
             vlmRequests.incrementAndGet();
             if (nativePath) {
@@ -191,7 +205,13 @@ public final class OllamaProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting; a request still waiting for the VLM to load is answered 503 "shutting down" at once (its
+     * wait interrupted) instead of cut when the grace ends; requests under way get up to {@code grace}.
+     */
     public void stop(Duration grace) {
+        stopping = true;
+        waitingForVlm.forEach(Thread::interrupt);
         server.stop(grace);
         forwarder.close();
     }

@@ -60,6 +60,29 @@ class OllamaProxyTest {
     }
 
     @Test
+    void aVlmRequestWaitingForTheLoadWhenTheProxyStopsIsAnswered503NotCut() throws Exception {
+        ManagerFixture f = ManagerFixture.create();
+        open.add(f);
+        OllamaProxyServer proxy = proxy(f, f.config.ollamaEndpoint());
+        f.ollama.holdLoads();
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        Future<String[]> waiting = client.submit(() -> {
+            try (Response response = post(proxy, "/api/generate", "{\"model\":\"qwen3-vl:8b\",\"prompt\":\"hi\",\"stream\":false}")) {
+                return new String[] {String.valueOf(response.code()), response.body().string()};
+            }
+        });
+        org.awaitility.Awaitility.await().until(() -> f.ollama.loadsUnderWay() == 1);
+
+        proxy.stop(Duration.ofSeconds(5));
+        String[] answer = waiting.get(10, TimeUnit.SECONDS);
+        f.ollama.finishHeldLoads(false);
+        client.shutdownNow();
+
+        assertThat(answer[0]).isEqualTo("503");
+        assertThat(json.readTree(answer[1]).path("error").asText()).startsWith("shutting down");
+    }
+
+    @Test
     void aVlmRequestLoadsTheModelFirstAndLeavesTheIdleTimerToTheManager() throws Exception {
         ManagerFixture f = ManagerFixture.create();
         open.add(f);
