@@ -24,7 +24,8 @@ public final class DataFolderCheck {
                 Files.write(probe, new byte[] {1});
                 Files.delete(probe);
             } catch (IOException | SecurityException e) {
-                return Optional.of("cannot write to the data folder " + folder + " (" + reason(e)
+                String why = Files.exists(folder) && !Files.isDirectory(folder) ? "it is a file, not a folder" : reason(e);
+                return Optional.of("cannot write to the data folder " + folder + " (" + why
                         + "); give this user write access to it, or point " + variable() + " to a writable folder");
             }
         }

@@ -93,7 +93,8 @@ class HeadlessFailFastTest {
 
             assertThat(ended.code()).isEqualTo(73);
             assertThat(ended.stderr()).singleElement().asString()
-                    .startsWith("gpu-resource-manager: cannot write to the data folder " + folder)
+                    .startsWith("gpu-resource-manager: cannot write to the data folder " + folder
+                            + (root ? " (it is a file, not a folder)" : " (AccessDenied"))
                     .endsWith("give this user write access to it, or point XDG_DATA_HOME to a writable folder");
             assertThat(ended.stdout()).as("no logback status, no stack trace").isEmpty();
             assertThat(Files.readString(config)).contains("\"api_port\": 0");
