@@ -234,6 +234,10 @@ public final class DashboardView {
         });
         logFilter.valueProperty().bindBidirectional(vm.logFilterProperty());
         logList.setItems(vm.visibleLog());
+        Label emptyLog = new Label(messages.get("log.empty"));
+        emptyLog.setWrapText(true);
+        emptyLog.getStyleClass().add("log-empty");
+        logList.setPlaceholder(emptyLog);
         logList.setCellFactory(list -> new ListCell<>() {
             @Override
             protected void updateItem(LogLine line, boolean empty) {

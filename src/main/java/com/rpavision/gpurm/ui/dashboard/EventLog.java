@@ -19,12 +19,15 @@ import java.util.stream.Collectors;
 
 /**
  * The dashboard's event log, newest first: one line per event, except that an idle unload is one line (not its
- * three steps) and a run of VRAM changes with nothing between them is one line with the net change. Filterable,
- * and copied as text with dates.
+ * three steps), a VRAM change is added to the line of the action that caused it (a load, an unload, an eviction
+ * seen, a CLIP move: the latest one, within {@link #CAUSE_WINDOW}), and a run of other VRAM changes is one line
+ * with the net change, gone when that is zero. Filterable, and copied as text with dates.
  */
 final class EventLog {
 
     private static final int LIMIT = 2_000;
+    /** VRAM moves in steps for a few seconds after the action that moves it (Ollama frees a runner in ~1 s). */
+    static final java.time.Duration CAUSE_WINDOW = java.time.Duration.ofSeconds(15);
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final Messages messages;
@@ -36,6 +39,12 @@ final class EventLog {
     private final ReadOnlyStringWrapper copyText = new ReadOnlyStringWrapper("");
     private long vramRunDeltaMb;
     private Object idleFreedMb;
+    /** The latest action a VRAM change may belong to; its line is at the top while no other line came after it. */
+    private Cause cause;
+
+    /** An action's line as written, and the VRAM change added to it so far. */
+    private record Cause(LogLine line, String text, String model, long deltaMb, boolean underWay) {
+    }
 
     EventLog(Messages messages, ZoneId zone) {
         this.messages = messages;
@@ -75,13 +84,10 @@ final class EventLog {
             idleFreedMb = null;
         }
         long delta = event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
-        if (kind == LogLine.Kind.VRAM && !lines.isEmpty() && lines.get(0).kind() == LogLine.Kind.VRAM) {
-            vramRunDeltaMb += delta;
-            lines.set(0, new LogLine(event.timestamp(), kind,
-                    messages.get("event.vram_changed", event.details().get("used_mb"), eventText.signed(vramRunDeltaMb))));
+        if (kind == LogLine.Kind.VRAM) {
+            addVramChange(event, delta);
         } else {
-            vramRunDeltaMb = delta;
-            lines.add(0, new LogLine(event.timestamp(), kind, text));
+            addAction(event, kind, text);
         }
         if (lines.size() > LIMIT) {
             lines.remove(LIMIT, lines.size());
@@ -89,6 +95,66 @@ final class EventLog {
         boolean onTimeline = kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED
                 || event.type() == EventType.MODEL_UNLOADED || event.type() == EventType.IDLE_UNLOAD;
         return onTimeline ? Optional.of(text) : Optional.empty();
+    }
+
+    private void addAction(ResourceChangedEvent event, LogLine.Kind kind, String text) {
+        LogLine line = new LogLine(event.timestamp(), kind, text);
+        lines.add(0, line);
+        Object model = event.details().get("model");
+        boolean underWay = event.type() == EventType.MODEL_LOADING || event.type() == EventType.MODEL_UNLOADING;
+        boolean ends = event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED
+                || event.type() == EventType.IDLE_UNLOAD;
+        long carried = 0;
+        if (ends && cause != null && cause.underWay() && java.util.Objects.equals(cause.model(), model)) {
+            // The VRAM that moved while it loaded belongs to "loaded", the step that says what it cost.
+            carried = cause.deltaMb();
+            replace(cause.line(), new LogLine(cause.line().time(), cause.line().kind(), cause.text()));
+        }
+        boolean causesVram = underWay || ends || event.type() == EventType.DEVICE_CHANGED
+                || event.type() == EventType.OTHER_MODEL_UNLOADED || event.type() == EventType.VLM_DRIFT;
+        cause = causesVram ? new Cause(line, text, model == null ? null : model.toString(), carried, underWay) : null;
+        if (carried != 0) {
+            cause = withDelta(cause, carried, null);
+        }
+        vramRunDeltaMb = 0;
+    }
+
+    private void addVramChange(ResourceChangedEvent event, long delta) {
+        Object used = event.details().get("used_mb");
+        if (cause != null && !event.timestamp().isAfter(cause.line().time().plus(CAUSE_WINDOW))) {
+            cause = withDelta(cause, cause.deltaMb() + delta, used);
+            return;
+        }
+        cause = null;
+        if (!lines.isEmpty() && lines.get(0).kind() == LogLine.Kind.VRAM) {
+            vramRunDeltaMb += delta;
+            if (vramRunDeltaMb == 0) {
+                lines.remove(0); // back where the run started: nothing to tell
+            } else {
+                lines.set(0, new LogLine(event.timestamp(), LogLine.Kind.VRAM,
+                        messages.get("event.vram_changed", used, eventText.signed(vramRunDeltaMb))));
+            }
+        } else if (delta != 0) {
+            vramRunDeltaMb = delta;
+            lines.add(0, new LogLine(event.timestamp(), LogLine.Kind.VRAM, eventText.describe(event)));
+        }
+    }
+
+    /** The cause's line with its VRAM change: "qwen3-vl:8b loaded (3.0 s); VRAM 11,810 MB used (+10,500 MB)". */
+    private Cause withDelta(Cause c, long deltaMb, Object usedMb) {
+        String text = deltaMb == 0 ? c.text() : usedMb == null
+                ? messages.get("event.with_vram_delta", c.text(), eventText.signed(deltaMb))
+                : messages.get("event.with_vram", c.text(), usedMb, eventText.signed(deltaMb));
+        LogLine updated = new LogLine(c.line().time(), c.line().kind(), text);
+        replace(c.line(), updated);
+        return new Cause(updated, c.text(), c.model(), deltaMb, c.underWay());
+    }
+
+    private void replace(LogLine old, LogLine updated) {
+        int at = lines.indexOf(old);
+        if (at >= 0) {
+            lines.set(at, updated);
+        }
     }
 
     /** The core names an idle unload's steps "idle timeout" (VlmController.unload's why). */

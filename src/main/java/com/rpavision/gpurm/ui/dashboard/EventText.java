@@ -49,8 +49,15 @@ final class EventText {
         return messages.get("mode." + ExecutionMode.fromWireName(String.valueOf(wireName)).name());
     }
 
-    private static String seconds(Object millis) {
-        return millis instanceof Number n ? String.format("%.1f", n.doubleValue() / 1000) : "?";
+    /** "3.0" in English, "3,0" in French. */
+    private String seconds(Object millis) {
+        if (!(millis instanceof Number n)) {
+            return "?";
+        }
+        java.text.NumberFormat format = java.text.NumberFormat.getNumberInstance(messages.locale());
+        format.setMinimumFractionDigits(1);
+        format.setMaximumFractionDigits(1);
+        return format.format(n.doubleValue() / 1000);
     }
 
     String signed(Object delta) {

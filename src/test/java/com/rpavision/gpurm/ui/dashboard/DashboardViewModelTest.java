@@ -151,8 +151,9 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.RECORDING);
 
         assertThat(vm.visibleLog()).extracting(LogLine::text)
-                .startsWith("VRAM 11,100 MB used (+10,500 MB)", "qwen3-vl:8b loaded (3.0 s)", "Loading qwen3-vl:8b…")
-                .contains("Mode Idle → Recording");
+                .as("the VRAM the load took is on the load's line, not a line of its own")
+                .containsExactly("qwen3-vl:8b loaded (3.0 s); VRAM 11,100 MB used (+10,500 MB)", "Loading qwen3-vl:8b…",
+                        "Mode Idle → Recording");
         vm.logFilterProperty().set(LogFilter.MODES);
         assertThat(vm.visibleLog()).extracting(LogLine::text).containsExactly("Mode Idle → Recording");
         assertThat(vm.visibleLogAsText()).isEqualTo("2026-11-30 08:00:00  Mode Idle → Recording");
@@ -506,7 +507,8 @@ class DashboardViewModelTest {
         String copied = vm.copyVisibleLog();
 
         assertThat(copied.split(System.lineSeparator())).containsExactly(
-                "2026-11-30 08:00:03  qwen3-vl:8b loaded (3.0 s)", "2026-11-30 08:00:00  Loading qwen3-vl:8b…");
+                "2026-11-30 08:00:03  qwen3-vl:8b loaded (3.0 s); VRAM 11,100 MB used (+10,500 MB)",
+                "2026-11-30 08:00:00  Loading qwen3-vl:8b…");
         assertThat(vm.copyTextProperty().get()).isEqualTo("Copied 2 lines, newest first.");
     }
 
@@ -533,6 +535,39 @@ class DashboardViewModelTest {
         assertThat(vm.visibleLog()).extracting(LogLine::text).filteredOn(t -> t.startsWith("VRAM")).hasSize(1);
         vm.logFilterProperty().set(LogFilter.HEALTH);
         assertThat(vm.visibleLog()).extracting(LogLine::kind).doesNotContain(LogLine.Kind.VRAM);
+    }
+
+    @Test
+    void vramThatComesBackWhereItWasLeavesNoLine() {
+        vm.update(f.manager.getStatus());
+        f.gpu.allocate("blender", 2_000);
+        f.vram.sample();
+        f.gpu.release("blender");
+        f.vram.sample();
+
+        assertThat(vm.visibleLog()).extracting(LogLine::text).noneMatch(t -> t.startsWith("VRAM"));
+    }
+
+    @Test
+    void aVramChangeLongAfterTheLastActionIsALineOfItsOwn() {
+        switchAndWait(ExecutionMode.RECORDING);
+        f.vram.sample();
+        f.clock.advance(EventLog.CAUSE_WINDOW.plusSeconds(1));
+        String used = vm.visibleLog().get(0).text();
+        f.gpu.allocate("blender", 250);
+        f.vram.sample();
+
+        assertThat(vm.visibleLog()).extracting(LogLine::text).first().asString().startsWith("VRAM ").endsWith(" (+250 MB)");
+        assertThat(vm.visibleLog().get(1).text()).as("the load's line as it was").isEqualTo(used);
+    }
+
+    @Test
+    void durationsAndFiguresAreInThePanelsLanguage() {
+        vm = viewModel(Locale.FRENCH);
+        switchAndWait(ExecutionMode.RECORDING);
+
+        assertThat(vm.visibleLog()).extracting(LogLine::text).first()
+                .isEqualTo("qwen3-vl:8b charg\u00e9 (3,0 s)\u00a0; VRAM 11\u202f100 Mo utilis\u00e9s (+10\u202f500 Mo)");
     }
 
     @Test
