@@ -52,6 +52,23 @@ public final class StorageHealth {
         return listeners.add(health -> listener.run());
     }
 
+    /** A write of one file, all or nothing. */
+    @FunctionalInterface
+    public interface Write {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code write} of {@code file} and tells how it went; its failure is thrown on to the caller. */
+    public void write(Path file, Write write) throws IOException {
+        try {
+            write.run();
+        } catch (IOException e) {
+            failed(file, e);
+            throw e;
+        }
+        wrote(file);
+    }
+
     /** {@code file} was written in full. */
     public void wrote(Path file) {
         Optional<Failure> before;
