@@ -155,14 +155,15 @@ def main():
     wait("every rule evaluated", lambda: all(r["lastEvaluation"] > "2000" for g in api("/api/v1/rules")["data"]["groups"]
                                                 for r in g["rules"]), 20)
     rules = [r for g in api("/api/v1/rules")["data"]["groups"] for r in g["rules"]]
-    check(len(rules) == 8, f"{len(rules)} rules loaded")
+    check(len(rules) == 9, f"{len(rules)} rules loaded")
     for rule in rules:
         check(rule["health"] == "ok", f"rule {rule['name']} evaluates ({rule.get('lastError', '')})")
         check(query(rule["query"]).get("status") == "success", f"rule {rule['name']} parses: {rule['query']}")
         check(len(series(signal(rule["query"]))) > 0, f"rule {rule['name']} signal returns data: {signal(rule['query'])}")
     by_name = {r["name"]: r["query"] for r in rules}
     expected = {"GpurmStationDown": [DEAD], "GpurmVramAlmostFull": [B], "GpurmDegraded": [B], "GpurmVlmError": [],
-                "GpurmVlmContended": [], "GpurmVlmPartlyOnCpu": [], "GpurmGpuLost": [], "GpurmTextfileStale": []}
+                "GpurmVlmContended": [], "GpurmVlmPartlyOnCpu": [], "GpurmGpuLost": [], "GpurmTextfileStale": [],
+                "GpurmStorageUnwritable": []}
     for name, where in expected.items():
         got = instances(series(by_name[name]))
         check(got == sorted(where), f"{name} selects {where or 'nothing'}: {got}")

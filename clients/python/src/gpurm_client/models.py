@@ -179,7 +179,8 @@ class GPUResourceStatus:
     vlm_observed_at: Optional[datetime] = None
     """When Ollama last confirmed ``vlm_state``: the age of that field as a measurement."""
     conditions: Dict[str, str] = field(default_factory=dict)
-    """Conditions in force (vlm_contended, vlm_partly_on_cpu, clip_displaced), each with its reason."""
+    """Conditions in force (vlm_contended, vlm_partly_on_cpu, clip_displaced, vlm_settling,
+    storage_unwritable), each with its reason."""
     last_drift: Optional[Drift] = None
     vram_breakdown: Optional[VramBreakdown] = None
     """The managed GPU's memory by holder; None without a GPU."""

@@ -18,6 +18,7 @@ import com.rpavision.gpurm.app.autostart.StartAtLogins;
 import com.rpavision.gpurm.core.config.ConfigLoadResult;
 import com.rpavision.gpurm.core.config.ConfigStore;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
+import com.rpavision.gpurm.core.storage.StorageHealth;
 import com.rpavision.gpurm.ui.GpuRmApplication;
 import com.rpavision.gpurm.ui.ManagerStartup;
 import com.rpavision.gpurm.ui.Messages;
@@ -153,7 +154,9 @@ public final class Launcher {
         log.info("GPU Resource Manager {} starting (Java {}, {} {}){}", version(), System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), cli.demo() ? " in DEMO mode" : "");
         previous.ifPresent(outcome -> logRestart(log, cli.afterPid().getAsLong(), outcome));
-        ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC());
+        // One for the process: a config that cannot be saved raises storage_unwritable as the journal does.
+        StorageHealth storage = new StorageHealth(Clock.systemUTC());
+        ConfigStore store = new ConfigStore(paths.configFile(), Clock.systemUTC(), storage);
         ConfigLoadResult loaded = serviceConfig.orElseGet(store::load);
         loaded.warnings().forEach(w -> log.error("CONFIGURATION PROBLEM: {}", w));
         log.info("Configuration: {}", paths.configFile());
@@ -164,7 +167,7 @@ public final class Launcher {
             return;
         }
         if (cli.headless()) {
-            Services services = Services.create(loaded.config(), paths, cli.demo());
+            Services services = Services.create(loaded.config(), paths, cli.demo(), storage);
             try {
                 services.startAsService(cli.mode());
             } catch (ServiceFailure e) {
@@ -203,7 +206,7 @@ public final class Launcher {
         // The window comes first; the manager (NVML, Ollama, DJL) is built and started behind it.
         // Quitting from the window and SIGTERM or a logoff take the same way out as the headless manager: the
         // services stop (the VLM's idle timer handed back to Ollama, "Stopping" logged) once, whichever comes first.
-        ServicesStartup started = new ServicesStartup(() -> Services.create(loaded.config(), paths, cli.demo()),
+        ServicesStartup started = new ServicesStartup(() -> Services.create(loaded.config(), paths, cli.demo(), storage),
                 services -> {
                     services.start(cli.mode());
                     log.info("Manager running: {}", describe(services.manager()));

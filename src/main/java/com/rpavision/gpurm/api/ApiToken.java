@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rpavision.gpurm.core.config.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,15 +73,16 @@ public final class ApiToken {
         info.put("base_url", "http://127.0.0.1:" + port);
         info.put("token", value);
         byte[] json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(info);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.deleteIfExists(file);
         if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            // whole or not at all: a full disk must not leave a client an api.json without its token
+            AtomicFiles.write(file, json, PosixFilePermissions.fromString("rw-------"));
         } else {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.deleteIfExists(file);
             Files.createFile(file);
             restrictToOwner(file);
+            Files.write(file, json);
         }
-        Files.write(file, json);
     }
 
     /** Windows: replace the inherited ACL by one entry giving the owner full control. */

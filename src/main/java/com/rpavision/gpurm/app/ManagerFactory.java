@@ -12,6 +12,7 @@ import com.rpavision.gpurm.core.manager.DefaultGpuResourceManager;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.manager.ModelSizes;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
+import com.rpavision.gpurm.core.storage.StorageHealth;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,10 +28,15 @@ public final class ManagerFactory {
     }
 
     public static GpuResourceManager create(GpuResourceConfig config, AppPaths paths) {
+        return create(config, paths, new StorageHealth(Clock.systemUTC()));
+    }
+
+    /** @param storage how the process's writes go; the manager holds storage_unwritable while one fails */
+    public static GpuResourceManager create(GpuResourceConfig config, AppPaths paths, StorageHealth storage) {
         GpuProbe probe = GpuProbes.detect(config.nvmlLibraryPath(), config.nvidiaSmiPath());
         DjlEnvironment.configure(paths.engineCacheDir(), config.libtorchPath());
         DjlClipEngine clip = new DjlClipEngine(config.clipModel(), clipModelPath(config, paths), config.gpuIndex());
-        return build(config, probe, clip, ModelSizes.persistedIn(paths.dataDir().resolve("model-sizes.json")));
+        return build(config, probe, clip, ModelSizes.persistedIn(paths.dataDir().resolve("model-sizes.json"), storage), storage);
     }
 
     /**
@@ -40,16 +46,21 @@ public final class ManagerFactory {
      * "not found" unless it is one of the two it has pulled.
      */
     public static GpuResourceManager createDemo(GpuResourceConfig config, Demo demo) {
-        GpuResourceConfig demoConfig = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).gpuIndex(0).build();
-        return build(demoConfig, demo.gpu(), demo.clip(), ModelSizes.inMemory());
+        return createDemo(config, demo, new StorageHealth(Clock.systemUTC()));
     }
 
-    private static GpuResourceManager build(GpuResourceConfig config, GpuProbe probe, ClipEngine clip, ModelSizes sizes) {
+    public static GpuResourceManager createDemo(GpuResourceConfig config, Demo demo, StorageHealth storage) {
+        GpuResourceConfig demoConfig = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).gpuIndex(0).build();
+        return build(demoConfig, demo.gpu(), demo.clip(), ModelSizes.inMemory(), storage);
+    }
+
+    private static GpuResourceManager build(GpuResourceConfig config, GpuProbe probe, ClipEngine clip, ModelSizes sizes,
+                                            StorageHealth storage) {
         Clock clock = Clock.systemUTC();
         VramMonitor vram = new VramMonitor(probe, config.gpuIndex(), config.vramChangeThresholdMb(), clock);
         OllamaClient ollama = new OllamaClient(config.ollamaEndpoint(), QUICK_OLLAMA_CALL, config.loadTimeout());
         return DefaultGpuResourceManager.builder(config)
-                .ollama(ollama).clip(clip).vramMonitor(vram).clock(clock).modelSizes(sizes)
+                .ollama(ollama).clip(clip).vramMonitor(vram).clock(clock).modelSizes(sizes).storage(storage)
                 .build();
     }
 

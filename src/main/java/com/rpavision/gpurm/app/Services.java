@@ -12,6 +12,8 @@ import com.rpavision.gpurm.core.config.ListenAddress;
 import com.rpavision.gpurm.core.journal.Journal;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.storage.FileChannels;
+import com.rpavision.gpurm.core.storage.StorageHealth;
 import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ public final class Services {
     private final GpuResourceConfig effective;
     private final AppPaths paths;
     private final Journal journal;
+    private final StorageHealth storage;
     private OllamaProxyServer proxy;
     private ControlApiServer api;
     private ManagerMetrics metrics;
@@ -48,14 +51,16 @@ public final class Services {
     private boolean stopped;
 
     private Services(GpuResourceManager manager, Demo demo, GpuResourceConfig config, GpuResourceConfig effective,
-                     AppPaths paths) {
+                     AppPaths paths, StorageHealth storage) {
         this.manager = manager;
         this.demo = demo;
         this.config = config;
         this.effective = effective;
         this.paths = paths;
+        this.storage = storage;
         // The demo keeps its own journal: its simulated day must not mix with the station's statistics.
-        this.journal = new Journal(paths.dataDir().resolve(demo != null ? "journal-demo" : "journal"), JOURNAL_FILE_BYTES, 4);
+        this.journal = new Journal(paths.dataDir().resolve(demo != null ? "journal-demo" : "journal"), JOURNAL_FILE_BYTES, 4,
+                FileChannels.SYSTEM, storage);
         manager.onResourceChanged(journal::append);
     }
 
@@ -66,8 +71,13 @@ public final class Services {
 
     /** Builds the manager from the real parts, or from the demo's simulations; nothing runs yet. */
     public static Services create(GpuResourceConfig config, AppPaths paths, boolean demoMode) {
+        return create(config, paths, demoMode, new StorageHealth(java.time.Clock.systemUTC()));
+    }
+
+    /** @param storage how the process's writes to disk go (the config's too): the manager holds storage_unwritable */
+    public static Services create(GpuResourceConfig config, AppPaths paths, boolean demoMode, StorageHealth storage) {
         if (!demoMode) {
-            return new Services(ManagerFactory.create(config, paths), null, config, config, paths);
+            return new Services(ManagerFactory.create(config, paths, storage), null, config, config, paths, storage);
         }
         Demo demo;
         try {
@@ -76,7 +86,7 @@ public final class Services {
             throw new UncheckedIOException("cannot start the demo's simulated Ollama", e);
         }
         GpuResourceConfig effective = config.toBuilder().ollamaEndpoint(demo.ollamaEndpoint()).vlmModel("qwen3-vl:8b").build();
-        return new Services(ManagerFactory.createDemo(config, demo), demo, config, effective, paths);
+        return new Services(ManagerFactory.createDemo(config, demo, storage), demo, config, effective, paths, storage);
     }
 
     public GpuResourceManager manager() {
@@ -195,7 +205,7 @@ public final class Services {
         }
         server.statisticsFrom(journal::read, java.time.Clock.systemDefaultZone());
         try {
-            token.writeInfo(paths.apiInfoFile(), server.port());
+            storage.write(paths.apiInfoFile(), () -> token.writeInfo(paths.apiInfoFile(), server.port()));
         } catch (IOException e) {
             server.stop(Duration.ZERO);
             throw new ServiceFailure(ServiceFailure.CANNOT_WRITE, "the control API is not started: its token file "

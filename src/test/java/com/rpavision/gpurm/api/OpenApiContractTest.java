@@ -111,6 +111,15 @@ class OpenApiContractTest {
     }
 
     @Test
+    void everyConditionIsNamedInTheDocument() {
+        Set<String> documented = new TreeSet<>();
+        CONTRACT.at("/components/schemas/ConditionName/enum").forEach(name -> documented.add(name.asText()));
+        assertThat(documented).as("a new condition needs its name in docs/openapi.yaml").isEqualTo(
+                Arrays.stream(com.rpavision.gpurm.core.model.Condition.values())
+                        .map(com.rpavision.gpurm.core.model.Condition::wireName).collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    @Test
     void everyEventTypeHasItsOwnClosedSchema() {
         JsonNode mapping = CONTRACT.at("/components/schemas/Event/discriminator/mapping");
         Set<String> types = Arrays.stream(EventType.values()).map(EventType::wireName).collect(Collectors.toCollection(TreeSet::new));

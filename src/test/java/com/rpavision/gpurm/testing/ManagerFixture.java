@@ -61,10 +61,13 @@ public final class ManagerFixture implements AutoCloseable {
         Sleeper sleeper = options.sleeper != null ? options.sleeper
                 : options.advanceClockWhenSleeping ? clock::advance : duration -> { };
         vram = new VramMonitor(gpu, 0, config.vramChangeThresholdMb(), clock);
-        manager = DefaultGpuResourceManager.builder(config)
+        var builder = DefaultGpuResourceManager.builder(config)
                 .ollama(new OllamaClient(config.ollamaEndpoint(), options.httpTimeout, options.httpTimeout))
-                .clip(clip).vramMonitor(vram).clock(clock).sleeper(sleeper).modelSizes(options.modelSizes)
-                .build();
+                .clip(clip).vramMonitor(vram).clock(clock).sleeper(sleeper).modelSizes(options.modelSizes);
+        if (options.storage != null) {
+            builder.storage(options.storage);
+        }
+        manager = builder.build();
         manager.onResourceChanged(events::add);
     }
 
@@ -161,6 +164,14 @@ public final class ManagerFixture implements AutoCloseable {
         private com.rpavision.gpurm.core.manager.ModelSizes modelSizes = com.rpavision.gpurm.core.manager.ModelSizes.inMemory();
 
         /** Where the manager remembers what each model took (a file, to test a restart). */
+        private com.rpavision.gpurm.core.storage.StorageHealth storage;
+
+        /** The storage health the manager hears (its own one by default). */
+        public Options storage(com.rpavision.gpurm.core.storage.StorageHealth storage) {
+            this.storage = storage;
+            return this;
+        }
+
         public Options modelSizes(com.rpavision.gpurm.core.manager.ModelSizes sizes) {
             this.modelSizes = sizes;
             return this;

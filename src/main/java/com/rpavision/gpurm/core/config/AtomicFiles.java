@@ -1,5 +1,7 @@
 package com.rpavision.gpurm.core.config;
 
+import com.rpavision.gpurm.core.storage.FileChannels;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -34,6 +36,15 @@ public final class AtomicFiles {
      *                         null for the owner only. Ignored on Windows, where the folder's ACL applies.
      */
     public static void write(Path target, byte[] content, Set<PosixFilePermission> posixPermissions) throws IOException {
+        write(target, content, posixPermissions, FileChannels.SYSTEM);
+    }
+
+    /**
+     * @param files how the temp file is opened for writing (tests make it fail as a full disk does). A write that
+     *              fails leaves the target as it was and removes its temp file.
+     */
+    public static void write(Path target, byte[] content, Set<PosixFilePermission> posixPermissions, FileChannels files)
+            throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
@@ -41,7 +52,7 @@ public final class AtomicFiles {
             if (posixPermissions != null && Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
                 Files.setPosixFilePermissions(temp, posixPermissions);
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = files.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -49,9 +60,19 @@ public final class AtomicFiles {
                 channel.force(true);
             }
             moveWithRetry(temp, target);
-            fsyncDirectory(dir);
-        } finally {
+        } catch (IOException | RuntimeException e) {
+            removeTemp(temp, e);
+            throw e;
+        }
+        fsyncDirectory(dir);
+    }
+
+    /** The temp file goes with the failure; where even that fails, the cause stays the one thrown. */
+    private static void removeTemp(Path temp, Exception cause) {
+        try {
             Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package com.rpavision.gpurm.core.config;
 
+import com.rpavision.gpurm.core.storage.StorageHealth;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -26,10 +28,17 @@ public final class ConfigStore {
     private final Path file;
     private final Clock clock;
     private final ConfigCodec codec = new ConfigCodec();
+    private final StorageHealth storage;
 
     public ConfigStore(Path file, Clock clock) {
+        this(file, clock, new StorageHealth(clock));
+    }
+
+    /** @param storage told how each save went (a failed one raises storage_unwritable) */
+    public ConfigStore(Path file, Clock clock, StorageHealth storage) {
         this.file = file;
         this.clock = clock;
+        this.storage = storage;
     }
 
     public Path file() {
@@ -128,7 +137,8 @@ public final class ConfigStore {
             throw new ConfigException("Not saved: " + String.join("; ", problems));
         }
         try {
-            AtomicFiles.write(file, codec.toJson(config).getBytes(StandardCharsets.UTF_8));
+            byte[] json = codec.toJson(config).getBytes(StandardCharsets.UTF_8);
+            storage.write(file, () -> AtomicFiles.write(file, json));
         } catch (IOException e) {
             throw new ConfigException("Cannot write the configuration to " + file + " (" + describe(e)
                     + "); check that the folder exists and is writable.", e);

@@ -1,9 +1,12 @@
 package com.rpavision.gpurm.core.journal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.core.storage.FileChannels;
+import com.rpavision.gpurm.core.storage.StorageHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -28,7 +32,8 @@ import java.util.Set;
  * What happened, kept across restarts for the statistics: mode changes, loads with their duration, unloads, idle
  * unloads, degraded periods, CLIP moves. One JSON object per line in {@code journal.jsonl}, each line written and
  * forced to disk on its own, so a crash loses at most the event being written; a torn last line is skipped
- * when read. Past {@code maxBytes} the file becomes {@code journal.1.jsonl} (then .2, up to {@code keep}).
+ * when read. A line that cannot be written whole (disk full, read-only) is taken back and told to the
+ * {@link StorageHealth}. Past {@code maxBytes} the file becomes {@code journal.1.jsonl} (then .2, up to {@code keep}).
  */
 public final class Journal {
 
@@ -47,11 +52,23 @@ public final class Journal {
     private final Path dir;
     private final long maxBytes;
     private final int keep;
+    private final FileChannels files;
+    private final StorageHealth storage;
 
     public Journal(Path dir, long maxBytes, int keep) {
+        this(dir, maxBytes, keep, FileChannels.SYSTEM, new StorageHealth(Clock.systemUTC()));
+    }
+
+    /**
+     * @param files   how the journal file is opened for appending (tests make it fail as a full disk does)
+     * @param storage told how each append went
+     */
+    public Journal(Path dir, long maxBytes, int keep, FileChannels files, StorageHealth storage) {
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.keep = keep;
+        this.files = files;
+        this.storage = storage;
     }
 
     Path current() {
@@ -71,22 +88,60 @@ public final class Journal {
         append(new ResourceChangedEvent(at, EventType.MODE_CHANGED, Map.of("from", lastMode, "to", OFF)));
     }
 
-    /** Appends a kept event; a failure is logged, never thrown at the manager. */
-    public synchronized void append(ResourceChangedEvent event) {
+    /**
+     * Appends a kept event; a failure is logged and told to the storage health (which raises storage_unwritable),
+     * never thrown at the manager. Told outside the lock: the condition it raises is itself an event kept here.
+     */
+    public void append(ResourceChangedEvent event) {
         if (!KEPT.contains(event.type())) {
             return;
         }
+        byte[] bytes;
+        try {
+            bytes = line(event);
+        } catch (JsonProcessingException e) {
+            LOG.warn("Journal entry {} not written: {}", event.eventType(), e.getMessage());
+            return;
+        }
+        IOException failure;
+        synchronized (this) {
+            failure = write(bytes);
+        }
+        if (failure == null) {
+            storage.wrote(current());
+        } else {
+            storage.failed(current(), failure);
+        }
+    }
+
+    private static byte[] line(ResourceChangedEvent event) throws JsonProcessingException {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("at", event.timestamp().toString());
         line.put("type", event.eventType());
         line.put("details", event.details());
+        return (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @return null when the line is on disk, else why not */
+    private IOException write(byte[] bytes) {
         try {
-            byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
             Files.createDirectories(dir);
             rotateIfFull(bytes.length);
-            try (FileChannel channel = FileChannel.open(current(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
-                long position = channel.size();
+            appendLine(bytes);
+            return null;
+        } catch (IOException e) {
+            LOG.warn("Journal not written ({}): {}", current(), e.getMessage());
+            return e;
+        }
+    }
+
+    /** The whole line or nothing: a line that did not fit (disk full) is cut off again, the entries before it stay. */
+    private void appendLine(byte[] bytes) throws IOException {
+        try (FileChannel channel = files.open(current(), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            long start = channel.size();
+            try {
+                long position = start;
                 if (endsMidLine(channel)) {
                     channel.write(ByteBuffer.wrap(new byte[]{'\n'}), position++); // a crash cut the last line short
                 }
@@ -95,9 +150,20 @@ public final class Journal {
                     position += channel.write(buffer, position);
                 }
                 channel.force(false);
+            } catch (IOException e) {
+                cutBack(channel, start, e);
+                throw e;
             }
+        }
+    }
+
+    /** Where even that fails, the torn line stays: the next append starts a new line and the reader skips it. */
+    private static void cutBack(FileChannel channel, long size, IOException cause) {
+        try {
+            channel.truncate(size);
+            channel.force(false);
         } catch (IOException e) {
-            LOG.warn("Journal not written ({}): {}", current(), e.getMessage());
+            cause.addSuppressed(e);
         }
     }
 
@@ -131,7 +197,8 @@ public final class Journal {
             Path file = n == 0 ? current() : rotated(n);
             List<String> lines;
             try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                // Decoded leniently: a line torn inside a character must not make the whole file unreadable.
+                lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
             } catch (NoSuchFileException e) {
                 continue;
             } catch (IOException e) {

@@ -84,6 +84,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final VlmPreflight preflight;
     private final OtherModels otherModels;
     private final ConditionTracker conditions;
+    private final StorageCondition storageCondition;
     private final DriftRecorder drifts;
     private final OllamaWatcher watcher;
     private final Reconciler reconciler;
@@ -108,6 +109,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.otherModels = new OtherModels(config, ollama, vram, clock, b.sleeper, events);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
         this.conditions = new ConditionTracker(events, config.contentionEvictions(), config.contentionWindow());
+        this.storageCondition = new StorageCondition(b.storage, conditions);
         this.drifts = new DriftRecorder(events);
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
         this.maintenance = new CoalescedOperation(queue, "maintenance", this::maintain);
@@ -210,6 +212,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             }
         }
         vramSubscription.close();
+        storageCondition.close();
         vlm.cancelForShutdown();
         queue.submit("hand idle timer back", () -> {
             vlm.handIdleTimerBack(idleTimeout);

@@ -5,6 +5,7 @@ import com.rpavision.gpurm.core.concurrent.Sleeper;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
 import com.rpavision.gpurm.core.gpu.VramMonitor;
 import com.rpavision.gpurm.core.ollama.OllamaClient;
+import com.rpavision.gpurm.core.storage.StorageHealth;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -18,6 +19,7 @@ public final class ManagerBuilder {
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = Sleeper.SYSTEM;
     ModelSizes modelSizes = ModelSizes.inMemory();
+    StorageHealth storage;
 
     ManagerBuilder(GpuResourceConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -31,10 +33,16 @@ public final class ManagerBuilder {
     /** Where the VRAM each model took is remembered for the next preflight; in memory by default. */
     public ManagerBuilder modelSizes(ModelSizes sizes) { this.modelSizes = Objects.requireNonNull(sizes); return this; }
 
+    /** How the process's writes to disk went, for the condition storage_unwritable; its own one by default. */
+    public ManagerBuilder storage(StorageHealth storage) { this.storage = Objects.requireNonNull(storage); return this; }
+
     public DefaultGpuResourceManager build() {
         Objects.requireNonNull(ollama, "ollama");
         Objects.requireNonNull(clip, "clip");
         Objects.requireNonNull(vram, "vramMonitor");
+        if (storage == null) {
+            storage = new StorageHealth(clock);
+        }
         return new DefaultGpuResourceManager(this);
     }
 }

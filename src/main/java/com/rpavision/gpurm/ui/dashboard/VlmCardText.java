@@ -49,11 +49,14 @@ final class VlmCardText {
             DriftCause.VRAM_TAKEN, DriftCause.GPU_LOST,
             DriftCause.GPU_BACK);
     private static final Duration NOTICE_FOR = Duration.ofMinutes(30);
+    /** The conditions about the VLM itself; CLIP's and the disk's are for their own card and the banner. */
+    private static final Set<Reason.Code> VLM_CONDITIONS = EnumSet.of(Reason.Code.VLM_CONTENDED,
+            Reason.Code.VLM_PARTLY_ON_CPU, Reason.Code.VLM_SETTLING);
 
     /** A condition or a recent drift, where the operator looks first; empty when there is none. */
     String notice(GpuResourceStatus status) {
         List<String> conditions = status.conditions().stream()
-                .filter(r -> r.code() != Reason.Code.CLIP_DISPLACED)
+                .filter(r -> VLM_CONDITIONS.contains(r.code()))
                 .map(r -> messages.get("condition." + r.code().name().toLowerCase(Locale.ROOT))).toList();
         if (!conditions.isEmpty()) {
             // The banner above gives the whole reason; the card names the condition, so it is not said twice.
