@@ -205,7 +205,12 @@ public final class ControlApiServer implements AutoCloseable {
             error(exchange, 503, "shutting down: the manager stops, ask again once it has started");
             return;
         } catch (TimeoutException e) {
-            send(exchange, 504, StatusJson.of(manager.getStatus()));
+            // One short sentence; the status reached (1.5 kB) is a field of its own, not the message (issue 26).
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("error", "the switch to " + mode.wireName() + " is still under way after "
+                    + transitionTimeout.toSeconds() + " s; it goes on (status: where it got)");
+            json.put("status", StatusJson.of(manager.getStatus()));
+            send(exchange, 504, json);
         } catch (Exception e) {
             error(exchange, 500, "the mode switch failed: " + e.getMessage());
         }
