@@ -151,8 +151,24 @@ class OpenApiContractTest {
             }
         });
         assertThat(open).as("object schemas without additionalProperties: false").isEmpty();
-        assertThat(explicitlyOpen).containsExactly(
-                "/paths/~1api~1v1~1openapi.json/get/responses/200/content/application~1json/schema");
+        String served = "/paths/~1api~1v1~1openapi.json/get/responses/200/content/application~1json/schema";
+        assertThat(explicitlyOpen).as("the served document and its parts").containsExactly(served,
+                served + "/properties/info", served + "/properties/paths", served + "/properties/components");
+    }
+
+    @Test
+    void noDescriptionIsCutAtACommaIntoAStrayKey() {
+        // YAML's flow mappings end an unquoted scalar at a comma: {description: What went wrong, for a person}
+        // would make "for a person" a key of its own, with no value (issue 26).
+        List<String> stray = new ArrayList<>();
+        walk(CONTRACT.document, "", (pointer, node) -> node.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                stray.add(pointer + "/" + e.getKey());
+            }
+        }));
+        assertThat(stray).as("keys without a value").isEmpty();
+        assertThat(CONTRACT.at("/components/schemas/Error/properties/error/description").asText())
+                .startsWith("What went wrong, for a person to read");
     }
 
     @Test
