@@ -65,8 +65,15 @@ class RunningApp:
             "nvml_library_path": str(nvml_stub() or self.dir / "no-nvml.so"), "nvidia_smi_path": "no-nvidia-smi",
         }
         self.config.update(config)
-        self.process: Optional[subprocess.Popen] = None
+        self.process: "Optional[subprocess.Popen[bytes]]" = None
         self.log = self.dir / "console.log"
+
+    @property
+    def sim(self) -> "simulated_ollama.SimulatedOllama":
+        """The simulated Ollama of the running app (start() made it)."""
+        if self.ollama is None:
+            raise RuntimeError("the app was not started: no simulated Ollama yet")
+        return self.ollama
 
     @property
     def api_info(self) -> Path:

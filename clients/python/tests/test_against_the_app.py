@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, Callable, List, Optional
 from unittest import mock
 
-from gpurm_client import (AppNotRunningError, AsyncGpuResourceManagerClient, AuthenticationError, ClipDevice,
-                          ExecutionMode, GPUResourceStatus, GpuResourceManagerClient, GpuTakeBack, IdleUnloadEvent,
-                          ModeChangedEvent, ModeConflict, ModelState, ResourceChangedEvent, StreamInterruption,
-                          VRAMInfo)
+from gpurm_client import (ApiError, AppNotRunningError, AsyncGpuResourceManagerClient, AuthenticationError, ClipDevice,
+                          ClipInfo, ExecutionMode, GPUResourceStatus, GpuResourceManagerClient, GpuTakeBack,
+                          IdleUnloadEvent, ModeChangedEvent, ModeConflict, ModelState, ResourceChangedEvent,
+                          StreamInterruption, VRAMInfo)
 
 from .app import GPU, ROOT, RunningApp
 
@@ -36,6 +36,14 @@ def eventually(condition: Callable[[], Any], what: str, timeout: float = WAIT_S)
         if time.monotonic() > deadline:
             raise AssertionError(f"not within {timeout} s: {what}")
         time.sleep(0.05)
+
+
+def clip_of(grm: GpuResourceManagerClient) -> ClipInfo:
+    """The status's CLIP part, which the app always sends."""
+    clip = grm.get_status().clip
+    if clip is None:
+        raise AssertionError("the status has no clip")
+    return clip
 
 
 def subsequence(wanted: List[str], seen: List[str]) -> bool:
@@ -107,11 +115,11 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertTrue(self.grm.ensure_vlm_loaded())
         self.assertTrue(self.grm.is_vlm_loaded())
         self.assertIs(self.grm.get_vlm_state(), ModelState.LOADED)
-        self.assertIn(VLM, self.app.ollama.listed())
+        self.assertIn(VLM, self.app.sim.listed())
         self.assertTrue(self.grm.ensure_vlm_unloaded())
         self.assertFalse(self.grm.is_vlm_loaded())
         self.assertIs(self.grm.get_vlm_state(), ModelState.UNLOADED)
-        self.assertNotIn(VLM, self.app.ollama.listed())
+        self.assertNotIn(VLM, self.app.sim.listed())
 
     def test_unloading_the_vlm_in_recording_is_refused_and_changes_nothing(self) -> None:
         self.grm.set_execution_mode(ExecutionMode.RECORDING)
@@ -120,18 +128,18 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertEqual(raised.exception.status, 409)
         self.assertIn("switch to idle or autopilot", str(raised.exception))
         self.assertTrue(self.grm.is_vlm_loaded())
-        self.assertIn(VLM, self.app.ollama.listed())
+        self.assertIn(VLM, self.app.sim.listed())
         self.grm.set_execution_mode(ExecutionMode.IDLE)
         self.assertTrue(self.grm.ensure_vlm_unloaded())
 
     def test_free_the_gpu_for_recording_unloads_another_clients_model_and_loads_the_vlm(self) -> None:
         other = "llama3:8b"
-        load = urllib.request.Request(self.app.ollama.endpoint + "/api/generate", method="POST",
+        load = urllib.request.Request(self.app.sim.endpoint + "/api/generate", method="POST",
                                       data=json.dumps({"model": other, "keep_alive": "5m"}).encode("utf-8"),
                                       headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(load, timeout=WAIT_S) as answer:  # another Ollama client, not through us
             self.assertEqual(answer.status, 200)
-        self.assertIn(other, self.app.ollama.listed())
+        self.assertIn(other, self.app.sim.listed())
 
         done = self.grm.free_gpu_for_recording()
 
@@ -140,20 +148,43 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertGreater(done.vram_freed_mb, 0)
         self.assertIs(done.status.execution_mode, ExecutionMode.RECORDING)
         self.assertIs(done.status.vlm_state, ModelState.LOADED)
-        self.assertNotIn(other, self.app.ollama.listed())
-        self.assertIn(VLM, self.app.ollama.listed())
+        self.assertNotIn(other, self.app.sim.listed())
+        self.assertIn(VLM, self.app.sim.listed())
+
+    def test_the_other_models_are_listed_and_unloaded_and_the_statistics_read(self) -> None:
+        other = "llama3:8b"
+        load = urllib.request.Request(self.app.sim.endpoint + "/api/generate", method="POST",
+                                      data=json.dumps({"model": other, "keep_alive": "5m"}).encode("utf-8"),
+                                      headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(load, timeout=WAIT_S) as answer:
+            self.assertEqual(answer.status, 200)
+        self.assertTrue(self.grm.ensure_vlm_loaded())
+        models = {m.name: m for m in self.grm.list_ollama_models()}
+        self.assertEqual({n: m.is_vlm for n, m in models.items()}, {VLM: True, other: False})
+        with self.assertRaises(ApiError) as refused:
+            self.grm.unload_ollama_model(VLM)
+        self.assertEqual(refused.exception.status, 409)
+        done = self.grm.unload_ollama_model(other)
+        self.assertEqual((done.model, done.reason), (other, None))
+        self.assertGreater(done.vram_freed_mb, 0)
+        self.assertNotIn(other, self.app.sim.listed())
+        self.assertIsNotNone(self.grm.unload_ollama_model(other).reason, "not loaded any more: says so")
+        statistics = self.grm.get_statistics()
+        self.assertGreaterEqual(statistics.today.vlm_loads, 1)
+        self.assertGreaterEqual(statistics.this_week.vlm_loads, statistics.today.vlm_loads)
+        self.assertIn(ExecutionMode.IDLE, statistics.today.seconds_in_mode)
 
     def test_clip_stays_on_the_cpu_with_the_bundled_libtorch_and_says_why(self) -> None:
-        eventually(lambda: self.grm.get_status().clip.availability == "available", "CLIP available")
+        eventually(lambda: clip_of(self.grm).availability == "available", "CLIP available")
         self.assertIs(self.grm.get_clip_device(), ClipDevice.CPU)
         self.assertFalse(self.grm.migrate_clip_to_gpu())
         status = self.grm.get_status()
         self.assertEqual(status.clip_device, "cpu")
-        self.assertIn("CUDA", status.clip.cuda_unavailable_reason or status.degraded_reason or "")
+        self.assertIn("CUDA", (status.clip and status.clip.cuda_unavailable_reason) or status.degraded_reason or "")
         self.assertTrue(self.grm.migrate_clip_to_cpu())
 
     def test_an_image_is_embedded_from_bytes_a_path_or_a_pil_image(self) -> None:
-        eventually(lambda: self.grm.get_status().clip.availability == "available", "CLIP available")
+        eventually(lambda: clip_of(self.grm).availability == "available", "CLIP available")
         path = IMAGES / "ui-640x400.png"
         from_path = self.grm.embed_image(path)
         from_bytes = self.grm.embed_image(path.read_bytes())
@@ -175,7 +206,7 @@ class TheDesignsInterface(unittest.TestCase):
             self.assertTrue(self.grm.listening)
             recording = self.grm.set_execution_mode(ExecutionMode.RECORDING)
             self.assertIs(recording.vlm_state, ModelState.LOADED, "answers once the VLM is loaded")
-            self.assertIn(VLM, self.app.ollama.listed())
+            self.assertIn(VLM, self.app.sim.listed())
             autopilot = self.grm.set_execution_mode("autopilot")
             self.assertIs(autopilot.vlm_state, ModelState.UNLOADED)
             self.grm.set_execution_mode(ExecutionMode.IDLE)
@@ -234,7 +265,7 @@ class TheDesignsInterface(unittest.TestCase):
                 self.assertIsInstance(await grm.migrate_clip_to_gpu(), bool)
                 self.assertIsInstance(await grm.get_vram_usage(), VRAMInfo)
                 self.assertIsInstance(await grm.get_status(), GPUResourceStatus)
-                eventually(lambda: self.grm.get_status().clip.availability == "available", "CLIP available")
+                eventually(lambda: clip_of(self.grm).availability == "available", "CLIP available")
                 self.assertEqual(len(await grm.embed_image(IMAGES / "tiny-96x64.png")), 512)
         asyncio.run(scenario())
 
@@ -316,7 +347,7 @@ class StoppingAndRestartingTheApp(unittest.TestCase):
         caller = threading.Thread(target=switch)
         caller.start()
         # Ollama lists a model from the moment its runner starts, while it loads (SLOW_LOAD_MS here)
-        eventually(lambda: VLM in self.app.ollama.listed(), "the load reached Ollama")
+        eventually(lambda: VLM in self.app.sim.listed(), "the load reached Ollama")
         self.app.terminate()
         caller.join(WAIT_S)
         self.assertFalse(caller.is_alive())

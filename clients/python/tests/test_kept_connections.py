@@ -168,6 +168,19 @@ class Timeouts(unittest.TestCase):
         self.assertIsInstance(raised.exception, TransitionTimeoutError)
         self.assertIsInstance(raised.exception, ApiError)
 
+    def test_a_mode_switchs_504_says_one_sentence_and_gives_the_status_reached(self) -> None:
+        reached = dict(STATUS, execution_mode="recording", vlm_state="loading")
+        self.app.replies[("POST", "/api/v1/mode")] = [
+            (504, {"error": "the switch to recording is still under way after 395 s; it goes on", "status": reached})]
+        with client_of(self.app) as grm:
+            with self.assertRaises(TransitionTimeoutError) as raised:
+                grm.set_execution_mode("recording")
+        self.assertEqual(raised.exception.message, "the switch to recording is still under way after 395 s; it goes on")
+        self.assertLess(len(str(raised.exception)), 200)
+        status = raised.exception.status_reached
+        assert status is not None
+        self.assertEqual(status.vlm_state.value, "loading")
+
     def test_the_asyncio_client_raises_the_same(self) -> None:
         self.app.replies[("GET", STATUS_PATH)] = [HANG]
 

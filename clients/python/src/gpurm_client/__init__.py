@@ -13,8 +13,8 @@ from ._http import ConnectionLostError
 from .errors import (ApiError, AppNotRunningError, AuthenticationError, ClientClosedError, GpuRmError, GpuRmTimeout,
                      ModeConflict, TransitionTimeoutError)
 from .models import (ClipDevice, ClipInfo, Drift, ExecutionMode, GPUResourceStatus, GpuProcess, GpuTakeBack,
-                     IdleUnloadEvent, ModeChangedEvent, ModelState, ModelUnload, ResourceChangedEvent,
-                     StreamInterruption, VRAMInfo, VramBreakdown)
+                     IdleUnloadEvent, ModeChangedEvent, ModelState, ModelUnload, OllamaModel, OllamaUnload,
+                     ResourceChangedEvent, Statistics, StatisticsPeriod, StreamInterruption, VRAMInfo, VramBreakdown)
 
 __version__ = "0.1.0"
 
@@ -22,7 +22,7 @@ __all__ = [
     "ApiError", "ApiInfo", "AppNotRunningError", "AsyncGpuResourceManagerClient", "AuthenticationError",
     "ClientClosedError", "ClipDevice", "ClipInfo", "ConnectionLostError", "Drift", "ExecutionMode",
     "GPUResourceStatus", "GpuProcess", "GpuResourceManagerClient", "GpuRmError", "GpuRmTimeout", "GpuTakeBack",
-    "IdleUnloadEvent", "ModeChangedEvent", "ModeConflict", "ModelState", "ModelUnload", "ResourceChangedEvent",
-    "StreamInterruption", "Subscription", "TransitionTimeoutError", "VRAMInfo", "VramBreakdown",
+    "IdleUnloadEvent", "ModeChangedEvent", "ModeConflict", "ModelState", "ModelUnload", "OllamaModel", "OllamaUnload",
+    "ResourceChangedEvent", "Statistics", "StatisticsPeriod", "StreamInterruption", "Subscription", "TransitionTimeoutError", "VRAMInfo", "VramBreakdown",
     "default_api_info_path", "read_api_info",
 ]

@@ -20,7 +20,8 @@ from ._events import Subscription
 from .errors import ClientClosedError
 from .client import DEFAULT_TIMEOUT_S, DEFAULT_TRANSITION_TIMEOUT_S, GpuResourceManagerClient, ImageInput
 from .models import (ClipDevice, ExecutionMode, GPUResourceStatus, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent,
-                     ModelState, ResourceChangedEvent, StreamInterruption, VRAMInfo)
+                     ModelState, OllamaModel, OllamaUnload, ResourceChangedEvent, Statistics, StreamInterruption,
+                     VRAMInfo)
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -114,6 +115,20 @@ class AsyncGpuResourceManagerClient:
         """CLIP's L2-normalized embedding of a PNG or JPEG, a path, or a PIL image. :class:`GpuRmTimeout`
         after ``timeout`` s."""
         return await self._run(self.sync.embed_image, image)
+
+    async def list_ollama_models(self) -> List[OllamaModel]:
+        """Every model Ollama holds now, the VLM marked. :class:`ApiError` 502 when Ollama cannot be asked;
+        :class:`GpuRmTimeout` after ``timeout`` s."""
+        return await self._run(self.sync.list_ollama_models)
+
+    async def unload_ollama_model(self, model: str) -> OllamaUnload:
+        """Unloads a model other than the VLM (the VLM: :class:`ApiError` 409); returns once it is gone.
+        :class:`TransitionTimeoutError`, :class:`GpuRmTimeout` after ``transition_timeout`` s."""
+        return await self._run(self.sync.unload_ollama_model, model)
+
+    async def get_statistics(self) -> Statistics:
+        """Today and this week, from the app's journal. :class:`GpuRmTimeout` after ``timeout`` s."""
+        return await self._run(self.sync.get_statistics)
 
     async def get_status(self) -> GPUResourceStatus:
         """The whole status. :class:`GpuRmTimeout` after ``timeout`` s."""

@@ -16,7 +16,8 @@ from ._events import EventStream, Resumption, Subscription
 from .discovery import default_api_info_path, read_api_info
 from .errors import AuthenticationError
 from .models import (ClipDevice, ExecutionMode, GPUResourceStatus, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent,
-                     ModelState, ResourceChangedEvent, StreamInterruption, VRAMInfo)
+                     ModelState, OllamaModel, OllamaUnload, ResourceChangedEvent, Statistics, StreamInterruption,
+                     VRAMInfo)
 
 LOG = logging.getLogger("gpurm_client")
 T = TypeVar("T")
@@ -202,7 +203,29 @@ class GpuResourceManagerClient:
         answer = self._call("POST", "/api/v1/clip/embed", data, content_type)
         return [float(x) for x in answer["embedding"]]
 
+    # ---- the other Ollama models
+
+    def list_ollama_models(self) -> List[OllamaModel]:
+        """Every model Ollama holds now, the VLM marked (``is_vlm``): who else uses the GPU.
+        :class:`ApiError` (502) when Ollama cannot be asked; :class:`GpuRmTimeout` after ``timeout`` s."""
+        return [OllamaModel.from_json(m) for m in self._call("GET", "/api/v1/ollama/models")["models"]]
+
+    def unload_ollama_model(self, model: str) -> OllamaUnload:
+        """Unloads a model other than the VLM; returns once it left Ollama's list (``reason`` says so when it was
+        not loaded). The VLM is refused with :class:`ApiError` 409 (use :meth:`ensure_vlm_unloaded` or a mode);
+        Ollama's refusal is an :class:`ApiError` 502. :class:`TransitionTimeoutError` if the app's wait ran out,
+        :class:`GpuRmTimeout` after ``transition_timeout`` s."""
+        if not model or not model.strip():
+            raise ValueError("unload_ollama_model takes a model name, e.g. 'llama3:8b'")
+        return OllamaUnload.from_json(self._post_json("/api/v1/ollama/unload", {"model": model}, self.transition_timeout))
+
     # ---- monitoring
+
+    def get_statistics(self) -> Statistics:
+        """Today and this week (from Monday, local time), from the app's journal: time in each mode, VLM loads
+        and their p50/p95, idle unloads, time degraded, CLIP moves. :class:`GpuRmTimeout` after ``timeout`` s."""
+        return Statistics.from_json(self._call("GET", "/api/v1/statistics"))
+
 
     def get_status(self) -> GPUResourceStatus:
         """The whole status. :class:`GpuRmTimeout` after ``timeout`` s."""

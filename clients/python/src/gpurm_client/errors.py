@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from .models import GPUResourceStatus
 
 
 class GpuRmError(Exception):
@@ -46,4 +49,12 @@ class ModeConflict(ApiError):
 
 
 class TransitionTimeoutError(ApiError, GpuRmTimeout):
-    """The operation did not finish within the app's wait (504); it goes on in the app."""
+    """The operation did not finish within the app's wait (504); it goes on in the app. ``message`` is one short
+    sentence; after a mode switch, :attr:`status_reached` is where the transition got."""
+
+    @property
+    def status_reached(self) -> "Optional[GPUResourceStatus]":
+        """The status the transition reached (the 504's ``status``, only a mode switch sends one), else None."""
+        from .models import GPUResourceStatus
+        status = self.body.get("status") if isinstance(self.body, dict) else None
+        return GPUResourceStatus.from_json(status) if isinstance(status, dict) else None

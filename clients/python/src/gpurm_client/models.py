@@ -301,3 +301,74 @@ class StreamInterruption:
     status: Optional[GPUResourceStatus]
     """The status read once back; None when that read failed too (the stream is back all the same)."""
     missed: List[ResourceChangedEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OllamaModel:
+    """One model Ollama holds now (its ``/api/ps``), the VLM marked; sizes in MiB."""
+
+    name: str
+    vram_mb: int
+    size_mb: int
+    expires_at: Optional[datetime]
+    """When Ollama would unload it (in the past while it is stopping); None when unknown."""
+    is_vlm: bool
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "OllamaModel":
+        return cls(name=str(json["name"]), vram_mb=int(json["vram_mb"]), size_mb=int(json["size_mb"]),
+                   expires_at=parse_timestamp(json.get("expires_at")), is_vlm=bool(json["is_vlm"]))
+
+
+@dataclass(frozen=True)
+class OllamaUnload:
+    """A model other than the VLM, unloaded: the VRAM that came back, and ``reason`` when nothing was done (not
+    loaded)."""
+
+    model: str
+    vram_freed_mb: int
+    reason: Optional[str] = None
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "OllamaUnload":
+        return cls(model=str(json["model"]), vram_freed_mb=int(json["vram_freed_mb"]), reason=json.get("reason"))
+
+
+@dataclass(frozen=True)
+class StatisticsPeriod:
+    """What happened from ``start`` to ``end``, as the app's Statistics tab shows it; durations in seconds or ms."""
+
+    start: datetime
+    end: datetime
+    seconds_in_mode: Dict[ExecutionMode, int]
+    """Seconds spent in each mode; a mode never entered is left out."""
+    vlm_loads: int
+    load_p50_ms: Optional[int]
+    """None without a load in the period."""
+    load_p95_ms: Optional[int]
+    idle_unloads: int
+    degraded_seconds: int
+    clip_moves: int
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "StatisticsPeriod":
+        start, end = parse_timestamp(json["from"]), parse_timestamp(json["to"])
+        assert start is not None and end is not None
+        return cls(start=start, end=end,
+                   seconds_in_mode={ExecutionMode(m): int(s) for m, s in (json.get("seconds_in_mode") or {}).items()},
+                   vlm_loads=int(json["vlm_loads"]), load_p50_ms=_optional_int(json.get("load_p50_ms")),
+                   load_p95_ms=_optional_int(json.get("load_p95_ms")), idle_unloads=int(json["idle_unloads"]),
+                   degraded_seconds=int(json["degraded_seconds"]), clip_moves=int(json["clip_moves"]))
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Today and this week (from Monday, the station's local time), read from the app's journal."""
+
+    today: StatisticsPeriod
+    this_week: StatisticsPeriod
+
+    @classmethod
+    def from_json(cls, json: Mapping[str, Any]) -> "Statistics":
+        return cls(today=StatisticsPeriod.from_json(json["today"]),
+                   this_week=StatisticsPeriod.from_json(json["this_week"]))

@@ -380,9 +380,16 @@ public final class Launcher {
     private static String describe(GpuResourceManager manager) {
         var s = manager.getStatus();
         return "mode " + s.executionMode().wireName() + ", VLM " + s.vlmModel() + " " + s.vlmState().wireName()
-                + ", CLIP " + s.clipDevice() + " (" + s.clip().availability().name().toLowerCase()
-                + (s.clip().reason() != null ? ": " + s.clip().reason() : "") + "), " + s.vram().describe()
+                + ", CLIP " + s.clipDevice() + " (" + clipState(s.clip()) + "), " + s.vram().describe()
                 + (s.degradedMode() ? ", DEGRADED: " + s.degradedReason() : "");
+    }
+
+    /** "available", "unavailable: why", or "starting" while the engine loads its model (not unavailable, issue 26). */
+    private static String clipState(com.rpavision.gpurm.core.model.ClipStatus clip) {
+        if (clip.why() != null && clip.why().code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_STARTING) {
+            return "starting";
+        }
+        return clip.availability().name().toLowerCase() + (clip.reason() != null ? ": " + clip.reason() : "");
     }
 
     static String version() {

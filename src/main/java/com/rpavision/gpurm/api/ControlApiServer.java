@@ -114,18 +114,18 @@ public final class ControlApiServer implements AutoCloseable {
                 case "/metrics" -> onlyGet(exchange, () -> HttpReplies.metrics(exchange, metrics.scrape()));
                 case "/api/v1/openapi.json" -> onlyGet(exchange, () -> send(exchange, 200, openApi()));
                 case "/api/v1/status" -> onlyGet(exchange, () -> send(exchange, 200, StatusJson.of(manager.getStatus())));
-                case "/api/v1/mode" -> post(exchange, body -> mode(exchange, body));
-                case "/api/v1/vlm/load" -> post(exchange, body -> vlm(exchange, true));
-                case "/api/v1/vlm/unload" -> post(exchange, body -> vlm(exchange, false));
-                case "/api/v1/clip/device" -> post(exchange, body -> clipDevice(exchange, body));
+                case "/api/v1/mode" -> post(exchange, BodyShape.oneString("mode"), body -> mode(exchange, body));
+                case "/api/v1/vlm/load" -> post(exchange, BodyShape.EMPTY, body -> vlm(exchange, true));
+                case "/api/v1/vlm/unload" -> post(exchange, BodyShape.EMPTY, body -> vlm(exchange, false));
+                case "/api/v1/clip/device" -> post(exchange, BodyShape.oneString("device"), body -> clipDevice(exchange, body));
                 case "/api/v1/clip/embed" -> embed(exchange);
                 case "/api/v1/events" -> onlyGet(exchange, () -> events(exchange));
                 case "/api/v1/ollama/models" -> onlyGet(exchange, () -> ollamaModels(exchange));
                 case "/api/v1/statistics" -> onlyGet(exchange, () -> send(exchange, 200, statistics()));
                 case "/api/v1/events/recent" -> onlyGet(exchange, () -> send(exchange, 200,
                         manager.recentEvents().stream().map(ControlApiServer::eventJson).toList()));
-                case "/api/v1/ollama/unload" -> post(exchange, body -> unloadOllamaModel(exchange, body));
-                case "/api/v1/gpu/free-for-recording" -> post(exchange, body -> freeGpuForRecording(exchange));
+                case "/api/v1/ollama/unload" -> post(exchange, BodyShape.oneString("model"), body -> unloadOllamaModel(exchange, body));
+                case "/api/v1/gpu/free-for-recording" -> post(exchange, BodyShape.EMPTY, body -> freeGpuForRecording(exchange));
                 default -> error(exchange, 404, "no such endpoint: " + path);
             }
         } catch (RuntimeException e) {
@@ -152,15 +152,23 @@ public final class ControlApiServer implements AutoCloseable {
         action.run();
     }
 
-    /** JSON POST with a bounded body; anything else is refused before the manager hears of it. */
-    private void post(HttpExchange exchange, BodyAction action) throws IOException {
+    /**
+     * JSON POST with a bounded body of {@code shape}; anything else is refused before the manager hears of it. No
+     * body and no Content-Type is an empty object (an operation whose body is required then misses its property).
+     */
+    private void post(HttpExchange exchange, BodyShape shape, BodyAction action) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
             exchange.getResponseHeaders().set("Allow", "POST");
             error(exchange, 405, "use POST");
             return;
         }
-        byte[] bytes = readBody(exchange, MAX_JSON_BODY, "send the body as application/json", "application/json");
+        byte[] bytes = noContentType(exchange) ? HttpReplies.bodyUpTo(exchange, MAX_JSON_BODY)
+                : readBody(exchange, MAX_JSON_BODY, "send the body as application/json", "application/json");
         if (bytes == null) {
+            return;
+        }
+        if (bytes.length > 0 && noContentType(exchange)) {
+            error(exchange, 415, "send the body as application/json");
             return;
         }
         JsonNode body;
@@ -172,6 +180,11 @@ public final class ControlApiServer implements AutoCloseable {
         }
         if (body == null || !body.isObject()) {
             error(exchange, 400, "the body must be a JSON object");
+            return;
+        }
+        String refusal = shape.refusal(body);
+        if (refusal != null) {
+            error(exchange, 400, refusal);
             return;
         }
         action.run(body);
@@ -192,7 +205,12 @@ public final class ControlApiServer implements AutoCloseable {
             error(exchange, 503, "shutting down: the manager stops, ask again once it has started");
             return;
         } catch (TimeoutException e) {
-            send(exchange, 504, StatusJson.of(manager.getStatus()));
+            // One short sentence; the status reached (1.5 kB) is a field of its own, not the message (issue 26).
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("error", "the switch to " + mode.wireName() + " is still under way after "
+                    + transitionTimeout.toSeconds() + " s; it goes on (status: where it got)");
+            json.put("status", StatusJson.of(manager.getStatus()));
+            send(exchange, 504, json);
         } catch (Exception e) {
             error(exchange, 500, "the mode switch failed: " + e.getMessage());
         }
@@ -393,6 +411,10 @@ public final class ControlApiServer implements AutoCloseable {
             return null;
         }
         return HttpReplies.bodyUpTo(exchange, max);
+    }
+
+    private static boolean noContentType(HttpExchange exchange) {
+        return exchange.getRequestHeaders().getFirst("Content-Type") == null;
     }
 
     /** Server-Sent Events: one JSON event per message until the client goes or the server stops. */

@@ -362,7 +362,7 @@ public final class DashboardView {
         badge(clipBadge, switch (state) {
             case CUDA -> "badge-gpu";
             case CPU -> "badge-cpu";
-            case MIGRATING -> "badge-busy";
+            case MIGRATING, STARTING -> "badge-busy";
             case ERROR -> "badge-error";
             case UNAVAILABLE -> null;
         });

@@ -44,7 +44,7 @@ public final class DashboardViewModel {
 
     public enum VramLevel { NONE, OK, HIGH, CRITICAL }
 
-    public enum ClipBadge { CPU, CUDA, MIGRATING, UNAVAILABLE, ERROR }
+    public enum ClipBadge { CPU, CUDA, MIGRATING, STARTING, UNAVAILABLE, ERROR }
 
     public enum LogFilter { ALL, MODELS, MODES, HEALTH }
 
@@ -308,18 +308,25 @@ public final class DashboardViewModel {
         ClipBadge badge = switch (clip.availability()) {
             case AVAILABLE -> clip.device() == ClipDevice.CUDA ? ClipBadge.CUDA : ClipBadge.CPU;
             case MIGRATING -> ClipBadge.MIGRATING;
-            case UNAVAILABLE -> ClipBadge.UNAVAILABLE;
+            // the engine loads its model for a few seconds at start: that is not "unavailable" (issue 26)
+            case UNAVAILABLE -> starting(clip) ? ClipBadge.STARTING : ClipBadge.UNAVAILABLE;
             case ERROR -> ClipBadge.ERROR;
         };
         clipBadge.set(badge);
         clipText.set(messages.get("clip." + badge.name().toLowerCase()));
-        if (clip.why() != null) {
+        if (badge == ClipBadge.STARTING) {
+            clipDetail.set("");
+        } else if (clip.why() != null) {
             clipDetail.set(ReasonText.of(clip.why(), messages));
         } else if (clip.device() == ClipDevice.CPU && clip.whyNotCuda() != null) {
             clipDetail.set(messages.get("clip.noCuda", ReasonText.of(clip.whyNotCuda(), messages)));
         } else {
             clipDetail.set("");
         }
+    }
+
+    private static boolean starting(ClipStatus clip) {
+        return clip.why() != null && clip.why().code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_STARTING;
     }
 
     /** Adds an event to the log, newest first, and to the timeline where it marks a moment. */

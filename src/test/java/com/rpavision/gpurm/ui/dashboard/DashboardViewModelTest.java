@@ -374,6 +374,27 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void clipStillStartingReadsStartingNotUnavailableInBothLanguages() {
+        GpuResourceStatus base = f.manager.getStatus();
+        com.rpavision.gpurm.core.model.Reason starting = com.rpavision.gpurm.core.model.Reason.of(
+                com.rpavision.gpurm.core.model.Reason.Code.CLIP_STARTING, "starting");
+        GpuResourceStatus atStart = new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), "cpu",
+                base.vram(), base.idleTimeoutSeconds(), null, false, null, null,
+                com.rpavision.gpurm.core.model.ClipStatus.of(com.rpavision.gpurm.core.model.ClipStatus.Availability.UNAVAILABLE,
+                        com.rpavision.gpurm.core.model.ClipDevice.CPU, starting, starting),
+                base.gpus(), base.processes(), true, "NVML", null, null);
+        vm.update(atStart);
+        assertThat(vm.clipBadgeProperty().get()).isEqualTo(ClipBadge.STARTING);
+        assertThat(vm.clipTextProperty().get()).isEqualTo("Starting\u2026");
+        assertThat(vm.clipDetailProperty().get()).as("not said twice").isEmpty();
+        vm = viewModel(Locale.FRENCH);
+        vm.update(atStart);
+        assertThat(vm.clipTextProperty().get()).isEqualTo("D\u00e9marrage\u2026");
+        vm.update(f.manager.getStatus());
+        assertThat(vm.clipBadgeProperty().get()).as("once started").isEqualTo(ClipBadge.CPU);
+    }
+
+    @Test
     void everythingReadsInFrench() {
         vm = viewModel(Locale.FRENCH);
         switchAndWait(ExecutionMode.RECORDING);
