@@ -6,6 +6,7 @@ import json
 import socket
 import tempfile
 import unittest
+from typing import Dict, List
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -43,7 +44,8 @@ class WhereApiJsonIs(unittest.TestCase):
 
     def test_linux_without_xdg_or_with_a_relative_or_blank_one_uses_local_share(self) -> None:
         expected = self.home / ".local/share/gpu-resource-manager/api.json"
-        for env in ({}, {"XDG_DATA_HOME": "relative/dir"}, {"XDG_DATA_HOME": "  "}):
+        envs: List[Dict[str, str]] = [{}, {"XDG_DATA_HOME": "relative/dir"}, {"XDG_DATA_HOME": "  "}]
+        for env in envs:
             self.assertEqual(default_api_info_path(env, "linux", self.home), expected, env)
 
     def test_windows_uses_localappdata(self) -> None:

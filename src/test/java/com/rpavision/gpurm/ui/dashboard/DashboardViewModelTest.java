@@ -102,7 +102,7 @@ class DashboardViewModelTest {
 
         DashboardViewModel fr = viewModel(Locale.FRENCH);
         fr.update(f.manager.getStatus());
-        assertThat(fr.vlmNoticeProperty().get()).isEqualTo("Déchargé hors du gestionnaire à 08:00 : Ollama a redémarré");
+        assertThat(fr.vlmNoticeProperty().get()).isEqualTo("Déchargé hors du gestionnaire à 08:00\u00a0: Ollama a redémarré");
     }
 
     @Test
@@ -346,14 +346,14 @@ class DashboardViewModelTest {
         f.advanceAndTick(Duration.ofSeconds(30));
         vm.update(f.manager.getStatus());
         assertThat(vm.degradedTextProperty().get()).startsWith("Ollama ne répond pas à http://localhost:");
-        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Dégradé : Ollama ne répond pas"));
+        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Dégradé\u00a0: Ollama ne répond pas"));
 
         f.ollama.setDown(false);
         f.advanceAndTick(Duration.ofSeconds(30));
         switchAndWait(ExecutionMode.RECORDING);
         vm.moveClip(com.rpavision.gpurm.core.model.ClipDevice.CUDA);
         await().until(() -> !vm.actionErrorProperty().get().isEmpty());
-        assertThat(vm.actionErrorProperty().get()).startsWith("Échec de CLIP sur le GPU : VRAM insuffisante : 300 Mo libres sur 11 400 Mo");
+        assertThat(vm.actionErrorProperty().get()).startsWith("Échec de CLIP sur le GPU\u00a0: VRAM insuffisante\u00a0: 300 Mo libres sur 11 400 Mo");
     }
 
     @Test
@@ -369,8 +369,8 @@ class DashboardViewModelTest {
         vm.update(new GpuResourceStatus(base.executionMode(), base.vlmState(), base.vlmModel(), "cpu", base.vram(),
                 base.idleTimeoutSeconds(), null, false, null, null, clip, base.gpus(), base.processes(), true, "NVML",
                 null, null));
-        assertThat(vm.clipDetailProperty().get()).isEqualTo("Pas sur le GPU : libtorch 2.7.1 ne voit aucun périphérique CUDA"
-                + " (la libtorch fournie est pour CPU ; indiquez le dossier d’une libtorch CUDA)");
+        assertThat(vm.clipDetailProperty().get()).isEqualTo("Pas sur le GPU\u00a0: libtorch 2.7.1 ne voit aucun périphérique CUDA"
+                + " (la libtorch fournie est pour CPU\u00a0; indiquez le dossier d’une libtorch CUDA)");
     }
 
     @Test

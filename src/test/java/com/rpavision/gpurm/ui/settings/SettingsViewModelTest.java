@@ -273,6 +273,6 @@ class SettingsViewModelTest {
         restarts.refusal = "refus";
         SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.FRENCH);
         vm.restartNow();
-        assertThat(vm.statusProperty().get()).isEqualTo("Red\u00e9marrage impossible : refus");
+        assertThat(vm.statusProperty().get()).isEqualTo("Red\u00e9marrage impossible\u00a0: refus");
     }
 }
