@@ -188,8 +188,10 @@ class FakeApp:
 
 
 def _send(conn: socket.socket, status: int, body: Any) -> bool:
-    data = json.dumps(body).encode("utf-8")
-    conn.sendall(f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    """A JSON answer; bytes go as they are, as text/plain (the app's /metrics)."""
+    kind = "text/plain; version=0.0.4" if isinstance(body, bytes) else "application/json"
+    data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
+    conn.sendall(f"HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {len(data)}\r\n\r\n"
                  .encode("latin-1") + data)
     return True
 

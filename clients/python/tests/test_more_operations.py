@@ -90,3 +90,35 @@ class TheOtherModelsAndTheStatistics(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TheMonitoringCalls(unittest.TestCase):
+    def setUp(self) -> None:
+        self.app = FakeApp(STATUS)
+        self.addCleanup(self.app.stop)
+        self.app.replies[("GET", "/health")] = [(200, {"status": "ok"})]
+        self.app.replies[("GET", "/metrics")] = [(200, b'# TYPE gpurm_up gauge\ngpurm_up 1\n')]
+        self.app.replies[("GET", "/api/v1/openapi.json")] = [(200, {"openapi": "3.1.0", "info": {"version": "1"},
+                                                                    "paths": {}, "components": {}})]
+        self.grm = GpuResourceManagerClient(self.app.base_url, self.app.token)
+        self.addCleanup(self.grm.shutdown)
+
+    def test_health_metrics_and_the_document_read_as_served(self) -> None:
+        self.assertTrue(self.grm.is_healthy())
+        self.assertEqual(self.grm.get_metrics(), "# TYPE gpurm_up gauge\ngpurm_up 1\n")
+        self.assertEqual(self.grm.get_openapi()["openapi"], "3.1.0")
+
+    def test_an_answer_other_than_ok_is_not_healthy_and_no_app_is_false_not_an_error(self) -> None:
+        self.app.replies[("GET", "/health")] = [(200, {"status": "starting"})]
+        self.assertFalse(self.grm.is_healthy())
+        self.app.stop()
+        self.assertFalse(GpuResourceManagerClient(self.app.base_url, self.app.token).is_healthy())
+
+    def test_the_async_twins_answer_the_same(self) -> None:
+        async def run() -> None:
+            async with AsyncGpuResourceManagerClient(GpuResourceManagerClient(self.app.base_url, self.app.token)) as grm:
+                self.assertTrue(await grm.is_healthy())
+                self.assertIn("gpurm_up 1", await grm.get_metrics())
+                self.assertEqual((await grm.get_openapi())["openapi"], "3.1.0")
+        asyncio.run(run())
+

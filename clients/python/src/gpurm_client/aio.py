@@ -14,7 +14,7 @@ import functools
 import inspect
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Awaitable, Callable, List, Optional, TypeVar, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, TypeVar, Union
 
 from ._events import Subscription
 from .errors import ClientClosedError
@@ -129,6 +129,18 @@ class AsyncGpuResourceManagerClient:
     async def get_statistics(self) -> Statistics:
         """Today and this week, from the app's journal. :class:`GpuRmTimeout` after ``timeout`` s."""
         return await self._run(self.sync.get_statistics)
+
+    async def is_healthy(self) -> bool:
+        """True when the app answers ``/health``; False when no app listens. :class:`GpuRmTimeout` after ``timeout`` s."""
+        return await self._run(self.sync.is_healthy)
+
+    async def get_metrics(self) -> str:
+        """The app's Prometheus text exposition (``/metrics``). :class:`GpuRmTimeout` after ``timeout`` s."""
+        return await self._run(self.sync.get_metrics)
+
+    async def get_openapi(self) -> Dict[str, Any]:
+        """The control API's OpenAPI 3.1 document as the app serves it. :class:`GpuRmTimeout` after ``timeout`` s."""
+        return await self._run(self.sync.get_openapi)
 
     async def get_status(self) -> GPUResourceStatus:
         """The whole status. :class:`GpuRmTimeout` after ``timeout`` s."""

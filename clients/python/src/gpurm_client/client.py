@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, TypeVar, Union
 from . import _http
 from ._events import EventStream, Resumption, Subscription
 from .discovery import default_api_info_path, read_api_info
-from .errors import AuthenticationError
+from .errors import AppNotRunningError, AuthenticationError
 from .models import (ClipDevice, ExecutionMode, GPUResourceStatus, GpuTakeBack, IdleUnloadEvent, ModeChangedEvent,
                      ModelState, OllamaModel, OllamaUnload, ResourceChangedEvent, Statistics, StreamInterruption,
                      VRAMInfo)
@@ -109,13 +109,17 @@ class GpuResourceManagerClient:
 
     def _call(self, method: str, path: str, body: Optional[bytes] = None, content_type: Optional[str] = None,
               timeout: Optional[float] = None) -> Any:
+        return self._exchange(method, path, body, content_type, timeout).json()
+
+    def _exchange(self, method: str, path: str, body: Optional[bytes] = None, content_type: Optional[str] = None,
+                  timeout: Optional[float] = None) -> _http.Answer:
         wait = self.timeout if timeout is None else timeout
         for attempt in (1, 2):
             base_url, token = self._credentials()
             try:
                 answer = _http.exchange(self._connections, base_url, method, path, token, wait, body, content_type)
                 _http.raise_for_error(answer, method, path)
-                return answer.json()
+                return answer
             except (_http.RefusedConnection, AuthenticationError):
                 # Nothing was done: worth one more try if the app came back with a new address or token.
                 if attempt == 1 and self._refresh():
@@ -226,6 +230,25 @@ class GpuResourceManagerClient:
         and their p50/p95, idle unloads, time degraded, CLIP moves. :class:`GpuRmTimeout` after ``timeout`` s."""
         return Statistics.from_json(self._call("GET", "/api/v1/statistics"))
 
+
+    def is_healthy(self) -> bool:
+        """True when the app answers ``/health`` with ``ok``; False when no app listens (where every other call
+        raises :class:`AppNotRunningError`). :class:`GpuRmTimeout` after ``timeout`` s."""
+        try:
+            return bool(self._call("GET", "/health").get("status") == "ok")
+        except AppNotRunningError:
+            return False
+
+    def get_metrics(self) -> str:
+        """The app's Prometheus text exposition (``/metrics``): VRAM per GPU, the VLM's state, the mode, conditions,
+        counters, for a support request or a script. :class:`GpuRmTimeout` after ``timeout`` s."""
+        return self._exchange("GET", "/metrics").body.decode("utf-8")
+
+    def get_openapi(self) -> Dict[str, Any]:
+        """The control API's OpenAPI 3.1 document as the app serves it (``/api/v1/openapi.json``), e.g. to check
+        which version of the API a station runs. :class:`GpuRmTimeout` after ``timeout`` s."""
+        document: Dict[str, Any] = self._call("GET", "/api/v1/openapi.json")
+        return document
 
     def get_status(self) -> GPUResourceStatus:
         """The whole status. :class:`GpuRmTimeout` after ``timeout`` s."""
