@@ -151,6 +151,11 @@ class TheDesignsInterface(unittest.TestCase):
         self.assertNotIn(other, self.app.sim.listed())
         self.assertIn(VLM, self.app.sim.listed())
 
+    def test_health_metrics_and_the_served_document(self) -> None:
+        self.assertTrue(self.grm.is_healthy())
+        self.assertIn("gpurm_execution_mode", self.grm.get_metrics())
+        self.assertTrue(self.grm.get_openapi()["openapi"].startswith("3.1."))
+
     def test_the_other_models_are_listed_and_unloaded_and_the_statistics_read(self) -> None:
         other = "llama3:8b"
         load = urllib.request.Request(self.app.sim.endpoint + "/api/generate", method="POST",
