@@ -125,15 +125,17 @@ public final class Launcher {
         }
         if (cli.headless()) {
             Services services = Services.create(loaded.config(), paths, cli.demo());
-            services.start(cli.mode());
-            log.info("Manager running: {}", describe(services.manager()));
-            CdsArchive.writeInBackgroundIfMissing();
+            // before start: the control API answers (api.json written) before the manager has started, and a
+            // SIGTERM then must stop it cleanly too (start and stop are synchronized; a stop first skips start)
             Runnable shutdown = Shutdown.once(() -> {
                 services.stop();
                 instance.get().close();
             });
             Shutdown.onTermination(shutdown);
             Shutdown.exitZeroOnTermSignals();
+            services.start(cli.mode());
+            log.info("Manager running: {}", describe(services.manager()));
+            CdsArchive.writeInBackgroundIfMissing();
             Shutdown.await();
             return;
         }
