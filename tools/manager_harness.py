@@ -21,6 +21,12 @@ MODELS_MB = {"qwen3-vl:8b": 10_540, "llama3.2:3b": 2_600, "llama3:8b": 4_000}
 REMOVALS = {"evicted", "reloaded_with_other_options", "ollama_restarted", "expired", "unloaded_outside", "cause_unknown"}
 
 
+def require_jar(jar=JAR):
+    """Stops a script with one clear line when the jar it runs has not been built."""
+    if not pathlib.Path(jar).exists():
+        raise SystemExit("%s is missing: build it first with ./mvnw -B -ntp package -DskipTests" % jar)
+
+
 def http_json(port, method, path, body=None, headers=None, timeout=30):
     """One request on a fresh connection (as another Ollama client would send it); the answer's JSON."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -221,6 +227,7 @@ class App:
     """The headless app as a user runs it, against the simulator, with its control API and its event stream."""
 
     def __init__(self, jar, sim_port, watch_ms, scratch, mode="recording", java_opts=(), config=None, name="app"):
+        """mode None: no --mode, so the app takes up the mode the journal in its data dir (data-NAME) names."""
         scratch = pathlib.Path(scratch)
         settings = {"ollama_endpoint": "http://127.0.0.1:%d" % sim_port, "api_port": 0, "proxy_port": 0,
                     "ollama_watch_interval_ms": watch_ms, "idle_timeout_seconds": 0,
@@ -230,23 +237,45 @@ class App:
         config_file.write_text(json.dumps(settings))
         env = dict(os.environ, XDG_DATA_HOME=str(scratch / ("data-%s" % name)))
         self.api_json = pathlib.Path(env["XDG_DATA_HOME"]) / "gpu-resource-manager" / "api.json"
-        self.log = open(scratch / ("%s.log" % name), "w")
+        # a process killed with -9 leaves its api.json behind: wait for this one's, not the stale one
+        stale = self.api_json.read_bytes() if self.api_json.exists() else None
+        self.log = open(scratch / ("%s.log" % name), "a")
+        self.started = time.monotonic()
         self.proc = subprocess.Popen(["java", *java_opts, "-jar", str(jar), "--headless", "--config", str(config_file),
-                                      "--mode", mode], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+                                      *([] if mode is None else ["--mode", mode])],
+                                     env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
-        while not self.api_json.exists():
+        info = None
+        while info is None:
             if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise SystemExit("the app did not write api.json")
-            time.sleep(0.05)
-        time.sleep(0.2)
-        info = json.loads(self.api_json.read_text())
+                self.proc.kill()
+                self.proc.wait()
+                self.log.close()
+                raise SystemExit("the app did not write api.json (its output: %s)" % self.log.name)
+            try:
+                raw = self.api_json.read_bytes()
+                info = json.loads(raw) if raw and raw != stale else None
+            except (OSError, ValueError):
+                info = None  # not there yet, or being written
+            if info is None:
+                time.sleep(0.02)
+        self.api_ready_s = time.monotonic() - self.started
         self.port, self.token = info["port"], info["token"]
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         self.lock = threading.Lock()
         self.events = EventStream(self)
         self.events.start()
         if not self.events.connected.wait(10):
+            self.kill()
             raise SystemExit("the event stream did not connect")
+
+    def kill(self):
+        """kill -9, as a crash or a power cut ends it: nothing runs after it."""
+        self.events.stopped = True
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.log.close()
 
     def request(self, method, path, body=None):
         with self.lock:

@@ -168,22 +168,23 @@ public final class Launcher {
         }
         if (cli.headless()) {
             Services services = Services.create(loaded.config(), paths, cli.demo(), storage);
-            try {
-                services.startAsService(cli.mode());
-            } catch (ServiceFailure e) {
-                LoggerFactory.getLogger("gpurm.log-file-only").error("Not started: {}", e.getMessage());
-                instance.get().close();
-                exitAsService(e);
-                return;
-            }
-            log.info("Manager running: {}", describe(services.manager()));
-            CdsArchive.writeInBackgroundIfMissing();
+            // before start: the control API answers (api.json written) before the manager has started, and a
+            // SIGTERM then must stop it cleanly too (start and stop are synchronized; a stop first skips start)
             Runnable shutdown = Shutdown.once(() -> {
                 services.stop();
                 instance.get().close();
             });
             Shutdown.onTermination(shutdown);
             Shutdown.exitZeroOnTermSignals();
+            try {
+                services.startAsService(cli.mode());
+            } catch (ServiceFailure e) {
+                LoggerFactory.getLogger("gpurm.log-file-only").error("Not started: {}", e.getMessage());
+                exitAsService(e); // the shutdown hook releases the instance
+                return;
+            }
+            log.info("Manager running: {}", describe(services.manager()));
+            CdsArchive.writeInBackgroundIfMissing();
             Shutdown.await();
             return;
         }

@@ -49,6 +49,8 @@ public final class Services {
     private MetricsServer metricsServer;
     private MetricsTextfile metricsTextfile;
     private boolean stopped;
+    /** The journal says it started: only then may a stop say it stopped (a failed start must not end the mode kept). */
+    private boolean journalled;
 
     private Services(GpuResourceManager manager, Demo demo, GpuResourceConfig config, GpuResourceConfig effective,
                      AppPaths paths, StorageHealth storage) {
@@ -128,6 +130,7 @@ public final class Services {
                 : ModeIntent.of(journal.read(java.time.Instant.now().minus(java.time.Duration.ofDays(30))),
                         config.restoreModeAfterCleanStop());
         journal.appendStarted(java.time.Instant.now());
+        journalled = true;
         manager.start();
         mode.ifPresent(manager::setExecutionMode);
         restore.ifPresent(r -> {
@@ -175,7 +178,9 @@ public final class Services {
         }
         String lastMode = manager.getExecutionMode().wireName();
         manager.shutdown();
-        journal.appendStopped(java.time.Instant.now(), lastMode);
+        if (journalled) {
+            journal.appendStopped(java.time.Instant.now(), lastMode);
+        }
         if (demo != null) {
             demo.close();
         }

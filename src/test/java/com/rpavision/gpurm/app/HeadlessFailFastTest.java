@@ -70,6 +70,15 @@ class HeadlessFailFastTest {
                     + "); set api_port in the configuration to a free port (0: any) or stop that program");
             assertThat(String.join("\n", ended.stdout())).doesNotContain("Exception", "\tat ", "Manager running");
             assertThat(dir.resolve("data/gpu-resource-manager/api.json")).doesNotExist();
+            Path journal = dir.resolve("data/gpu-resource-manager/journal");
+            if (Files.isDirectory(journal)) {
+                try (var files = Files.list(journal)) {
+                    for (Path file : files.toList()) {
+                        assertThat(Files.readString(file)).as("a start that failed writes no clean stop: the mode a crash"
+                                + " left to restore is kept for the next start").doesNotContain("\"off\"");
+                    }
+                }
+            }
         }
     }
 

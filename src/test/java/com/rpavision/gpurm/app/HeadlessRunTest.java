@@ -114,6 +114,32 @@ class HeadlessRunTest {
         }
     }
 
+    /**
+     * tools/chaos: a SIGTERM sent as soon as api.json names the control API (before the manager had started, the
+     * shutdown hook and the signal handler were not there yet) ended the JVM with 143 and dropped the requests.
+     */
+    @Test
+    void aSigtermAsSoonAsTheControlApiIsUpStopsCleanlyWithStatusZero() throws Exception {
+        try (MockWebServer server = serving(ollama())) {
+            Path config = dir.resolve("config.json");
+            Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
+                    + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
+                    + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            Process app = headless(config, lines, java.util.Map.of(), "--mode", "idle").process();
+            try {
+                await().atMost(60, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(1))
+                        .until(() -> contains(lines, "Control API token and address in"));
+                app.toHandle().destroy(); // SIGTERM
+                assertThat(app.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                app.destroyForcibly();
+            }
+            assertThat(app.exitValue()).as("exit status; the output:\n" + String.join("\n", lines)).isZero();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> contains(lines, "GPU resource manager stopped"));
+        }
+    }
+
     private static FakeOllama ollama() {
         return new FakeOllama(new FakeGpu(1_000_000, 0), null, new ConcurrencyRecorder(),
                 Collections.synchronizedList(new ArrayList<>()));

@@ -62,6 +62,8 @@ final class VlmController {
     /** While a load runs: whether its caller still wants it (a mode switch away from RECORDING says no). */
     private volatile java.util.function.BooleanSupplier loadWanted;
     private volatile boolean cancelRequested;
+    /** Set once by {@link #cancelForShutdown()}: no load starts after it (a task still queued would start one). */
+    private volatile boolean shuttingDown;
     /** When a load was cancelled that Ollama may still finish: the reconciler unloads it if it lands outside RECORDING. */
     private volatile Instant cancelledAt;
     /**
@@ -154,6 +156,10 @@ final class VlmController {
             LOG.info("VLM {} not loaded ({}): no longer wanted", model(), why);
             return false;
         }
+        if (shuttingDown) {
+            LOG.info("VLM {} not loaded ({}): the manager stops", model(), why);
+            return false;
+        }
         move(ModelState.LOADING, null);
         events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
         LOG.info("Loading VLM {} ({})", model(), why);
@@ -208,6 +214,7 @@ final class VlmController {
      * have finished it anyway, the VLM is held by the load's own lease, and the hand-back queued behind follows.
      */
     void cancelForShutdown() {
+        shuttingDown = true;
         if (loadWanted != null) {
             cancelRequested = true;
             ollama.cancelLoads();

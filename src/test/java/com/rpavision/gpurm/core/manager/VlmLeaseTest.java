@@ -123,4 +123,29 @@ class VlmLeaseTest {
         assertThat(f.ollama.expiresIn(VLM)).as("the manager is gone: Ollama lets the VLM go within one lease")
                 .isNotNull().isLessThanOrEqualTo(f.config.vlmLease());
     }
+
+    /**
+     * tools/chaos/sigterm-during-load.py, SIGTERM 0.2 s after the switch: the reconciler's load was given up, then the
+     * switch's own task, queued behind it, sent a second load, and the stop waited its 10 s limit for it.
+     */
+    @Test
+    void aStopGivesUpTheRunningLoadAndStartsNoneOfTheLoadsQueuedBehindIt() throws Exception {
+        ManagerFixture f = shipped();
+        try (f) {
+            f.ollama.holdLoads();
+            CompletableFuture<?> first = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            await().until(() -> f.ollama.loadsUnderWay() == 1);
+            CompletableFuture<?> queued = f.manager.setExecutionMode(ExecutionMode.RECORDING); // waits behind the load
+
+            long start = System.nanoTime();
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(f.manager::shutdown);
+            await().until(() -> stopping.isDone() || f.ollama.psWaiting() > 0); // the cancelled load looks at /api/ps
+            f.ollama.finishHeldLoads(false); // Ollama gave the load up: it did not land
+            stopping.get(10, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            first.handle((status, error) -> null).get(10, TimeUnit.SECONDS);
+            queued.handle((status, error) -> null).get(10, TimeUnit.SECONDS);
+            assertThat(f.events.stream().filter(e -> e.type() == EventType.MODEL_LOADING)).as("loads started").hasSize(1);
+        }
+    }
 }
