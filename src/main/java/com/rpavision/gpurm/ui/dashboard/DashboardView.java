@@ -54,6 +54,7 @@ public final class DashboardView {
     @FXML private Button freeGpuButton;
     @FXML private HBox modeCard;
     @FXML private Label modeName;
+    @FXML private Label verdict;
     @FXML private Label degradedText;
     @FXML private Button retryButton;
     @FXML private ToggleButton idleButton;
@@ -146,8 +147,12 @@ public final class DashboardView {
                                 + vm.vlmFitTextProperty().get(),
                 vm.vlmFitTextProperty(), vm.vlmModelProperty()));
         selectMode(vm.modeProperty().get());
+        colourModeCard(vm.reachedModeProperty().get());
         vm.modeProperty().addListener((o, a, mode) -> selectMode(mode));
         modeName.textProperty().bind(vm.modeTextProperty());
+        showVerdict(vm.verdictProperty().get());
+        vm.verdictProperty().addListener((o, was, now) -> showVerdict(now));
+        vm.reachedModeProperty().addListener((o, was, now) -> colourModeCard(now));
         show(conditionsBanner, !vm.conditionsTextProperty().get().isEmpty());
         conditionsText.textProperty().bind(vm.conditionsTextProperty());
         vm.conditionsTextProperty().addListener((o, a, text) -> show(conditionsBanner, !text.isEmpty()));
@@ -163,7 +168,9 @@ public final class DashboardView {
         });
         switchProgress.visibleProperty().bind(vm.switchingProperty());
         switchProgress.managedProperty().bind(vm.switchingProperty());
+        // the verdict says "→ Recording…"; this line speaks only when a switch could not be made
         switchingText.textProperty().bind(vm.switchingTextProperty());
+        switchingText.visibleProperty().bind(vm.switchingProperty().not());
 
         gpuName.textProperty().bind(vm.gpuNameProperty());
         vramBar.bind(vm.vramBar().segments());
@@ -300,11 +307,22 @@ public final class DashboardView {
         scene.getAccelerators().put(new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN), () -> vm.switchMode(mode));
     }
 
-    /** The mode in its tray colour (grey, red, blue) on the card's band, its name and its segment. */
+    /** The segment of the mode asked for (a switch's target at once). */
     private void selectMode(ExecutionMode mode) {
         modes.selectToggle(modeButtons.get(mode));
+    }
+
+    /** The mode reached in its tray colour (grey, red, blue) on the card's band and its name. */
+    private void colourModeCard(ExecutionMode mode) {
         modeCard.getStyleClass().removeAll(MODE_STYLES);
         modeCard.getStyleClass().add("mode-" + mode.wireName());
+    }
+
+    private void showVerdict(Verdict shown) {
+        verdict.setText(shown.shown());
+        verdict.getStyleClass().removeIf(c -> c.startsWith("verdict-"));
+        verdict.getStyleClass().add(shown.kind().styleClass());
+        show(verdict, shown.kind() != Verdict.Kind.NONE);
     }
 
     private void styleShared(boolean spilled) {

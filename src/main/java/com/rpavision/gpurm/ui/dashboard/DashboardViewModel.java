@@ -62,6 +62,11 @@ public final class DashboardViewModel {
     private final ReadOnlyStringWrapper switchingText = new ReadOnlyStringWrapper("");
     /** The mode's name, shown large next to the switcher. */
     private final ReadOnlyStringWrapper modeText = new ReadOnlyStringWrapper("");
+    /** The mode the manager is in, as last seen: the header shows it, not a switch's target. */
+    private final javafx.beans.property.ReadOnlyObjectWrapper<ExecutionMode> reachedMode =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(ExecutionMode.IDLE);
+    private final javafx.beans.property.ReadOnlyObjectWrapper<Verdict> verdict =
+            new javafx.beans.property.ReadOnlyObjectWrapper<>(Verdict.NONE);
     /** The state for the window title and the taskbar: "Recording · VLM loaded". */
     private final ReadOnlyStringWrapper stateTitle = new ReadOnlyStringWrapper("");
     /** Every condition in force, for the banner at the top: the first place the operator looks. */
@@ -123,13 +128,13 @@ public final class DashboardViewModel {
         this.eventLog = new EventLog(messages, clock.getZone());
         this.vramBar = new VramBarModel(messages);
         this.vlmCard = new VlmCardText(messages, clock, loadProgress, vramBar);
-        mode.addListener((obs, old, now) -> refreshModeTexts());
+        reachedMode.addListener((obs, old, now) -> refreshModeTexts());
         vlmState.addListener((obs, old, now) -> refreshModeTexts());
         refreshModeTexts();
     }
 
     private void refreshModeTexts() {
-        modeText.set(messages.get("mode." + mode.get().name()));
+        modeText.set(messages.get("mode." + reachedMode.get().name()));
         stateTitle.set(messages.get("title.state", modeText.get(), messages.get("title.vlm." + vlmState.get().name())));
     }
 
@@ -139,6 +144,9 @@ public final class DashboardViewModel {
     public ReadOnlyBooleanProperty switchingProperty() { return switching.getReadOnlyProperty(); }
     public ReadOnlyStringProperty switchingTextProperty() { return switchingText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty modeTextProperty() { return modeText.getReadOnlyProperty(); }
+    public javafx.beans.property.ReadOnlyObjectProperty<ExecutionMode> reachedModeProperty() { return reachedMode.getReadOnlyProperty(); }
+    /** Whether the mode's model is ready, beside the mode (and in the tray's tooltip). */
+    public javafx.beans.property.ReadOnlyObjectProperty<Verdict> verdictProperty() { return verdict.getReadOnlyProperty(); }
     public ReadOnlyStringProperty stateTitleProperty() { return stateTitle.getReadOnlyProperty(); }
     public ReadOnlyStringProperty conditionsTextProperty() { return conditionsText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty contendedProperty() { return contended.getReadOnlyProperty(); }
@@ -193,7 +201,9 @@ public final class DashboardViewModel {
     public void update(GpuResourceStatus status) {
         lastStatus = status;
         if (!switching.get()) {
+            // the manager names the target at once; the header waits until the switch is done
             mode.set(status.executionMode());
+            reachedMode.set(status.executionMode());
         }
         VramInfo v = status.vram();
         if (v.isGpu() && v.totalMb() > 0) {
@@ -231,6 +241,7 @@ public final class DashboardViewModel {
         status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
                 .findFirst().ifPresent(r -> clipDetail.set(ReasonText.of(r, messages)));
         updateActions(status);
+        refreshVerdict();
         degraded.set(status.degradedMode());
         degradedText.set(String.join(" ", status.degradedReasons().stream().map(r -> ReasonText.of(r, messages)).toList()));
         if (v.isGpu()) {
@@ -242,6 +253,14 @@ public final class DashboardViewModel {
         if (!others.equals(otherGpus)) {
             otherGpus.setAll(others);
         }
+    }
+
+    private void refreshVerdict() {
+        if (lastStatus == null) {
+            return;
+        }
+        verdict.set(Verdict.of(lastStatus, switching.get() ? mode.get() : null, loadProgress.elapsed(clock.instant()),
+                loadProgress.typical(), messages));
     }
 
     private void showShared(VramInfo v) {
@@ -389,6 +408,7 @@ public final class DashboardViewModel {
         }
         mode.set(target);
         switchingText.set(messages.get("mode.switching", messages.get("mode." + target.name())));
+        refreshVerdict();
         run("mode " + target.wireName(), () -> manager.setExecutionMode(target), status -> {
             if (generation == switchGeneration) {
                 switching.set(false);
@@ -399,6 +419,9 @@ public final class DashboardViewModel {
             if (generation == switchGeneration) {
                 switching.set(false);
                 switchingText.set("");
+                if (lastStatus != null) {
+                    update(lastStatus);
+                }
             }
         });
     }

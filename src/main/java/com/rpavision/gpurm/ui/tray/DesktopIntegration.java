@@ -93,6 +93,7 @@ public final class DesktopIntegration implements AutoCloseable {
             vm.vlmStateProperty().addListener((o, a, b) -> refreshTray());
             vm.switchingProperty().addListener((o, a, b) -> refreshTray());
             vm.contendedProperty().addListener((o, a, b) -> refreshTray());
+            vm.verdictProperty().addListener((o, a, b) -> refreshTray());
             stage.showingProperty().addListener((o, a, b) -> refreshTray());
         } else {
             LOG.info(messages.get("tray.none"));
@@ -102,7 +103,7 @@ public final class DesktopIntegration implements AutoCloseable {
 
     private TrayMenu.State state() {
         return new TrayMenu.State(vm.modeProperty().get(), vm.vlmStateProperty().get(), vm.switchingProperty().get(),
-                stage.isShowing(), vm.contendedProperty().get());
+                stage.isShowing(), vm.contendedProperty().get(), vm.verdictProperty().get().shown());
     }
 
     private void refreshTray() {

@@ -20,8 +20,15 @@ public final class TrayMenu {
     public record Item(Action action, String label, boolean enabled, boolean checked, boolean separatorBefore) {
     }
 
-    /** The state the menu shows; {@code contended}: another Ollama model holds the GPU the VLM needs. */
-    public record State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing, boolean contended) {
+    /**
+     * The state the menu shows; {@code contended}: another Ollama model holds the GPU the VLM needs; {@code verdict}:
+     * the panel's verdict as shown beside the mode ("✓ READY"), empty where it says none.
+     */
+    public record State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing, boolean contended,
+                        String verdict) {
+        public State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing, boolean contended) {
+            this(mode, vlm, switching, windowShowing, contended, "");
+        }
     }
 
     private TrayMenu() {
@@ -44,7 +51,14 @@ public final class TrayMenu {
         return items;
     }
 
+    /** "GPU Resource Manager — Recording: ✓ READY", the verdict the panel shows; without one, the VLM's state. */
     public static String tooltip(State state, Messages messages) {
+        if (state.switching() && !state.verdict().isEmpty()) {
+            return messages.get("tray.tooltip.switching", state.verdict()); // "→ Recording…": the mode is not reached yet
+        }
+        if (!state.verdict().isEmpty()) {
+            return messages.get("tray.tooltip.verdict", messages.get("mode." + state.mode().name()), state.verdict());
+        }
         return messages.get("tray.tooltip", messages.get("mode." + state.mode().name()),
                 messages.get("vlm." + state.vlm().name(), 0).toLowerCase(messages.locale()));
     }

@@ -559,6 +559,41 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void theVerdictSaysWhetherTheModesModelIsReadyAndASwitchNeverShowsItsTargetAsReached() {
+        vm.update(f.manager.getStatus());
+        assertThat(vm.verdictProperty().get().kind()).as("IDLE needs nothing").isEqualTo(Verdict.Kind.NONE);
+
+        f.ollama.holdLoads();
+        vm.switchMode(ExecutionMode.RECORDING);
+        await().until(() -> f.ollama.loadsUnderWay() == 1);
+        vm.update(f.manager.getStatus());
+        assertThat(vm.verdictProperty().get().shown()).isEqualTo("\u2192 Recording\u2026");
+        assertThat(vm.modeTextProperty().get()).as("the header keeps the mode reached").isEqualTo("Idle");
+        assertThat(vm.modeProperty().get()).as("the switcher shows the choice").isEqualTo(ExecutionMode.RECORDING);
+
+        f.ollama.finishHeldLoads(true);
+        await().until(() -> vm.switchingTextProperty().get().isEmpty());
+        assertThat(vm.verdictProperty().get().shown()).isEqualTo("\u2713 READY");
+        assertThat(vm.modeTextProperty().get()).isEqualTo("Recording");
+
+        f.ollama.setDown(true);
+        f.advanceAndTick(Duration.ofSeconds(30));
+        vm.update(f.manager.getStatus());
+        assertThat(vm.verdictProperty().get().kind()).isEqualTo(Verdict.Kind.OLLAMA_DOWN);
+        assertThat(vm.verdictProperty().get().text()).isEqualTo("OLLAMA DOWN");
+    }
+
+    @Test
+    void autopilotIsReadyOnceClipIsAndSaysSoInFrench() {
+        DashboardViewModel fr = viewModel(Locale.FRENCH);
+        switchAndWait(ExecutionMode.AUTOPILOT);
+        fr.update(f.manager.getStatus());
+        vm.update(f.manager.getStatus());
+        assertThat(vm.verdictProperty().get().shown()).isEqualTo("\u2713 READY");
+        assertThat(fr.verdictProperty().get().text()).isEqualTo("PR\u00caT");
+    }
+
+    @Test
     void vramThatComesBackWhereItWasLeavesNoLine() {
         vm.update(f.manager.getStatus());
         f.gpu.allocate("blender", 2_000);

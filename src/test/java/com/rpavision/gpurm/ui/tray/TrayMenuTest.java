@@ -66,6 +66,15 @@ class TrayMenuTest {
     }
 
     @Test
+    void theTooltipCarriesThePanelsVerdictAndAsSwitchOnlyItsTarget() {
+        TrayMenu.State ready = new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADED, false, false, false, "\u2713 READY");
+        assertThat(TrayMenu.tooltip(ready, en)).isEqualTo("GPU Resource Manager — Recording: \u2713 READY");
+        TrayMenu.State switching = new TrayMenu.State(ExecutionMode.RECORDING, ModelState.UNLOADED, true, false, false,
+                "\u2192 Recording\u2026");
+        assertThat(TrayMenu.tooltip(switching, en)).isEqualTo("GPU Resource Manager — \u2192 Recording\u2026");
+    }
+
+    @Test
     void theIconShowsTheModeInItsCore() {
         for (ExecutionMode mode : ExecutionMode.values()) {
             java.awt.image.BufferedImage icon = TrayIconPainter.paint(mode, 32);
