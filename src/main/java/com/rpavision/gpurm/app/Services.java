@@ -12,7 +12,6 @@ import com.rpavision.gpurm.core.config.ListenAddress;
 import com.rpavision.gpurm.core.journal.Journal;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.model.ExecutionMode;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,7 +172,7 @@ public final class Services {
 
     private OllamaProxyServer openProxy() throws ServiceFailure {
         try {
-            return new OllamaProxyServer(manager, new OllamaForwarder(effective.ollamaEndpoint(), effective.loadTimeout()),
+            return new OllamaProxyServer(manager, effective.ollamaEndpoint(), effective.loadTimeout(),
                     effective.vlmModel(), effective.autopilotBlocksVlm(), effective.vlmOptionsJson(), InetAddress.getLoopbackAddress(),
                     effective.proxyPort());
         } catch (IOException e) {
