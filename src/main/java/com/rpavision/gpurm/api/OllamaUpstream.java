@@ -162,7 +162,7 @@ final class OllamaUpstream {
                         channel.pipeline()
                                 .addLast(new HttpClientCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEAD)
                                         .setMaxHeaderSize(MAX_HEAD).setMaxChunkSize(64 * 1024), false, false))
-                                .addLast(new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast(new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS)) // silent both ways
                                 .addLast(new Upstream());
                     }
                 });

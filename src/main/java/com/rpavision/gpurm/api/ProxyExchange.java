@@ -176,8 +176,10 @@ final class ProxyExchange implements OllamaUpstream.Listener {
         } else {
             upstream.write(piece);
             if (!upstream.isWritable()) {
-                upstream.flush();
-                ctx.channel().config().setAutoRead(false); // Ollama reads slower than the client sends
+                upstream.flush(); // may drain it at once, and the writable event has then come already
+                if (!upstream.isWritable()) {
+                    ctx.channel().config().setAutoRead(false); // Ollama reads slower than the client sends
+                }
             }
         }
     }

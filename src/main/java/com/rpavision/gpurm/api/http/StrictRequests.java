@@ -72,6 +72,10 @@ final class StrictRequests extends ChannelDuplexHandler {
             if (cause instanceof TooLongHttpHeaderException) {
                 return "the request headers are larger than " + limits.maxHeaderBytes() / 1024 + " KiB";
             }
+            if (unknownCoding(cause)) {
+                return "Transfer-Encoding is not supported unless it is chunked: send the body chunked or with a"
+                        + " Content-Length";
+            }
             return "malformed request: " + brief(cause);
         }
         if (request.headers().size() > limits.maxHeaders()) {
@@ -89,10 +93,15 @@ final class StrictRequests extends ChannelDuplexHandler {
         return null;
     }
 
+    /** Netty 4.2 refuses a final coding other than chunked itself (RFC 9112 §6.3): that is a 501, not a 400. */
+    private static boolean unknownCoding(Throwable cause) {
+        return String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("transfer coding");
+    }
+
     private int status(DecoderResult result, String refusal) {
         if (result.isFailure()) {
             return result.cause() instanceof TooLongHttpLineException ? 414
-                    : result.cause() instanceof TooLongHttpHeaderException ? 431 : 400;
+                    : result.cause() instanceof TooLongHttpHeaderException ? 431 : unknownCoding(result.cause()) ? 501 : 400;
         }
         return refusal.startsWith("Transfer-Encoding") ? 501 : refusal.startsWith("only HTTP") ? 505 : 431;
     }
