@@ -74,7 +74,7 @@ final class ProxyConnection extends ChannelInboundHandlerAdapter {
             if (lastWrite == null) {
                 ctx.close();
             } else {
-                lastWrite.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                com.rpavision.gpurm.api.http.LingeringClose.after(lastWrite); // the body may not all be read
             }
             return;
         }

@@ -1,6 +1,5 @@
 package com.rpavision.gpurm.api.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,14 +27,26 @@ final class ConnectionCap extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         if (count.incrementAndGet() > max) {
             count.decrementAndGet();
-            ctx.pipeline().remove(this); // not counted: its close must not decrement
-            ctx.channel().config().setAutoRead(false);
-            ctx.writeAndFlush(HttpErrors.raw(503, "too many connections: this listener holds " + max
-                    + " at most; close idle ones or try again later")).addListener(ChannelFutureListener.CLOSE);
+            // not counted, and nothing of its request is parsed: every handler after this one gives way to a sink
+            var pipeline = ctx.pipeline();
+            while (pipeline.last() != this) {
+                pipeline.removeLast();
+            }
+            pipeline.replace(this, "refused", new Sink());
+            LingeringClose.after(ctx.writeAndFlush(HttpErrors.raw(503, "too many connections: this listener holds " + max
+                    + " at most; close idle ones or try again later")));
             return;
         }
         open.add(ctx.channel());
         super.channelActive(ctx);
+    }
+
+    /** Drops what a refused connection still sends. */
+    private static final class Sink extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
     }
 
     @Override

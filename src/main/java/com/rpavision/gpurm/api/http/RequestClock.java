@@ -80,7 +80,7 @@ final class RequestClock extends ChannelInboundHandlerAdapter {
         if (outstanding == 0 && ctx.channel().isActive()) {
             ctx.channel().config().setAutoRead(false);
             ctx.writeAndFlush(HttpErrors.raw(408, "the request head did not arrive within "
-                    + limits.headTimeout().toSeconds() + " s")).addListener(ChannelFutureListener.CLOSE);
+                    + limits.headTimeout().toMillis() + " ms")).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -1,7 +1,6 @@
 package com.rpavision.gpurm.api.http;
 
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
@@ -115,11 +114,10 @@ final class StrictRequests extends ChannelDuplexHandler {
 
     private void reject(ChannelHandlerContext ctx, int status, String message) {
         rejected = true;
-        ctx.channel().config().setAutoRead(false);
         if (answering) {
             ctx.close(); // an answer is under way: a second one cannot follow it
         } else {
-            ctx.writeAndFlush(HttpErrors.json(status, message, true)).addListener(ChannelFutureListener.CLOSE);
+            LingeringClose.after(ctx.writeAndFlush(HttpErrors.json(status, message, true)));
         }
     }
 

@@ -79,7 +79,7 @@ public final class OllamaSignals {
         count.incrementAndGet();
     }
 
-    /** Composes with another listener (the proxy's retry rules also listen). */
+    /** Composes with another listener. */
     EventListener.Factory listener(EventListener.Factory inner) {
         return call -> new Watch(inner.create(call));
     }
