@@ -12,6 +12,10 @@ the added latency (the median of the paired differences).
     tools/proxy-latency.py --proxy 127.0.0.1:11435 --ollama 127.0.0.1:11434   measure running ones
     tools/proxy-latency.py --compare /tmp/before/gpu-resource-manager.jar   two apps, one loop: before and after
 
+When nginx is on the PATH (or --nginx names it) it is started too, from a generated configuration in front of
+the same Ollama (an upstream keepalive pool of 16, proxy_http_version 1.1, Connection "", buffering off: the
+reference the issue measures against), and timed in the same loop as another column; --no-nginx leaves it out.
+
 A streamed answer is timed to its last byte (what the agent waits for), and to its first byte in brackets.
 """
 import argparse
@@ -112,6 +116,51 @@ def start_simulator(jar):
         raise SystemExit(str(e))
 
 
+NGINX_CONF = """worker_processes 1;
+daemon off;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path %(dir)s/body;
+    proxy_temp_path %(dir)s/proxy;
+    fastcgi_temp_path %(dir)s/fastcgi;
+    uwsgi_temp_path %(dir)s/uwsgi;
+    scgi_temp_path %(dir)s/scgi;
+    upstream ollama {
+        server %(ollama)s;
+        keepalive 16;
+    }
+    server {
+        listen 127.0.0.1:%(port)d;
+        location / {
+            proxy_pass http://ollama;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host %(ollama)s;
+            proxy_buffering off;
+            proxy_request_buffering off;
+        }
+    }
+}
+"""
+
+
+def start_nginx(nginx, ollama, scratch):
+    """nginx in front of the same Ollama, from a generated configuration; its address."""
+    os.makedirs(scratch)
+    port = free_port()
+    config = os.path.join(scratch, "nginx.conf")
+    with open(config, "w") as f:
+        f.write(NGINX_CONF % {"dir": scratch, "ollama": ollama, "port": port})
+    log = open(os.path.join(scratch, "nginx.out"), "w")
+    process = subprocess.Popen([nginx, "-p", scratch, "-c", config], stdout=log, stderr=subprocess.STDOUT)
+    address = "127.0.0.1:%d" % port
+    wait_for(address, 20, process)
+    return process, address
+
+
 def pct(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -168,6 +217,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--compare", metavar="JAR", help="also start this jar and measure both in the same loop")
     parser.add_argument("--only", help="measure only the paths whose name contains this text")
+    parser.add_argument("--nginx", default=shutil.which("nginx"), help="nginx to measure beside (default: on PATH)")
+    parser.add_argument("--no-nginx", action="store_true", help="leave nginx out")
     args = parser.parse_args()
     processes, scratch = [], None
     try:
@@ -186,6 +237,12 @@ def main():
                 processes.append(app)
                 proxies.append(proxy)
                 labels.append("proxy %s (%s)" % (proxy, os.path.abspath(jar)))
+        if args.nginx and not args.no_nginx:
+            scratch = scratch or tempfile.mkdtemp(prefix="proxy-latency-")
+            nginx, address = start_nginx(args.nginx, ollama, os.path.join(scratch, "nginx"))
+            processes.append(nginx)
+            proxies.append(address)
+            labels.append("nginx %s (generated config, keepalive 16)" % address)
         print("direct %s; %d rounds after %d warm-up, interleaved" % (ollama, args.rounds, args.warmup))
         report(measure(ollama, proxies, args.rounds, args.warmup, args.only), labels)
     finally:

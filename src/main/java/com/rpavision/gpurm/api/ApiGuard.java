@@ -42,13 +42,18 @@ final class ApiGuard {
     }
 
     Optional<Refusal> check(String method, java.net.URI uri, com.sun.net.httpserver.Headers headers) {
+        return check(method, uri, headers::getFirst);
+    }
+
+    /** @param header the first value of a header field by its name (any case), or null when absent */
+    Optional<Refusal> check(String method, java.net.URI uri, java.util.function.Function<String, String> header) {
         if ("OPTIONS".equals(method)) {
             return Optional.of(new Refusal(403, "cross-origin requests are not allowed"));
         }
-        if (headers.containsKey("Origin")) {
+        if (header.apply("Origin") != null) {
             return Optional.of(new Refusal(403, "requests from web pages are not allowed"));
         }
-        String host = headers.getFirst("Host");
+        String host = header.apply("Host");
         if (host == null || !allowedHosts.contains(host.toLowerCase())) {
             return Optional.of(new Refusal(403, "Host must be 127.0.0.1, localhost or [::1] with this port"));
         }
@@ -60,7 +65,7 @@ final class ApiGuard {
         if (query != null && query.toLowerCase().contains("token")) {
             return Optional.of(new Refusal(400, "send the token in the Authorization header, never in the URL"));
         }
-        String authorization = headers.getFirst("Authorization");
+        String authorization = header.apply("Authorization");
         if (authorization == null || !authorization.startsWith("Bearer ")
                 || !token.matches(authorization.substring("Bearer ".length()).trim())) {
             return Optional.of(new Refusal(401, "missing or wrong token: send 'Authorization: Bearer <token>' with the"

@@ -1,6 +1,10 @@
 package com.rpavision.gpurm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.rpavision.gpurm.api.http.EventLoops;
+import com.rpavision.gpurm.api.http.HttpLimits;
+import com.rpavision.gpurm.api.http.HttpListener;
+import com.rpavision.gpurm.core.concurrent.Threads;
 import com.rpavision.gpurm.core.config.JsonObjectText;
 import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.manager.VlmLease;
@@ -8,18 +12,28 @@ import com.rpavision.gpurm.core.manager.VlmRequest;
 import com.rpavision.gpurm.core.manager.VlmUnavailableException;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.ollama.ModelNames;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
+import com.rpavision.gpurm.core.ollama.OllamaClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,7 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * its {@code options}, so a stray {@code num_ctx} cannot make Ollama reload the VLM with another size; both are
  * spliced in, the other bytes pass as sent. The OpenAI-style {@code /v1} paths carry neither field, so their
  * bodies pass untouched and the manager takes the keep-alive back once such an answer has ended. Everything
- * else passes through untouched, answers streamed as they come.
+ * else passes through untouched, bodies streamed both ways as they come ({@link ProxyExchange}), on a Netty
+ * {@link HttpListener} whose strict decoder refuses malformed or ambiguous requests before any reaches Ollama.
  */
 public final class OllamaProxyServer implements AutoCloseable {
 
@@ -45,19 +60,23 @@ public final class OllamaProxyServer implements AutoCloseable {
     /** Ollama's runner options ({@code api.Runner}): a loaded model with other values is reloaded. */
     private static final Set<String> RUNNER_OPTIONS = Set.of("num_ctx", "num_batch", "num_gpu", "main_gpu", "use_mmap",
             "num_thread", "draft_num_predict");
+    /** The most a body on a path that names a model may hold (it is read whole to find the model). */
     static final int MAX_BODY = 256 * 1024 * 1024;
+    /** Requests waiting at once for the VLM's lease (each holds a thread: the manager's acquire blocks). */
+    private static final int VLM_WAITERS = 16;
+    static final String SHUTTING_DOWN = "shutting down: the manager stops, ask again once it has started";
 
     private final GpuResourceManager manager;
-    private final OllamaForwarder forwarder;
+    private final OllamaUpstream upstream;
     private final String vlmModel;
-    static final String SHUTTING_DOWN = "shutting down: the manager stops, ask again once it has started";
-    private final java.util.Set<Thread> waitingForVlm = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Thread> waitingForVlm = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor vlmWaiters;
     private volatile boolean stopping;
     private final boolean autopilotBlocksVlm;
     private final Map<String, String> vlmOptions;
     private final boolean runnerOptions;
     private final KeepAliveReasserter keepAlive;
-    private final StreamingHttpServer server;
+    private final HttpListener listener;
     private final ApiGuard guard;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong vlmRequests = new AtomicLong();
@@ -65,21 +84,25 @@ public final class OllamaProxyServer implements AutoCloseable {
     /** The manager's lease as the keep_alive of every proxied VLM request on Ollama's paths, e.g. "180s". */
     private final String leaseJson;
 
-    /** @param autopilotBlocksVlm in AUTOPILOT, answer VLM requests with 409 instead of loading the VLM */
-    public OllamaProxyServer(GpuResourceManager manager, OllamaForwarder forwarder, String vlmModel,
-                             boolean autopilotBlocksVlm, InetAddress address, int port) throws IOException {
-        this(manager, forwarder, vlmModel, autopilotBlocksVlm, JsonObjectText.EMPTY, address, port);
+    /**
+     * @param ollamaEndpoint     where Ollama listens, e.g. {@code http://127.0.0.1:11434}
+     * @param upstreamIdleTimeout longest silence of Ollama while an answer is awaited (a cold load can be minutes)
+     * @param autopilotBlocksVlm in AUTOPILOT, answer VLM requests with 409 instead of loading the VLM
+     */
+    public OllamaProxyServer(GpuResourceManager manager, String ollamaEndpoint, Duration upstreamIdleTimeout,
+                             String vlmModel, boolean autopilotBlocksVlm, InetAddress address, int port) throws IOException {
+        this(manager, ollamaEndpoint, upstreamIdleTimeout, vlmModel, autopilotBlocksVlm, JsonObjectText.EMPTY, address, port);
     }
 
     /** @param vlmOptions runner options laid over every proxied VLM request on Ollama's own paths */
-    public OllamaProxyServer(GpuResourceManager manager, OllamaForwarder forwarder, String vlmModel,
-                             boolean autopilotBlocksVlm, JsonObjectText vlmOptions, InetAddress address, int port)
-            throws IOException {
+    public OllamaProxyServer(GpuResourceManager manager, String ollamaEndpoint, Duration upstreamIdleTimeout,
+                             String vlmModel, boolean autopilotBlocksVlm, JsonObjectText vlmOptions,
+                             InetAddress address, int port) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the Ollama proxy listens on loopback only, not on " + address);
         }
         this.manager = manager;
-        this.forwarder = forwarder;
+        this.upstream = new OllamaUpstream(ollamaEndpoint, upstreamIdleTimeout);
         this.vlmModel = vlmModel;
         this.autopilotBlocksVlm = autopilotBlocksVlm;
         Map<String, String> options = new LinkedHashMap<>();
@@ -89,14 +112,17 @@ public final class OllamaProxyServer implements AutoCloseable {
         this.vlmOptions = Collections.unmodifiableMap(options);
         this.runnerOptions = options.keySet().stream().anyMatch(RUNNER_OPTIONS::contains);
         this.keepAlive = new KeepAliveReasserter(manager::reassertVlmKeepAlive);
-        this.leaseJson = "\"" + com.rpavision.gpurm.core.ollama.OllamaClient.keepAliveText(manager.vlmLease()) + "\"";
-        this.server = new StreamingHttpServer(address, port, MAX_BODY, "gpurm-proxy", this::handle);
-        this.guard = new ApiGuard(server.port(), null);
-        LOG.info("Ollama proxy on http://127.0.0.1:{} -> {}", port(), forwarder.endpoint());
+        this.leaseJson = "\"" + OllamaClient.keepAliveText(manager.vlmLease()) + "\"";
+        this.vlmWaiters = new ThreadPoolExecutor(VLM_WAITERS, VLM_WAITERS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(4096), Threads.named("gpurm-proxy-vlm"));
+        vlmWaiters.allowCoreThreadTimeOut(true);
+        this.listener = HttpListener.open(address, port, HttpLimits.DEFAULTS, () -> new ProxyConnection(this));
+        this.guard = new ApiGuard(listener.port(), null);
+        LOG.info("Ollama proxy on http://127.0.0.1:{} -> {} ({})", port(), upstream.endpoint(), EventLoops.transport());
     }
 
     public int port() {
-        return server.port();
+        return listener.port();
     }
 
     /** Requests passed on to Ollama, and those of them for the VLM. */
@@ -108,73 +134,109 @@ public final class OllamaProxyServer implements AutoCloseable {
         return vlmRequests.get();
     }
 
-    private void handle(StreamingHttpServer.Request request, StreamingResponse response) throws IOException {
-        Optional<ApiGuard.Refusal> refusal = guard.check(request.method(), request.uri(), request.headers());
-        if (refusal.isPresent()) {
-            response.error(refusal.get().status(), refusal.get().error());
+    OllamaUpstream upstream() {
+        return upstream;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    void countForwarded() {
+        forwarded.incrementAndGet();
+    }
+
+    Optional<ApiGuard.Refusal> refusal(String method, URI uri, HttpHeaders headers) {
+        return guard.check(method, uri, headers::get);
+    }
+
+    /** Whether the request's body is JSON that may name the VLM (it is then read whole before it goes on). */
+    boolean namesAModel(String method, String path) {
+        return "POST".equals(method) && (NATIVE_PATHS.contains(path) || COMPAT_PATHS.contains(path));
+    }
+
+    /** The 502's message for a request Ollama failed before answering; asks the manager to look again at once. */
+    String upstreamFailed(String what) {
+        manager.retryNow();
+        if ("connection refused".equals(what)) {
+            return "Ollama is not reachable at " + upstream.endpoint() + " (connection refused). Start it with 'ollama serve'.";
+        }
+        return "Ollama at " + upstream.endpoint() + " " + what + " before answering";
+    }
+
+    /** A gathered body on a path that names a model: for the VLM it waits for the lease, anything else goes on. */
+    void route(ProxyExchange exchange, ByteBuf body) {
+        byte[] bytes = ProxyExchange.bytes(body);
+        Optional<JsonSplice> json = JsonSplice.scan(bytes);
+        if (json.isEmpty() || !ModelNames.same(json.get().model(), vlmModel)) {
+            exchange.forward(body);
             return;
         }
-        String path = request.uri().getPath();
-        boolean nativePath = NATIVE_PATHS.contains(path);
-        Optional<JsonSplice> json = "POST".equals(request.method()) && (nativePath || COMPAT_PATHS.contains(path))
-                ? JsonSplice.scan(request.body()) : Optional.empty();
-        if (json.isPresent() && ModelNames.same(json.get().model(), vlmModel)) {
-            forwardWithVlm(request, response, nativePath, json.get());
-        } else {
-            forward(request, response, request.body());
+        body.release();
+        if (autopilotBlocksVlm && manager.getExecutionMode() == ExecutionMode.AUTOPILOT) {
+            exchange.answerLocally(409, "this station is in autopilot: the vision model is not loaded in this mode"
+                    + " (autopilot_blocks_vlm). Switch to recording first.", false);
+            return;
+        }
+        boolean nativePath = NATIVE_PATHS.contains(exchange.path());
+        VlmRequest asked = vlmRequest(exchange, nativePath, json.get());
+        EventLoop loop = exchange.eventLoop();
+        try {
+            vlmWaiters.execute(() -> {
+                VlmLease lease = null;
+                String refusal = null;
+                int status = 502;
+                waitingForVlm.add(Thread.currentThread());
+                try {
+                    if (stopping) {
+                        throw new VlmUnavailableException("stopping");
+                    }
+                    lease = manager.acquireVlm(asked);
+                } catch (VlmUnavailableException | RuntimeException e) {
+                    status = stopping ? 503 : 502;
+                    refusal = stopping ? SHUTTING_DOWN : "the vision model is not available: " + e.getMessage();
+                } finally {
+                    waitingForVlm.remove(Thread.currentThread());
+                    Thread.interrupted(); // the stop's wake-up, not the next request's business
+                }
+                VlmLease held = lease;
+                String why = refusal;
+                int code = status;
+                loop.execute(() -> {
+                    if (held == null) {
+                        exchange.answerLocally(code, why, false);
+                    } else {
+                        leased(exchange, held, nativePath, json.get(), bytes);
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            exchange.answerLocally(503, stopping ? SHUTTING_DOWN
+                    : "too many requests are waiting for the vision model; try again shortly", false);
         }
     }
 
-    private void forwardWithVlm(StreamingHttpServer.Request request, StreamingResponse response,
-                                boolean nativePath, JsonSplice json) throws IOException {
-        if (autopilotBlocksVlm && manager.getExecutionMode() == ExecutionMode.AUTOPILOT) {
-            response.error(409, "this station is in autopilot: the vision model is not loaded in this mode"
-                    + " (autopilot_blocks_vlm). Switch to recording first.");
+    private void leased(ProxyExchange exchange, VlmLease lease, boolean nativePath, JsonSplice json, byte[] sent) {
+        vlmRequests.incrementAndGet();
+        if (nativePath) {
+            exchange.forward(Unpooled.wrappedBuffer(json.rewritten(leaseJson, vlmOptions)), lease, null);
             return;
         }
-        VlmLease lease;
-        waitingForVlm.add(Thread.currentThread());
-        try {
-            if (stopping) {
-                throw new VlmUnavailableException("stopping");
-            }
-            lease = manager.acquireVlm(vlmRequest(request, nativePath, json));
-        } catch (VlmUnavailableException e) {
-            waitingForVlm.remove(Thread.currentThread());
-            if (stopping) {
-                Thread.interrupted(); // the stop's wake-up, not this answer's business
-                response.error(503, SHUTTING_DOWN);
-            } else {
-                response.error(502, "the vision model is not available: " + e.getMessage());
-            }
-            return;
+        if (runnerOptions && warnedCompat.compareAndSet(false, true)) {
+            LOG.warn("A {} request for the VLM cannot carry vlm_options {}: Ollama may reload the VLM with its"
+                    + " default runner options. Use /api/chat, or put the options in the model (a Modelfile)",
+                    exchange.path(), vlmOptions.keySet());
         }
-        waitingForVlm.remove(Thread.currentThread());
-        try (lease) {
-            vlmRequests.incrementAndGet();
-            if (nativePath) {
-                forward(request, response, json.rewritten(leaseJson, vlmOptions));
-                return;
-            }
-            if (runnerOptions && warnedCompat.compareAndSet(false, true)) {
-                LOG.warn("A {} request for the VLM cannot carry vlm_options {}: Ollama may reload the VLM with its"
-                        + " default runner options. Use /api/chat, or put the options in the model (a Modelfile)",
-                        request.uri().getPath(), vlmOptions.keySet());
-            }
-            try {
-                forward(request, response, request.body());
-            } finally {
-                keepAlive.requestEnded(); // Ollama may have given the VLM its default timer: take it back
-            }
-        }
+        // Ollama may give the VLM its default timer: take it back once the answer has ended
+        exchange.forward(Unpooled.wrappedBuffer(sent), lease, keepAlive::requestEnded);
     }
 
     /**
      * Who asks, and the runner options that reach Ollama from the client: on Ollama's paths those vlm_options do not
      * set; on the /v1 paths Ollama's defaults for those vlm_options sets (such a request cannot carry them).
      */
-    private VlmRequest vlmRequest(StreamingHttpServer.Request request, boolean nativePath, JsonSplice json) {
-        String agent = request.headers().getFirst("User-Agent");
+    private VlmRequest vlmRequest(ProxyExchange exchange, boolean nativePath, JsonSplice json) {
+        String agent = exchange.request().headers().get("User-Agent");
         String client = agent == null || agent.isBlank() ? "a client with no User-Agent" : agent.strip();
         Map<String, String> asked = new LinkedHashMap<>();
         if (nativePath) {
@@ -183,26 +245,7 @@ public final class OllamaProxyServer implements AutoCloseable {
         } else {
             vlmOptions.keySet().stream().filter(RUNNER_OPTIONS::contains).forEach(name -> asked.put(name, "Ollama's default"));
         }
-        return new VlmRequest(client, request.uri().getPath(), asked);
-    }
-
-    private void forward(StreamingHttpServer.Request request, StreamingResponse response, byte[] body)
-            throws IOException {
-        forwarded.incrementAndGet();
-        String target = request.uri().getRawPath() + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
-        try {
-            forwarder.forward(request.method(), target, request.headers(),
-                    body.length == 0 && ("GET".equals(request.method()) || "HEAD".equals(request.method())) ? null : body,
-                    response::begin);
-        } catch (IOException e) {
-            if (!response.started()) {
-                manager.retryNow();
-                response.error(502, "Ollama is not reachable at " + forwarder.endpoint() + " (" + e.getMessage()
-                        + "). Start it with 'ollama serve'.");
-            } else {
-                throw e; // the answer was under way: the connection is closed, the client sees it cut short
-            }
-        }
+        return new VlmRequest(client, exchange.path(), asked);
     }
 
     /**
@@ -212,8 +255,12 @@ public final class OllamaProxyServer implements AutoCloseable {
     public void stop(Duration grace) {
         stopping = true;
         waitingForVlm.forEach(Thread::interrupt);
-        server.stop(grace);
-        forwarder.close();
+        for (Runnable queued : vlmWaiters.shutdownNow()) {
+            queued.run(); // not started yet: each sees the stop and answers 503 at once
+        }
+        waitingForVlm.forEach(Thread::interrupt);
+        listener.stop(grace);
+        upstream.close();
     }
 
     @Override

@@ -14,7 +14,6 @@ import com.rpavision.gpurm.core.manager.GpuResourceManager;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.storage.FileChannels;
 import com.rpavision.gpurm.core.storage.StorageHealth;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -188,7 +187,7 @@ public final class Services {
 
     private OllamaProxyServer openProxy() throws ServiceFailure {
         try {
-            return new OllamaProxyServer(manager, new OllamaForwarder(effective.ollamaEndpoint(), effective.loadTimeout()),
+            return new OllamaProxyServer(manager, effective.ollamaEndpoint(), effective.loadTimeout(),
                     effective.vlmModel(), effective.autopilotBlocksVlm(), effective.vlmOptionsJson(), InetAddress.getLoopbackAddress(),
                     effective.proxyPort());
         } catch (IOException e) {
@@ -247,7 +246,8 @@ public final class Services {
 
     /** "the control API cannot listen on 127.0.0.1:11436: the port is in use by ollama (pid 4242); set api_port ...". */
     private static ServiceFailure cannotListen(String what, String host, int port, String key, IOException e) {
-        String cause = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")
+        // java.net.BindException from the JDK, Netty's NativeIoException "bind(..) failed: Address already in use" on epoll
+        String cause = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("in use")
                 ? "the port is in use" + PortHolder.of(port).map(holder -> " by " + holder).orElse(" by another program")
                 : describe(e);
         return new ServiceFailure(ServiceFailure.UNAVAILABLE, what + " cannot listen on " + host + ":" + port + ": " + cause

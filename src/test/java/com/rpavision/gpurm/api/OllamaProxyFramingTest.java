@@ -38,7 +38,7 @@ class OllamaProxyFramingTest {
             MockResponse.Builder answer = new MockResponse.Builder().addHeader("Content-Type", "application/json; charset=utf-8");
             // a HEAD answer carries the GET's Content-Length (Go's net/http sends it), and no body
             return "HEAD".equals(request.getMethod())
-                    ? answer.addHeader("Content-Length", TAGS.length()).build() : answer.body(TAGS).build();
+                    ? answer.setHeader("Content-Length", TAGS.length()).build() : answer.body(TAGS).build(); // one CL, as Go sends
         }
         if (path.equals("/gzip")) {
             return new MockResponse.Builder().addHeader("Content-Encoding", "gzip").body("not really gzip").build();

@@ -2,7 +2,6 @@ package com.rpavision.gpurm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import com.rpavision.gpurm.testing.NoDelayServerSocketFactory;
 import mockwebserver3.MockResponse;
@@ -48,7 +47,7 @@ class OllamaProxyTest {
     }
 
     private OllamaProxyServer proxy(ManagerFixture f, String endpoint, boolean autopilotBlocksVlm) throws Exception {
-        OllamaProxyServer proxy = new OllamaProxyServer(f.manager, new OllamaForwarder(endpoint, Duration.ofSeconds(10)),
+        OllamaProxyServer proxy = new OllamaProxyServer(f.manager, endpoint, Duration.ofSeconds(10),
                 f.config.vlmModel(), autopilotBlocksVlm, InetAddress.getLoopbackAddress(), 0);
         open.add(proxy);
         return proxy;

@@ -5,7 +5,6 @@ import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import com.rpavision.gpurm.simulator.Ask;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import okhttp3.MediaType;
@@ -41,7 +40,7 @@ class ProxiedReloadTest {
     }
 
     private OllamaProxyServer proxy(ManagerFixture f, String vlmOptions) throws Exception {
-        return new OllamaProxyServer(f.manager, new OllamaForwarder(f.server.url("/").toString(), Duration.ofSeconds(30)),
+        return new OllamaProxyServer(f.manager, f.server.url("/").toString(), Duration.ofSeconds(30),
                 f.config.vlmModel(), false, JsonObjectText.parse(vlmOptions).orElseThrow(), InetAddress.getLoopbackAddress(), 0);
     }
 

@@ -1,7 +1,6 @@
 package com.rpavision.gpurm.api;
 
 import com.rpavision.gpurm.core.config.JsonObjectText;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import com.rpavision.gpurm.testing.NoDelayServerSocketFactory;
 import mockwebserver3.Dispatcher;
@@ -36,7 +35,7 @@ final class ProxyRig implements AutoCloseable {
     }
 
     OllamaProxyServer proxy(String vlmOptions, boolean autopilotBlocksVlm) throws IOException {
-        proxy = new OllamaProxyServer(f.manager, new OllamaForwarder(upstream.url("/").toString(), Duration.ofSeconds(10)),
+        proxy = new OllamaProxyServer(f.manager, upstream.url("/").toString(), Duration.ofSeconds(10),
                 f.config.vlmModel(), autopilotBlocksVlm, JsonObjectText.parse(vlmOptions).orElseThrow(),
                 InetAddress.getLoopbackAddress(), 0);
         return proxy;

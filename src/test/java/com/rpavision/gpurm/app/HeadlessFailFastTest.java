@@ -83,6 +83,22 @@ class HeadlessFailFastTest {
     }
 
     @Test
+    void aTakenProxyPortExits69Too() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path config = dir.resolve("config.json");
+            Files.writeString(config, "{" + USABLE.replace("\"proxy_port\": 0", "\"proxy_port\": " + taken.getLocalPort())
+                    + ", \"api_port\": 0}");
+
+            Ended ended = headless(config, dir.resolve("data"));
+
+            assertThat(ended.code()).isEqualTo(69);
+            assertThat(ended.stderr()).singleElement().asString().isEqualTo("gpu-resource-manager: the Ollama proxy cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + ": the port is in use by java (pid " + ProcessHandle.current().pid()
+                    + "); set proxy_port in the configuration to a free port (0: any) or stop that program");
+        }
+    }
+
+    @Test
     void aDataFolderThatCannotBeWrittenExits73NamingItWithoutAStackTrace() throws Exception {
         Path config = dir.resolve("config.json");
         Files.writeString(config, "{" + USABLE + ", \"api_port\": 0}");

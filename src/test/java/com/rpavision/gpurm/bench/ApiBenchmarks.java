@@ -3,7 +3,6 @@ package com.rpavision.gpurm.bench;
 import com.rpavision.gpurm.api.ApiToken;
 import com.rpavision.gpurm.api.ControlApiServer;
 import com.rpavision.gpurm.api.OllamaProxyServer;
-import com.rpavision.gpurm.core.ollama.OllamaForwarder;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import com.rpavision.gpurm.testing.NoDelayServerSocketFactory;
 import mockwebserver3.Dispatcher;
@@ -68,7 +67,7 @@ public class ApiBenchmarks {
         });
         upstream.start(InetAddress.getLoopbackAddress(), 0);
         fixture = ManagerFixture.create();
-        proxy = new OllamaProxyServer(fixture.manager, new OllamaForwarder(upstream.url("/").toString(), Duration.ofSeconds(30)),
+        proxy = new OllamaProxyServer(fixture.manager, upstream.url("/").toString(), Duration.ofSeconds(30),
                 "qwen3-vl:8b", false, InetAddress.getLoopbackAddress(), 0);
         token = ApiToken.random();
         api = new ControlApiServer(fixture.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(30), "ViT-B-32");

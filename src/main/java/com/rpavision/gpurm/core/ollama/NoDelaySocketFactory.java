@@ -4,7 +4,6 @@ import javax.net.SocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.channels.SocketChannel;
 
 /**
  * Client sockets with Nagle's algorithm off: a request written as headers then body must not wait for the
@@ -13,18 +12,8 @@ import java.nio.channels.SocketChannel;
 final class NoDelaySocketFactory extends SocketFactory {
 
     private final SocketFactory delegate = SocketFactory.getDefault();
-    private final boolean channels;
 
     NoDelaySocketFactory() {
-        this(false);
-    }
-
-    /**
-     * @param channels unconnected sockets (the ones OkHttp asks for) backed by a {@link SocketChannel}, so that
-     *                 {@link StaleConnections} can look, without blocking, whether the peer has closed one
-     */
-    NoDelaySocketFactory(boolean channels) {
-        this.channels = channels;
     }
 
     private static Socket noDelay(Socket socket) throws IOException {
@@ -34,7 +23,7 @@ final class NoDelaySocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(channels ? SocketChannel.open().socket() : delegate.createSocket());
+        return noDelay(delegate.createSocket());
     }
 
     @Override

@@ -43,6 +43,27 @@ public final class OllamaSignals {
         return BY_ENDPOINT.computeIfAbsent(endpoint, e -> new OllamaSignals());
     }
 
+    /**
+     * The record for an endpoint as the configuration spells it ({@code http://127.0.0.1:11434}), found under the
+     * same key the manager's own client uses, for a client outside this package (the proxy's channels).
+     */
+    public static OllamaSignals ofEndpoint(String endpoint) {
+        okhttp3.HttpUrl url = okhttp3.HttpUrl.parse(endpoint);
+        return of(url == null ? endpoint : url.toString());
+    }
+
+    /** A connection of the proxy to Ollama was refused. */
+    public void connectionRefused() {
+        record("connection refused");
+    }
+
+    /** A kept-alive connection idle for less than {@link #TRUSTED_IDLE} was closed by Ollama (it exited). */
+    public void keptAliveConnectionClosed(Duration idle) {
+        if (idle.compareTo(TRUSTED_IDLE) < 0) {
+            record("a kept-alive connection had been closed by Ollama");
+        }
+    }
+
     /** How many signs so far: compare two readings to know whether one came between them. */
     public long count() {
         return count.get();
@@ -58,7 +79,7 @@ public final class OllamaSignals {
         count.incrementAndGet();
     }
 
-    /** Composes with another listener (the proxy's retry rules also listen). */
+    /** Composes with another listener. */
     EventListener.Factory listener(EventListener.Factory inner) {
         return call -> new Watch(inner.create(call));
     }
