@@ -44,6 +44,7 @@ public final class Services {
     private final StorageHealth storage;
     private OllamaProxyServer proxy;
     private ControlApiServer api;
+    private ApiToken apiToken;
     private ManagerMetrics metrics;
     private MetricsServer metricsServer;
     private MetricsTextfile metricsTextfile;
@@ -104,8 +105,9 @@ public final class Services {
     }
 
     /**
-     * The headless service's start: a listener that cannot open, or an {@code api.json} that cannot be written,
-     * stops it before the manager starts (nothing loaded), with the reason in one line and its exit code.
+     * The headless service's start: a listener that cannot open stops it before the manager starts (nothing
+     * loaded), an {@code api.json} that cannot be written (the data folder was checked writable before) right after;
+     * with the reason in one line and its exit code.
      */
     public synchronized void startAsService(Optional<ExecutionMode> mode) throws ServiceFailure {
         try {
@@ -137,6 +139,18 @@ public final class Services {
                     r.unexpectedStop() ? "it stopped unexpectedly" : "it was stopped");
             manager.restoreExecutionMode(r.mode(), r.wireReason());
         });
+        // Only now may a client find the API (its token is only in api.json): a mode it asks for comes after the
+        // start's own, instead of being overridden by it.
+        if (api != null) {
+            if (failFast) {
+                publishControlApi();
+            } else {
+                logged(() -> {
+                    publishControlApi();
+                    return null;
+                });
+            }
+        }
     }
 
     private interface Opening<T> {
@@ -208,16 +222,22 @@ public final class Services {
             throw cannotListen("the control API", "127.0.0.1", config.apiPort(), "api_port", e);
         }
         server.statisticsFrom(journal::read, java.time.Clock.systemDefaultZone());
+        apiToken = token;
+        return server;
+    }
+
+    /** Writes api.json, where the agent finds the API's port and token. */
+    private void publishControlApi() throws ServiceFailure {
         try {
-            storage.write(paths.apiInfoFile(), () -> token.writeInfo(paths.apiInfoFile(), server.port()));
+            storage.write(paths.apiInfoFile(), () -> apiToken.writeInfo(paths.apiInfoFile(), api.port()));
         } catch (IOException e) {
-            server.stop(Duration.ZERO);
+            api.stop(Duration.ZERO);
+            api = null;
             throw new ServiceFailure(ServiceFailure.CANNOT_WRITE, "the control API is not started: its token file "
                     + paths.apiInfoFile() + " cannot be written (" + describe(e) + "); give this user write access to "
                     + paths.dataDir());
         }
         LOG.info("Control API token and address in {}", paths.apiInfoFile());
-        return server;
     }
 
     /** The opt-in listener for a fleet's Prometheus ({@code metrics_listen}). */

@@ -140,6 +140,37 @@ class HeadlessRunTest {
         }
     }
 
+    @Test
+    void theApiIsFoundOnlyOnceTheStartsModeIsApplied() throws Exception {
+        try (MockWebServer server = serving(ollama())) {
+            Path config = dir.resolve("config.json");
+            Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
+                    + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
+                    + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
+            Path apiInfo = dir.resolve("data/gpu-resource-manager/api.json");
+            List<String> lines = Collections.synchronizedList(new ArrayList<>());
+            Process app = headless(config, lines, java.util.Map.of(), "--mode", "recording").process();
+            try {
+                await().atMost(60, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(5)).until(() -> Files.exists(apiInfo)
+                        && Files.size(apiInfo) > 0);
+                // an agent's first look: were the start's own mode applied after this, the agent's choice would be lost
+                assertThat(statusThroughTheControlApi(apiInfo)).contains("\"execution_mode\":\"recording\"");
+                await().atMost(10, TimeUnit.SECONDS).until(() -> contains(lines, "Control API token and address in"));
+            } finally {
+                app.toHandle().destroy();
+                app.waitFor(20, TimeUnit.SECONDS);
+            }
+            List<String> log;
+            synchronized (lines) {
+                log = List.copyOf(lines);
+            }
+            int modeSet = indexOf(log, "Mode IDLE -> RECORDING");
+            int published = indexOf(log, "Control API token and address in");
+            assertThat(modeSet).as("the start's mode is set before api.json tells agents where the API is")
+                    .isNotNegative().isLessThan(published);
+        }
+    }
+
     private static FakeOllama ollama() {
         return new FakeOllama(new FakeGpu(1_000_000, 0), null, new ConcurrencyRecorder(),
                 Collections.synchronizedList(new ArrayList<>()));
@@ -184,6 +215,15 @@ class HeadlessRunTest {
         } finally {
             client.connectionPool().evictAll();
         }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean contains(List<String> lines, String text) {
