@@ -35,6 +35,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -421,6 +422,22 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 throw new VlmUnavailableException(vlmUnavailableReason());
             }
         }
+        return leaseFor(request);
+    }
+
+    @Override
+    public Optional<VlmLease> tryAcquireVlmNow(VlmRequest request) {
+        gate.requestStarts();
+        if (!gate.passes(this::usableWithoutQueue)) {
+            gate.requestEnds(); // a change the idle timer skipped for it comes again next round
+            return Optional.empty();
+        }
+        markVlmRequest();
+        return Optional.of(leaseFor(request));
+    }
+
+    /** The lease of a request that may go to Ollama now (the in-flight count already holds it). */
+    private VlmLease leaseFor(VlmRequest request) {
         ProxiedRunnerOptions.Asked asked = reconciler.proxiedRequest(request); // now it goes to Ollama
         AtomicBoolean closed = new AtomicBoolean();
         return () -> {

@@ -147,6 +147,25 @@ class VlmHotPathTest {
     }
 
     @Test
+    void theNonBlockingLeaseIsGivenOnlyWhenNothingIsPending() throws Exception {
+        try (ManagerFixture f = roomy().build()) {
+            assertThat(f.manager.tryAcquireVlmNow(VlmRequest.UNNAMED)).as("not loaded: it would wait").isEmpty();
+            assertThat(f.manager.ensureVlmLoaded()).isTrue();
+            f.manager.tryAcquireVlmNow(VlmRequest.UNNAMED).orElseThrow().close();
+
+            f.clip.holdMoves();
+            CompletableFuture<MigrationResult> moving = f.manager.migrateClipAsync(ClipDevice.CUDA);
+            await().until(() -> f.clip.movesWaiting() == 1);
+            CompletableFuture<Boolean> unloading = f.manager.unloadVlmAsync();
+            assertThat(f.manager.tryAcquireVlmNow(VlmRequest.UNNAMED)).as("an unload is pending").isEmpty();
+            f.clip.releaseMoves();
+            moving.get(SECONDS, TimeUnit.SECONDS);
+            assertThat(unloading.get(SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(f.manager.getStatus().lastVlmRequest()).isNotNull();
+        }
+    }
+
+    @Test
     void aStaleViewOfOllamaTakesTheQueue() throws Exception {
         try (ManagerFixture f = roomy().build()) {
             assertThat(f.manager.ensureVlmLoaded()).isTrue();
