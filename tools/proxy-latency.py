@@ -17,6 +17,13 @@ the same Ollama (an upstream keepalive pool of 16, proxy_http_version 1.1, Conne
 reference the issue measures against), and timed in the same loop as another column; --no-nginx leaves it out.
 
 A streamed answer is timed to its last byte (what the agent waits for), and to its first byte in brackets.
+
+The load goals of issue 24 (tools/proxy_load.py), each ours beside nginx in the same run:
+    --under-load        the per-path added latency while a 20 Hz status poller runs on our control API and
+                        --load-clients (8) clients send VLM generates through every proxy
+    --streaming         time to first and last byte of a --tokens (2000) token NDJSON answer, ours / nginx
+    --concurrent 64     64 streamed answers at once: each one's time against nginx's, our RSS and thread growth
+    --no-plain          leave the per-path table out
 """
 import argparse
 import http.client
@@ -33,6 +40,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import simulated_ollama  # noqa: E402
+import proxy_load  # noqa: E402
 MODEL = "qwen3-vl:8b"
 CASES = [
     ("GET /api/tags", "GET", "/api/tags", None),
@@ -105,7 +113,9 @@ def start_app(jar, ollama, scratch):
                            stderr=subprocess.STDOUT)
     address = "127.0.0.1:%d" % proxy_port
     wait_for(address, 60, app)
-    return app, address
+    with open(os.path.join(scratch, "data", "gpu-resource-manager", "api.json")) as f:
+        info = json.load(f)
+    return app, address, (info["port"], info["token"])
 
 
 def start_simulator(jar):
@@ -219,6 +229,15 @@ def main():
     parser.add_argument("--only", help="measure only the paths whose name contains this text")
     parser.add_argument("--nginx", default=shutil.which("nginx"), help="nginx to measure beside (default: on PATH)")
     parser.add_argument("--no-nginx", action="store_true", help="leave nginx out")
+    parser.add_argument("--no-plain", action="store_true", help="leave the per-path table out")
+    parser.add_argument("--under-load", action="store_true", help="the per-path table again under load")
+    parser.add_argument("--load-clients", type=int, default=8)
+    parser.add_argument("--load-interval-ms", type=int, default=20, help="each load client's pause between rounds")
+    parser.add_argument("--load-rounds", type=int, default=500)
+    parser.add_argument("--streaming", action="store_true", help="time a long NDJSON stream to its first and last byte")
+    parser.add_argument("--tokens", type=int, default=2000, help="tokens in a streamed answer (num_predict)")
+    parser.add_argument("--stream-rounds", type=int, default=100)
+    parser.add_argument("--concurrent", type=int, default=0, metavar="N", help="N streamed answers at once")
     args = parser.parse_args()
     processes, scratch = [], None
     try:
@@ -231,10 +250,11 @@ def main():
             processes.append(simulator.process)
             ollama = simulator.address
             scratch = tempfile.mkdtemp(prefix="proxy-latency-")
-            proxies, labels = [], []
+            proxies, labels, apis = [], [], []
             for n, jar in enumerate([args.jar] + ([args.compare] if args.compare else [])):
-                app, proxy = start_app(os.path.abspath(jar), ollama, os.path.join(scratch, str(n)))
+                app, proxy, api = start_app(os.path.abspath(jar), ollama, os.path.join(scratch, str(n)))
                 processes.append(app)
+                apis.append((app.pid, api))
                 proxies.append(proxy)
                 labels.append("proxy %s (%s)" % (proxy, os.path.abspath(jar)))
         if args.nginx and not args.no_nginx:
@@ -243,8 +263,21 @@ def main():
             processes.append(nginx)
             proxies.append(address)
             labels.append("nginx %s (generated config, keepalive 16)" % address)
-        print("direct %s; %d rounds after %d warm-up, interleaved" % (ollama, args.rounds, args.warmup))
-        report(measure(ollama, proxies, args.rounds, args.warmup, args.only), labels)
+        if not args.no_plain:
+            print("direct %s; %d rounds after %d warm-up, interleaved" % (ollama, args.rounds, args.warmup))
+            report(measure(ollama, proxies, args.rounds, args.warmup, args.only), labels)
+        short = [l.split(" (")[0] for l in labels]
+        if (args.under_load or args.concurrent) and args.proxy:
+            raise SystemExit("--under-load and --concurrent start the app themselves (no --proxy)")
+        if args.under_load:
+            proxy_load.measure_under_load(ollama, proxies, short, apis[0][1], args.load_rounds, 50, args.load_clients,
+                                          args.load_interval_ms / 1000, timed)
+        if args.streaming:
+            proxy_load.measure_streaming(ollama, proxies, short, args.stream_rounds, args.tokens)
+        if args.concurrent:
+            proxy_load.measure_concurrent([proxies[0]] + ([proxies[-1]] if len(proxies) > 1 else []),
+                                          [short[0], short[-1]], apis[0][0], args.stream_rounds // 10 or 1,
+                                          args.concurrent, args.tokens)
     finally:
         for p in reversed(processes):
             p.terminate()

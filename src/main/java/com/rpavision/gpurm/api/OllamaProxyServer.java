@@ -180,6 +180,11 @@ public final class OllamaProxyServer implements AutoCloseable {
         }
         boolean nativePath = NATIVE_PATHS.contains(exchange.path());
         VlmRequest asked = vlmRequest(exchange, nativePath, json.get());
+        Optional<VlmLease> now = stopping ? Optional.empty() : manager.tryAcquireVlmNow(asked);
+        if (now.isPresent()) { // the VLM is loaded and nothing is pending: no hop to a waiting thread
+            leased(exchange, now.get(), nativePath, json.get(), bytes);
+            return;
+        }
         EventLoop loop = exchange.eventLoop();
         try {
             vlmWaiters.execute(() -> {

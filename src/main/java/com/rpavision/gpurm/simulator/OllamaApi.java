@@ -125,7 +125,10 @@ public final class OllamaApi {
         if (embedding) {
             return Answer.json(200, embedding(path, model, ticket));
         }
-        return openAi ? openAi(model, chat, stream) : nativeAnswer(model, chat, stream, ticket);
+        // Ollama's own num_predict caps the answer's tokens: a benchmark asks for a long stream with it
+        int count = body.path("options").path("num_predict").asInt(0) > 0
+                ? Math.min(body.path("options").path("num_predict").asInt(), 1_000_000) : tokens;
+        return openAi ? openAi(model, chat, stream, count) : nativeAnswer(model, chat, stream, ticket, count);
     }
 
     private static Map<String, Object> runnerOptions(JsonNode options) {
@@ -188,7 +191,7 @@ public final class OllamaApi {
         return root.toString();
     }
 
-    private Answer nativeAnswer(String model, boolean chat, boolean stream, Ticket ticket) {
+    private Answer nativeAnswer(String model, boolean chat, boolean stream, Ticket ticket, int tokens) {
         long loadNanos = ticket.loadDuration().toNanos();
         ObjectNode done = base(model).put("done", true).put("done_reason", "stop").put("total_duration", loadNanos + 1_000_000)
                 .put("load_duration", loadNanos).put("prompt_eval_count", 1).put("eval_count", tokens);
@@ -206,7 +209,7 @@ public final class OllamaApi {
         return Answer.stream("application/x-ndjson", pieces);
     }
 
-    private Answer openAi(String model, boolean chat, boolean stream) {
+    private Answer openAi(String model, boolean chat, boolean stream, int tokens) {
         ObjectNode head = JSON.createObjectNode().put("id", chat ? "chatcmpl-1" : "cmpl-1")
                 .put("created", time.now().getEpochSecond()).put("model", model).put("system_fingerprint", "fp_ollama");
         if (!stream) {

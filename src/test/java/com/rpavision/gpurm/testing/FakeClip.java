@@ -49,6 +49,27 @@ public final class FakeClip implements ClipEngine {
         this.moveMillis = millis;
     }
 
+    private volatile java.util.concurrent.CountDownLatch held;
+    private final java.util.concurrent.atomic.AtomicInteger movesWaiting = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Every move waits inside {@link #moveTo} (holding the manager's queue) until {@link #releaseMoves()}. */
+    public void holdMoves() {
+        held = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releaseMoves() {
+        java.util.concurrent.CountDownLatch latch = held;
+        held = null;
+        if (latch != null) {
+            latch.countDown();
+        }
+    }
+
+    /** Moves waiting in {@link #holdMoves()}. */
+    public int movesWaiting() {
+        return movesWaiting.get();
+    }
+
     @Override
     public String modelName() {
         return "ViT-B-32";
@@ -77,6 +98,15 @@ public final class FakeClip implements ClipEngine {
             }
             if (moveMillis > 0) {
                 Thread.sleep(moveMillis);
+            }
+            java.util.concurrent.CountDownLatch latch = held;
+            if (latch != null) {
+                movesWaiting.incrementAndGet();
+                try {
+                    latch.await();
+                } finally {
+                    movesWaiting.decrementAndGet();
+                }
             }
             if (target == ClipDevice.CUDA) {
                 gpu.allocate("clip", VRAM_MB);

@@ -67,7 +67,7 @@ public final class ManagerFixture implements AutoCloseable {
         if (options.storage != null) {
             builder.storage(options.storage);
         }
-        manager = builder.build();
+        manager = options.builder.apply(builder).build();
         manager.onResourceChanged(events::add);
     }
 
@@ -169,6 +169,14 @@ public final class ManagerFixture implements AutoCloseable {
         /** The storage health the manager hears (its own one by default). */
         public Options storage(com.rpavision.gpurm.core.storage.StorageHealth storage) {
             this.storage = storage;
+            return this;
+        }
+
+        private UnaryOperator<com.rpavision.gpurm.core.manager.ManagerBuilder> builder = b -> b;
+
+        /** Anything more the manager is built with (a test in the manager's package: its package-private hooks). */
+        public Options builder(UnaryOperator<com.rpavision.gpurm.core.manager.ManagerBuilder> more) {
+            this.builder = more;
             return this;
         }
 

@@ -35,12 +35,12 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -71,7 +71,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private final AtomicReference<ExecutionMode> mode = new AtomicReference<>(ExecutionMode.IDLE);
     private final AtomicLong modeGeneration = new AtomicLong();
-    private final AtomicInteger vlmRequestsInFlight = new AtomicInteger();
+    /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
+    private final VlmGate gate;
     private final CoalescedOperation maintenance;
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private volatile Instant lastVlmRequest;
@@ -101,6 +102,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.idleTimeout = config.idleTimeout();
         this.ollamaRetryInterval = config.ollamaRetryInterval();
         this.queue = new ModelOperationQueue(Threads.modelOperations());
+        this.gate = new VlmGate(b.gateSteps);
         this.events = new EventEmitter(clock, resourceListeners);
         resourceListeners.add(this::remember);
         this.availability = new OllamaAvailability(events);
@@ -127,7 +129,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                         return statusAssembler.clipGpuMb(sample);
                     }
                 });
-        this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> reconciler.reconcile("Ollama changed"));
+        this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> reconcile("Ollama changed"));
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
                 "free_mb", change.after().freeMb(), "delta_mb", change.deltaMb()));
@@ -239,6 +241,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private CompletableFuture<GpuResourceStatus> switchMode(ExecutionMode target, String restored) {
         Objects.requireNonNull(target, "mode");
+        // from this call on, a request for the VLM waits behind the switch, as it did when every lease was queued
+        VlmGate.Closed closed = gate.closeForChange();
         ExecutionMode previous = mode.getAndSet(target);
         long generation = modeGeneration.incrementAndGet();
         vlm.cancelIfUnwanted(); // a load for the mode just left is given up, not waited for
@@ -248,11 +252,13 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             modeListeners.fire(new ModeChangedEvent(clock.instant(), previous, target));
         }
         return queue.submit("switch to " + target.wireName(), () -> {
-            if (modeGeneration.get() == generation) {
-                orchestrate(target);
+            try (closed) {
+                if (modeGeneration.get() == generation) {
+                    orchestrate(target);
+                }
             }
             return getStatus();
-        });
+        }).whenComplete((status, failure) -> closed.close()); // also when the queue refused it
     }
 
     private void orchestrate(ExecutionMode target) throws InterruptedException {
@@ -268,7 +274,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             }
             case IDLE -> { /* the idle timer decides */ }
         }
-        reconciler.reconcile("switch to " + target.wireName());
+        reconcile("switch to " + target.wireName());
     }
 
     @Override
@@ -300,7 +306,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             throws InterruptedException {
         waitForOllamaToSettle();
         if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
-            reconciler.reconcile("VLM request with a stale view of Ollama");
+            reconcile("VLM request with a stale view of Ollama");
         }
         if (vlm.state() != ModelState.LOADED) {
             if (!vlm.ollamaReachable()) {
@@ -335,7 +341,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         long maxLooks = (RemovalSettle.LIMIT.toMillis() + 1_000) / OllamaWatcher.HURRIED.toMillis();
         for (long looks = 0; reconciler.settling() && looks < maxLooks && clock.instant().isBefore(giveUp); looks++) {
             sleeper.sleep(OllamaWatcher.HURRIED);
-            reconciler.reconcile("a load waits for Ollama to settle");
+            reconcile("a load waits for Ollama to settle");
         }
         reconciler.decideNow();
     }
@@ -358,7 +364,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<Boolean> unloadVlmAsync() {
-        return queue.submit("unload VLM", () -> vlm.unload("requested"));
+        VlmGate.Closed closed = gate.closeForChange(); // a request after this call waits for the unload, then reloads
+        return queue.submit("unload VLM", () -> {
+            try (closed) {
+                return vlm.unload("requested");
+            }
+        }).whenComplete((unloaded, failure) -> closed.close());
     }
 
     @Override
@@ -393,22 +404,71 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public VlmLease acquireVlm(VlmRequest request) throws VlmUnavailableException {
-        vlmRequestsInFlight.incrementAndGet();
-        markVlmRequest();
-        boolean loaded = await(queue.submit("load VLM on demand", () -> loadVlm("on demand")), false);
-        if (!loaded) {
-            vlmRequestsInFlight.decrementAndGet();
-            throw new VlmUnavailableException(vlmUnavailableReason());
+        if (queue.isWorkerThread()) {
+            throw new IllegalStateException("a blocking manager call from the operation queue would deadlock; use the async variant");
         }
+        gate.requestStarts(); // first: every change that closes the gate from now on sees this request
+        markVlmRequest();
+        if (!gate.passes(this::usableWithoutQueue)) {
+            boolean loaded;
+            try {
+                loaded = await(queue.submit("load VLM on demand", () -> loadVlm("on demand")), false);
+            } catch (RuntimeException e) {
+                gate.requestEnds();
+                throw e;
+            }
+            if (!loaded) {
+                gate.requestEnds();
+                throw new VlmUnavailableException(vlmUnavailableReason());
+            }
+        }
+        return leaseFor(request);
+    }
+
+    @Override
+    public Optional<VlmLease> tryAcquireVlmNow(VlmRequest request) {
+        gate.requestStarts();
+        if (!gate.passes(this::usableWithoutQueue)) {
+            gate.requestEnds(); // a change the idle timer skipped for it comes again next round
+            return Optional.empty();
+        }
+        markVlmRequest();
+        return Optional.of(leaseFor(request));
+    }
+
+    /** The lease of a request that may go to Ollama now (the in-flight count already holds it). */
+    private VlmLease leaseFor(VlmRequest request) {
         ProxiedRunnerOptions.Asked asked = reconciler.proxiedRequest(request); // now it goes to Ollama
         AtomicBoolean closed = new AtomicBoolean();
         return () -> {
             if (closed.compareAndSet(false, true)) {
                 asked.ended(clock.instant());
                 markVlmRequest();
-                vlmRequestsInFlight.decrementAndGet();
+                gate.requestEnds();
             }
         };
+    }
+
+    /**
+     * The hot path: the VLM is loaded as last confirmed within the watch interval, Ollama answers, nothing settles,
+     * the manager runs and the mode does not keep the VLM out. What the queued "load on demand" would then do is
+     * nothing but answer true. Read under {@link VlmGate#passes}, so no change that may unload it is pending.
+     */
+    private boolean usableWithoutQueue() {
+        return vlm.state() == ModelState.LOADED && !shutDown.get() && !availability.isDown() && !reconciler.settling()
+                && !(config.autopilotBlocksVlm() && mode.get() == ExecutionMode.AUTOPILOT) && beliefFresh();
+    }
+
+    /** A reconcile round may unload or adopt the VLM: requests take the queue meanwhile. */
+    private void reconcile(String why) throws InterruptedException {
+        try (VlmGate.Closed closed = gate.closeForChange()) {
+            reconciler.reconcile(why);
+        }
+    }
+
+    /** How many leases were granted without the queue (tests). */
+    long leasesWithoutQueue() {
+        return gate.passedCount();
     }
 
     private String vlmUnavailableReason() {
@@ -547,17 +607,19 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private void maintain() throws InterruptedException {
         if (availability.isDown()) {
-            vlm.markUnknownWhileDown();
+            try (VlmGate.Closed closed = gate.closeForChange()) {
+                vlm.markUnknownWhileDown();
+            }
         } else if (availability.takeReconcileRequest()) {
-            reconciler.reconcile("Ollama answers again");
+            reconcile("Ollama answers again");
         }
         reconciler.reconcileGpu(vram.latest());
         if (reconciler.settling()) {
-            reconciler.reconcile("the VLM left: has Ollama settled?"); // time alone can settle it
+            reconcile("the VLM left: has Ollama settled?"); // time alone can settle it
         } else if (conditions.has(com.rpavision.gpurm.core.model.Condition.VLM_CONTENDED)) {
-            reconciler.reconcile("contention: has the window passed?"); // time alone can end it
+            reconcile("contention: has the window passed?"); // time alone can end it
         } else if (reconciler.reloadWanted()) {
-            reconciler.reconcile("recording: reload due");
+            reconcile("recording: reload due");
         }
         unloadIfIdle();
         vlm.renewLeaseIfDue();
@@ -570,13 +632,23 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private void unloadIfIdle() throws InterruptedException {
         Instant last = vlm.lastActivity();
         Duration timeout = idleTimeout;
-        if (timeout.isZero() || vlm.state() != ModelState.LOADED
-                || vlmRequestsInFlight.get() > 0 || last == null) {
+        if (timeout.isZero() || vlm.state() != ModelState.LOADED || gate.requestsInFlight() || last == null
+                || Duration.between(last, clock.instant()).compareTo(timeout) < 0) {
             return;
         }
+        try (VlmGate.Closed closed = gate.closeForChange()) {
+            // closed first, then the requests in flight: one that passed the gate before is counted by now, one
+            // that comes after waits behind this unload and reloads the VLM
+            if (!gate.requestsInFlight()) {
+                unloadIdle(vlm.lastActivity(), timeout);
+            }
+        }
+    }
+
+    private void unloadIdle(Instant last, Duration timeout) throws InterruptedException {
         Duration idle = Duration.between(last, clock.instant());
         if (idle.compareTo(timeout) < 0) {
-            return;
+            return; // a request came and went meanwhile
         }
         LOG.info("VLM {} idle for {} s (timeout {} s): unloading", vlm.model(), idle.toSeconds(), timeout.toSeconds());
         if (vlm.unload("idle timeout")) {
@@ -591,7 +663,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public GpuResourceStatus getStatus() {
         return statusAssembler.status(new StatusAssembler.ManagerFigures(mode.get(), (int) idleTimeout.toSeconds(),
-                lastVlmRequest, vlmRequestsInFlight.get() > 0));
+                lastVlmRequest, gate.requestsInFlight()));
     }
 
     @Override

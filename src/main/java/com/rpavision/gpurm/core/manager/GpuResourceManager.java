@@ -107,6 +107,15 @@ public interface GpuResourceManager extends AutoCloseable {
     VlmLease acquireVlm(VlmRequest request) throws VlmUnavailableException;
 
     /**
+     * As {@link #acquireVlm(VlmRequest)}, but only when that would not wait: the VLM is loaded and no operation that
+     * may unload it is pending. Never blocks (a proxy's event loop may call it); empty means call
+     * {@link #acquireVlm(VlmRequest)} from a thread that may wait.
+     */
+    default java.util.Optional<VlmLease> tryAcquireVlmNow(VlmRequest request) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Whether Ollama serves the VLM. Answers from the manager's view when Ollama confirmed it within the watch
      * interval; otherwise asks Ollama first ({@code /api/ps}, bounded by the quick timeout), so it never answers
      * from a stale belief.

@@ -20,6 +20,7 @@ public final class ManagerBuilder {
     Sleeper sleeper = Sleeper.SYSTEM;
     ModelSizes modelSizes = ModelSizes.inMemory();
     StorageHealth storage;
+    VlmGate.Steps gateSteps = VlmGate.Steps.NONE;
 
     ManagerBuilder(GpuResourceConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -35,6 +36,9 @@ public final class ManagerBuilder {
 
     /** How the process's writes to disk went, for the condition storage_unwritable; its own one by default. */
     public ManagerBuilder storage(StorageHealth storage) { this.storage = Objects.requireNonNull(storage); return this; }
+
+    /** Tests: hear where the VLM's lease handshake stands, to drive a request and a change into each order. */
+    ManagerBuilder gateSteps(VlmGate.Steps steps) { this.gateSteps = Objects.requireNonNull(steps); return this; }
 
     public DefaultGpuResourceManager build() {
         Objects.requireNonNull(ollama, "ollama");
