@@ -78,10 +78,7 @@ class HeadlessRunTest {
     @Test
     void afterKill9TheStationComesBackInTheModeTheOperatorHadChosenAndSaysSo() throws Exception {
         try (MockWebServer server = serving(ollama())) {
-            Path config = dir.resolve("config.json");
-            Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
-                    + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
-                    + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
+            Path config = withoutGpuOrClip(server);
 
             List<String> first = Collections.synchronizedList(new ArrayList<>());
             Process app = headless(config, first, java.util.Map.of(), "--mode", "recording").process();
@@ -121,10 +118,7 @@ class HeadlessRunTest {
     @Test
     void aSigtermAsSoonAsTheControlApiIsUpStopsCleanlyWithStatusZero() throws Exception {
         try (MockWebServer server = serving(ollama())) {
-            Path config = dir.resolve("config.json");
-            Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
-                    + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
-                    + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
+            Path config = withoutGpuOrClip(server);
             List<String> lines = Collections.synchronizedList(new ArrayList<>());
             Process app = headless(config, lines, java.util.Map.of(), "--mode", "idle").process();
             try {
@@ -143,10 +137,7 @@ class HeadlessRunTest {
     @Test
     void theApiIsFoundOnlyOnceTheStartsModeIsApplied() throws Exception {
         try (MockWebServer server = serving(ollama())) {
-            Path config = dir.resolve("config.json");
-            Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
-                    + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
-                    + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
+            Path config = withoutGpuOrClip(server);
             Path apiInfo = dir.resolve("data/gpu-resource-manager/api.json");
             List<String> lines = Collections.synchronizedList(new ArrayList<>());
             Process app = headless(config, lines, java.util.Map.of(), "--mode", "recording").process();
@@ -169,6 +160,15 @@ class HeadlessRunTest {
             assertThat(modeSet).as("the start's mode is set before api.json tells agents where the API is")
                     .isNotNegative().isLessThan(published);
         }
+    }
+
+    /** A configuration with this Ollama look-alike, no GPU and no CLIP model: the quickest start there is. */
+    private Path withoutGpuOrClip(MockWebServer server) throws java.io.IOException {
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, "{\"ollama_endpoint\": \"" + server.url("/") + "\", \"nvml_library_path\":"
+                + " \"/nonexistent/libnvidia-ml.so\", \"nvidia_smi_path\": \"/nonexistent\", \"api_port\": 0,"
+                + " \"proxy_port\": 0, \"clip_model_path\": \"/nonexistent/clip.pt\"}");
+        return config;
     }
 
     private static FakeOllama ollama() {

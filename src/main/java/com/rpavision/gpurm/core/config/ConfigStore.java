@@ -46,21 +46,20 @@ public final class ConfigStore {
     }
 
     public ConfigLoadResult load() {
-        List<String> warnings = new ArrayList<>();
-        byte[] bytes;
+        Optional<byte[]> bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            writeDefaults(warnings);
-            return new ConfigLoadResult(GpuResourceConfig.defaults(), warnings, Optional.empty());
+            bytes = read();
         } catch (IOException e) {
-            warnings.add("Cannot read " + file + " (" + describe(e) + "); running on defaults. Fix its permissions and restart.");
-            return new ConfigLoadResult(GpuResourceConfig.defaults(), warnings, Optional.empty());
+            return new ConfigLoadResult(GpuResourceConfig.defaults(), List.of("Cannot read " + file + " (" + describe(e)
+                    + "); running on defaults. Fix its permissions and restart."), Optional.empty());
+        }
+        if (bytes.isEmpty()) {
+            return defaultsWritten();
         }
         try {
-            return new ConfigLoadResult(codec.fromJson(decodeUtf8(bytes)), warnings, Optional.empty());
+            return new ConfigLoadResult(codec.fromJson(decodeUtf8(bytes.get())), List.of(), Optional.empty());
         } catch (ConfigException e) {
-            return quarantine(e.getMessage(), warnings);
+            return quarantine(e.getMessage(), new ArrayList<>());
         }
     }
 
@@ -69,34 +68,47 @@ public final class ConfigStore {
      * used is an error, and stays as it is. A missing file is written with the defaults, as {@link #load} does.
      */
     public ConfigLoadResult loadOrFail() throws ConfigException {
-        List<String> warnings = new ArrayList<>();
-        byte[] bytes;
+        Optional<byte[]> bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            writeDefaults(warnings);
-            return new ConfigLoadResult(GpuResourceConfig.defaults(), warnings, Optional.empty());
+            bytes = read();
         } catch (IOException e) {
             throw new ConfigException("cannot read it (" + describe(e) + ")", e);
         }
-        return new ConfigLoadResult(codec.fromJson(decodeUtf8(bytes)), warnings, Optional.empty());
+        return bytes.isEmpty() ? defaultsWritten()
+                : new ConfigLoadResult(codec.fromJson(decodeUtf8(bytes.get())), List.of(), Optional.empty());
     }
 
     /** What the file holds, every problem of it, without writing or moving anything. */
     public ConfigCheck check() {
-        byte[] bytes;
+        Optional<byte[]> bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new ConfigCheck(file, false, Optional.empty(), List.of());
+            bytes = read();
         } catch (IOException e) {
             return new ConfigCheck(file, true, Optional.empty(), List.of("cannot read it (" + describe(e) + ")"));
         }
+        if (bytes.isEmpty()) {
+            return new ConfigCheck(file, false, Optional.empty(), List.of());
+        }
         try {
-            return new ConfigCheck(file, true, Optional.of(codec.fromJson(decodeUtf8(bytes))), List.of());
+            return new ConfigCheck(file, true, Optional.of(codec.fromJson(decodeUtf8(bytes.get()))), List.of());
         } catch (ConfigException e) {
             return new ConfigCheck(file, true, Optional.empty(), e.problems());
         }
+    }
+
+    /** The file's bytes; empty when there is no file. */
+    private Optional<byte[]> read() throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ConfigLoadResult defaultsWritten() {
+        List<String> warnings = new ArrayList<>();
+        writeDefaults(warnings);
+        return new ConfigLoadResult(GpuResourceConfig.defaults(), warnings, Optional.empty());
     }
 
     private static String decodeUtf8(byte[] bytes) throws ConfigException {
