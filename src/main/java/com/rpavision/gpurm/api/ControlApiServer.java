@@ -70,7 +70,8 @@ public final class ControlApiServer implements AutoCloseable {
     private final ManagerMetrics metrics;
     private final boolean ownsMetrics;
     private final HttpListener listener;
-    private final ApiGuard guard;
+    /** Set once the port is known, just after the listener opens; a request before that is answered 503. */
+    private volatile ApiGuard guard;
     private final ThreadPoolExecutor executor;
     private final ControlApiOperations operations;
     private final EventStreams events;
@@ -158,7 +159,11 @@ public final class ControlApiServer implements AutoCloseable {
 
         @Override
         public Admission admit(String method, URI uri, HttpHeaders headers) {
-            var refusal = guard.check(method, uri, headers::get);
+            ApiGuard checks = guard;
+            if (checks == null) {
+                return Admission.refuse(ApiReply.error(503, "the control API is starting; ask again in a moment"));
+            }
+            var refusal = checks.check(method, uri, headers::get);
             if (refusal.isPresent()) {
                 return Admission.refuse(ApiReply.error(refusal.get().status(), refusal.get().error()));
             }

@@ -32,6 +32,8 @@ import java.util.function.Function;
  */
 public final class MetricsServer implements AutoCloseable {
 
+    private static final int MAX_BODY = 64 * 1024;
+
     private final ManagerMetrics metrics;
     private final ApiToken token;
     private final ThreadPoolExecutor executor;
@@ -111,7 +113,7 @@ public final class MetricsServer implements AutoCloseable {
                         }
                         return Admission.refuse(reply);
                     })
-                    .orElse(Admission.read(0));
+                    .orElse(Admission.read(MAX_BODY)); // a GET's body, if any, is read and ignored
         }
 
         @Override
