@@ -125,6 +125,14 @@ abstract class HostileInputContract {
     }
 
     @Test
+    void aRequestTargetWithoutAPathIsRefused() throws IOException {
+        for (String target : List.of("mailto:someone", "/a%zz")) {
+            assertThat(exchange(port(), "GET " + target + " HTTP/1.1\r\n" + host() + auth() + "Connection: close\r\n\r\n"))
+                    .as(target).startsWith("HTTP/1.1 400 ").contains("malformed request target");
+        }
+    }
+
+    @Test
     void theBearerSchemeIsCaseInsensitive() throws IOException {
         for (String scheme : List.of("bearer", "BEARER", "Bearer")) {
             assertThat(exchange(port(), legitGet(scheme + " " + token()))).as(scheme).startsWith("HTTP/1.1 200 OK\r\n");

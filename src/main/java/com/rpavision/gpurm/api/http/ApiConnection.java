@@ -103,7 +103,10 @@ public final class ApiConnection extends ChannelInboundHandlerAdapter {
         try {
             uri = new URI(request.uri());
         } catch (URISyntaxException e) {
-            refuse(ApiReply.error(400, "malformed request target"));
+            uri = null;
+        }
+        if (uri == null || uri.getPath() == null) { // unparsable, or opaque ("mailto:x"): no path to route
+            refuse(ApiReply.error(400, "malformed request target: send an absolute path such as /api/v1/status"));
             return;
         }
         ApiService.Admission admission;
