@@ -1,15 +1,16 @@
 package com.rpavision.gpurm.api;
 
-import com.sun.net.httpserver.HttpExchange;
-
+import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Who may call: only a local program that knows the token. A web page can reach 127.0.0.1, and with DNS
  * rebinding read the answers, so the checks are: exact Host, no Origin at all, no preflight, and a bearer token
  * for everything but /health, /metrics and the OpenAPI document (public, the same as docs/openapi.yaml, and
- * fetched by tools that never read api.json). Nothing is echoed back that would help a caller guess.
+ * fetched by tools that never read api.json). Nothing is echoed back that would help a caller guess. (Two Host
+ * fields never get here: the listener refuses them with 400.)
  */
 final class ApiGuard {
 
@@ -28,25 +29,8 @@ final class ApiGuard {
         this.token = token;
     }
 
-    /** Answers a request that may not pass with its refusal; true when it did so. */
-    boolean refused(HttpExchange exchange) throws java.io.IOException {
-        Optional<Refusal> refusal = check(exchange);
-        if (refusal.isPresent()) {
-            HttpReplies.error(exchange, refusal.get().status(), refusal.get().error());
-        }
-        return refusal.isPresent();
-    }
-
-    Optional<Refusal> check(HttpExchange exchange) {
-        return check(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestHeaders());
-    }
-
-    Optional<Refusal> check(String method, java.net.URI uri, com.sun.net.httpserver.Headers headers) {
-        return check(method, uri, headers::getFirst);
-    }
-
     /** @param header the first value of a header field by its name (any case), or null when absent */
-    Optional<Refusal> check(String method, java.net.URI uri, java.util.function.Function<String, String> header) {
+    Optional<Refusal> check(String method, URI uri, Function<String, String> header) {
         if ("OPTIONS".equals(method)) {
             return Optional.of(new Refusal(403, "cross-origin requests are not allowed"));
         }
@@ -65,9 +49,7 @@ final class ApiGuard {
         if (query != null && query.toLowerCase().contains("token")) {
             return Optional.of(new Refusal(400, "send the token in the Authorization header, never in the URL"));
         }
-        String authorization = header.apply("Authorization");
-        if (authorization == null || !authorization.startsWith("Bearer ")
-                || !token.matches(authorization.substring("Bearer ".length()).trim())) {
+        if (!token.matchesAuthorization(header.apply("Authorization"))) {
             return Optional.of(new Refusal(401, "missing or wrong token: send 'Authorization: Bearer <token>' with the"
                     + " token from api.json (java -jar gpu-resource-manager.jar --print-api-info shows where it is)"));
         }

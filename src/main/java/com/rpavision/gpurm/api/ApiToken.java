@@ -66,6 +66,19 @@ public final class ApiToken {
                 presented.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Whether an {@code Authorization} field value presents this token as {@code Bearer <token>}: the scheme in any
+     * case (RFC 7235 §2.1), one or more spaces, the token.
+     */
+    public boolean matchesAuthorization(String authorization) {
+        if (authorization == null) {
+            return false;
+        }
+        String value = authorization.strip();
+        int space = value.indexOf(' ');
+        return space > 0 && value.substring(0, space).equalsIgnoreCase("Bearer") && matches(value.substring(space + 1).strip());
+    }
+
     /** Writes {@code api.json} (port, base URL, token) so that only the current user can read it. */
     public void writeInfo(Path file, int port) throws IOException {
         Map<String, Object> info = new LinkedHashMap<>();

@@ -1,44 +1,59 @@
 package com.rpavision.gpurm.api;
 
+import com.rpavision.gpurm.api.http.ApiConnection;
+import com.rpavision.gpurm.api.http.ApiReply;
+import com.rpavision.gpurm.api.http.ApiRequest;
+import com.rpavision.gpurm.api.http.ApiService;
+import com.rpavision.gpurm.api.http.HttpLimits;
+import com.rpavision.gpurm.api.http.HttpListener;
 import com.rpavision.gpurm.core.concurrent.Threads;
 import com.rpavision.gpurm.core.config.ListenAddress;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.handler.codec.http.HttpHeaders;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The opt-in listener a Prometheus server on the network scrapes ({@code metrics_listen}): {@code GET /metrics}
  * and {@code GET /health}, nothing else, nothing that changes the manager. With a token every request must send
  * {@code Authorization: Bearer <token>}. Requests from web pages (an {@code Origin} header, a preflight) are
- * refused, so a page cannot read it through DNS rebinding. The control API and the proxy stay on loopback.
+ * refused, so a page cannot read it through DNS rebinding. The control API and the proxy stay on loopback. It runs
+ * on the same Netty {@link HttpListener} as they do (the same strict decoder, limits and timeouts); a scrape runs
+ * on a small executor of its own, so a flood of scrapes cannot take the control API's workers.
  */
 public final class MetricsServer implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+    private static final int MAX_BODY = 64 * 1024;
 
     private final ManagerMetrics metrics;
     private final ApiToken token;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ThreadPoolExecutor executor;
+    private final HttpListener listener;
 
     /** @param token null: no token asked */
     public MetricsServer(ManagerMetrics metrics, InetSocketAddress address, ApiToken token) throws IOException {
         this.metrics = metrics;
         this.token = token;
-        this.server = HttpServer.create(address, 0);
-        this.executor = Executors.newFixedThreadPool(2, Threads.named("gpurm-metrics"));
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
+                Threads.named("gpurm-metrics"));
+        executor.allowCoreThreadTimeOut(true);
+        ApiService service = new Service();
+        try {
+            this.listener = HttpListener.openOnNetwork(address, HttpLimits.DEFAULTS,
+                    () -> new ApiConnection(service, executor));
+        } catch (IOException | RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
     }
 
     /**
@@ -59,6 +74,8 @@ public final class MetricsServer implements AutoCloseable {
         }
         try {
             return new MetricsServer(metrics, new InetSocketAddress(address.host(), address.port()), token);
+        } catch (java.net.BindException e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException("cannot listen there (" + e + "); fix metrics_listen", e);
         }
@@ -70,38 +87,46 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Without a token on an address other machines can reach. */
     public boolean isOpenToTheNetwork() {
-        return token == null && !server.getAddress().getAddress().isLoopbackAddress();
+        return token == null && !listener.address().getAddress().isLoopbackAddress();
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return listener.port();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Optional<ApiGuard.Refusal> refusal = check(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders());
-            if (refusal.isPresent()) {
-                if (refusal.get().status() == 401) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-                } else if (refusal.get().status() == 405) {
-                    exchange.getResponseHeaders().set("Allow", "GET");
-                }
-                HttpReplies.error(exchange, refusal.get().status(), refusal.get().error());
-                return;
-            }
-            if (exchange.getRequestURI().getPath().equals("/metrics")) {
-                HttpReplies.metrics(exchange, metrics.scrape());
-            } else {
-                HttpReplies.json(exchange, 200, Map.of("status", "ok"));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Metrics request failed: {}", e.toString(), e);
+    /** Connections open now (tests). */
+    int openConnections() {
+        return listener.connections();
+    }
+
+    private final class Service implements ApiService {
+
+        @Override
+        public Admission admit(String method, URI uri, HttpHeaders headers) {
+            return check(method, uri.getPath(), headers::get)
+                    .map(refusal -> {
+                        ApiReply reply = ApiReply.error(refusal.status(), refusal.error());
+                        if (refusal.status() == 401) {
+                            reply.header("WWW-Authenticate", "Bearer");
+                        } else if (refusal.status() == 405) {
+                            reply.header("Allow", "GET");
+                        }
+                        return Admission.refuse(reply);
+                    })
+                    .orElse(Admission.read(MAX_BODY)); // a GET's body, if any, is read and ignored
+        }
+
+        @Override
+        public ApiReply handle(ApiRequest request) {
+            return request.path().equals("/metrics")
+                    ? ApiReply.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape())
+                    : ApiReply.json(200, Map.of("status", "ok"));
         }
     }
 
-    Optional<ApiGuard.Refusal> check(String method, String path, com.sun.net.httpserver.Headers headers) {
-        if ("OPTIONS".equals(method) || headers.containsKey("Origin")) {
+    /** @param header the first value of a header field by its name (any case), or null */
+    Optional<ApiGuard.Refusal> check(String method, String path, Function<String, String> header) {
+        if ("OPTIONS".equals(method) || header.apply("Origin") != null) {
             return Optional.of(new ApiGuard.Refusal(403, "requests from web pages are not allowed"));
         }
         if (!path.equals("/metrics") && !path.equals("/health")) {
@@ -110,9 +135,7 @@ public final class MetricsServer implements AutoCloseable {
         if (!"GET".equals(method)) {
             return Optional.of(new ApiGuard.Refusal(405, "use GET"));
         }
-        String authorization = headers.getFirst("Authorization");
-        if (token != null && (authorization == null || !authorization.startsWith("Bearer ")
-                || !token.matches(authorization.substring("Bearer ".length()).trim()))) {
+        if (token != null && !token.matchesAuthorization(header.apply("Authorization"))) {
             return Optional.of(new ApiGuard.Refusal(401, "missing or wrong token: send 'Authorization: Bearer <token>'"
                     + " with the token of metrics_bearer_token_file"));
         }
@@ -120,7 +143,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public void stop() {
-        server.stop(0);
+        listener.stop(Duration.ZERO);
         executor.shutdownNow();
     }
 

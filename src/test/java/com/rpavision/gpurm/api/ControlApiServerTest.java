@@ -339,6 +339,42 @@ class ControlApiServerTest {
         }
     }
 
+    @Test
+    void theStopEndsAnOpenEventStreamAndAnswersTheNextOne503() throws Exception {
+        OkHttpClient streaming = http.newBuilder().readTimeout(Duration.ofSeconds(10)).build();
+        try (Response response = streaming.newCall(authorized("/api/v1/events").build()).execute()) {
+            okio.BufferedSource source = response.body().source();
+            assertThat(source.readUtf8LineStrict()).isEqualTo(": connected");
+            server.stop(Duration.ofSeconds(5));
+            source.readUtf8Line(); // the blank line after ": connected"
+            assertThat(source.exhausted()).as("the stream ended, not cut after the read timeout").isTrue();
+        }
+    }
+
+    @Test
+    void atMostFourEventStreamsAreOpenAndAClosedOneFreesItsPlace() throws Exception {
+        OkHttpClient streaming = http.newBuilder().readTimeout(Duration.ofSeconds(10)).build();
+        java.util.List<Response> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < ControlApiServer.MAX_EVENT_CLIENTS; i++) {
+                Response response = streaming.newCall(authorized("/api/v1/events").build()).execute();
+                open.add(response);
+                assertThat(response.body().source().readUtf8LineStrict()).isEqualTo(": connected");
+            }
+            Answer fifth = call(authorized("/api/v1/events").build());
+            assertThat(fifth.code()).isEqualTo(503);
+            assertThat(fifth.body().path("error").asText()).contains("too many event streams");
+            open.remove(0).close();
+            org.awaitility.Awaitility.await().untilAsserted(() -> {
+                try (Response again = streaming.newCall(authorized("/api/v1/events").build()).execute()) {
+                    assertThat(again.code()).isEqualTo(200);
+                }
+            });
+        } finally {
+            open.forEach(Response::close);
+        }
+    }
+
     static Stream<Arguments> hostileRequests() {
         String mode = "{\"mode\":\"recording\"}";
         return Stream.of(

@@ -98,12 +98,16 @@ class OpenApiContractTest {
 
     @Test
     void everyPathTheServerRoutesIsDocumentedAndNoOther() throws Exception {
-        String source = Files.readString(Path.of("src/main/java/com/rpavision/gpurm/api/ControlApiServer.java"));
-        Set<String> routed = new TreeSet<>();
-        Matcher m = Pattern.compile("case \"(/[^\"]*)\" ->").matcher(source);
-        while (m.find()) {
-            routed.add(m.group(1));
+        // the routes the server admits, and the cases that answer them (the server's and its operations')
+        Set<String> routed = new TreeSet<>(ControlApiServer.routedPaths());
+        Set<String> answered = new TreeSet<>();
+        for (String file : List.of("ControlApiServer.java", "ControlApiOperations.java")) {
+            Matcher m = Pattern.compile("case \"(/[^\"]*)\" ->").matcher(Files.readString(Path.of("src/main/java/com/rpavision/gpurm/api/" + file)));
+            while (m.find()) {
+                answered.add(m.group(1));
+            }
         }
+        assertThat(answered).as("each admitted route has its answer").isEqualTo(routed);
         Set<String> documented = new TreeSet<>();
         CONTRACT.document.path("paths").fieldNames().forEachRemaining(documented::add);
         assertThat(routed).hasSizeGreaterThan(10);

@@ -99,6 +99,22 @@ class HeadlessFailFastTest {
     }
 
     @Test
+    void aTakenMetricsPortExits69NamingItsHolderToo() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path config = dir.resolve("config.json");
+            Files.writeString(config, "{" + USABLE + ", \"api_port\": 0, \"metrics_listen\": \"127.0.0.1:"
+                    + taken.getLocalPort() + "\"}");
+
+            Ended ended = headless(config, dir.resolve("data"));
+
+            assertThat(ended.code()).isEqualTo(69);
+            assertThat(ended.stderr()).singleElement().asString().isEqualTo("gpu-resource-manager: the metrics listener cannot"
+                    + " listen on 127.0.0.1:" + taken.getLocalPort() + ": the port is in use by java (pid "
+                    + ProcessHandle.current().pid() + "); set metrics_listen in the configuration to a free port or stop that program");
+        }
+    }
+
+    @Test
     void aDataFolderThatCannotBeWrittenExits73NamingItWithoutAStackTrace() throws Exception {
         Path config = dir.resolve("config.json");
         Files.writeString(config, "{" + USABLE + ", \"api_port\": 0}");

@@ -44,6 +44,20 @@ public final class HttpListener implements AutoCloseable {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("listens on loopback only, not on " + address);
         }
+        return bind(new InetSocketAddress(address, port), limits, application);
+    }
+
+    /**
+     * The same listener on any address, for the metrics listener a fleet's Prometheus scrapes over the network
+     * (its service changes nothing and may ask for a token). Everything else listens on loopback only.
+     */
+    public static HttpListener openOnNetwork(InetSocketAddress address, HttpLimits limits,
+                                             Supplier<? extends ChannelHandler> application) throws IOException {
+        return bind(address, limits, application);
+    }
+
+    private static HttpListener bind(InetSocketAddress address, HttpLimits limits,
+                                     Supplier<? extends ChannelHandler> application) throws IOException {
         ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         ConnectionCap cap = new ConnectionCap(limits.maxConnections(), connections);
         ServerBootstrap bootstrap = new ServerBootstrap().group(EventLoops.shared()).channel(EventLoops.serverChannel())
@@ -62,7 +76,7 @@ public final class HttpListener implements AutoCloseable {
                                 .addLast("application", application.get());
                     }
                 });
-        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(address, port)).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
             if (cause instanceof BindException bind) {
@@ -77,7 +91,11 @@ public final class HttpListener implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return address().getPort();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
     }
 
     /** Connections open now. */

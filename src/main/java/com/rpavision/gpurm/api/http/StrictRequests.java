@@ -21,11 +21,13 @@ import java.util.List;
  * The framing rules every listener enforces, right after the decoder, before any application handler sees a
  * request: a malformed request (decoder failure: two Content-Lengths, a negative or unreadable one, Content-Length
  * with Transfer-Encoding, a bad chunk size, a head too large) is answered 400/414/431, a transfer coding other than
- * plain {@code chunked} 501, more than {@link HttpLimits#maxHeaders()} fields 431, and the connection is closed:
+ * plain {@code chunked} 501, two Host fields 400, more than {@link HttpLimits#maxHeaders()} fields 431, and the connection is closed:
  * after such a request the stream cannot be trusted to say where the next one begins. Also tells the
  * {@link RequestClock} when a head arrived and when its answer ended.
  */
 final class StrictRequests extends ChannelDuplexHandler {
+
+    private static final String MORE_THAN_ONE_HOST = "more than one Host header field";
 
     private final HttpLimits limits;
     private final RequestClock clock;
@@ -77,6 +79,9 @@ final class StrictRequests extends ChannelDuplexHandler {
             }
             return "malformed request: " + brief(cause);
         }
+        if (request.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+            return MORE_THAN_ONE_HOST; // RFC 9112 §3.2: which one a guard reads, and which one a router, is anyone's guess
+        }
         if (request.headers().size() > limits.maxHeaders()) {
             return "more than " + limits.maxHeaders() + " header fields";
         }
@@ -101,6 +106,9 @@ final class StrictRequests extends ChannelDuplexHandler {
         if (result.isFailure()) {
             return result.cause() instanceof TooLongHttpLineException ? 414
                     : result.cause() instanceof TooLongHttpHeaderException ? 431 : unknownCoding(result.cause()) ? 501 : 400;
+        }
+        if (MORE_THAN_ONE_HOST.equals(refusal)) {
+            return 400;
         }
         return refusal.startsWith("Transfer-Encoding") ? 501 : refusal.startsWith("only HTTP") ? 505 : 431;
     }
