@@ -77,7 +77,8 @@ public final class OllamaProxyServer implements AutoCloseable {
     private final boolean runnerOptions;
     private final KeepAliveReasserter keepAlive;
     private final HttpListener listener;
-    private final ApiGuard guard;
+    /** Needs the bound port, so it exists only once the listener is open: a request in between is told to wait. */
+    private volatile ApiGuard guard;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong vlmRequests = new AtomicLong();
     private final AtomicBoolean warnedCompat = new AtomicBoolean();
@@ -147,7 +148,11 @@ public final class OllamaProxyServer implements AutoCloseable {
     }
 
     Optional<ApiGuard.Refusal> refusal(String method, URI uri, HttpHeaders headers) {
-        return guard.check(method, uri, headers::get);
+        ApiGuard checks = guard;
+        if (checks == null) {
+            return Optional.of(new ApiGuard.Refusal(503, "the proxy is starting; ask again in a moment"));
+        }
+        return checks.check(method, uri, headers::get);
     }
 
     /** Whether the request's body is JSON that may name the VLM (it is then read whole before it goes on). */
