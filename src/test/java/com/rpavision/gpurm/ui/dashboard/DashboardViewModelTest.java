@@ -285,6 +285,8 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.AUTOPILOT);
         assertThat(vm.timeline().markers()).extracting(VramTimeline.Marker::label)
                 .contains("Mode Recording → Autopilot", "qwen3-vl:8b unloaded, 10,500 MB freed");
+        assertThat(vm.timeline().markers()).extracting(VramTimeline.Marker::kind)
+                .contains(VramTimeline.Kind.MODE, VramTimeline.Kind.UNLOAD);
     }
 
     @Test
