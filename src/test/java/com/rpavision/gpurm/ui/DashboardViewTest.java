@@ -161,7 +161,7 @@ class DashboardViewTest {
                 .isGreaterThan(bar.getWidth() * 0.8);
         assertThat(vlmPart.getBoundsInParent().getHeight()).as("the VLM's part has a height").isGreaterThan(4);
         assertThat(robot.lookup(".vram-legend-entry").queryAllAs(Label.class)).extracting(Label::getText)
-                .anyMatch(t -> t.startsWith("VLM "));
+                .anyMatch(t -> t.startsWith("Vision model "));
         assertThat(robot.lookup("#vlmBadge").queryAs(Label.class).getStyleClass()).contains("badge-ok");
     }
 
@@ -174,7 +174,7 @@ class DashboardViewTest {
         f.switchTo(ExecutionMode.IDLE);
         f.manager.unloadVlmAsync().join();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> recording.getTooltip().getText().contains("can be had"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> recording.getTooltip().getText().contains("available"));
         assertThat(recording.getTooltip().getText()).startsWith("Ctrl+2\nqwen3-vl:8b: Needs about 10.3 GB; ");
     }
 
