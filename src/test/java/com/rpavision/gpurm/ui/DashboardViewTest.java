@@ -93,7 +93,16 @@ class DashboardViewTest {
                 assertThat(vram.getData().get(0).getData()).as("drawn while on screen").isNotEmpty());
         javafx.scene.chart.LineChart<?, ?> load = robot.lookup("#loadChart").queryAs(javafx.scene.chart.LineChart.class);
         assertThat(load.getData()).extracting(javafx.scene.chart.XYChart.Series::getName)
-                .containsExactly("GPU utilization %", "Temperature °C", "Power, % of limit");
+                .containsExactly("GPU utilization %", "Power, % of limit");
+        javafx.scene.chart.LineChart<?, ?> temperature = robot.lookup("#temperatureChart")
+                .queryAs(javafx.scene.chart.LineChart.class);
+        assertThat(temperature.getData()).as("°C on an axis of its own").extracting(javafx.scene.chart.XYChart.Series::getName)
+                .containsExactly("Temperature °C");
+        assertThat(((javafx.scene.chart.NumberAxis) temperature.getYAxis()).getLabel()).isEqualTo("°C");
+        javafx.scene.chart.NumberAxis gb = (javafx.scene.chart.NumberAxis) vram.getYAxis();
+        assertThat(gb.getLabel()).isEqualTo("GB used");
+        assertThat(gb.getTickUnit()).as("GB steps, not 4,096 MB").isIn(1.0, 2.0, 4.0, 8.0, 16.0);
+        assertThat(gb.getUpperBound()).isLessThan(200);
 
         robot.interact(() -> stage.setHeight(780));
         WaitForAsyncUtils.waitForFxEvents();
@@ -101,6 +110,36 @@ class DashboardViewTest {
         assertThat(tabs.getTabs()).extracting(javafx.scene.control.Tab::getText)
                 .containsSubsequence("Event log", "VRAM and GPU, 10 min", "GPU processes");
         assertThat(pane.getScene()).as("back inside its tab").isNotNull();
+    }
+
+    @Test
+    void theVramLineStepsAtALoadAndMarksItWithATriangle(FxRobot robot) {
+        double height = stage.getHeight();
+        robot.interact(() -> stage.setHeight(1400)); // the timeline on screen, in its own card
+        try {
+            loadAndLookAtTheTimeline(robot);
+        } finally {
+            robot.interact(() -> stage.setHeight(height)); // the stage outlives the test
+        }
+    }
+
+    private void loadAndLookAtTheTimeline(FxRobot robot) {
+        robot.clickOn("#recordingButton");
+        await().atMost(Duration.ofSeconds(15)).until(() -> "Loaded".equals(text(robot, "#vlmBadge")));
+        @SuppressWarnings("unchecked")
+        javafx.scene.chart.LineChart<Number, Number> vram = robot.lookup("#timelineChart").queryAs(javafx.scene.chart.LineChart.class);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<javafx.scene.chart.XYChart.Data<Number, Number>> used = new ArrayList<>(vram.getData().get(0).getData());
+            boolean step = false;
+            for (int i = 1; i < used.size(); i++) {
+                step |= used.get(i).getXValue().doubleValue() == used.get(i - 1).getXValue().doubleValue()
+                        && used.get(i).getYValue().doubleValue() > used.get(i - 1).getYValue().doubleValue();
+            }
+            assertThat(step).as("a vertical step where the load took its VRAM: " + used).isTrue();
+            assertThat(vram.getData().get(1).getData()).extracting(d -> d.getNode().getStyleClass())
+                    .anySatisfy(c -> assertThat(c).contains("timeline-marker-load"))
+                    .anySatisfy(c -> assertThat(c).contains("timeline-marker-mode"));
+        });
     }
 
     @Test
@@ -122,7 +161,7 @@ class DashboardViewTest {
                 .isGreaterThan(bar.getWidth() * 0.8);
         assertThat(vlmPart.getBoundsInParent().getHeight()).as("the VLM's part has a height").isGreaterThan(4);
         assertThat(robot.lookup(".vram-legend-entry").queryAllAs(Label.class)).extracting(Label::getText)
-                .anyMatch(t -> t.startsWith("VLM "));
+                .anyMatch(t -> t.startsWith("Vision model "));
         assertThat(robot.lookup("#vlmBadge").queryAs(Label.class).getStyleClass()).contains("badge-ok");
     }
 
@@ -135,7 +174,7 @@ class DashboardViewTest {
         f.switchTo(ExecutionMode.IDLE);
         f.manager.unloadVlmAsync().join();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> recording.getTooltip().getText().contains("can be had"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> recording.getTooltip().getText().contains("available"));
         assertThat(recording.getTooltip().getText()).startsWith("Ctrl+2\nqwen3-vl:8b: Needs about 10.3 GB; ");
     }
 

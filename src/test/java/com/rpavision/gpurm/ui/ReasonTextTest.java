@@ -39,7 +39,7 @@ class ReasonTextTest {
     void eventsCarryTheirReasonCodeForTheLogAndNotifications() {
         Map<String, Object> details = Map.of("reason", "VLM x is still listed", "reason_code", "UNLOAD_STUCK",
                 "reason_args", List.of("qwen3-vl:8b", 5));
-        assertThat(ReasonText.ofEvent(details, fr)).startsWith("qwen3-vl:8b est toujours listé par Ollama 5 s");
+        assertThat(ReasonText.ofEvent(details, fr)).startsWith("qwen3-vl:8b est toujours dans Ollama 5 s");
         assertThat(ReasonText.ofEvent(Map.of("reason", "plain"), fr)).isEqualTo("plain");
     }
 }

@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * Before a VLM load: would it fit? The need is the VRAM Ollama reported the last time this model was loaded, else
- * its file size from {@code /api/tags} plus {@code vlm_size_overhead_percent}. What can be had is NVML's free VRAM
+ * its file size from {@code /api/tags} plus {@code vlm_size_overhead_percent}. What is available is NVML's free VRAM
  * minus {@code vram_safety_margin_mb}, plus what moving CLIP to the CPU gives back. A load that cannot fit is not
  * sent: the refusal names the numbers and the biggest users of the GPU. Nothing to judge (no GPU, size unknown)
  * means no refusal: Ollama decides.
@@ -82,7 +82,7 @@ final class VlmPreflight {
             return Optional.empty();
         }
         StringBuilder text = new StringBuilder("Not loading ").append(model).append(": it needs about ")
-                .append(gb(need.getAsLong())).append(" of VRAM and ").append(gb(available)).append(" can be had on ")
+                .append(gb(need.getAsLong())).append(" of VRAM and ").append(gb(available)).append(" available on ")
                 .append(gpu.get().gpuName()).append(" (").append(gb(free)).append(" free, ")
                 .append(gb(config.vramSafetyMarginMb())).append(" kept as margin");
         if (clipGpuMb > 0) {
@@ -94,7 +94,7 @@ final class VlmPreflight {
             text.append(" Biggest users: ").append(String.join("; ", users)).append('.');
         }
         text.append(" Unload other models or close GPU programs, then try again.");
-        // the panel words it from these: model, need, can be had, free, margin, biggest users
+        // the panel words it from these: model, need, available, free, margin, biggest users
         return Optional.of(Reason.of(Reason.Code.VLM_DOES_NOT_FIT, text.toString(), model, gb(need.getAsLong()), gb(available),
                 gb(free), gb(config.vramSafetyMarginMb()), users.isEmpty() ? "\u2014" : String.join("; ", users)));
     }

@@ -93,6 +93,7 @@ public final class DashboardView {
     @FXML private javafx.scene.layout.VBox timelineCard;
     @FXML private LineChart<Number, Number> timelineChart;
     @FXML private LineChart<Number, Number> loadChart;
+    @FXML private LineChart<Number, Number> temperatureChart;
     @FXML private Label processNote;
     @FXML private TableView<ProcessRow> processTable;
     @FXML private TableColumn<ProcessRow, Number> pidColumn;
@@ -266,9 +267,11 @@ public final class DashboardView {
     }
 
     private void initTimeline() {
-        timelineCharts = new TimelineCharts(vm.timeline(), timelineChart, loadChart, vm.vramTotalMbProperty(), messages);
+        timelineCharts = new TimelineCharts(vm.timeline(), timelineChart, loadChart, temperatureChart,
+                vm.vramTotalMbProperty(), messages);
         roomyLayout = new RoomyLayout(dashboard, tabs, timelineTab, timelinePane, timelineCard, vramBar);
-        loadChart.prefWidthProperty().bind(timelinePane.widthProperty().multiply(0.32));
+        loadChart.prefWidthProperty().bind(timelinePane.widthProperty().multiply(0.26));
+        temperatureChart.prefWidthProperty().bind(timelinePane.widthProperty().multiply(0.22));
         javafx.beans.InvalidationListener shown = o -> timelineCharts.setShown(
                 roomyLayout.roomyProperty().get() || timelineTab.isSelected());
         roomyLayout.roomyProperty().addListener(shown);

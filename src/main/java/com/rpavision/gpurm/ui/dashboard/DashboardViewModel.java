@@ -354,7 +354,7 @@ public final class DashboardViewModel {
                 && (vlmModel.get().isEmpty() || vlmModel.get().equals(event.details().get("model")))) {
             loadProgress.record(Duration.ofMillis(ms.longValue()));
         }
-        eventLog.add(event).ifPresent(text -> timeline.mark(clock.instant(), text));
+        eventLog.add(event).ifPresent(text -> timeline.mark(clock.instant(), text, VramTimeline.Kind.of(event)));
     }
 
     /** The visible log as text, newest first as on screen, each line with its date, for the clipboard. */

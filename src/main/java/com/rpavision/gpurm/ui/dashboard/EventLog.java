@@ -60,7 +60,8 @@ final class EventLog {
     /**
      * Adds the event's line.
      *
-     * @return the line's text where the event belongs on the timeline too (a mode change, load or unload)
+     * @return the line's text where the event belongs on the timeline too (a mode change, load, unload, or the
+     *         vision model changed outside the manager)
      */
     Optional<String> add(ResourceChangedEvent event) {
         LogLine.Kind kind = switch (event.type()) {
@@ -93,7 +94,8 @@ final class EventLog {
             lines.remove(LIMIT, lines.size());
         }
         boolean onTimeline = kind == LogLine.Kind.MODE || event.type() == EventType.MODEL_LOADED
-                || event.type() == EventType.MODEL_UNLOADED || event.type() == EventType.IDLE_UNLOAD;
+                || event.type() == EventType.MODEL_UNLOADED || event.type() == EventType.IDLE_UNLOAD
+                || event.type() == EventType.OTHER_MODEL_UNLOADED || event.type() == EventType.VLM_DRIFT;
         return onTimeline ? Optional.of(text) : Optional.empty();
     }
 

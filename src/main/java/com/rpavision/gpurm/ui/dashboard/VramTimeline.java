@@ -1,5 +1,7 @@
 package com.rpavision.gpurm.ui.dashboard;
 
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.core.model.VramInfo;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
@@ -26,8 +28,25 @@ public final class VramTimeline {
                         OptionalInt powerPercentOfLimit) {
     }
 
-    /** A mode change, load or unload, drawn on the line. */
-    public record Marker(Instant time, long usedMb, String label) {
+    /** What a marker marks: each is drawn in its own shape, what another client did in the warning colour. */
+    public enum Kind {
+        MODE, LOAD, UNLOAD,
+        /** The vision model taken off the GPU outside the manager: evicted, unloaded by another client, Ollama gone. */
+        EVICTION;
+
+        /** The kind of marker an event makes; the event log decides which events are marked at all. */
+        static Kind of(ResourceChangedEvent event) {
+            return switch (event.type()) {
+                case MODE_CHANGED -> MODE;
+                case MODEL_LOADED -> LOAD;
+                case VLM_DRIFT -> "loaded_outside".equals(event.details().get("cause")) ? LOAD : EVICTION;
+                default -> UNLOAD;
+            };
+        }
+    }
+
+    /** A mode change, load, unload or eviction, drawn on the line. */
+    public record Marker(Instant time, long usedMb, String label, Kind kind) {
     }
 
     private final ObservableList<Point> points = FXCollections.observableArrayList();
@@ -50,10 +69,9 @@ public final class VramTimeline {
         trim(time);
     }
 
-
-    void mark(Instant time, String label) {
+    void mark(Instant time, String label, Kind kind) {
         long used = points.isEmpty() ? 0 : points.get(points.size() - 1).usedMb();
-        markers.add(new Marker(time, used, label));
+        markers.add(new Marker(time, used, label, kind));
         trim(time);
     }
 

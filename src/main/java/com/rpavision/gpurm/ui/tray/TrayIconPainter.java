@@ -9,8 +9,10 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /**
- * Draws the app's tray icon: a GPU chip whose core shows the mode (grey idle, red recording, blue autopilot),
- * so the mode reads at a glance in the tray at any size.
+ * Draws the app's tray icon: a GPU chip whose core shows the mode in the panel's mode colours (grey idle, pink
+ * recording, blue autopilot), so the mode reads at a glance in the tray at any size. The core sits on the dark chip,
+ * so it takes the dark theme's values of app.css's {@code -gpurm-mode-*} (ColourSetsTest holds them equal); red
+ * stays the panel's error colour.
  */
 public final class TrayIconPainter {
 
@@ -22,9 +24,9 @@ public final class TrayIconPainter {
 
     public static Color modeColor(ExecutionMode mode) {
         return switch (mode) {
-            case IDLE -> new Color(0x8c, 0x95, 0x9f);
-            case RECORDING -> new Color(0xcf, 0x22, 0x2e);
-            case AUTOPILOT -> new Color(0x09, 0x69, 0xda);
+            case IDLE -> new Color(0x8b, 0x94, 0x9e);
+            case RECORDING -> new Color(0xdb, 0x61, 0xa2);
+            case AUTOPILOT -> new Color(0x58, 0xa6, 0xff);
         };
     }
 

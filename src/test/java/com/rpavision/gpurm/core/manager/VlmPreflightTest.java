@@ -45,7 +45,7 @@ class VlmPreflightTest {
 
             assertThat(f.manager.getVlmState()).isEqualTo(ModelState.ERROR);
             String reason = f.manager.getStatus().vlmStateReason();
-            assertThat(reason).contains("Not loading qwen3-vl:8b", "needs about 8.6 GB", "7.4 GB can be had",
+            assertThat(reason).contains("Not loading qwen3-vl:8b", "needs about 8.6 GB", "7.4 GB available on",
                     "7.6 GB free", "0.3 GB kept as margin", "Biggest users: blender (pid ", ") 2.9 GB");
             assertThat(loadRequests(f)).as("load requests sent to Ollama").isZero();
             assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
@@ -54,7 +54,7 @@ class VlmPreflightTest {
             // the panel's wording, from the reason's code and arguments
             String panel = com.rpavision.gpurm.ui.ReasonText.ofEvent(event.details(),
                     new com.rpavision.gpurm.ui.Messages(java.util.Locale.ENGLISH));
-            assertThat(panel).startsWith("Not loading qwen3-vl:8b: it needs about 8.6 GB of VRAM and 7.4 GB can be had")
+            assertThat(panel).startsWith("Not loading qwen3-vl:8b: it needs about 8.6 GB of VRAM and 7.4 GB is available")
                     .contains("Biggest users: blender (pid ");
         }
     }

@@ -112,7 +112,7 @@ class DashboardViewModelTest {
 
         assertThat(vm.contendedProperty().get()).isTrue();
         assertThat(vm.conditionsTextProperty().get()).contains("last by llama3:8b (5,000 MB)");
-        assertThat(vm.vlmNoticeProperty().get()).isEqualTo("VLM contended");
+        assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Vision model pushed out again and again");
         assertThat(vm.vlmDetailProperty().get()).isEqualTo("Reloads by itself once the other model leaves the GPU");
         assertThat(vm.visibleLogAsText()).contains("qwen3-vl:8b: Evicted at").contains("by llama3:8b (5,000 MB)");
 
@@ -211,8 +211,8 @@ class DashboardViewModelTest {
         vm.update(f.manager.getStatus());
 
         assertThat(vm.degradedProperty().get()).isTrue();
-        assertThat(vm.degradedTextProperty().get()).contains("not reachable", "ollama serve");
-        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Degraded: Ollama is not reachable"));
+        assertThat(vm.degradedTextProperty().get()).contains("not answering", "ollama serve", "Ollama address in Settings");
+        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Working with limits: Ollama is not answering"));
     }
 
     @Test
@@ -220,7 +220,7 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.RECORDING);
         vm.moveClip(ClipDevice.CUDA);
         await().until(() -> !vm.actionErrorProperty().get().isEmpty());
-        assertThat(vm.actionErrorProperty().get()).startsWith("CLIP to GPU failed: VRAM insufficient");
+        assertThat(vm.actionErrorProperty().get()).startsWith("Matcher to GPU failed: Not enough VRAM");
     }
 
     @Test
@@ -285,6 +285,8 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.AUTOPILOT);
         assertThat(vm.timeline().markers()).extracting(VramTimeline.Marker::label)
                 .contains("Mode Recording → Autopilot", "qwen3-vl:8b unloaded, 10,500 MB freed");
+        assertThat(vm.timeline().markers()).extracting(VramTimeline.Marker::kind)
+                .contains(VramTimeline.Kind.MODE, VramTimeline.Kind.UNLOAD);
     }
 
     @Test
@@ -346,14 +348,14 @@ class DashboardViewModelTest {
         f.advanceAndTick(Duration.ofSeconds(30));
         vm.update(f.manager.getStatus());
         assertThat(vm.degradedTextProperty().get()).startsWith("Ollama ne répond pas à http://localhost:");
-        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Dégradé\u00a0: Ollama ne répond pas"));
+        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Fonctionnement limité\u00a0: Ollama ne répond pas"));
 
         f.ollama.setDown(false);
         f.advanceAndTick(Duration.ofSeconds(30));
         switchAndWait(ExecutionMode.RECORDING);
         vm.moveClip(com.rpavision.gpurm.core.model.ClipDevice.CUDA);
         await().until(() -> !vm.actionErrorProperty().get().isEmpty());
-        assertThat(vm.actionErrorProperty().get()).startsWith("Échec de CLIP sur le GPU\u00a0: VRAM insuffisante\u00a0: 300 Mo libres sur 11 400 Mo");
+        assertThat(vm.actionErrorProperty().get()).startsWith("Échec\u00a0: Comparateur sur le GPU\u00a0: VRAM insuffisante\u00a0: 300 Mo libres sur 11 400 Mo");
     }
 
     @Test
@@ -408,15 +410,15 @@ class DashboardViewModelTest {
     @Test
     void theModeAndTheVlmReadInTheWindowTitleAndTheModeNameFollowsTheSwitch() {
         vm.update(f.manager.getStatus());
-        assertThat(vm.stateTitleProperty().get()).isEqualTo("Idle · VLM unloaded");
+        assertThat(vm.stateTitleProperty().get()).isEqualTo("Idle · Vision model unloaded");
 
         switchAndWait(ExecutionMode.RECORDING);
 
         assertThat(vm.modeTextProperty().get()).isEqualTo("Recording");
-        assertThat(vm.stateTitleProperty().get()).isEqualTo("Recording · VLM loaded");
+        assertThat(vm.stateTitleProperty().get()).isEqualTo("Recording · Vision model loaded");
         DashboardViewModel fr = viewModel(Locale.FRENCH);
         fr.update(f.manager.getStatus());
-        assertThat(fr.stateTitleProperty().get()).isEqualTo("Enregistrement · VLM chargé");
+        assertThat(fr.stateTitleProperty().get()).isEqualTo("Enregistrement · Modèle de vision chargé");
     }
 
     @Test
@@ -446,14 +448,14 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.IDLE);
         f.manager.unloadVlmAsync().join();
         vm.update(f.manager.getStatus());
-        assertThat(vm.vlmFitTextProperty().get()).matches("Needs about [0-9.]+ GB; [0-9.]+ GB can be had")
+        assertThat(vm.vlmFitTextProperty().get()).matches("Needs about [0-9.]+ GB; [0-9.]+ GB available")
                 .contains(String.format(Locale.ROOT, "%.1f GB;", need / 1024.0));
         assertThat(vm.vlmDetailProperty().get()).isEqualTo(vm.vlmFitTextProperty().get());
 
         f.gpu.allocate("blender", f.gpu.freeMb() - 1_000);
         f.vram.sample();
         vm.update(f.manager.getStatus());
-        assertThat(vm.vlmFitTextProperty().get()).endsWith("can be had: it will not load. Free VRAM first.");
+        assertThat(vm.vlmFitTextProperty().get()).endsWith("is available: it will not load. Free VRAM first.");
     }
 
     @Test
@@ -469,7 +471,7 @@ class DashboardViewModelTest {
 
         assertThat(vm.conditionsTextProperty().get()).startsWith("qwen3-vl:8b is only partly on the GPU (6");
         assertThat(vm.vlmNoticeProperty().get()).as("named on the card, explained once in the banner")
-                .isEqualTo("VLM partly on the CPU");
+                .isEqualTo("Vision model partly on the CPU");
 
         vm.update(base);
         assertThat(vm.conditionsTextProperty().get()).isEmpty();
@@ -490,7 +492,7 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.AUTOPILOT);
         assertThat(vm.clipGpuEnabledProperty().get()).isFalse();
         assertThat(vm.clipCpuEnabledProperty().get()).as("the autopilot would move it back").isFalse();
-        assertThat(vm.clipNoteProperty().get()).startsWith("Autopilot places CLIP itself");
+        assertThat(vm.clipNoteProperty().get()).startsWith("Autopilot places the image matcher itself");
 
         switchAndWait(ExecutionMode.IDLE);
         assertThat(vm.clipNoteProperty().get()).isEmpty();
@@ -513,7 +515,7 @@ class DashboardViewModelTest {
         check.complete(null);
 
         assertThat(vm.retryingProperty().get()).isFalse();
-        assertThat(vm.retryTextProperty().get()).isEqualTo("Checked at 08:00:30: still degraded.");
+        assertThat(vm.retryTextProperty().get()).isEqualTo("Checked at 08:00:30: still not everything answers.");
         f.ollama.setDown(false);
         vm.retryNow(f.manager::retryNow);
         await().until(() -> vm.retryTextProperty().get().contains("everything answers"));

@@ -27,7 +27,7 @@ class VramBarModelTest {
         assertThat(model.segments()).extracting(Segment::kind)
                 .containsExactly(Kind.VLM, Kind.OTHER_MODELS, Kind.OTHER_PROCESSES, Kind.FREE);
         assertThat(model.segments()).extracting(Segment::legend)
-                .containsExactly("VLM 10.5 GB", "llama3:8b 5.0 GB", "Other programs 1.0 GB", "Free 7.5 GB");
+                .containsExactly("Vision model 10.5 GB", "llama3:8b 5.0 GB", "Other programs 1.0 GB", "Free 7.5 GB");
         assertThat(model.segments().get(0).fraction()).isCloseTo(10_752 / 24_576.0, within(1e-9));
         assertThat(model.segments().get(1).detail()).isEqualTo("llama3:8b 5.0 GB");
         assertThat(model.segments().stream().mapToDouble(Segment::fraction).sum()).isCloseTo(1.0, within(1e-9));
@@ -41,7 +41,7 @@ class VramBarModelTest {
                 new ModelUse("nomic-embed-text", 512)), 1_024, 17_408));
 
         assertThat(model.segments()).extracting(Segment::legend)
-                .containsExactly("CLIP 0.5 GB", "Other models 5.5 GB", "Other programs 1.0 GB", "Free 17.0 GB");
+                .containsExactly("Image matcher 0.5 GB", "Other models 5.5 GB", "Other programs 1.0 GB", "Free 17.0 GB");
         assertThat(model.segments().get(1).detail()).isEqualTo("llama3:8b 5.0 GB, nomic-embed-text 0.5 GB");
     }
 
@@ -51,7 +51,7 @@ class VramBarModelTest {
 
         model.update(RECORDING_WITH_A_GUEST);
 
-        assertThat(model.segments().get(0).legend()).isEqualTo("VLM 10,5 Go");
+        assertThat(model.segments().get(0).legend()).isEqualTo("Modèle de vision 10,5 Go");
         assertThat(model.segments().get(3).legend()).isEqualTo("Libre 7,5 Go");
     }
 

@@ -31,7 +31,7 @@ class NotificationPolicyTest {
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.MODEL_ERROR, "model", "ViT-B-32", "reason", "x")))
                 .as("a CLIP move that failed is in the log, not a notification").isEmpty();
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.DEGRADED_ON, "reason", "Ollama is not reachable")))
-                .hasValueSatisfying(n -> assertThat(n.title()).isEqualTo("Degraded mode"));
+                .hasValueSatisfying(n -> assertThat(n.title()).isEqualTo("Working with limits"));
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.MODE_CHANGED, "from", "idle", "to", "recording"))).isEmpty();
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.VRAM_CHANGED, "used_mb", 10L))).isEmpty();
     }
@@ -57,7 +57,7 @@ class NotificationPolicyTest {
                 "active", true, "reason", "x", "reason_code", "VLM_CONTENDED",
                 "reason_args", java.util.List.of("qwen3-vl:8b", "llama3:8b", 6000L, 3, 2L))))
                 .hasValueSatisfying(n -> {
-                    assertThat(n.title()).isEqualTo("The vision model is contended");
+                    assertThat(n.title()).isEqualTo("The vision model keeps being pushed out");
                     assertThat(n.text()).startsWith("qwen3-vl:8b was pushed out of the GPU 3 times within 2 minutes, last by llama3:8b (6,000 MB).");
                     assertThat(n.offersFreeVram()).isTrue();
                 });

@@ -8,7 +8,7 @@ class NotificationWrapTest {
 
     @Test
     void aLongReasonIsBrokenBetweenWordsAndLosesNone() {
-        String reason = "Not loading qwen3-vl:8b: it needs about 7.4 GB of VRAM and 3.2 GB can be had on NVIDIA GeForce"
+        String reason = "Not loading qwen3-vl:8b: it needs about 7.4 GB of VRAM and 3.2 GB is available on NVIDIA GeForce"
                 + " RTX 4090 (22.7 GB free, 19.5 GB kept as margin). Biggest users: Xorg (pid 1207) 0.9 GB.";
         String wrapped = DesktopIntegration.wrap(reason, 40);
         assertThat(wrapped.split("\n")).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(40));

@@ -26,8 +26,8 @@ class TrayMenuTest {
         List<Item> items = TrayMenu.build(new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADED, false, true, false), en);
         assertThat(items).extracting(Item::action).containsExactly(Action.MODE_IDLE, Action.MODE_RECORDING,
                 Action.MODE_AUTOPILOT, Action.LOAD_VLM, Action.UNLOAD_VLM, Action.TOGGLE_WINDOW, Action.QUIT);
-        assertThat(items).extracting(Item::label).containsExactly("Idle", "Recording", "Autopilot", "Load VLM",
-                "Unload VLM", "Hide window", "Quit");
+        assertThat(items).extracting(Item::label).containsExactly("Idle", "Recording", "Autopilot", "Load vision model",
+                "Unload vision model", "Hide window", "Quit");
         assertThat(items).filteredOn(Item::checked).extracting(Item::action).containsExactly(Action.MODE_RECORDING);
         assertThat(item(items, Action.LOAD_VLM).enabled()).as("already loaded").isFalse();
         assertThat(item(items, Action.UNLOAD_VLM).enabled()).isTrue();
