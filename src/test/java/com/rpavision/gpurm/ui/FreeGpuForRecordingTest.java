@@ -82,7 +82,7 @@ class FreeGpuForRecordingTest {
         await().atMost(Duration.ofSeconds(5)).until(free::isVisible);
         assertThat(robot.lookup("#bannerTitle").queryAs(Label.class).getText()).isEqualTo("Another model holds the GPU");
         assertThat(robot.lookup("#bannerText").queryAs(Label.class).getText())
-                .contains(GUEST + " (5,000 MB)").contains("free the GPU for recording");
+                .contains(GUEST + " (5,000 MB)").contains("stopped reloading it");
         assertThat(free.getText()).isEqualTo("Free the GPU for recording");
 
         robot.clickOn(free);

@@ -66,7 +66,8 @@ public record Banner(Kind kind, String title, String text, List<Fix> fixes) {
             banners.add(vlmError(status, messages));
         }
         find(status.conditions(), Reason.Code.VLM_CONTENDED).ifPresent(r -> banners.add(new Banner(Kind.CONTENDED,
-                messages.get("banner.contended.title"), ReasonText.of(r, messages),
+                messages.get("banner.contended.title"), r.args().size() >= 5
+                        ? messages.get("banner.contended.text", r.args().toArray()) : ReasonText.of(r, messages),
                 List.of(new Fix(Action.FREE_GPU, messages.get("notify.contended.action"), "")))));
         find(status.conditions(), Reason.Code.VLM_PARTLY_ON_CPU).ifPresent(r -> banners.add(new Banner(Kind.SPILLED,
                 messages.get("banner.spilled.title"), messages.get("banner.spilled.text", r.args().toArray()),
