@@ -131,6 +131,7 @@ public final class GpuRmApplication extends Application {
         Context c = context;
         UiThread ui = new UiThread(Platform::runLater);
         DashboardViewModel vm = new DashboardViewModel(manager, background, ui, c.messages(), Clock.systemDefaultZone());
+        vm.clipNeedsMoreThanMb(c.config().vramThresholdForClipGpuMb());
         seedLoadTimes(vm, manager, ui);
         SettingsViewModel settings = new SettingsViewModel(c.configStore(), c.config(), background, ui, c.messages(),
                 new SettingsViewModel.Preferences(c.preferencesStore(), c.preferences(), this::applyTheme, c.startAtLogin()),

@@ -22,12 +22,17 @@ final class DashboardForTests {
     }
 
     static Parent load(DashboardViewModel vm, GpuResourceManager manager, Executor background, UiThread ui, Messages messages) {
+        return load(vm, manager, background, ui, messages, () -> java.util.concurrent.CompletableFuture.completedFuture(null), () -> { });
+    }
+
+    /** As the app wires it: the banner's "Retry now" asks the manager, "Ollama settings…" runs {@code openSettings}. */
+    static Parent load(DashboardViewModel vm, GpuResourceManager manager, Executor background, UiThread ui, Messages messages,
+                       Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck, Runnable openSettings) {
         OllamaModelsViewModel ollamaModels = new OllamaModelsViewModel(manager, background, ui, messages);
         StatisticsViewModel statistics = new StatisticsViewModel(since -> List.of(), Runnable::run, new UiThread(Runnable::run),
                 messages, Clock.systemUTC());
         Map<Class<?>, Supplier<?>> controllers = Map.of(
-                DashboardView.class, () -> new DashboardView(vm, messages, false,
-                        () -> java.util.concurrent.CompletableFuture.completedFuture(null), () -> { }),
+                DashboardView.class, () -> new DashboardView(vm, messages, false, retryCheck, openSettings),
                 OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, messages),
                 StatisticsView.class, () -> new StatisticsView(statistics, messages));
         return new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
@@ -36,7 +41,11 @@ final class DashboardForTests {
     /** The dashboard shown on the toolkit's stage at the panel's first-start size, with the app's stylesheet. */
     static void show(javafx.stage.Stage stage, DashboardViewModel vm, GpuResourceManager manager, Executor background,
                      UiThread ui, Messages messages) {
-        javafx.scene.Scene scene = new javafx.scene.Scene(load(vm, manager, background, ui, messages), 1180, 780);
+        show(stage, load(vm, manager, background, ui, messages));
+    }
+
+    static void show(javafx.stage.Stage stage, Parent root) {
+        javafx.scene.Scene scene = new javafx.scene.Scene(root, 1180, 780);
         scene.getStylesheets().add(GpuRmApplication.class.getResource("app.css").toExternalForm());
         stage.setScene(scene);
         stage.show();

@@ -78,17 +78,18 @@ class FreeGpuForRecordingTest {
     @Test
     void theContendedBannerNamesTheModelAndItsButtonTakesTheGpuBack(FxRobot robot) {
         Contention.provoke(f, GUEST, 5_000);
-        Button free = robot.lookup("#freeGpuButton").queryAs(Button.class);
+        Button free = robot.lookup("#bannerFix").queryAs(Button.class);
         await().atMost(Duration.ofSeconds(5)).until(free::isVisible);
-        assertThat(robot.lookup("#conditionsText").queryAs(Label.class).getText())
-                .contains(GUEST + " (5,000 MB)").contains("free the GPU for recording");
+        assertThat(robot.lookup("#bannerTitle").queryAs(Label.class).getText()).isEqualTo("Another model holds the GPU");
+        assertThat(robot.lookup("#bannerText").queryAs(Label.class).getText())
+                .contains(GUEST + " (5,000 MB)").contains("stopped reloading it");
         assertThat(free.getText()).isEqualTo("Free the GPU for recording");
 
         robot.clickOn(free);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> f.ollama.isServing(f.config.vlmModel()));
         assertThat(f.ollama.isResident(GUEST)).as("the other model unloaded").isFalse();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !robot.lookup("#conditionsBanner").query().isVisible());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !robot.lookup("#banner").query().isVisible());
         assertThat(free.isVisible()).isFalse();
         assertThat(robot.lookup("#vlmBadge").queryAs(Label.class).getText()).isEqualTo("Loaded");
         assertThat(robot.lookup("#recordingButton").queryAs(ToggleButton.class).isSelected()).isTrue();

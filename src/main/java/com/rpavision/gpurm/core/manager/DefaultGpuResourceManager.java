@@ -373,6 +373,13 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     }
 
     @Override
+    public boolean cancelVlmLoad() {
+        boolean cancelled = vlm.cancelLoad();
+        LOG.info(cancelled ? "VLM load cancelled by the operator" : "Cancel load: no VLM load was running");
+        return cancelled;
+    }
+
+    @Override
     public List<com.rpavision.gpurm.core.ollama.RunningModel> ollamaModels() throws com.rpavision.gpurm.core.ollama.OllamaException {
         return otherModels.all();
     }

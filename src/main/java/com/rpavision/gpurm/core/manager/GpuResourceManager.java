@@ -94,6 +94,15 @@ public interface GpuResourceManager extends AutoCloseable {
     CompletableFuture<Boolean> unloadVlmAsync();
 
     /**
+     * The operator's "Cancel load": gives up the VLM load under way, as a switch away from RECORDING does (Ollama's
+     * request is cancelled; should Ollama finish it anyway, it is unloaded). In RECORDING the VLM then stays
+     * unloaded until a load is asked for again. Any thread; does not wait for the queue.
+     *
+     * @return whether a load was running to be cancelled
+     */
+    boolean cancelVlmLoad();
+
+    /**
      * Loads the VLM if needed and holds it for one request (Property 9); close the lease when the request ends.
      */
     default VlmLease acquireVlm() throws VlmUnavailableException {

@@ -170,7 +170,7 @@ final class Reconciler {
         if (landed.isPresent() && vlm.state() != ModelState.LOADED && vlm.takeCancelledLoad()) {
             noted(now); // the manager's own cancelled load, finished by Ollama after all: not a drift
             vlm.observe(landed, now.at(), "a cancelled load finished");
-            if (mode.get() != ExecutionMode.RECORDING) {
+            if (mode.get() != ExecutionMode.RECORDING || vlm.heldOff()) {
                 vlm.unload("load cancelled");
             }
             return;
@@ -308,11 +308,13 @@ final class Reconciler {
     }
 
     /**
-     * RECORDING wants the VLM loaded, unless the idle timer unloaded it, another model holds the GPU it needs
+     * RECORDING wants the VLM loaded, unless the idle timer unloaded it, the operator cancelled its load, another
+     * model holds the GPU it needs
      * (contended), Ollama is still settling, or a load failed for a reason a retry cannot fix.
      */
     private boolean wantsReload() {
-        return mode.get() == ExecutionMode.RECORDING && !vlm.idleUnloaded() && !conditions.has(Condition.VLM_CONTENDED)
+        return mode.get() == ExecutionMode.RECORDING && !vlm.idleUnloaded() && !vlm.heldOff()
+                && !conditions.has(Condition.VLM_CONTENDED)
                 && settling == null && (vlm.state() != ModelState.ERROR || vlm.errorIsOutage());
     }
 

@@ -62,6 +62,13 @@ final class VlmController {
     /** While a load runs: whether its caller still wants it (a mode switch away from RECORDING says no). */
     private volatile java.util.function.BooleanSupplier loadWanted;
     private volatile boolean cancelRequested;
+    /** Why the running load was given up: the log says whether the mode changed or the operator cancelled it. */
+    private volatile String cancelCause = "the mode changed";
+    /**
+     * The operator cancelled a load: RECORDING does not bring the VLM back by itself until the next load is asked
+     * for (a switch, Load VLM, a request), or the cancel would be undone within seconds.
+     */
+    private volatile boolean heldOff;
     /** Set once by {@link #cancelForShutdown()}: no load starts after it (a task still queued would start one). */
     private volatile boolean shuttingDown;
     /** When a load was cancelled that Ollama may still finish: the reconciler unloads it if it lands outside RECORDING. */
@@ -160,14 +167,20 @@ final class VlmController {
             LOG.info("VLM {} not loaded ({}): the manager stops", model(), why);
             return false;
         }
+        // cancellable from the moment the panel shows LOADING (its "Cancel load" button)
+        cancelRequested = false;
+        cancelCause = "the mode changed";
+        cancelledAt = null;
+        heldOff = false;
+        loadWanted = stillWanted;
         move(ModelState.LOADING, null);
         events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
         LOG.info("Loading VLM {} ({})", model(), why);
         Instant start = clock.instant();
-        cancelRequested = false;
-        cancelledAt = null;
-        loadWanted = stillWanted;
         try {
+            if (cancelRequested) {
+                throw new OllamaException(OllamaException.Kind.CANCELLED, "load cancelled before it was sent");
+            }
             LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions(), lease.length()));
             lease.renewed(clock.instant());
             takeoverNamed = false;
@@ -210,6 +223,28 @@ final class VlmController {
     }
 
     /**
+     * Any thread, the operator's "Cancel load": gives up the running load as a mode switch does, and RECORDING
+     * then leaves the VLM unloaded until a load is asked for again.
+     *
+     * @return whether a load was running to be cancelled
+     */
+    boolean cancelLoad() {
+        if (loadWanted == null) {
+            return false;
+        }
+        heldOff = true;
+        cancelCause = "cancelled by the operator";
+        cancelRequested = true;
+        ollama.cancelLoads();
+        return true;
+    }
+
+    /** The operator cancelled the last load and none was asked for since. */
+    boolean heldOff() {
+        return heldOff;
+    }
+
+    /**
      * Any thread, on shutdown: gives up the running load at once, so the stop does not wait for it. Should Ollama
      * have finished it anyway, the VLM is held by the load's own lease, and the hand-back queued behind follows.
      */
@@ -244,7 +279,7 @@ final class VlmController {
         move(ModelState.UNLOADED, null);
         expected = Optional.empty();
         cancelledAt = clock.instant();
-        LOG.info("Load of VLM {} ({}) cancelled after {} ms: the mode changed", model(), why, millis);
+        LOG.info("Load of VLM {} ({}) cancelled after {} ms: {}", model(), why, millis, cancelCause);
         events.emit(EventType.MODEL_UNLOADED, "model", model(), "duration_ms", millis, "reason", "load cancelled",
                 "cancelled", true);
     }

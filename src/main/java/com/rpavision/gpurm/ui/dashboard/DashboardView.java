@@ -37,6 +37,9 @@ public final class DashboardView {
 
     private static final List<String> BADGE_STYLES = List.of("badge-ok", "badge-busy", "badge-error", "badge-gpu", "badge-cpu");
     private static final List<String> MODE_STYLES = List.of("mode-idle", "mode-recording", "mode-autopilot");
+    /** The alarm and warning colours the two former banners had (app.css owns them): red, then amber. */
+    private static final List<String> BANNER_COLOURS = List.of("banner-condition", "banner-degraded");
+    private static final String REASON_TOOLTIP = "gpurm.reasonTooltip";
     private static final List<String> VRAM_STYLES = List.of("vram-ok", "vram-high", "vram-critical");
 
     private final DashboardViewModel vm;
@@ -48,15 +51,22 @@ public final class DashboardView {
     @FXML private Button diagnosticsButton;
 
     @FXML private Label demoBanner;
-    @FXML private HBox degradedBanner;
-    @FXML private javafx.scene.layout.HBox conditionsBanner;
-    @FXML private Label conditionsText;
-    @FXML private Button freeGpuButton;
+    @FXML private javafx.scene.layout.StackPane bannerSlot;
+    @FXML private HBox banner;
+    @FXML private Label bannerTitle;
+    @FXML private Label bannerMore;
+    @FXML private Label bannerText;
+    @FXML private Label bannerAnswer;
+    @FXML private Button bannerFix;
+    @FXML private Button bannerSecondFix;
+    @FXML private javafx.scene.layout.StackPane loadHolder;
+    @FXML private javafx.scene.layout.StackPane unloadHolder;
+    @FXML private javafx.scene.layout.StackPane clipGpuHolder;
+    @FXML private javafx.scene.layout.StackPane clipCpuHolder;
+    @FXML private Button cancelLoadButton;
     @FXML private HBox modeCard;
     @FXML private Label modeName;
     @FXML private Label verdict;
-    @FXML private Label degradedText;
-    @FXML private Button retryButton;
     @FXML private ToggleButton idleButton;
     @FXML private ToggleButton recordingButton;
     @FXML private ToggleButton autopilotButton;
@@ -82,7 +92,6 @@ public final class DashboardView {
     @FXML private Button clipCpuButton;
     @FXML private Label actionError;
     @FXML private Label clipNote;
-    @FXML private Label retryText;
     @FXML private Label copyText;
     @FXML private ChoiceBox<LogFilter> logFilter;
     @FXML private ListView<LogLine> logList;
@@ -126,9 +135,7 @@ public final class DashboardView {
     private void initialize() {
         show(diagnosticsButton, exportDiagnostics != null);
         show(demoBanner, demo);
-        show(degradedBanner, vm.degradedProperty().get());
-        vm.degradedProperty().addListener((o, a, on) -> show(degradedBanner, on));
-        degradedText.textProperty().bind(vm.degradedTextProperty());
+        initBanner();
 
         modeButtons = Map.of(ExecutionMode.IDLE, idleButton, ExecutionMode.RECORDING, recordingButton,
                 ExecutionMode.AUTOPILOT, autopilotButton);
@@ -154,13 +161,6 @@ public final class DashboardView {
         showVerdict(vm.verdictProperty().get());
         vm.verdictProperty().addListener((o, was, now) -> showVerdict(now));
         vm.reachedModeProperty().addListener((o, was, now) -> colourModeCard(now));
-        show(conditionsBanner, !vm.conditionsTextProperty().get().isEmpty());
-        conditionsText.textProperty().bind(vm.conditionsTextProperty());
-        vm.conditionsTextProperty().addListener((o, a, text) -> show(conditionsBanner, !text.isEmpty()));
-        // "Free the GPU for recording" only while another model holds the GPU the VLM needs
-        freeGpuButton.visibleProperty().bind(vm.contendedProperty());
-        freeGpuButton.managedProperty().bind(vm.contendedProperty());
-        freeGpuButton.disableProperty().bind(vm.freeingGpuProperty());
         // A pressed toggle must not end up unselected: the mode is always one of the three.
         modes.selectedToggleProperty().addListener((o, old, now) -> {
             if (now == null && old != null) {
@@ -218,8 +218,12 @@ public final class DashboardView {
         clipNote.textProperty().bind(vm.clipNoteProperty());
         show(clipNote, !vm.clipNoteProperty().get().isEmpty());
         vm.clipNoteProperty().addListener((o, a, text) -> show(clipNote, !text.isEmpty()));
-        retryText.textProperty().bind(vm.retryTextProperty());
-        retryButton.disableProperty().bind(vm.retryingProperty());
+        reasonOn(loadButton, loadHolder, vm.loadReasonProperty());
+        reasonOn(unloadButton, unloadHolder, vm.unloadReasonProperty());
+        reasonOn(clipGpuButton, clipGpuHolder, vm.clipGpuReasonProperty());
+        reasonOn(clipCpuButton, clipCpuHolder, vm.clipCpuReasonProperty());
+        cancelLoadButton.visibleProperty().bind(vm.cancelLoadShownProperty());
+        cancelLoadButton.managedProperty().bind(vm.cancelLoadShownProperty());
         copyText.textProperty().bind(vm.copyTextProperty());
         // The switcher's buttons are off while a switch runs, and focus would fall to the next control
         // (Diagnostics…, where Enter opens a file dialog): it comes back to the selected mode.
@@ -264,6 +268,68 @@ public final class DashboardView {
                 addShortcut(scene, KeyCode.DIGIT3, ExecutionMode.AUTOPILOT);
             }
         });
+    }
+
+    /** The one banner slot: its size never changes, so nothing below it moves when a banner comes or goes. */
+    private void initBanner() {
+        bannerAnswer.textProperty().bind(vm.bannerAnswerProperty());
+        bannerMore.textProperty().bind(vm.bannerMoreProperty());
+        bannerMore.managedProperty().bind(vm.bannerMoreProperty().isNotEmpty());
+        bannerText.setTooltip(new Tooltip());
+        bannerText.getTooltip().textProperty().bind(bannerText.textProperty());
+        bannerText.getTooltip().setWrapText(true);
+        bannerText.getTooltip().setMaxWidth(640);
+        javafx.beans.binding.BooleanBinding working = vm.fixingProperty().or(vm.freeingGpuProperty()).or(vm.retryingProperty());
+        bannerFix.disableProperty().bind(working);
+        bannerSecondFix.disableProperty().bind(working);
+        showBanner(vm.bannerProperty().get());
+        vm.bannerProperty().addListener((o, was, now) -> showBanner(now));
+    }
+
+    private void showBanner(Banner shown) {
+        banner.setVisible(shown != null);
+        banner.getStyleClass().removeAll(BANNER_COLOURS);
+        bannerTitle.setText(shown == null ? "" : shown.title());
+        bannerText.setText(shown == null ? "" : shown.text());
+        banner.setAccessibleText(shown == null ? null : shown.title() + ". " + shown.text());
+        fixButton(bannerFix, shown, 0);
+        fixButton(bannerSecondFix, shown, 1);
+        if (shown != null) {
+            banner.getStyleClass().add(BANNER_COLOURS.get(shown.kind().alarm() ? 0 : 1));
+        }
+    }
+
+    private static void fixButton(Button button, Banner shown, int index) {
+        boolean has = shown != null && shown.fixes().size() > index;
+        button.setUserData(has ? shown.fixes().get(index) : null);
+        button.setText(has ? shown.fixes().get(index).label() : "");
+        show(button, has);
+    }
+
+    /** A button's reason for being off (or, on, what it would cause) as its holder's tooltip and its accessible help. */
+    private static void reasonOn(Button button, javafx.scene.layout.StackPane holder, javafx.beans.value.ObservableStringValue reason) {
+        button.accessibleHelpProperty().bind(reason);
+        Tooltip tip = new Tooltip();
+        tip.textProperty().bind(reason);
+        tip.setWrapText(true);
+        tip.setMaxWidth(480);
+        java.util.function.Consumer<String> apply = text -> {
+            if (text == null || text.isEmpty()) {
+                Tooltip.uninstall(holder, tip);
+                holder.getProperties().remove(REASON_TOOLTIP);
+            } else {
+                Tooltip.install(holder, tip);
+                holder.getProperties().put(REASON_TOOLTIP, tip);
+            }
+        };
+        apply.accept(reason.get());
+        reason.addListener((o, was, now) -> apply.accept(now));
+    }
+
+    /** The tooltip that says why a button is off, or null while there is nothing to say (for tests). */
+    public static Tooltip reasonTooltip(Button button) {
+        Object tip = button.getParent().getProperties().get(REASON_TOOLTIP);
+        return tip instanceof Tooltip t ? t : null;
     }
 
     private void initTimeline() {
@@ -412,8 +478,36 @@ public final class DashboardView {
     }
 
     @FXML
-    private void retry() {
-        vm.retryNow(retryCheck);
+    private void bannerFix() {
+        runFix((Banner.Fix) bannerFix.getUserData());
+    }
+
+    @FXML
+    private void bannerSecondFix() {
+        runFix((Banner.Fix) bannerSecondFix.getUserData());
+    }
+
+    /** The fixes that cross the view's boundary are done here: the clipboard, Settings; the others by the view model. */
+    private void runFix(Banner.Fix fix) {
+        if (fix == null) {
+            return;
+        }
+        switch (fix.action()) {
+            case COPY_PULL_COMMAND -> {
+                ClipboardContent content = new ClipboardContent();
+                content.putString(fix.argument());
+                Clipboard.getSystemClipboard().setContent(content);
+                vm.copied(fix.argument());
+            }
+            case OLLAMA_SETTINGS -> openSettings.run();
+            case RETRY_OLLAMA -> vm.retryNow(retryCheck);
+            default -> vm.fix(fix);
+        }
+    }
+
+    @FXML
+    private void cancelLoad() {
+        vm.cancelLoad();
     }
 
     @FXML

@@ -74,6 +74,24 @@ public final class DashboardViewModel {
     /** Another Ollama model holds the GPU the VLM needs: the banner offers "Free the GPU for recording". */
     private final ReadOnlyBooleanWrapper contended = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper freeingGpu = new ReadOnlyBooleanWrapper();
+    /** The most urgent abnormal state with its fix, or null; the others are named in {@link #bannerMore}. */
+    private final ReadOnlyObjectWrapper<Banner> banner = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper bannerMore = new ReadOnlyStringWrapper("");
+    /** What the banner's last fix found ("Checking…", "Copied: …"), until the banner changes. */
+    private final ReadOnlyStringWrapper bannerAnswer = new ReadOnlyStringWrapper("");
+    /** A banner's fix under way: its buttons are off until it is done. */
+    private final ReadOnlyBooleanWrapper fixing = new ReadOnlyBooleanWrapper();
+    /** Why each action button is off (empty while it is on, but for Unload's note in RECORDING). */
+    private final ReadOnlyStringWrapper loadReason = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper unloadReason = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper clipGpuReason = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper clipCpuReason = new ReadOnlyStringWrapper("");
+    /** A VLM load runs that "Cancel load" can give up. */
+    private final ReadOnlyBooleanWrapper cancelLoadShown = new ReadOnlyBooleanWrapper();
+    /** The VLM is loaded but partly on the CPU: its card says so too, not a plain green "Loaded". */
+    private final ReadOnlyBooleanWrapper vlmSlow = new ReadOnlyBooleanWrapper();
+    /** CLIP goes to the GPU only with more than this free ({@code vram_threshold_for_clip_gpu_mb}); 0: not told. */
+    private long clipNeedsMoreThanMb;
     private final ReadOnlyDoubleWrapper vramFraction = new ReadOnlyDoubleWrapper();
     private final ReadOnlyDoubleWrapper vramTotalMb = new ReadOnlyDoubleWrapper();
     private final ReadOnlyObjectWrapper<VramLevel> vramLevel = new ReadOnlyObjectWrapper<>(VramLevel.NONE);
@@ -151,6 +169,17 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty conditionsTextProperty() { return conditionsText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty contendedProperty() { return contended.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty freeingGpuProperty() { return freeingGpu.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<Banner> bannerProperty() { return banner.getReadOnlyProperty(); }
+    /** "Also: Data not saved" when more than one abnormal state is in force. */
+    public ReadOnlyStringProperty bannerMoreProperty() { return bannerMore.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty bannerAnswerProperty() { return bannerAnswer.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty fixingProperty() { return fixing.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty loadReasonProperty() { return loadReason.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty unloadReasonProperty() { return unloadReason.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty clipGpuReasonProperty() { return clipGpuReason.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty clipCpuReasonProperty() { return clipCpuReason.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty cancelLoadShownProperty() { return cancelLoadShown.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty vlmSlowProperty() { return vlmSlow.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramFractionProperty() { return vramFraction.getReadOnlyProperty(); }
     public ReadOnlyDoubleProperty vramTotalMbProperty() { return vramTotalMb.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramLevel.getReadOnlyProperty(); }
@@ -237,6 +266,9 @@ public final class DashboardViewModel {
                 .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.VLM_SETTLING)
                 .map(r -> ReasonText.of(r, messages)).toList()));
         contended.set(status.conditions().stream().anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.VLM_CONTENDED));
+        vlmSlow.set(status.vlmState() == ModelState.LOADED && status.conditions().stream()
+                .anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.VLM_PARTLY_ON_CPU));
+        showBanners(status);
         applyClip(status.clip());
         status.conditions().stream().filter(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.CLIP_DISPLACED)
                 .findFirst().ifPresent(r -> clipDetail.set(ReasonText.of(r, messages)));
@@ -280,20 +312,73 @@ public final class DashboardViewModel {
         return text.toString();
     }
 
-    /** Each action is offered only where it can do something, as the tray menu does. */
+    /**
+     * Each action is offered only where it can do something, as the tray menu does, and a button that is off says
+     * why (its tooltip and its accessible help).
+     */
     private void updateActions(GpuResourceStatus status) {
         ModelState vlm = status.vlmState();
-        boolean busy = switching.get() || vlm == ModelState.LOADING || vlm == ModelState.UNLOADING;
         boolean ollamaAway = status.degradedReasons().stream()
                 .anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.OLLAMA_UNREACHABLE);
-        loadEnabled.set(!busy && !ollamaAway && vlm != ModelState.LOADED);
-        unloadEnabled.set(!busy && !ollamaAway && vlm != ModelState.UNLOADED);
+        boolean notPulled = status.vlmError() != null
+                && status.vlmError().code() == com.rpavision.gpurm.core.model.Reason.Code.MODEL_NOT_PULLED;
+        String busy = switching.get() ? messages.get("why.switching")
+                : vlm == ModelState.LOADING ? messages.get("why.loading")
+                : vlm == ModelState.UNLOADING ? messages.get("why.unloading") : "";
+        String ollama = ollamaAway ? messages.get("why.ollamaDown") : "";
+        loadReason.set(first(busy, ollama, vlm == ModelState.LOADED ? messages.get("why.loaded") : "",
+                notPulled ? messages.get("why.notPulled", status.vlmModel()) : ""));
+        loadEnabled.set(loadReason.get().isEmpty());
+        // ERROR is a load that failed: nothing is loaded unless Ollama's list still shows the VLM's memory
+        boolean held = vlm == ModelState.LOADED || (vlm == ModelState.ERROR && status.vramBreakdown() != null
+                && status.vramBreakdown().vlmMb() > 0);
+        String unloadOff = first(busy, ollama, held ? "" : messages.get("why.nothingLoaded"));
+        unloadEnabled.set(unloadOff.isEmpty());
+        unloadReason.set(!unloadOff.isEmpty() ? unloadOff
+                : status.executionMode() == ExecutionMode.RECORDING ? messages.get("why.recordingReloads") : "");
         boolean autopilot = status.executionMode() == ExecutionMode.AUTOPILOT;
-        boolean clipMovable = !busy && !autopilot
-                && status.clip().availability() == ClipStatus.Availability.AVAILABLE;
-        clipGpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CPU && status.vram().isGpu());
-        clipCpuEnabled.set(clipMovable && status.clip().device() == ClipDevice.CUDA);
+        ClipStatus clip = status.clip();
+        String clipOff = first(autopilot ? messages.get("clip.autopilotPlaces") : "", busy,
+                clip.availability() == ClipStatus.Availability.MIGRATING ? messages.get("why.clipMoving")
+                        : clip.availability() != ClipStatus.Availability.AVAILABLE ? messages.get("why.clipUnavailable") : "");
+        VramInfo v = status.vram();
+        clipGpuReason.set(first(clipOff, clip.device() == ClipDevice.CUDA ? messages.get("why.clipOnGpu") : "",
+                !v.isGpu() ? messages.get("why.noGpu") : "",
+                clipNeedsMoreThanMb > 0 && v.freeMb() <= clipNeedsMoreThanMb
+                        ? messages.get("why.clipNoRoom", v.freeMb(), clipNeedsMoreThanMb) : ""));
+        clipGpuEnabled.set(clipGpuReason.get().isEmpty());
+        clipCpuReason.set(first(clipOff, clip.device() == ClipDevice.CPU ? messages.get("why.clipOnCpu") : ""));
+        clipCpuEnabled.set(clipCpuReason.get().isEmpty());
         clipNote.set(autopilot ? messages.get("clip.autopilotPlaces") : "");
+        cancelLoadShown.set(vlm == ModelState.LOADING);
+    }
+
+    private static String first(String... reasons) {
+        for (String reason : reasons) {
+            if (!reason.isEmpty()) {
+                return reason;
+            }
+        }
+        return "";
+    }
+
+    private void showBanners(GpuResourceStatus status) {
+        List<Banner> all = Banner.of(status, messages);
+        Banner shown = all.isEmpty() ? null : all.get(0);
+        if (shown == null || banner.get() == null || shown.kind() != banner.get().kind()) {
+            bannerAnswer.set(""); // an answer belongs to the banner it was given in
+        }
+        banner.set(shown);
+        bannerMore.set(all.size() < 2 ? "" : messages.get("banner.more",
+                String.join(" \u00b7 ", all.subList(1, all.size()).stream().map(Banner::title).toList())));
+    }
+
+    /** CLIP's own rule for going to the GPU, so "CLIP to GPU" is off, with the figures, where it would be refused. */
+    public void clipNeedsMoreThanMb(long mb) {
+        this.clipNeedsMoreThanMb = mb;
+        if (lastStatus != null) {
+            updateActions(lastStatus);
+        }
     }
 
     /** The demo's GPU calls itself "(simulated)" in English, as the API reports it; the panel says it in its language. */
@@ -434,6 +519,43 @@ public final class DashboardViewModel {
         run(messages.get("action.unload"), manager::unloadVlmAsync, ok -> { }, () -> { });
     }
 
+    /** The view put a banner's command on the clipboard: the banner says so. */
+    public void copied(String command) {
+        bannerAnswer.set(messages.get("banner.copied", command));
+    }
+
+    /** "Cancel load": the running load given up; the manager's answer comes as its next status. */
+    public void cancelLoad() {
+        actionError.set("");
+        background.execute(manager::cancelVlmLoad);
+    }
+
+    /**
+     * A banner's fix, for those the view model can do itself (the view copies the command and opens Settings).
+     * Its buttons are off until the fix is done; what went wrong is said beside the action buttons.
+     */
+    public void fix(Banner.Fix fix) {
+        switch (fix.action()) {
+            case FREE_GPU -> freeGpuForRecording();
+            case RELOAD_VLM -> fixing(messages.get("banner.reload"),
+                    () -> manager.unloadVlmAsync().thenCompose(gone -> manager.loadVlmAsync()));
+            case UNLOAD_MODEL -> fixing(fix.label(), () -> manager.unloadOllamaModel(fix.argument())
+                    .thenCompose(done -> done.ok() ? manager.loadVlmAsync()
+                            : CompletableFuture.failedFuture(new IllegalStateException(done.reason()))));
+            case RETRY_LOAD -> fixing(fix.label(), manager::loadVlmAsync);
+            case COPY_PULL_COMMAND, RETRY_OLLAMA, OLLAMA_SETTINGS ->
+                    throw new IllegalArgumentException(fix.action() + " crosses the view's boundary");
+        }
+    }
+
+    private <T> void fixing(String what, Supplier<CompletableFuture<T>> call) {
+        fixing.set(true);
+        run(what, call, done -> {
+            fixing.set(false);
+            update(manager.getStatus());
+        }, () -> fixing.set(false));
+    }
+
     public void moveClip(ClipDevice device) {
         String what = messages.get(device == ClipDevice.CUDA ? "action.clipGpu" : "action.clipCpu");
         run(what, () -> manager.migrateClipAsync(device), (MigrationResult result) -> {
@@ -469,12 +591,14 @@ public final class DashboardViewModel {
     public void retryNow(Supplier<CompletableFuture<?>> check) {
         retrying.set(true);
         retryText.set(messages.get("degraded.checking"));
+        bannerAnswer.set(retryText.get());
         background.execute(() -> check.get().whenComplete((ok, failure) -> ui.execute(() -> {
             GpuResourceStatus now = manager.getStatus();
             update(now);
             retrying.set(false);
             retryText.set(messages.get(now.degradedMode() ? "degraded.stillDegraded" : "degraded.recovered",
                     formatTime(clock.instant())));
+            bannerAnswer.set(retryText.get());
         })));
     }
 

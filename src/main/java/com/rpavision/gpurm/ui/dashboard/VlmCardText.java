@@ -42,6 +42,10 @@ final class VlmCardText {
                 return messages.get(seconds < usual ? "vlm.LOADING.of" : "vlm.LOADING.over", seconds, usual);
             }).orElseGet(() -> messages.get("vlm.LOADING", seconds));
         }
+        if (status.vlmState() == ModelState.LOADED
+                && status.conditions().stream().anyMatch(r -> r.code() == Reason.Code.VLM_PARTLY_ON_CPU)) {
+            return messages.get("vlm.LOADED.slow"); // never a plain "Loaded" beside the spilled banner
+        }
         return messages.get("vlm." + status.vlmState().name());
     }
 
@@ -84,7 +88,8 @@ final class VlmCardText {
     /** The line under the badge: the error, the idle countdown, "loads on the next request" or the fit. */
     String detail(GpuResourceStatus status, boolean switching) {
         if (status.vlmState() == ModelState.ERROR && status.vlmError() != null) {
-            return ReasonText.of(status.vlmError(), messages);
+            // the banner above says it whole, with its fix; the card only points to it (and keeps its height)
+            return messages.get("vlm.error.seeBanner");
         }
         if (status.vlmState() == ModelState.LOADED) {
             if (status.idleTimeoutSeconds() == 0) {

@@ -1,0 +1,97 @@
+package com.rpavision.gpurm.core.manager;
+
+import com.rpavision.gpurm.core.model.EventType;
+import com.rpavision.gpurm.core.model.ExecutionMode;
+import com.rpavision.gpurm.core.model.GpuResourceStatus;
+import com.rpavision.gpurm.core.model.ModelState;
+import com.rpavision.gpurm.core.model.ResourceChangedEvent;
+import com.rpavision.gpurm.testing.ManagerFixture;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The panel's "Cancel load" (issue 25, item 3): the load is given up the way a switch away from RECORDING gives it
+ * up, and RECORDING does not undo the cancel by loading the VLM again on its own.
+ */
+class CancelVlmLoadTest {
+
+    private static final String VLM = "qwen3-vl:8b";
+
+    @Test
+    void cancellingTheRecordingLoadGivesItUpAndRecordingDoesNotReloadItByItself() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.holdLoads();
+            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+
+            assertThat(f.manager.cancelVlmLoad()).isTrue();
+            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
+            f.ollama.finishHeldLoads(false);
+
+            GpuResourceStatus after = recording.get(10, TimeUnit.SECONDS);
+            assertThat(after.executionMode()).as("the mode stays").isEqualTo(ExecutionMode.RECORDING);
+            assertThat(after.vlmState()).isEqualTo(ModelState.UNLOADED);
+            assertThat(after.vlmError()).as("a cancel is not an error").isNull();
+            assertThat(f.count(EventType.MODEL_ERROR)).isZero();
+            assertThat(last(f, EventType.MODEL_UNLOADED).details()).containsEntry("cancelled", true);
+
+            int loads = f.ollama.loads.get();
+            f.watch(Duration.ofSeconds(30), () -> false);
+            assertThat(f.manager.getVlmState()).as("RECORDING's reload holds off after a cancel").isEqualTo(ModelState.UNLOADED);
+            assertThat(f.ollama.loads.get()).isEqualTo(loads);
+            assertThat(f.ollama.isResident(VLM)).isFalse();
+        }
+    }
+
+    @Test
+    void aLoadAskedForAfterTheCancelRunsAndReloadsComeBackWithIt() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            f.ollama.holdLoads();
+            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
+            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            f.manager.cancelVlmLoad();
+            waitFor(() -> f.ollama.psWaiting() > 0, "the manager looks after giving up");
+            f.ollama.finishHeldLoads(false);
+            recording.get(10, TimeUnit.SECONDS);
+
+            assertThat(f.manager.loadVlmAsync().get(10, TimeUnit.SECONDS)).isTrue();
+            f.ollama.unloadOutside(VLM);
+            f.watch(Duration.ofSeconds(30), () -> f.manager.getVlmState() == ModelState.LOADED);
+
+            assertThat(f.manager.getVlmState()).as("RECORDING reloads again once a load was asked for").isEqualTo(ModelState.LOADED);
+        }
+    }
+
+    @Test
+    void withNoLoadRunningThereIsNothingToCancel() {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            assertThat(f.manager.cancelVlmLoad()).isFalse();
+            f.switchTo(ExecutionMode.RECORDING);
+            assertThat(f.manager.cancelVlmLoad()).isFalse();
+            assertThat(f.manager.getVlmState()).isEqualTo(ModelState.LOADED);
+        }
+    }
+
+    private static ResourceChangedEvent last(ManagerFixture f, EventType type) {
+        List<ResourceChangedEvent> matching = f.events.stream().filter(e -> e.type() == type).toList();
+        assertThat(matching).as("%s events", type).isNotEmpty();
+        return matching.get(matching.size() - 1);
+    }
+
+    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+}
