@@ -275,7 +275,7 @@ class BannersViewTest {
         f.switchTo(ExecutionMode.AUTOPILOT);
         await().atMost(Duration.ofSeconds(5)).until(() -> reason(robot, "#clipGpuButton").startsWith("Autopilot"));
         assertThat(button(robot, "#clipGpuButton").isDisabled()).isTrue();
-        assertThat(reason(robot, "#clipCpuButton")).startsWith("Autopilot places CLIP itself");
+        assertThat(reason(robot, "#clipCpuButton")).startsWith("Autopilot places the image matcher itself");
 
         f.switchTo(ExecutionMode.IDLE);
         f.manager.migrateClip(com.rpavision.gpurm.core.model.ClipDevice.CPU);
