@@ -192,7 +192,10 @@ class BannersViewTest {
 
         awaitBanner(robot, "Not enough VRAM for the vision model");
         assertThat(actionBounds(robot)).isEqualTo(before);
-        assertThat(text(robot, "#bannerText")).contains("The biggest user is the Ollama model llama3.1:8b");
+        // the banner words the status, which names the runner's model once the panel has the watcher's look
+        await().atMost(Duration.ofSeconds(10)).until(() -> text(robot, "#bannerText")
+                .contains("The biggest user is the Ollama model llama3.1:8b"));
+        WaitForAsyncUtils.waitForFxEvents();
         Button unload = button(robot, "#bannerFix");
         assertThat(unload.getText()).isEqualTo("Unload llama3.1:8b");
 
