@@ -92,6 +92,8 @@ public final class DashboardView {
     @FXML private Button clipCpuButton;
     @FXML private Label actionError;
     @FXML private Label clipNote;
+    @FXML private FactsGrid vlmFacts;
+    @FXML private FactsGrid clipFacts;
     @FXML private Label copyText;
     @FXML private ChoiceBox<LogFilter> logFilter;
     @FXML private ListView<LogLine> logList;
@@ -111,6 +113,7 @@ public final class DashboardView {
     @FXML private TableColumn<ProcessRow, String> memoryColumn;
     private TimelineCharts timelineCharts;
     private RoomyLayout roomyLayout;
+    private TypeScale typeScale;
 
     private final ToggleGroup modes = new ToggleGroup();
     private Map<ExecutionMode, ToggleButton> modeButtons;
@@ -215,6 +218,10 @@ public final class DashboardView {
         clipCpuButton.disableProperty().bind(vm.clipCpuEnabledProperty().not());
         // An empty detail takes no room, so a note under it sits right below the badge.
         clipDetail.managedProperty().bind(clipDetail.textProperty().isNotEmpty());
+        vlmFacts.show(vm.vlmFactsProperty().get());
+        vm.vlmFactsProperty().addListener((o, a, facts) -> vlmFacts.show(facts));
+        clipFacts.show(vm.clipFactsProperty().get());
+        vm.clipFactsProperty().addListener((o, a, facts) -> clipFacts.show(facts));
         clipNote.textProperty().bind(vm.clipNoteProperty());
         show(clipNote, !vm.clipNoteProperty().get().isEmpty());
         vm.clipNoteProperty().addListener((o, a, text) -> show(clipNote, !text.isEmpty()));
@@ -336,12 +343,22 @@ public final class DashboardView {
         timelineCharts = new TimelineCharts(vm.timeline(), timelineChart, loadChart, temperatureChart,
                 vm.vramTotalMbProperty(), messages);
         roomyLayout = new RoomyLayout(dashboard, tabs, timelineTab, timelinePane, timelineCard, vramBar);
+        typeScale = new TypeScale(dashboard);
+        for (FactsGrid facts : List.of(vlmFacts, clipFacts)) {
+            facts.visibleProperty().bind(roomyLayout.roomyProperty());
+            facts.managedProperty().bind(roomyLayout.roomyProperty());
+        }
         loadChart.prefWidthProperty().bind(timelinePane.widthProperty().multiply(0.26));
         temperatureChart.prefWidthProperty().bind(timelinePane.widthProperty().multiply(0.22));
         javafx.beans.InvalidationListener shown = o -> timelineCharts.setShown(
                 roomyLayout.roomyProperty().get() || timelineTab.isSelected());
         roomyLayout.roomyProperty().addListener(shown);
         timelineTab.selectedProperty().addListener(shown);
+    }
+
+    /** The dashboard's font size in pixels, as the window's size scaled it (for tests). */
+    double fontSize() {
+        return typeScale.fontSize();
     }
 
     /** Whether the timeline has a card of its own (tall window) rather than a tab. */

@@ -121,6 +121,8 @@ public final class DashboardViewModel {
     private final ReadOnlyBooleanWrapper clipCpuEnabled = new ReadOnlyBooleanWrapper();
     /** Why the CLIP buttons are off in AUTOPILOT: the autopilot places CLIP and would undo a manual move. */
     private final ReadOnlyStringWrapper clipNote = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<List<CardFact>> vlmFacts = new ReadOnlyObjectWrapper<>(List.of());
+    private final ReadOnlyObjectWrapper<List<CardFact>> clipFacts = new ReadOnlyObjectWrapper<>(List.of());
     /** "Checking…", then what the check found and when. */
     private final ReadOnlyStringWrapper retryText = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper retrying = new ReadOnlyBooleanWrapper();
@@ -131,6 +133,7 @@ public final class DashboardViewModel {
     private final ObservableList<String> otherGpus = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper processNote = new ReadOnlyStringWrapper("");
     private final LoadProgress loadProgress = new LoadProgress();
+    private final CardFacts cardFacts;
     private final ReadOnlyDoubleWrapper loadFraction = new ReadOnlyDoubleWrapper(0);
     /** Counts switches, so the answer to one overtaken by a later switch is not shown. */
     private long switchGeneration;
@@ -146,6 +149,7 @@ public final class DashboardViewModel {
         this.eventLog = new EventLog(messages, clock.getZone());
         this.vramBar = new VramBarModel(messages);
         this.vlmCard = new VlmCardText(messages, clock, loadProgress, vramBar);
+        this.cardFacts = new CardFacts(messages, clock, vramBar);
         reachedMode.addListener((obs, old, now) -> refreshModeTexts());
         vlmState.addListener((obs, old, now) -> refreshModeTexts());
         refreshModeTexts();
@@ -210,6 +214,8 @@ public final class DashboardViewModel {
     public ReadOnlyBooleanProperty clipGpuEnabledProperty() { return clipGpuEnabled.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty clipCpuEnabledProperty() { return clipCpuEnabled.getReadOnlyProperty(); }
     public ReadOnlyStringProperty clipNoteProperty() { return clipNote.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<List<CardFact>> vlmFactsProperty() { return vlmFacts.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<List<CardFact>> clipFactsProperty() { return clipFacts.getReadOnlyProperty(); }
     public ReadOnlyStringProperty retryTextProperty() { return retryText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty retryingProperty() { return retrying.getReadOnlyProperty(); }
     /** "Copied 12 lines" after Copy, until the log changes. */
@@ -261,6 +267,7 @@ public final class DashboardViewModel {
         vlmText.set(vlmCard.state(status));
         vlmDetail.set(vlmCard.detail(status, switching.get()));
         vlmNotice.set(vlmCard.notice(status));
+        showFacts(status);
         // A VLM gone a moment ago, its cause being checked, is said on its card: not an alarm yet.
         conditionsText.set(String.join(" ", status.conditions().stream()
                 .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.VLM_SETTLING)
@@ -284,6 +291,18 @@ public final class DashboardViewModel {
                 .map(g -> messages.get("vram.other", g.index(), g.gpuName(), g.usedMb(), g.totalMb())).toList();
         if (!others.equals(otherGpus)) {
             otherGpus.setAll(others);
+        }
+    }
+
+    /** Set only when they differ, so an unchanged status rebuilds no card. */
+    private void showFacts(GpuResourceStatus status) {
+        List<CardFact> vlm = cardFacts.vlm(status, loadProgress.typical());
+        if (!vlm.equals(vlmFacts.get())) {
+            vlmFacts.set(vlm);
+        }
+        List<CardFact> clip = cardFacts.clip(status, clipNeedsMoreThanMb);
+        if (!clip.equals(clipFacts.get())) {
+            clipFacts.set(clip);
         }
     }
 
@@ -378,6 +397,7 @@ public final class DashboardViewModel {
         this.clipNeedsMoreThanMb = mb;
         if (lastStatus != null) {
             updateActions(lastStatus);
+            showFacts(lastStatus);
         }
     }
 
@@ -438,6 +458,9 @@ public final class DashboardViewModel {
         if (event.type() == EventType.MODEL_LOADED && event.details().get("duration_ms") instanceof Number ms
                 && (vlmModel.get().isEmpty() || vlmModel.get().equals(event.details().get("model")))) {
             loadProgress.record(Duration.ofMillis(ms.longValue()));
+            if (lastStatus != null) {
+                showFacts(lastStatus);
+            }
         }
         eventLog.add(event).ifPresent(text -> timeline.mark(clock.instant(), text, VramTimeline.Kind.of(event)));
     }

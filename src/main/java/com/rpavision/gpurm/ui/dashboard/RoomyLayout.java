@@ -21,6 +21,10 @@ final class RoomyLayout {
     private static final double CARD_MIN = 220;
     private static final double CARD_MAX = 460;
 
+    /** On the dashboard while it is roomy: the style sheet sizes the mode and verdict for across the room. */
+    static final String ROOMY_STYLE = "roomy";
+
+    private final Region dashboard;
     private final TabPane tabs;
     private final Tab timelineTab;
     private final Node timelinePane;
@@ -31,6 +35,7 @@ final class RoomyLayout {
 
     RoomyLayout(Region dashboard, TabPane tabs, Tab timelineTab, Node timelinePane, VBox timelineCard,
                 StackedVramBar vramBar) {
+        this.dashboard = dashboard;
         this.tabs = tabs;
         this.timelineTab = timelineTab;
         this.timelinePane = timelinePane;
@@ -65,6 +70,11 @@ final class RoomyLayout {
         timelineCard.setVisible(nowRoomy);
         timelineCard.setManaged(nowRoomy);
         vramBar.setRoomy(nowRoomy);
+        if (nowRoomy) {
+            dashboard.getStyleClass().add(ROOMY_STYLE);
+        } else {
+            dashboard.getStyleClass().remove(ROOMY_STYLE);
+        }
         roomy.set(nowRoomy);
     }
 }
