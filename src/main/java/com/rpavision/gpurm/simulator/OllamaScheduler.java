@@ -67,6 +67,8 @@ public final class OllamaScheduler {
     private final SimulatorTime time;
     private final SimulatedVram vram;
     private final Map<String, Installed> installed = new LinkedHashMap<>();
+    /** What the registry offers to {@code ollama pull}: not installed until pulled. */
+    private final Map<String, Installed> registry = new LinkedHashMap<>();
     private final Map<String, Runner> runners = new LinkedHashMap<>();
     private final Deque<Ticket> pending = new ArrayDeque<>();
     private final List<Ticket> running = new ArrayList<>();
@@ -106,6 +108,28 @@ public final class OllamaScheduler {
     public synchronized OllamaScheduler install(String model, long vramMb, long fileMb, String family) {
         installed.put(ModelNames.normalize(model), new Installed(vramMb, fileMb, family));
         return this;
+    }
+
+    /** A model the registry has, as {@link #install} sizes it: {@code /api/pull} installs it. */
+    public synchronized OllamaScheduler pullable(String model, long vramMb) {
+        registry.put(ModelNames.normalize(model), new Installed(vramMb, vramMb * 70 / 100, "qwen3vl"));
+        return this;
+    }
+
+    /** The size of the file a pull downloads, or -1 when the registry has no such model. */
+    public synchronized long pullableFileMb(String model) {
+        Installed offered = registry.get(ModelNames.normalize(model));
+        return offered == null ? -1 : offered.fileMb();
+    }
+
+    /** A pull done: the registry's model is installed. */
+    public synchronized boolean completePull(String model) {
+        Installed offered = registry.get(ModelNames.normalize(model));
+        if (offered == null) {
+            return false;
+        }
+        installed.put(ModelNames.normalize(model), offered);
+        return true;
     }
 
     public OllamaScheduler journal(Journal journal) {

@@ -167,7 +167,8 @@ class BannersViewTest {
 
         awaitBanner(robot, "Vision model not installed");
         assertThat(actionBounds(robot)).isEqualTo(before);
-        Button copy = button(robot, "#bannerFix");
+        assertThat(button(robot, "#bannerFix").getText()).isEqualTo("Pull the model");
+        Button copy = button(robot, "#bannerSecondFix");
         assertThat(copy.getText()).isEqualTo("Copy command");
         robot.clickOn(copy);
 
@@ -179,6 +180,36 @@ class BannersViewTest {
         assertThat(reason(robot, "#loadButton")).isEqualTo("llava:34b is not installed in Ollama: pull it first.");
         assertThat(button(robot, "#unloadButton").isDisabled()).as("in ERROR nothing is loaded").isTrue();
         assertThat(reason(robot, "#unloadButton")).isEqualTo("Nothing is loaded.");
+    }
+
+    @Test
+    void pullTheModelHasOllamaDownloadItAndInRecordingTheVisionModelLoadsThen(FxRobot robot) {
+        open(robot, o -> o.config(c -> c.vlmModel("llava:13b")));
+        List<String> before = actionBounds(robot);
+        f.switchTo(ExecutionMode.RECORDING);
+        awaitBanner(robot, "Vision model not installed");
+        f.ollama.scheduler().pullable("llava:13b", 8_000);
+
+        robot.clickOn(button(robot, "#bannerFix"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.ollama.isServing("llava:13b"));
+        awaitNoBanner(robot);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "Loaded".equals(text(robot, "#vlmBadge")));
+        assertThat(actionBounds(robot)).isEqualTo(before);
+    }
+
+    @Test
+    void aPullOllamaCannotDoSaysWhyInTheBannerAndKeepsItsButtons(FxRobot robot) {
+        open(robot, o -> o.config(c -> c.vlmModel("llava:13b")));
+        f.switchTo(ExecutionMode.RECORDING);
+        awaitBanner(robot, "Vision model not installed");
+
+        robot.clickOn(button(robot, "#bannerFix"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> text(robot, "#bannerAnswer")
+                .equals("The pull of llava:13b failed: Ollama could not pull llava:13b: pull model manifest: file does not exist"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !button(robot, "#bannerFix").isDisabled());
+        assertThat(text(robot, "#bannerTitle")).isEqualTo("Vision model not installed");
     }
 
     @Test

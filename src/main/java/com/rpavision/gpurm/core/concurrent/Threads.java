@@ -38,6 +38,11 @@ public final class Threads {
         return Executors.newSingleThreadScheduledExecutor(named("gpurm-ollama-watch"));
     }
 
+    /** Pulls a model through Ollama: minutes of download that must hold up no model operation. */
+    public static ExecutorService pulls() {
+        return Executors.newSingleThreadExecutor(named("gpurm-pull"));
+    }
+
     /** Runs VRAM polling and the maintenance tick (idle timer, Ollama retry). */
     public static ScheduledExecutorService monitoring() {
         return Executors.newScheduledThreadPool(2, named("gpurm-monitor"));

@@ -57,6 +57,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final VramMonitor vram;
     private final Clock clock;
     private final ModelOperationQueue queue;
+    private final VlmPull pull;
     private final Sleeper sleeper;
     private static final int RECENT_EVENTS = 500;
 
@@ -102,6 +103,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.idleTimeout = config.idleTimeout();
         this.ollamaRetryInterval = config.ollamaRetryInterval();
         this.queue = new ModelOperationQueue(Threads.modelOperations());
+        this.pull = new VlmPull(b.ollama, Threads.pulls());
         this.gate = new VlmGate(b.gateSteps);
         this.events = new EventEmitter(clock, resourceListeners);
         resourceListeners.add(this::remember);
@@ -221,6 +223,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             return null;
         });
         queue.shutdown(config.unloadTimeout().toMillis() + 5_000);
+        pull.close();
         clip.close();
         ollama.close();
         vram.probe().close();
@@ -585,6 +588,17 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                     ollamaRetryInterval.toSeconds());
         }
         return changed;
+    }
+
+    @Override
+    public CompletableFuture<Void> pullVlm(java.util.function.Consumer<com.rpavision.gpurm.core.model.PullProgress> progress) {
+        return pull.start(vlm.model(), progress).thenCompose(pulled -> queue.submit("after the pull of " + vlm.model(), () -> {
+            vlm.pulled();
+            if (mode.get() == ExecutionMode.RECORDING) {
+                loadVlmForRecording("pulled");
+            }
+            return null;
+        }));
     }
 
     @Override

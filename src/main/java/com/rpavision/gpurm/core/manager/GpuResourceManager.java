@@ -61,6 +61,13 @@ public interface GpuResourceManager extends AutoCloseable {
     /** Checks Ollama's availability now rather than at the next retry (the panel's "retry now"). */
     CompletableFuture<Void> retryNow();
 
+    /**
+     * Has Ollama pull the configured VLM from its registry ({@code /api/pull}), telling {@code progress} as it
+     * downloads; an ask while a pull runs joins it. Once pulled, a "not pulled" error is over, and in RECORDING the
+     * VLM loads. Fails with Ollama's reason (no such model, no network on Ollama's side).
+     */
+    CompletableFuture<Void> pullVlm(java.util.function.Consumer<com.rpavision.gpurm.core.model.PullProgress> progress);
+
     // ---- modes
 
     /**

@@ -606,6 +606,14 @@ final class VlmController {
         return idleUnloaded;
     }
 
+    /** The model was pulled: an ERROR that said it was missing is over (nothing is loaded yet). */
+    void pulled() {
+        Reason reason = state.reason();
+        if (state.state() == ModelState.ERROR && reason != null && reason.code() == Reason.Code.MODEL_NOT_PULLED) {
+            move(ModelState.UNLOADED, null);
+        }
+    }
+
     /** In ERROR because Ollama stopped answering (not because a load was refused or failed). */
     boolean errorIsOutage() {
         Reason reason = state.reason();

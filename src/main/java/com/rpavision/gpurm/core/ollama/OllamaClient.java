@@ -45,6 +45,7 @@ public final class OllamaClient implements AutoCloseable {
     private final OkHttpClient reads;
     private final OkHttpClient quick;
     private final OkHttpClient slow;
+    private final OkHttpClient pulls;
     private volatile ParsedPs lastPs;
 
     /**
@@ -70,6 +71,8 @@ public final class OllamaClient implements AutoCloseable {
                 .build();
         this.reads = quick.newBuilder().retryOnConnectionFailure(true).build();
         this.slow = quick.newBuilder().callTimeout(loadTimeout).readTimeout(loadTimeout).build();
+        // a pull of gigabytes takes as long as the network needs: only Ollama's silence ends it
+        this.pulls = quick.newBuilder().callTimeout(Duration.ZERO).readTimeout(loadTimeout).build();
     }
 
     public String endpoint() {
@@ -141,6 +144,41 @@ public final class OllamaClient implements AutoCloseable {
                     "Ollama answered the load of " + model + " without finishing it: " + abbreviate(body.toString()));
         }
         return new LoadResult(model, Duration.ofNanos(body.path("load_duration").asLong(0)));
+    }
+
+    /**
+     * Pulls a model from Ollama's registry ({@code POST /api/pull}, streamed), telling {@code progress} each line;
+     * blocks until Ollama says "success". Ollama downloads it: the manager itself reaches nothing but Ollama.
+     */
+    public void pull(String model, java.util.function.Consumer<com.rpavision.gpurm.core.model.PullProgress> progress) throws OllamaException {
+        ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", true);
+        Request call = post("api/pull", request);
+        String what = "pull " + model;
+        try (Response response = pulls.newCall(call).execute()) {
+            if (!response.isSuccessful()) {
+                checked(response.body().string(), response.code(), what);
+            }
+            PullStream stream = new PullStream(model);
+            okio.BufferedSource source = response.body().source();
+            String line;
+            while ((line = source.readUtf8Line()) != null) {
+                JsonNode json = parse(line);
+                if (json == null) {
+                    continue; // a blank keep-alive line
+                }
+                java.util.Optional<String> error = stream.take(json);
+                if (error.isPresent()) {
+                    throw new OllamaException(OllamaException.Kind.REJECTED, "Ollama could not " + what + ": " + error.get());
+                }
+                progress.accept(stream.progress());
+            }
+            if (!stream.succeeded()) {
+                throw new OllamaException(OllamaException.Kind.TRANSIENT,
+                        "Ollama ended the " + what + " before it said success (last: " + stream.progress().status() + ")");
+            }
+        } catch (IOException e) {
+            throw transportFailure(call, e, what);
+        }
     }
 
     /**

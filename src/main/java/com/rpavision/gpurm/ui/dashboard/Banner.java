@@ -42,7 +42,7 @@ public record Banner(Kind kind, String title, String text, List<Fix> fixes) {
 
     /** What a banner's button does. The view does the two that cross its boundary: the clipboard and Settings. */
     public enum Action {
-        FREE_GPU, RELOAD_VLM, COPY_PULL_COMMAND, UNLOAD_MODEL, RETRY_OLLAMA, OLLAMA_SETTINGS, RETRY_LOAD
+        FREE_GPU, RELOAD_VLM, PULL_MODEL, COPY_PULL_COMMAND, UNLOAD_MODEL, RETRY_OLLAMA, OLLAMA_SETTINGS, RETRY_LOAD
     }
 
     /**
@@ -93,7 +93,8 @@ public record Banner(Kind kind, String title, String text, List<Fix> fixes) {
             String command = "ollama pull " + model;
             return new Banner(Kind.NOT_PULLED, messages.get("banner.notPulled.title"),
                     messages.get("banner.notPulled.text", model, command),
-                    List.of(new Fix(Action.COPY_PULL_COMMAND, messages.get("banner.copyCommand"), command)));
+                    List.of(new Fix(Action.PULL_MODEL, messages.get("banner.pull"), model),
+                            new Fix(Action.COPY_PULL_COMMAND, messages.get("banner.copyCommand"), command)));
         }
         if (why != null && why.code() == Reason.Code.VLM_DOES_NOT_FIT) {
             return refused(status, why, messages);

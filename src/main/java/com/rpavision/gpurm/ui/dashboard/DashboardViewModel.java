@@ -566,9 +566,37 @@ public final class DashboardViewModel {
                     .thenCompose(done -> done.ok() ? manager.loadVlmAsync()
                             : CompletableFuture.failedFuture(new IllegalStateException(done.reason()))));
             case RETRY_LOAD -> fixing(fix.label(), manager::loadVlmAsync);
+            case PULL_MODEL -> pull(fix.argument());
             case COPY_PULL_COMMAND, RETRY_OLLAMA, OLLAMA_SETTINGS ->
                     throw new IllegalArgumentException(fix.action() + " crosses the view's boundary");
         }
+    }
+
+    /**
+     * "Pull the model": Ollama downloads it while the banner says how far it is (a new line only when the share
+     * moves, so a fast download does not flood the UI thread); once pulled, the manager loads it in RECORDING.
+     */
+    private void pull(String model) {
+        fixing.set(true);
+        actionError.set("");
+        bannerAnswer.set(messages.get("pull.working", model));
+        java.util.concurrent.atomic.AtomicReference<String> said = new java.util.concurrent.atomic.AtomicReference<>("");
+        background.execute(() -> manager.pullVlm(progress -> {
+            String text = PullText.of(progress, messages, vramBar);
+            if (!text.equals(said.getAndSet(text))) {
+                ui.execute(() -> bannerAnswer.set(text));
+            }
+        }).whenComplete((done, failure) -> ui.execute(() -> {
+            fixing.set(false);
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                bannerAnswer.set(messages.get("pull.failed", model, cause.getMessage()));
+            } else {
+                update(manager.getStatus());
+                bannerAnswer.set(messages.get("pull.done", model));
+            }
+        })));
     }
 
     private <T> void fixing(String what, Supplier<CompletableFuture<T>> call) {
