@@ -4,15 +4,11 @@ import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
-import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,20 +23,16 @@ class CancelVlmLoadTest {
     @Test
     void cancellingTheRecordingLoadGivesItUpAndRecordingDoesNotReloadItByItself() throws Exception {
         try (ManagerFixture f = ManagerFixture.create()) {
-            f.ollama.holdLoads();
-            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
-            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            HeldRecordingLoad load = HeldRecordingLoad.start(f);
 
             assertThat(f.manager.cancelVlmLoad()).isTrue();
-            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
-            f.ollama.finishHeldLoads(false);
 
-            GpuResourceStatus after = recording.get(10, TimeUnit.SECONDS);
+            GpuResourceStatus after = load.ollamaEndsIt(false);
             assertThat(after.executionMode()).as("the mode stays").isEqualTo(ExecutionMode.RECORDING);
             assertThat(after.vlmState()).isEqualTo(ModelState.UNLOADED);
             assertThat(after.vlmError()).as("a cancel is not an error").isNull();
             assertThat(f.count(EventType.MODEL_ERROR)).isZero();
-            assertThat(last(f, EventType.MODEL_UNLOADED).details()).containsEntry("cancelled", true);
+            assertThat(HeldRecordingLoad.last(f, EventType.MODEL_UNLOADED).details()).containsEntry("cancelled", true);
 
             int loads = f.ollama.loads.get();
             f.watch(Duration.ofSeconds(30), () -> false);
@@ -53,13 +45,9 @@ class CancelVlmLoadTest {
     @Test
     void aLoadAskedForAfterTheCancelRunsAndReloadsComeBackWithIt() throws Exception {
         try (ManagerFixture f = ManagerFixture.create()) {
-            f.ollama.holdLoads();
-            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
-            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            HeldRecordingLoad load = HeldRecordingLoad.start(f);
             f.manager.cancelVlmLoad();
-            waitFor(() -> f.ollama.psWaiting() > 0, "the manager looks after giving up");
-            f.ollama.finishHeldLoads(false);
-            recording.get(10, TimeUnit.SECONDS);
+            load.ollamaEndsIt(false);
 
             assertThat(f.manager.loadVlmAsync().get(10, TimeUnit.SECONDS)).isTrue();
             f.ollama.unloadOutside(VLM);
@@ -76,22 +64,6 @@ class CancelVlmLoadTest {
             f.switchTo(ExecutionMode.RECORDING);
             assertThat(f.manager.cancelVlmLoad()).isFalse();
             assertThat(f.manager.getVlmState()).isEqualTo(ModelState.LOADED);
-        }
-    }
-
-    private static ResourceChangedEvent last(ManagerFixture f, EventType type) {
-        List<ResourceChangedEvent> matching = f.events.stream().filter(e -> e.type() == type).toList();
-        assertThat(matching).as("%s events", type).isNotEmpty();
-        return matching.get(matching.size() - 1);
-    }
-
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(5);
         }
     }
 }

@@ -8,10 +8,8 @@ import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,21 +24,17 @@ class ModeSwitchCancelsLoadTest {
     @Test
     void aSwitchToAutopilotDuringTheRecordingLoadGivesItUpAndPlacesClip() throws Exception {
         try (ManagerFixture f = ManagerFixture.create()) {
-            f.ollama.holdLoads();
-            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
-            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            HeldRecordingLoad load = HeldRecordingLoad.start(f);
 
             CompletableFuture<GpuResourceStatus> autopilot = f.manager.setExecutionMode(ExecutionMode.AUTOPILOT);
-            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
-            f.ollama.finishHeldLoads(false); // Ollama stops a load whose client went away
+            load.ollamaEndsIt(false); // Ollama stops a load whose client went away
 
-            recording.get(10, TimeUnit.SECONDS);
             GpuResourceStatus after = autopilot.get(10, TimeUnit.SECONDS);
             assertThat(after.vlmState()).isEqualTo(ModelState.UNLOADED);
             assertThat(after.degradedMode()).as("a cancel is not an outage").isFalse();
             assertThat(after.vlmError()).isNull();
             assertThat(f.count(EventType.MODEL_ERROR)).isZero();
-            ResourceChangedEvent unloaded = last(f, EventType.MODEL_UNLOADED);
+            ResourceChangedEvent unloaded = HeldRecordingLoad.last(f, EventType.MODEL_UNLOADED);
             assertThat(unloaded.details()).containsEntry("cancelled", true).containsEntry("reason", "load cancelled");
             assertThat(f.ollama.isResident(VLM)).isFalse();
             assertThat(after.clipDevice()).as("the autopilot placed CLIP").isEqualTo("cuda");
@@ -81,15 +75,11 @@ class ModeSwitchCancelsLoadTest {
     @Test
     void aLoadThatFinishedBeforeTheCancelIsSeenAndUnloadedByTheAutopilot() throws Exception {
         try (ManagerFixture f = ManagerFixture.create()) {
-            f.ollama.holdLoads();
-            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
-            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            HeldRecordingLoad load = HeldRecordingLoad.start(f);
 
             CompletableFuture<GpuResourceStatus> autopilot = f.manager.setExecutionMode(ExecutionMode.AUTOPILOT);
-            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
-            f.ollama.finishHeldLoads(true); // it was ready as the cancel came: Ollama keeps it
+            load.ollamaEndsIt(true); // it was ready as the cancel came: Ollama keeps it
 
-            recording.get(10, TimeUnit.SECONDS);
             GpuResourceStatus after = autopilot.get(10, TimeUnit.SECONDS);
             assertThat(f.ollama.isResident(VLM)).as("the autopilot unloaded it").isFalse();
             assertThat(f.ollama.unloads.get()).isEqualTo(1);
@@ -102,13 +92,9 @@ class ModeSwitchCancelsLoadTest {
     @Test
     void aCancelledLoadThatLandsLaterIsUnloadedWithoutCallingItSomeoneElses() throws Exception {
         try (ManagerFixture f = ManagerFixture.create()) {
-            f.ollama.holdLoads();
-            CompletableFuture<GpuResourceStatus> recording = f.manager.setExecutionMode(ExecutionMode.RECORDING);
-            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            HeldRecordingLoad load = HeldRecordingLoad.start(f);
             CompletableFuture<GpuResourceStatus> idle = f.manager.setExecutionMode(ExecutionMode.IDLE);
-            waitFor(() -> f.ollama.psWaiting() > 0, "the manager asks Ollama what it holds after giving up");
-            f.ollama.finishHeldLoads(false);
-            recording.get(10, TimeUnit.SECONDS);
+            load.ollamaEndsIt(false);
             idle.get(10, TimeUnit.SECONDS);
             assertThat(f.manager.getVlmState()).isEqualTo(ModelState.UNLOADED);
 
@@ -127,7 +113,7 @@ class ModeSwitchCancelsLoadTest {
             f.switchTo(ExecutionMode.AUTOPILOT);
             f.ollama.holdLoads();
             CompletableFuture<Boolean> request = f.manager.loadVlmAsync();
-            waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
+            HeldRecordingLoad.waitFor(() -> f.ollama.loadsUnderWay() == 1, "the load reached Ollama");
 
             CompletableFuture<GpuResourceStatus> idle = f.manager.setExecutionMode(ExecutionMode.IDLE);
             f.ollama.finishHeldLoads(true);
@@ -135,23 +121,6 @@ class ModeSwitchCancelsLoadTest {
             assertThat(request.get(10, TimeUnit.SECONDS)).isTrue();
             assertThat(idle.get(10, TimeUnit.SECONDS).vlmState()).isEqualTo(ModelState.LOADED);
             assertThat(f.ollama.isResident(VLM)).isTrue();
-        }
-    }
-
-    private static ResourceChangedEvent last(ManagerFixture f, EventType type) {
-        List<ResourceChangedEvent> matching = f.events.stream().filter(e -> e.type() == type).toList();
-        assertThat(matching).as("%s events", type).isNotEmpty();
-        return matching.get(matching.size() - 1);
-    }
-
-    /** Waits (up to 10 s) for the other threads to reach a step; a wait, not a timing assertion. */
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(5);
         }
     }
 }
