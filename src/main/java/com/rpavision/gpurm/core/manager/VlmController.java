@@ -197,6 +197,10 @@ final class VlmController {
             expected = Optional.of(entry.filter(m -> m.sizeBytes() > 0).orElse(new RunningModel(model(), model(), 0, 0, null)));
             confirmedAt = clock.instant();
             vram.sample();
+            if (cancelRequested && heldOff) {
+                // the operator's cancel came before Ollama had the request, so nothing stopped it
+                return !unloadAfterOperatorCancel();
+            }
             return true;
         } catch (OllamaException e) {
             if (cancelRequested) {
@@ -274,6 +278,9 @@ final class VlmController {
             touch();
             LOG.info("VLM {} finished loading before the cancel reached Ollama ({} ms)", model(), millis);
             events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis, "reason", why);
+            if (heldOff) {
+                unloadAfterOperatorCancel();
+            }
             return;
         }
         move(ModelState.UNLOADED, null);
@@ -282,6 +289,22 @@ final class VlmController {
         LOG.info("Load of VLM {} ({}) cancelled after {} ms: {}", model(), why, millis, cancelCause);
         events.emit(EventType.MODEL_UNLOADED, "model", model(), "duration_ms", millis, "reason", "load cancelled",
                 "cancelled", true);
+    }
+
+    /**
+     * The operator cancelled a load that landed anyway: the cancel said "not now", so the VLM goes rather than
+     * stay because RECORDING wants it (a mode switch's cancel leaves that to the new mode instead).
+     *
+     * @return whether it went
+     */
+    private boolean unloadAfterOperatorCancel() {
+        LOG.info("VLM {} loaded before the operator's cancel reached Ollama: unloading it", model());
+        try {
+            return unload("load cancelled by the operator");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

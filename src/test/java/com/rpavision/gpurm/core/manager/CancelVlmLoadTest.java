@@ -58,6 +58,23 @@ class CancelVlmLoadTest {
     }
 
     @Test
+    void aLoadThatLandedAsTheOperatorCancelledItIsUnloadedAndStaysSo() throws Exception {
+        try (ManagerFixture f = ManagerFixture.create()) {
+            HeldRecordingLoad load = HeldRecordingLoad.start(f);
+
+            assertThat(f.manager.cancelVlmLoad()).isTrue();
+            GpuResourceStatus after = load.ollamaEndsIt(true); // it was ready as the cancel came: Ollama keeps it
+
+            assertThat(after.executionMode()).isEqualTo(ExecutionMode.RECORDING);
+            assertThat(after.vlmState()).as("the operator said no").isEqualTo(ModelState.UNLOADED);
+            assertThat(f.ollama.isResident(VLM)).isFalse();
+            assertThat(f.ollama.unloads.get()).isEqualTo(1);
+            f.watch(Duration.ofSeconds(30), () -> false);
+            assertThat(f.ollama.isResident(VLM)).as("and RECORDING does not bring it back by itself").isFalse();
+        }
+    }
+
+    @Test
     void withNoLoadRunningThereIsNothingToCancel() {
         try (ManagerFixture f = ManagerFixture.create()) {
             assertThat(f.manager.cancelVlmLoad()).isFalse();
