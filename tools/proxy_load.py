@@ -6,6 +6,8 @@ import http.client
 import json
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
 
@@ -62,7 +64,11 @@ class Load:
         self.threads = []
 
     def start(self):
-        self.threads.append(threading.Thread(target=self._poll, daemon=True))
+        # the poller is a process of its own: in this one it would share the GIL with the load's threads and
+        # time them, not the control API
+        port, token = self.api
+        self.poller = subprocess.Popen([sys.executable, __file__, "poll", str(port), token],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         for _ in range(self.clients):
             self.threads.append(threading.Thread(target=self._client, daemon=True))
         for t in self.threads:
@@ -73,17 +79,8 @@ class Load:
         self.stopped.set()
         for t in self.threads:
             t.join(30)
-
-    def _poll(self):
-        port, token = self.api
-        conn = connect("127.0.0.1:%d" % port)
-        next_at = time.perf_counter()
-        while not self.stopped.is_set():
-            start = time.perf_counter()
-            ask(conn, "GET", "/api/v1/status", None, {"Authorization": "Bearer " + token})
-            self.status_times.append(time.perf_counter() - start)
-            next_at += 0.05
-            time.sleep(max(0.0, next_at - time.perf_counter()))
+        out, _ = self.poller.communicate(timeout=30)  # closing its stdin stops it; it prints its timings
+        self.status_times = json.loads(out or b"[]")
 
     def _client(self):
         try:
@@ -250,3 +247,22 @@ def measure_concurrent(proxies, labels, app_pid, rounds, streams, tokens):
               % (statistics.median(ratios), max(ratios)))
     print("  our process: RSS %d -> peak %d MB (growth %d MB), threads %d -> peak %d"
           % (rss_before, peak[0], peak[0] - rss_before, threads_before, peak[1]))
+
+
+def poll_status(port, token):
+    """GET /api/v1/status at 20 Hz until stdin closes; prints the seconds each took, as JSON."""
+    import select
+    conn = connect("127.0.0.1:%d" % port)
+    times, next_at = [], time.perf_counter()
+    while True:
+        start = time.perf_counter()
+        ask(conn, "GET", "/api/v1/status", None, {"Authorization": "Bearer " + token})
+        times.append(time.perf_counter() - start)
+        next_at += 0.05
+        if select.select([sys.stdin], [], [], max(0.0, next_at - time.perf_counter()))[0]:
+            break
+    print(json.dumps(times))
+
+
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "poll":
+    poll_status(int(sys.argv[2]), sys.argv[3])

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.ssl.SslContext;
@@ -138,6 +137,15 @@ final class OllamaUpstream {
         stack.addLast(channel);
     }
 
+    /**
+     * The body of the answer whose head {@code channel} just gave is to come as Ollama framed it, in
+     * {@link AnswerDecoder.Chunks}; false when that answer has no chunked body.
+     */
+    boolean passChunksAsTheyCame(Channel channel) {
+        UpstreamCodec codec = channel.pipeline().get(UpstreamCodec.class);
+        return codec != null && codec.decoder().passChunksAsTheyCame();
+    }
+
     /** Closes every pooled channel. */
     void close() {
         idle.forEach((loop, stack) -> loop.execute(() -> {
@@ -160,8 +168,8 @@ final class OllamaUpstream {
                             channel.pipeline().addLast(tls.newHandler(channel.alloc(), host, port));
                         }
                         channel.pipeline()
-                                .addLast(new HttpClientCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEAD)
-                                        .setMaxHeaderSize(MAX_HEAD).setMaxChunkSize(64 * 1024), false, false))
+                                .addLast(new UpstreamCodec(new HttpDecoderConfig().setMaxInitialLineLength(MAX_HEAD)
+                                        .setMaxHeaderSize(MAX_HEAD).setMaxChunkSize(64 * 1024)))
                                 .addLast(new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS)) // silent both ways
                                 .addLast(new Upstream());
                     }

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -76,6 +77,8 @@ final class ProxyExchange implements OllamaUpstream.Listener {
     private boolean discarding;
     private boolean closeAfter;
     private boolean closeDelimited;
+    /** Where chunks framed by Ollama are written: below the client's encoder, which would frame them again. */
+    private ChannelHandlerContext framedOut;
     private boolean gone;
     private VlmLease lease;
     private Runnable afterAnswer;
@@ -290,6 +293,13 @@ final class ProxyExchange implements OllamaUpstream.Listener {
             boolean last = content instanceof LastHttpContent;
             if (interim || bodyless || !content.content().isReadable()) {
                 content.release();
+            } else if (content instanceof AnswerDecoder.Chunks) {
+                // one socket read of Ollama's, sent on at once: a read loop may take in the whole answer first
+                framedOut.write(content.content());
+                ctx.flush();
+                if (!ctx.channel().isWritable()) {
+                    upstream.config().setAutoRead(false);
+                }
             } else {
                 ctx.write(new DefaultHttpContent(content.content()));
                 if (!ctx.channel().isWritable()) {
@@ -321,6 +331,7 @@ final class ProxyExchange implements OllamaUpstream.Listener {
         } else if (!bodyless) {
             if (persistent) {
                 out.headers().set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+                passChunksAsTheyCame();
             } else {
                 closeDelimited = true;
             }
@@ -331,6 +342,17 @@ final class ProxyExchange implements OllamaUpstream.Listener {
         }
         answering = true;
         ctx.write(out);
+    }
+
+    /**
+     * A chunked answer to a client answered chunked: its chunks pass as Ollama framed them, each read from Ollama
+     * one write, rather than decoded into a piece per token and framed again.
+     */
+    private void passChunksAsTheyCame() {
+        ChannelHandlerContext encoder = ctx.pipeline().context(HttpResponseEncoder.class);
+        if (encoder != null && proxy.upstream().passChunksAsTheyCame(upstream)) {
+            framedOut = encoder;
+        }
     }
 
     private boolean persistent() {

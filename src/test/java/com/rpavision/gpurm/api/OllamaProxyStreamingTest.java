@@ -129,6 +129,27 @@ class OllamaProxyStreamingTest {
     }
 
     @Test
+    void aClientThatStopsReadingStopsTheReadFromOllamaAndTheProxyHoldsLittle() throws Exception {
+        long before = buffered();
+        try (Socket socket = connect()) {
+            socket.setReceiveBufferSize(64 * 1024);
+            socket.getOutputStream().write(("GET /flood HTTP/1.1\r\n" + host() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] head = new byte[16];
+            assertThat(socket.getInputStream().readNBytes(head, 0, head.length)).isEqualTo(head.length);
+            // then nothing more is read: what Ollama sends fills the sockets' buffers, then it must wait
+            AtomicLong last = new AtomicLong(-1);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() ->
+                    last.getAndSet(ollama.flooded.get()) == ollama.flooded.get());
+            assertThat(ollama.flooded.get()).as("sent by Ollama to a client that reads nothing (bytes)")
+                    .isLessThan(64L * 1024 * 1024);
+            assertThat(buffered() - before).as("held by the proxy for it (bytes)").isLessThan(8L * 1024 * 1024);
+            socket.setSoLinger(true, 0);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(ollama.open.get()).as("upstream connections still open").isZero());
+    }
+
+    @Test
     void sixtyFourConcurrentStreamsAllComplete() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(64);
         List<Future<String>> answers = new ArrayList<>();

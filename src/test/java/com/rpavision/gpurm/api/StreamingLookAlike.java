@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An Ollama stand-in on plain sockets that counts what MockWebServer cannot: connections open now and body bytes
- * received. {@code /endless} streams an NDJSON line every 10 ms until the reader goes away; {@code /stream} sends
+ * received. {@code /endless} streams an NDJSON line every 10 ms until the reader goes away; {@code /flood} streams
+ * 16 KiB chunks as fast as they are taken (counted in {@link #flooded}) until it goes away; {@code /stream} sends
  * 200 lines chunked; any other path reads the body (counted, then dropped) and answers its size.
  */
 final class StreamingLookAlike implements AutoCloseable {
@@ -27,6 +28,7 @@ final class StreamingLookAlike implements AutoCloseable {
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicLong bodyBytes = new AtomicLong();
+    final AtomicLong flooded = new AtomicLong();
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -79,6 +81,14 @@ final class StreamingLookAlike implements AutoCloseable {
                     for (int i = 0; ; i++) {
                         chunk(out, "{\"response\":\"token " + i + "\",\"done\":false}\n");
                         Thread.sleep(10);
+                    }
+                } else if (path.equals("/flood")) {
+                    out.write("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    String piece = "{\"response\":\"" + "x".repeat(16 * 1024 - 32) + "\"}\n";
+                    while (true) {
+                        chunk(out, piece);
+                        flooded.addAndGet(piece.length());
                     }
                 } else if (path.equals("/stream")) {
                     out.write("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
