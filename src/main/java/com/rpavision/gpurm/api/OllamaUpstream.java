@@ -183,6 +183,13 @@ final class OllamaUpstream {
     }
 
     static String describe(Throwable cause) {
+        for (Throwable tls = cause; tls != null; tls = tls.getCause()) {
+            if (tls instanceof SSLException) {
+                return "could not be trusted over TLS (" + tls.getMessage() + "; its certificate must be in the JVM's"
+                        + " trust store, its cacerts or the one -Djavax.net.ssl.trustStore names, and name the"
+                        + " endpoint's host)";
+            }
+        }
         String message = String.valueOf(cause.getMessage());
         if (message.contains("reset")) {
             return "reset the connection";
