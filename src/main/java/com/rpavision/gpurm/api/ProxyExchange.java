@@ -36,9 +36,10 @@ import java.util.Set;
 /**
  * One proxied request and its answer, all on the client connection's event loop. The request goes upstream as it
  * arrives (head, then each body piece), except on the paths that name a model, whose JSON body is gathered (up to
- * {@link OllamaProxyServer#MAX_BODY}) so the proxy can see whether it is for the VLM and splice it. The answer
- * comes back piece by piece, flushed after each read from Ollama, framed as Ollama framed it. Either side going
- * slow pauses reading on the other (backpressure); the client going away closes the upstream channel at once.
+ * {@link OllamaProxyServer#MAX_BODY}, and within the {@link BodyBudget} all such bodies share) so the proxy can see
+ * whether it is for the VLM and splice it. The answer comes back piece by piece, flushed after each read from
+ * Ollama, framed as Ollama framed it. Either side going slow pauses reading on the other (backpressure); the
+ * client going away closes the upstream channel at once.
  */
 final class ProxyExchange implements OllamaUpstream.Listener {
 

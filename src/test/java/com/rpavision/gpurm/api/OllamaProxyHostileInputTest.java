@@ -127,4 +127,17 @@ class OllamaProxyHostileInputTest extends HostileInputContract {
         assertThat(rig.upstream.getRequestCount()).isEqualTo(2);
         assertThat(rig.upstream.takeRequest().getBody().size()).as("the body went on whole").isEqualTo(body.length());
     }
+
+    @Test
+    void aClientThatGoesAwayHalfWayThroughABodyTheProxyReadsWholeLeavesNothingHeld() throws Exception {
+        String body = generateBody(700_000);
+        try (Socket client = RawHttp.connect(port())) {
+            RawHttp.send(client, generateHead("Content-Length: " + body.length() + "\r\n") + body.substring(0, 400_000));
+            await().until(() -> bodies.held() >= 400_000);
+            client.setSoLinger(true, 0); // a reset, as a killed client leaves
+        }
+        await().untilAsserted(() -> assertThat(bodies.held()).as("bytes still held").isZero());
+        await().untilAsserted(() -> assertThat(openConnections()).as("client connections still open").isZero());
+        assertNothingReachedTheBackend();
+    }
 }
