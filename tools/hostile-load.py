@@ -9,6 +9,8 @@ second, never the end of the head; each one answered 408 at the 10 s head timeou
 attacker would), and times the same legit client while they stay open. The legit client opens a new connection
 per request (the worst case: its connect waits behind the attackers' in the accept queue) and reads the answer to
 its end. Prints p50/p99/max of its latency per listener, both ways, the 408s seen, and the app's thread count.
+With --uploads N, then N uploads of 255 MB at once to the proxy's /api/generate (a path whose body it reads whole
+to find `model`): each one's answer, and the app's resident memory before and at its peak.
 
     tools/hostile-load.py                        the jar from ./mvnw -o -DskipTests package
     tools/hostile-load.py --requests 600 --rate 20 --slowloris 200 --idle 2000
@@ -129,6 +131,69 @@ class Attack:
             s.close()
 
 
+def uploads(port, count, size, pid):
+    """`count` bodies of `size` bytes at once to /api/generate; their answers' status lines and the app's RSS."""
+    start = b'{"model":"llava:13b","prompt":"'
+    head = ("POST /api/generate HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+            "Content-Length: %d\r\nConnection: close\r\n\r\n" % (port, size)).encode()
+    piece = b"a" * (1024 * 1024)
+    statuses = [None] * count
+    rss = [rss_mb(pid)]
+    done = threading.Event()
+
+    def one(i):
+        with socket.create_connection(("127.0.0.1", port), timeout=120) as s:
+            reader = threading.Thread(target=lambda: statuses.__setitem__(i, read_status(s)), daemon=True)
+            reader.start()  # the answer may come before the body has all gone (a 503 does)
+            try:
+                s.sendall(head + start)
+                left = size - len(start) - 2
+                while left > 0 and statuses[i] is None:
+                    s.sendall(piece[:min(left, len(piece))])
+                    left -= min(left, len(piece))
+                s.sendall(b'"}')
+            except OSError:
+                pass
+            reader.join(120)
+
+    def sample():
+        while not done.is_set():
+            rss.append(rss_mb(pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    senders = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for t in senders:
+        t.start()
+    for t in senders:
+        t.join()
+    done.set()
+    sampler.join()
+    return statuses, rss[0], max(rss)
+
+
+def read_status(s):
+    line = b""
+    try:
+        while b"\r\n" not in line:
+            piece = s.recv(4096)
+            if not piece:
+                break
+            line += piece
+    except OSError:
+        pass
+    return line.split(b"\r\n", 1)[0].decode(errors="replace") or "(closed, no answer)"
+
+
+def rss_mb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    return -1
+
+
 def threads_of(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -175,10 +240,11 @@ def start_app(jar, ollama, scratch):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jar", default=JAR)
-    parser.add_argument("--requests", type=int, default=300, help="legit requests per listener and phase")
+    parser.add_argument("--requests", type=int, default=300, help="legit requests per listener and phase (0: none, only --uploads)")
     parser.add_argument("--rate", type=float, default=20, help="legit requests a second")
     parser.add_argument("--idle", type=int, default=2000)
     parser.add_argument("--slowloris", type=int, default=200)
+    parser.add_argument("--uploads", type=int, default=0, help="uploads of 255 MB at once to the proxy, after")
     args = parser.parse_args()
     if not os.path.exists(args.jar):
         raise SystemExit("%s is missing: build it first with ./mvnw -B -ntp -o package -DskipTests" % args.jar)
@@ -196,6 +262,8 @@ def main():
         print("| listener | alone p50 / p99 / max (ms) | under attack p50 / p99 / max (ms) | 408s | app threads alone / under attack |")
         print("|---|---|---|---|---|")
         for name, (port, path, headers) in listeners.items():
+            if args.requests == 0:
+                break
             series(port, path, headers, 50, 100)  # warm-up
             alone = series(port, path, headers, args.requests, args.rate)
             threads_alone = threads_of(app.pid)
@@ -210,6 +278,14 @@ def main():
                 attack.answers_408, threads_alone, threads_loaded))
             sys.stdout.flush()
             time.sleep(1)  # the closed attack connections leave the app before the next listener's turn
+        if args.uploads:
+            statuses, before, peak = uploads(listeners["proxy /api/tags"][0], args.uploads, 255 * 1024 * 1024, app.pid)
+            counts = {}
+            for status in statuses:
+                counts[status] = counts.get(status, 0) + 1
+            print("%d uploads of 255 MB at once to the proxy's /api/generate: %s; app RSS %d MB before, %d MB at"
+                  " the most" % (args.uploads, ", ".join("%d x %s" % (n, st) for st, n in sorted(counts.items())),
+                                 before, peak))
     finally:
         if app is not None:
             app.terminate()
