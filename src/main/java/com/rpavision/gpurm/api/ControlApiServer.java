@@ -90,18 +90,25 @@ public final class ControlApiServer implements AutoCloseable {
     /** @param proxy the Ollama proxy whose requests /metrics counts, or null */
     public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
                             Duration transitionTimeout, String clipModel, OllamaProxyServer proxy) throws IOException {
-        this(manager, address, port, token, transitionTimeout, clipModel, ManagerMetrics.of(manager, proxy), true);
+        this(manager, address, port, token, transitionTimeout, clipModel, ManagerMetrics.of(manager, proxy), true,
+                HttpLimits.DEFAULTS);
+    }
+
+    /** With the listener's limits given (a test shortens its head timeout). */
+    ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
+                     Duration transitionTimeout, String clipModel, HttpLimits limits) throws IOException {
+        this(manager, address, port, token, transitionTimeout, clipModel, ManagerMetrics.of(manager, null), true, limits);
     }
 
     /** @param metrics what /metrics serves, shared with the other outlets; the caller closes it */
     public ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
                             Duration transitionTimeout, String clipModel, ManagerMetrics metrics) throws IOException {
-        this(manager, address, port, token, transitionTimeout, clipModel, metrics, false);
+        this(manager, address, port, token, transitionTimeout, clipModel, metrics, false, HttpLimits.DEFAULTS);
     }
 
     private ControlApiServer(GpuResourceManager manager, InetAddress address, int port, ApiToken token,
-                             Duration transitionTimeout, String clipModel, ManagerMetrics metrics, boolean ownsMetrics)
-            throws IOException {
+                             Duration transitionTimeout, String clipModel, ManagerMetrics metrics, boolean ownsMetrics,
+                             HttpLimits limits) throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the control API listens on loopback only, not on " + address);
         }
@@ -114,7 +121,7 @@ public final class ControlApiServer implements AutoCloseable {
         executor.allowCoreThreadTimeOut(true);
         ApiService service = new Service();
         try {
-            this.listener = HttpListener.open(address, port, HttpLimits.DEFAULTS, () -> new ApiConnection(service, executor));
+            this.listener = HttpListener.open(address, port, limits, () -> new ApiConnection(service, executor));
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
             throw e;

@@ -41,6 +41,11 @@ public final class MetricsServer implements AutoCloseable {
 
     /** @param token null: no token asked */
     public MetricsServer(ManagerMetrics metrics, InetSocketAddress address, ApiToken token) throws IOException {
+        this(metrics, address, token, HttpLimits.DEFAULTS);
+    }
+
+    /** With the listener's limits given (a test shortens its head timeout). */
+    MetricsServer(ManagerMetrics metrics, InetSocketAddress address, ApiToken token, HttpLimits limits) throws IOException {
         this.metrics = metrics;
         this.token = token;
         this.executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
@@ -48,7 +53,7 @@ public final class MetricsServer implements AutoCloseable {
         executor.allowCoreThreadTimeOut(true);
         ApiService service = new Service();
         try {
-            this.listener = HttpListener.openOnNetwork(address, HttpLimits.DEFAULTS,
+            this.listener = HttpListener.openOnNetwork(address, limits,
                     () -> new ApiConnection(service, executor));
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();

@@ -62,6 +62,8 @@ public final class OllamaProxyServer implements AutoCloseable {
             "num_thread", "draft_num_predict");
     /** The most a body on a path that names a model may hold (it is read whole to find the model). */
     static final int MAX_BODY = 256 * 1024 * 1024;
+    /** The most all such bodies gathered at once may hold together (two of the largest). */
+    static final long BODIES_HELD = 2L * MAX_BODY;
     /** Requests waiting at once for the VLM's lease (each holds a thread: the manager's acquire blocks). */
     private static final int VLM_WAITERS = 16;
     static final String SHUTTING_DOWN = "shutting down: the manager stops, ask again once it has started";
@@ -77,6 +79,7 @@ public final class OllamaProxyServer implements AutoCloseable {
     private final boolean runnerOptions;
     private final KeepAliveReasserter keepAlive;
     private final HttpListener listener;
+    private final BodyBudget bodies;
     /** Needs the bound port, so it exists only once the listener is open: a request in between is told to wait. */
     private volatile ApiGuard guard;
     private final AtomicLong forwarded = new AtomicLong();
@@ -99,11 +102,20 @@ public final class OllamaProxyServer implements AutoCloseable {
     public OllamaProxyServer(GpuResourceManager manager, String ollamaEndpoint, Duration upstreamIdleTimeout,
                              String vlmModel, boolean autopilotBlocksVlm, JsonObjectText vlmOptions,
                              InetAddress address, int port) throws IOException {
+        this(manager, new OllamaUpstream(ollamaEndpoint, upstreamIdleTimeout), vlmModel, autopilotBlocksVlm, vlmOptions,
+                address, port, HttpLimits.DEFAULTS, new BodyBudget(BODIES_HELD));
+    }
+
+    /** With the listener's limits, the upstream and the budget for gathered bodies given (tests shorten them). */
+    OllamaProxyServer(GpuResourceManager manager, OllamaUpstream upstream, String vlmModel, boolean autopilotBlocksVlm,
+                      JsonObjectText vlmOptions, InetAddress address, int port, HttpLimits limits, BodyBudget bodies)
+            throws IOException {
         if (!address.isLoopbackAddress()) {
             throw new IllegalArgumentException("the Ollama proxy listens on loopback only, not on " + address);
         }
         this.manager = manager;
-        this.upstream = new OllamaUpstream(ollamaEndpoint, upstreamIdleTimeout);
+        this.upstream = upstream;
+        this.bodies = bodies;
         this.vlmModel = vlmModel;
         this.autopilotBlocksVlm = autopilotBlocksVlm;
         Map<String, String> options = new LinkedHashMap<>();
@@ -117,13 +129,18 @@ public final class OllamaProxyServer implements AutoCloseable {
         this.vlmWaiters = new ThreadPoolExecutor(VLM_WAITERS, VLM_WAITERS, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(4096), Threads.named("gpurm-proxy-vlm"));
         vlmWaiters.allowCoreThreadTimeOut(true);
-        this.listener = HttpListener.open(address, port, HttpLimits.DEFAULTS, () -> new ProxyConnection(this));
+        this.listener = HttpListener.open(address, port, limits, () -> new ProxyConnection(this));
         this.guard = new ApiGuard(listener.port(), null);
         LOG.info("Ollama proxy on http://127.0.0.1:{} -> {} ({})", port(), upstream.endpoint(), EventLoops.transport());
     }
 
     public int port() {
         return listener.port();
+    }
+
+    /** Connections open now (tests). */
+    int openConnections() {
+        return listener.connections();
     }
 
     /** Requests passed on to Ollama, and those of them for the VLM. */
@@ -137,6 +154,10 @@ public final class OllamaProxyServer implements AutoCloseable {
 
     OllamaUpstream upstream() {
         return upstream;
+    }
+
+    BodyBudget bodies() {
+        return bodies;
     }
 
     boolean stopping() {
@@ -163,6 +184,10 @@ public final class OllamaProxyServer implements AutoCloseable {
     /** The 502's message for a request Ollama failed before answering; asks the manager to look again at once. */
     String upstreamFailed(String what) {
         manager.retryNow();
+        if ("connection refused".equals(what) && upstream.connectedOnce()) {
+            return "Ollama at " + upstream.endpoint() + " refused the connection (connection refused); it answered"
+                    + " before, so it is probably restarting: ask again in a moment";
+        }
         if ("connection refused".equals(what)) {
             return "Ollama is not reachable at " + upstream.endpoint() + " (connection refused). Start it with 'ollama serve'.";
         }

@@ -19,6 +19,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
@@ -31,7 +32,8 @@ import java.util.function.BiConsumer;
 /**
  * Kept-alive HTTP/1.1 channels to Ollama, pooled per event loop: a proxied request takes one on its own client
  * connection's loop (no thread hop, no lock), and gives it back when the answer has ended with both sides
- * complete. An https endpoint gets Netty's TLS handler with the JDK's trust store. A pooled channel that Ollama
+ * complete. An https endpoint gets Netty's TLS handler with the JDK's trust store (the JVM's cacerts, or the one
+ * {@code -Djavax.net.ssl.trustStore} names) and its host name checked against the certificate. A pooled channel that Ollama
  * closes is dropped at once (Netty reads the close as it comes), and counted as a sign that Ollama exited.
  */
 final class OllamaUpstream {
@@ -61,9 +63,16 @@ final class OllamaUpstream {
     private final OllamaSignals signals;
     private final Map<EventLoop, ArrayDeque<Channel>> idle = new ConcurrentHashMap<>();
     private final Map<EventLoop, Bootstrap> bootstraps = new ConcurrentHashMap<>();
+    /** Whether a connection to Ollama ever opened: a refusal after that is Ollama restarting, not Ollama never started. */
+    private volatile boolean connectedOnce;
 
     /** @param idleTimeout longest silence allowed while an answer is awaited (a cold load can be minutes) */
     OllamaUpstream(String endpoint, Duration idleTimeout) {
+        this(endpoint, idleTimeout, null);
+    }
+
+    /** @param trust whom an https endpoint's certificate must come from; null: the JDK's trust store */
+    OllamaUpstream(String endpoint, Duration idleTimeout, TrustManagerFactory trust) {
         this.endpoint = URI.create(endpoint);
         boolean https = "https".equalsIgnoreCase(this.endpoint.getScheme());
         if (!https && !"http".equalsIgnoreCase(this.endpoint.getScheme())) {
@@ -74,7 +83,7 @@ final class OllamaUpstream {
         this.port = this.endpoint.getPort() < 0 ? defaultPort : this.endpoint.getPort();
         this.authority = this.port == defaultPort ? host : host + ":" + port;
         try {
-            this.tls = https ? SslContextBuilder.forClient().build() : null;
+            this.tls = https ? SslContextBuilder.forClient().trustManager(trust).build() : null;
         } catch (SSLException e) {
             throw new IllegalStateException("no TLS for " + endpoint + ": " + e.getMessage(), e);
         }
@@ -84,6 +93,10 @@ final class OllamaUpstream {
 
     String endpoint() {
         return endpoint.toString();
+    }
+
+    boolean connectedOnce() {
+        return connectedOnce;
     }
 
     /** The Host header Ollama gets (its DNS-rebinding check wants its own address). */
@@ -110,6 +123,7 @@ final class OllamaUpstream {
         ChannelFuture connecting = bootstraps.computeIfAbsent(loop, this::bootstrap).connect(host, port);
         connecting.addListener(f -> {
             if (f.isSuccess()) {
+                connectedOnce = true;
                 Upstream.of(connecting.channel()).attach(listener);
                 ready.accept(connecting.channel(), false);
             } else {
@@ -177,6 +191,13 @@ final class OllamaUpstream {
     }
 
     static String describe(Throwable cause) {
+        for (Throwable tls = cause; tls != null; tls = tls.getCause()) {
+            if (tls instanceof SSLException) {
+                return "could not be trusted over TLS (" + tls.getMessage() + "; its certificate must be in the JVM's"
+                        + " trust store, its cacerts or the one -Djavax.net.ssl.trustStore names, and name the"
+                        + " endpoint's host)";
+            }
+        }
         String message = String.valueOf(cause.getMessage());
         if (message.contains("reset")) {
             return "reset the connection";

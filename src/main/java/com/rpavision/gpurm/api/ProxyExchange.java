@@ -37,9 +37,10 @@ import java.util.Set;
 /**
  * One proxied request and its answer, all on the client connection's event loop. The request goes upstream as it
  * arrives (head, then each body piece), except on the paths that name a model, whose JSON body is gathered (up to
- * {@link OllamaProxyServer#MAX_BODY}) so the proxy can see whether it is for the VLM and splice it. The answer
- * comes back piece by piece, flushed after each read from Ollama, framed as Ollama framed it. Either side going
- * slow pauses reading on the other (backpressure); the client going away closes the upstream channel at once.
+ * {@link OllamaProxyServer#MAX_BODY}, and within the {@link BodyBudget} all such bodies share) so the proxy can see
+ * whether it is for the VLM and splice it. The answer comes back piece by piece, flushed after each read from
+ * Ollama, framed as Ollama framed it. Either side going slow pauses reading on the other (backpressure); the
+ * client going away closes the upstream channel at once.
  */
 final class ProxyExchange implements OllamaUpstream.Listener {
 
@@ -62,6 +63,8 @@ final class ProxyExchange implements OllamaUpstream.Listener {
     private String target;
     private String path;
     private CompositeByteBuf gathered;
+    /** Bytes of the gathered body taken from the proxy's {@link BodyBudget}, given back when the exchange ends. */
+    private long budgeted;
     private ByteBuf whole;
     private long streamed;
     private boolean requestDone;
@@ -117,7 +120,11 @@ final class ProxyExchange implements OllamaUpstream.Listener {
             answerLocally(400, "malformed request target", true);
             return;
         }
-        path = uri.getPath() == null ? "" : uri.getPath();
+        if (uri.getPath() == null) { // opaque ("mailto:x"): no path to send on
+            answerLocally(400, "malformed request target: send an absolute path such as /api/tags", true);
+            return;
+        }
+        path = uri.getPath();
         target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         var refusal = proxy.refusal(method, uri, request.headers());
@@ -149,6 +156,16 @@ final class ProxyExchange implements OllamaUpstream.Listener {
                 answerLocally(413, "the body is larger than " + (OllamaProxyServer.MAX_BODY >> 20) + " MB", true);
                 return;
             }
+            if (!proxy.bodies().take(content.content().readableBytes())) {
+                content.release();
+                gathered.release();
+                gathered = null;
+                answerLocally(503, "too many large bodies at once: the proxy holds at most " + (proxy.bodies().limit() >> 20)
+                        + " MB of the bodies it reads whole (those that name a model); send this one again once the"
+                        + " others have gone on", true);
+                return;
+            }
+            budgeted += content.content().readableBytes();
             gathered.addComponent(true, content.content().retain());
             content.release();
             if (last) {
@@ -473,6 +490,8 @@ final class ProxyExchange implements OllamaUpstream.Listener {
             lease.close();
             lease = null;
         }
+        proxy.bodies().giveBack(budgeted);
+        budgeted = 0;
         if (afterAnswer != null) {
             Runnable after = afterAnswer;
             afterAnswer = null;

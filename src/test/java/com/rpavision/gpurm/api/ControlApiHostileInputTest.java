@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 
 import static com.rpavision.gpurm.api.http.RawHttp.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,8 @@ class ControlApiHostileInputTest extends HostileInputContract {
     void start() throws Exception {
         f = ManagerFixture.create();
         token = ApiToken.random();
-        server = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(10), "ViT-B-32");
+        server = new ControlApiServer(f.manager, InetAddress.getLoopbackAddress(), 0, token, Duration.ofSeconds(10), "ViT-B-32",
+                LIMITS);
     }
 
     @AfterEach
@@ -39,7 +41,7 @@ class ControlApiHostileInputTest extends HostileInputContract {
     }
 
     @Override
-    String protectedPath() {
+    String legitPath() {
         return "/api/v1/status";
     }
 
@@ -49,8 +51,8 @@ class ControlApiHostileInputTest extends HostileInputContract {
     }
 
     @Override
-    String token() {
-        return token.value();
+    Optional<String> token() {
+        return Optional.of(token.value());
     }
 
     @Override
@@ -59,13 +61,13 @@ class ControlApiHostileInputTest extends HostileInputContract {
     }
 
     @Override
-    void assertNothingChanged() {
+    void assertNothingReachedTheBackend() {
         assertThat(f.manager.getExecutionMode()).isEqualTo(ExecutionMode.IDLE);
         assertThat(f.ollama.loads.get()).isZero();
     }
 
     private String modePost(String framing) {
-        return "POST /api/v1/mode HTTP/1.1\r\n" + host() + "Authorization: Bearer " + token() + "\r\n"
+        return "POST /api/v1/mode HTTP/1.1\r\n" + host() + "Authorization: Bearer " + token.value() + "\r\n"
                 + "Content-Type: application/json\r\n" + framing;
     }
 
@@ -74,14 +76,14 @@ class ControlApiHostileInputTest extends HostileInputContract {
         String chunk = Integer.toHexString(8192) + "\r\n" + "a".repeat(8192) + "\r\n";
         String answer = exchange(port(), modePost("Transfer-Encoding: chunked\r\n\r\n") + chunk.repeat(10));
         assertThat(answer).startsWith("HTTP/1.1 413 ").contains("Connection: close\r\n", "larger than 65536 bytes");
-        assertNothingChanged();
+        assertNothingReachedTheBackend();
     }
 
     @Test
     void aContentLengthBeyondTheLimitIsAnswered413WithoutReadingTheBody() throws IOException {
         String answer = exchange(port(), modePost("Content-Length: 200000000\r\n\r\n{\"mode\":"));
         assertThat(answer).startsWith("HTTP/1.1 413 ").contains("Connection: close\r\n");
-        assertNothingChanged();
+        assertNothingReachedTheBackend();
     }
 
     @Test
@@ -89,6 +91,6 @@ class ControlApiHostileInputTest extends HostileInputContract {
         String body = "{\"mode\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
         String answer = exchange(port(), modePost("Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body));
         assertThat(answer).startsWith("HTTP/1.1 400 ").contains("application/json");
-        assertNothingChanged();
+        assertNothingReachedTheBackend();
     }
 }

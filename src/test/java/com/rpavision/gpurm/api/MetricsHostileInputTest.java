@@ -7,10 +7,12 @@ import org.junit.jupiter.api.BeforeEach;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The hostile table on the metrics listener, with a bearer token file as a fleet would set it. */
+/** The hostile table on the metrics listener, with a bearer token file as a fleet would set it; its backend is the scrape. */
 class MetricsHostileInputTest extends HostileInputContract {
 
     private static final String TOKEN = "6f1c0a4e9b2d7f3a8c5e1b0d4a7f2c9e";
@@ -21,13 +23,17 @@ class MetricsHostileInputTest extends HostileInputContract {
     private ManagerFixture f;
     private ManagerMetrics metrics;
     private MetricsServer server;
+    private final AtomicInteger scrapes = new AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
         f = ManagerFixture.create();
-        metrics = new ManagerMetrics(f.manager, () -> 0, () -> 0);
+        metrics = new ManagerMetrics(f.manager, () -> {
+            scrapes.incrementAndGet(); // read once per scrape
+            return 0;
+        }, () -> 0);
         Path tokenFile = Files.writeString(dir.resolve("metrics.token"), TOKEN + "\n");
-        server = new MetricsServer(metrics, new InetSocketAddress("127.0.0.1", 0), ApiToken.fromFile(tokenFile));
+        server = new MetricsServer(metrics, new InetSocketAddress("127.0.0.1", 0), ApiToken.fromFile(tokenFile), LIMITS);
     }
 
     @AfterEach
@@ -43,7 +49,7 @@ class MetricsHostileInputTest extends HostileInputContract {
     }
 
     @Override
-    String protectedPath() {
+    String legitPath() {
         return "/metrics";
     }
 
@@ -53,8 +59,8 @@ class MetricsHostileInputTest extends HostileInputContract {
     }
 
     @Override
-    String token() {
-        return TOKEN;
+    Optional<String> token() {
+        return Optional.of(TOKEN);
     }
 
     @Override
@@ -63,7 +69,7 @@ class MetricsHostileInputTest extends HostileInputContract {
     }
 
     @Override
-    void assertNothingChanged() {
-        assertThat(f.manager.getExecutionMode()).isEqualTo(com.rpavision.gpurm.core.model.ExecutionMode.IDLE);
+    void assertNothingReachedTheBackend() {
+        assertThat(scrapes.get()).as("scrapes run").isZero();
     }
 }

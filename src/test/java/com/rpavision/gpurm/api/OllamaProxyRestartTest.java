@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Kept-alive upstream connections that Ollama closed (it restarted), and requests it may have acted on. */
 class OllamaProxyRestartTest {
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<AutoCloseable> open = java.util.Collections.synchronizedList(new ArrayList<>()); // the acceptors add too
     private final OkHttpClient http = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(10)).build();
 
     @AfterEach
@@ -65,12 +67,40 @@ class OllamaProxyRestartTest {
     }
 
     private OllamaProxyServer proxy(MockWebServer server) throws IOException {
+        return proxy(server.url("/").toString(), Duration.ofSeconds(5));
+    }
+
+    private OllamaProxyServer proxy(String endpoint, Duration upstreamIdleTimeout) throws IOException {
         ManagerFixture f = ManagerFixture.create();
         open.add(f);
-        OllamaProxyServer proxy = new OllamaProxyServer(f.manager, server.url("/").toString(), Duration.ofSeconds(5),
+        OllamaProxyServer proxy = new OllamaProxyServer(f.manager, endpoint, upstreamIdleTimeout,
                 f.config.vlmModel(), false, InetAddress.getLoopbackAddress(), 0);
         open.add(proxy);
         return proxy;
+    }
+
+    /** An Ollama that accepts, reads the request head, then does {@code then} with the socket (no answer). */
+    private String misbehaving(java.util.function.Consumer<Socket> then) throws IOException {
+        ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        open.add(server);
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    open.add(socket);
+                    java.io.InputStream in = socket.getInputStream();
+                    for (int ends = 0, b; ends < 4 && (b = in.read()) >= 0; ) {
+                        ends = (b == '\r' || b == '\n') ? ends + 1 : 0; // up to the blank line after the head
+                    }
+                    then.accept(socket);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return "http://127.0.0.1:" + server.getLocalPort();
     }
 
     private static Dispatcher answering(String body, CountDownLatch together) {
@@ -155,5 +185,36 @@ class OllamaProxyRestartTest {
         OllamaProxyServer proxy = proxy(server);
         server.close();
         assertThat(call(proxy, "POST", "/api/generate")).startsWith("502 ").contains("connection refused", "ollama serve");
+    }
+
+    @Test
+    void whenOllamaThatAnsweredBeforeRefusesThe502SaysItIsProbablyRestartingNotToStartIt() throws Exception {
+        MockWebServer server = ollama(0, answering("x", new CountDownLatch(0)));
+        OllamaProxyServer proxy = proxy(server);
+        assertThat(call(proxy, "GET", "/api/tags")).isEqualTo("200 x");
+        server.close();
+        assertThat(call(proxy, "GET", "/api/tags")).startsWith("502 ")
+                .contains("refused the connection", "probably restarting").doesNotContain("ollama serve");
+    }
+
+    @Test
+    void whenOllamaResetsTheConnectionThe502SaysSo() throws Exception {
+        OllamaProxyServer proxy = proxy(misbehaving(socket -> {
+            try {
+                socket.setSoLinger(true, 0);
+                socket.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }), Duration.ofSeconds(5));
+        assertThat(call(proxy, "POST", "/api/pull")).startsWith("502 ").contains("reset the connection before answering")
+                .doesNotContain("ollama serve");
+    }
+
+    @Test
+    void whenOllamaSaysNothingThe502SaysItTimedOut() throws Exception {
+        OllamaProxyServer proxy = proxy(misbehaving(socket -> { }), Duration.ofSeconds(1));
+        assertThat(call(proxy, "POST", "/api/pull")).startsWith("502 ").contains("sent nothing for 1 s (timed out)")
+                .doesNotContain("ollama serve");
     }
 }

@@ -125,6 +125,8 @@ class OllamaProxyStreamingTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(ollama.open.get()).as("upstream connections still open").isZero());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(proxy.openConnections()).as("client connections still open").isZero());
         assertThat(ollama.requests.get()).isEqualTo(5);
     }
 

@@ -1,5 +1,6 @@
 package com.rpavision.gpurm.api;
 
+import com.rpavision.gpurm.api.http.HttpLimits;
 import com.rpavision.gpurm.core.config.JsonObjectText;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import com.rpavision.gpurm.testing.NoDelayServerSocketFactory;
@@ -38,6 +39,13 @@ final class ProxyRig implements AutoCloseable {
         proxy = new OllamaProxyServer(f.manager, upstream.url("/").toString(), Duration.ofSeconds(10),
                 f.config.vlmModel(), autopilotBlocksVlm, JsonObjectText.parse(vlmOptions).orElseThrow(),
                 InetAddress.getLoopbackAddress(), 0);
+        return proxy;
+    }
+
+    /** With the listener's limits and the budget for the bodies it reads whole given. */
+    OllamaProxyServer proxy(HttpLimits limits, BodyBudget bodies) throws IOException {
+        proxy = new OllamaProxyServer(f.manager, new OllamaUpstream(upstream.url("/").toString(), Duration.ofSeconds(10)),
+                f.config.vlmModel(), false, JsonObjectText.EMPTY, InetAddress.getLoopbackAddress(), 0, limits, bodies);
         return proxy;
     }
 
