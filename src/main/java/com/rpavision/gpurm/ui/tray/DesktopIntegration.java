@@ -102,8 +102,8 @@ public final class DesktopIntegration implements AutoCloseable {
     }
 
     private TrayMenu.State state() {
-        return new TrayMenu.State(vm.modeProperty().get(), vm.vlmStateProperty().get(), vm.switchingProperty().get(),
-                stage.isShowing(), vm.contendedProperty().get(), vm.verdictProperty().get().shown());
+        return new TrayMenu.State(vm.modeProperty().get(), vm.reachedModeProperty().get(), vm.vlmStateProperty().get(),
+                vm.switchingProperty().get(), stage.isShowing(), vm.contendedProperty().get(), vm.verdictProperty().get());
     }
 
     private void refreshTray() {
