@@ -160,11 +160,24 @@ class DashboardViewModelTest {
     }
 
     @Test
-    void theIdleCountdownRuns() {
+    void theIdleCountdownRunsInWholeMinutesAndInSecondsOnlyInTheLastMinute() {
         switchAndWait(ExecutionMode.RECORDING);
+        DashboardViewModel fr = viewModel(Locale.FRENCH);
         f.clock.advance(Duration.ofSeconds(100));
         vm.refreshClock();
-        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Unloads in 3:20 when idle");
+        fr.update(f.manager.getStatus());
+        assertThat(vm.vlmDetailProperty().get()).as("3:20 left, rounded up").isEqualTo("Unloads in 4 min when idle");
+        assertThat(fr.vlmDetailProperty().get()).isEqualTo("D\u00e9chargement dans 4\u00a0min sans activit\u00e9");
+        List<String> shown = new java.util.ArrayList<>();
+        vm.vlmDetailProperty().addListener((o, was, now) -> shown.add(now));
+        for (int i = 0; i < 60; i++) {
+            f.clock.advance(Duration.ofSeconds(1));
+            vm.refreshClock();
+        }
+        assertThat(shown).as("a minute of ticks changes the line once").containsExactly("Unloads in 3 min when idle");
+        f.clock.advance(Duration.ofSeconds(125)); // 15 s left
+        vm.refreshClock();
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Unloads in 15 s when idle");
     }
 
     @Test
