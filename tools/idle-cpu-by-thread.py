@@ -10,6 +10,9 @@ busiest threads as a share of one core. Linux only.
     tools/idle-cpu-by-thread.py --java-opt=-XX:+UsePerfData          the same with the JVM's sampler on
     tools/idle-cpu-by-thread.py --panel --nvml target/nvml-stub/v3/libnvidia-ml.so.1 --warm 300 --window 120 --pin 1
         the control panel at 2560x1600 under its own Xvfb, against the stub NVML GPU the tests build
+    tools/idle-cpu-by-thread.py --bare --warm 300 --window 120 --pin 1
+        the baseline: a bare JavaFX "hello" window (tools/bare-javafx-window) with the same JVM options and display;
+        the panel's own cost is its figure less this one (run both at once on one $DISPLAY to share conditions)
 """
 import argparse
 import json
@@ -59,8 +62,12 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="the simulated Ollama's port (0: any free one)")
     parser.add_argument("--panel", action="store_true",
                         help="show the control panel (instead of --headless): on $DISPLAY, else under its own Xvfb")
+    parser.add_argument("--bare", action="store_true",
+                        help="measure a bare JavaFX window instead of the app (with the app's JVM options and JavaFX)")
     parser.add_argument("--screen", default="2560x1600x24", help="Xvfb's screen with --panel")
     parser.add_argument("--nvml", help="nvml_library_path, e.g. the stub the tests build (NVML_STUB_DEVICES sets its GPU)")
+    parser.add_argument("--idle-timeout", type=int,
+                        help="idle_timeout_seconds (default the app's 300: past it RECORDING has unloaded the VLM)")
     parser.add_argument("--mode", default="recording", choices=["idle", "recording", "autopilot"])
     parser.add_argument("--log", help="write the app's console here (e.g. with --java-opt=-Djavafx.pulseLogger=true)")
     args = parser.parse_args()
@@ -71,13 +78,15 @@ def main():
         config = Path(scratch, "config.json")
         settings = {"ollama_endpoint": ollama.endpoint, "api_port": 0,
                     "ollama_watch_interval_ms": args.watch_ms}
+        if args.idle_timeout is not None:
+            settings["idle_timeout_seconds"] = args.idle_timeout
         if args.nvml:
             settings["nvml_library_path"] = str(Path(args.nvml).resolve())
         config.write_text(json.dumps(settings))
         env = dict(os.environ, XDG_DATA_HOME=scratch, XDG_CONFIG_HOME=scratch, XDG_STATE_HOME=scratch)
         env.setdefault("NVML_STUB_DEVICES", "RTX 4090 stub,24564,1310,5")
         xvfb = None
-        if args.panel and not env.get("DISPLAY"):
+        if (args.panel or args.bare) and not env.get("DISPLAY"):
             # -displayfd: Xvfb picks a free display and writes its number once it accepts clients
             read_end, write_end = os.pipe()
             xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", args.screen,
@@ -88,8 +97,14 @@ def main():
                 env["DISPLAY"] = ":" + number.readline().strip()
         # ActiveProcessorCount keeps the JVM's ergonomics (compiler threads, GC) as on the whole machine when pinned.
         jvm = launcher_options() + [f"-XX:ActiveProcessorCount={os.cpu_count()}"] + args.java_opt
-        command = pin + ["java"] + jvm + ["-jar", args.jar] + ([] if args.panel else ["--headless"]) \
-            + ["--config", str(config), "--mode", args.mode]
+        if args.bare:
+            javafx = sorted(str(j) for j in Path(args.jar).parent.glob("lib/javafx-*.jar"))
+            command = pin + ["java"] + jvm + ["--module-path", os.pathsep.join(javafx),
+                                              "--add-modules", "javafx.controls",
+                                              str(ROOT / "tools/bare-javafx-window/BareJavaFxWindow.java")]
+        else:
+            command = pin + ["java"] + jvm + ["-jar", args.jar] + ([] if args.panel else ["--headless"]) \
+                + ["--config", str(config), "--mode", args.mode]
         print("$", " ".join(shlex.quote(c) for c in command), flush=True)
         console = open(args.log, "w") if args.log else subprocess.DEVNULL
         app = subprocess.Popen(command, env=env, stdout=console, stderr=subprocess.STDOUT)

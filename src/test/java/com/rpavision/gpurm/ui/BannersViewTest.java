@@ -258,6 +258,8 @@ class BannersViewTest {
         f.advanceAndTick(Duration.ofSeconds(30));
 
         awaitBanner(robot, "Ollama does not answer");
+        assertThat(text(robot, "#bannerText")).as("the text does not say the title again")
+                .startsWith("Nothing answers at http://").contains("ollama serve").doesNotContain("not answering");
         assertThat(actionBounds(robot)).isEqualTo(before);
         assertThat(reason(robot, "#loadButton")).isEqualTo("Ollama does not answer.");
         Button retry = button(robot, "#bannerFix");

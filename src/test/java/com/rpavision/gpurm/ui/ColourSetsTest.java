@@ -107,6 +107,18 @@ class ColourSetsTest {
     }
 
     @Test
+    void theTrayIconsAlarmDotsAreTheDarkThemesAlarmColours() {
+        Map<String, Rgba> alarms = sets(new ThemeColours(Theme.DARK)).get("alarm");
+        Map<TrayIconPainter.Mark, String> dots = Map.of(TrayIconPainter.Mark.WARNING, "warning",
+                TrayIconPainter.Mark.ALARM, "error");
+        dots.forEach((mark, alarm) -> {
+            java.awt.Color c = TrayIconPainter.alarmColor(mark);
+            assertThat(String.format("#%02x%02x%02x", c.getRed(), c.getGreen(), c.getBlue())).as(alarm)
+                    .isEqualTo(alarms.get(alarm).hex());
+        });
+    }
+
+    @Test
     void onlyThePaletteNamesColoursInAppCss() {
         Pattern literal = Pattern.compile("#[0-9a-fA-F]{3,6}\\b|\\brgba?\\(|\\b(white|black)\\b");
         List<String> outside = new ArrayList<>();

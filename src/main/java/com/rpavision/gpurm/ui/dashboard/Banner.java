@@ -55,11 +55,17 @@ public record Banner(Kind kind, String title, String text, List<Fix> fixes) {
         fixes = List.copyOf(fixes);
     }
 
+    /** Under the title "Ollama does not answer", the reason less its first words, which only said that again. */
+    private static String ollamaDownText(Reason reason, Messages messages) {
+        return reason.code() == Reason.Code.OLLAMA_UNREACHABLE && !reason.args().isEmpty()
+                ? messages.get("banner.ollamaDown.text", reason.args().get(0)) : ReasonText.of(reason, messages);
+    }
+
     static List<Banner> of(GpuResourceStatus status, Messages messages) {
         List<Banner> banners = new ArrayList<>();
         Optional<Reason> ollamaDown = status.degradedReasons().stream().filter(Banner::aboutOllama).findFirst();
         ollamaDown.ifPresent(r -> banners.add(new Banner(Kind.OLLAMA_DOWN, messages.get("banner.ollamaDown.title"),
-                ReasonText.of(r, messages), List.of(
+                ollamaDownText(r, messages), List.of(
                         new Fix(Action.RETRY_OLLAMA, messages.get("degraded.retry"), ""),
                         new Fix(Action.OLLAMA_SETTINGS, messages.get("banner.ollamaSettings"), "")))));
         if (status.vlmState() == ModelState.ERROR && ollamaDown.isEmpty()) {

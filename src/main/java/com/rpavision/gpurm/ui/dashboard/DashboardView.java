@@ -163,6 +163,7 @@ public final class DashboardView {
         modeName.textProperty().bind(vm.modeTextProperty());
         showVerdict(vm.verdictProperty().get());
         vm.verdictProperty().addListener((o, was, now) -> showVerdict(now));
+        new SwitchingPulse(verdict, vm.switchingProperty());
         vm.reachedModeProperty().addListener((o, was, now) -> colourModeCard(now));
         // A pressed toggle must not end up unselected: the mode is always one of the three.
         modes.selectedToggleProperty().addListener((o, old, now) -> {

@@ -310,8 +310,12 @@ public final class DashboardViewModel {
         if (lastStatus == null) {
             return;
         }
-        verdict.set(Verdict.of(lastStatus, switching.get() ? mode.get() : null, loadProgress.elapsed(clock.instant()),
-                loadProgress.typical(), messages));
+        Verdict now = Verdict.of(lastStatus, switching.get() ? mode.get() : null, loadProgress.elapsed(clock.instant()),
+                loadProgress.typical(), messages);
+        // an object property fires on every new instance: the header and the tray redraw only for a new verdict
+        if (!now.equals(verdict.get())) {
+            verdict.set(now);
+        }
     }
 
     private void showShared(VramInfo v) {

@@ -30,7 +30,9 @@ final class EventText {
             case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> Boolean.TRUE.equals(d.get("cancelled"))
                     ? messages.get("event.load_cancelled", d.get("model"), seconds(d.get("duration_ms")))
                     : messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
-            case MODEL_ERROR -> messages.get(key, d.get("model"), ReasonText.ofEvent(d, messages));
+            // CLIP reports its failed moves as model errors too: the operator knows it as the image matcher
+            case MODEL_ERROR -> messages.get(String.valueOf(d.get("reason_code")).startsWith("CLIP_") ? key + ".clip" : key,
+                    d.get("model"), ReasonText.ofEvent(d, messages));
             case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
             case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
             case DEGRADED_ON -> messages.get(key, ReasonText.ofEvent(d, messages));

@@ -37,7 +37,7 @@ public record Verdict(Kind kind, String text) {
         }
     }
 
-    static final Verdict NONE = new Verdict(Kind.NONE, "");
+    public static final Verdict NONE = new Verdict(Kind.NONE, "");
 
     /**
      * @param switchingTo the mode a switch under way goes to, or null

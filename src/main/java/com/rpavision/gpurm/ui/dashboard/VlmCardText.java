@@ -98,7 +98,7 @@ final class VlmCardText {
             if (status.vlmIdleSince() != null) {
                 Duration left = Duration.ofSeconds(status.idleTimeoutSeconds())
                         .minus(Duration.between(status.vlmIdleSince(), clock.instant()));
-                return messages.get("vlm.idle", formatDuration(left.isNegative() ? Duration.ZERO : left));
+                return messages.get("vlm.idle", idleLeft(left.isNegative() ? Duration.ZERO : left));
             }
         }
         boolean unloadedInRecording = status.vlmState() == ModelState.UNLOADED
@@ -117,8 +117,18 @@ final class VlmCardText {
         return status.vlmState() == ModelState.UNLOADED ? fit(status) : "";
     }
 
-    static String formatDuration(Duration d) {
-        long s = d.toSeconds();
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%d:%02d", s / 60, s % 60);
+    /**
+     * The time left before an idle unload, no finer than it needs reading: whole minutes, rounded up (it never says
+     * less time than there is), and seconds only in the last minute. The line then changes once a minute, not every
+     * second: a label that changes is laid out and repainted, and that was most of a shown panel's idle CPU.
+     */
+    String idleLeft(Duration left) {
+        long seconds = left.toSeconds();
+        if (seconds < 60) {
+            return messages.get("vlm.idle.seconds", seconds);
+        }
+        long minutes = (seconds + 59) / 60;
+        return minutes < 60 ? messages.get("vlm.idle.minutes", minutes)
+                : messages.get("vlm.idle.hours", minutes / 60, minutes % 60);
     }
 }

@@ -38,6 +38,7 @@ public final class DesktopIntegration implements AutoCloseable {
     private final KeptPlacement placement = new KeptPlacement();
     private final CloseToTrayNotice stillRunningNotice = new CloseToTrayNotice();
     private Optional<Tray> tray = Optional.empty();
+    private TrayMenu.State shownInTray;
     private final Subscription events;
 
     /** With the desktop's tray, where AWT has one, and quitting through {@link Platform#exit()}. */
@@ -90,6 +91,7 @@ public final class DesktopIntegration implements AutoCloseable {
                 }
             });
             vm.modeProperty().addListener((o, a, b) -> refreshTray());
+            vm.reachedModeProperty().addListener((o, a, b) -> refreshTray());
             vm.vlmStateProperty().addListener((o, a, b) -> refreshTray());
             vm.switchingProperty().addListener((o, a, b) -> refreshTray());
             vm.contendedProperty().addListener((o, a, b) -> refreshTray());
@@ -102,12 +104,17 @@ public final class DesktopIntegration implements AutoCloseable {
     }
 
     private TrayMenu.State state() {
-        return new TrayMenu.State(vm.modeProperty().get(), vm.vlmStateProperty().get(), vm.switchingProperty().get(),
-                stage.isShowing(), vm.contendedProperty().get(), vm.verdictProperty().get().shown());
+        return new TrayMenu.State(vm.modeProperty().get(), vm.reachedModeProperty().get(), vm.vlmStateProperty().get(),
+                vm.switchingProperty().get(), stage.isShowing(), vm.contendedProperty().get(), vm.verdictProperty().get());
     }
 
+    /** Redraws the tray only for a state it does not show yet: several properties change at once on a switch. */
     private void refreshTray() {
-        tray.ifPresent(t -> t.update(state()));
+        TrayMenu.State now = state();
+        if (tray.isPresent() && !now.equals(shownInTray)) {
+            shownInTray = now;
+            tray.get().update(now);
+        }
     }
 
     private void perform(TrayMenu.Action action) {

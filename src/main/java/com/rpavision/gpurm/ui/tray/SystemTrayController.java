@@ -69,7 +69,7 @@ public final class SystemTrayController implements Tray {
         }
         SystemTray tray = SystemTray.getSystemTray();
         int size = Math.max(16, tray.getTrayIconSize().height);
-        icon = new TrayIcon(TrayIconPainter.paint(state.mode(), size), TrayMenu.tooltip(state, messages));
+        icon = new TrayIcon(TrayIconPainter.paint(state.reached(), state.verdict().kind(), size), TrayMenu.tooltip(state, messages));
         icon.setImageAutoSize(true);
         icon.addActionListener(e -> onAction.accept(TrayMenu.Action.TOGGLE_WINDOW));
         icon.setPopupMenu(menu(TrayMenu.build(state, messages)));
@@ -86,7 +86,7 @@ public final class SystemTrayController implements Tray {
     public void update(TrayMenu.State state) {
         EventQueue.invokeLater(() -> {
             int size = icon.getSize().height > 0 ? icon.getSize().height : 16;
-            icon.setImage(TrayIconPainter.paint(state.mode(), size));
+            icon.setImage(TrayIconPainter.paint(state.reached(), state.verdict().kind(), size));
             icon.setToolTip(TrayMenu.tooltip(state, messages));
             icon.setPopupMenu(menu(TrayMenu.build(state, messages)));
         });

@@ -3,6 +3,7 @@ package com.rpavision.gpurm.ui.tray;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.dashboard.Verdict;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +22,14 @@ public final class TrayMenu {
     }
 
     /**
-     * The state the menu shows; {@code contended}: another Ollama model holds the GPU the VLM needs; {@code verdict}:
-     * the panel's verdict as shown beside the mode ("✓ READY"), empty where it says none.
+     * The state the menu shows; {@code mode}: the mode asked for (a switch's target while it runs); {@code reached}:
+     * the mode the manager is in, which the icon shows; {@code contended}: another Ollama model holds the GPU the VLM
+     * needs; {@code verdict}: the panel's verdict beside the mode ("✓ READY").
      */
-    public record State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing, boolean contended,
-                        String verdict) {
+    public record State(ExecutionMode mode, ExecutionMode reached, ModelState vlm, boolean switching,
+                        boolean windowShowing, boolean contended, Verdict verdict) {
         public State(ExecutionMode mode, ModelState vlm, boolean switching, boolean windowShowing, boolean contended) {
-            this(mode, vlm, switching, windowShowing, contended, "");
+            this(mode, mode, vlm, switching, windowShowing, contended, Verdict.NONE);
         }
     }
 
@@ -53,11 +55,12 @@ public final class TrayMenu {
 
     /** "GPU Resource Manager — Recording: ✓ READY", the verdict the panel shows; without one, the VLM's state. */
     public static String tooltip(State state, Messages messages) {
-        if (state.switching() && !state.verdict().isEmpty()) {
-            return messages.get("tray.tooltip.switching", state.verdict()); // "→ Recording…": the mode is not reached yet
+        String verdict = state.verdict().shown();
+        if (state.switching() && !verdict.isEmpty()) {
+            return messages.get("tray.tooltip.switching", verdict); // "→ Recording…": the mode is not reached yet
         }
-        if (!state.verdict().isEmpty()) {
-            return messages.get("tray.tooltip.verdict", messages.get("mode." + state.mode().name()), state.verdict());
+        if (!verdict.isEmpty()) {
+            return messages.get("tray.tooltip.verdict", messages.get("mode." + state.mode().name()), verdict);
         }
         return messages.get("tray.tooltip", messages.get("mode." + state.mode().name()),
                 messages.get("vlm." + state.vlm().name(), 0).toLowerCase(messages.locale()));

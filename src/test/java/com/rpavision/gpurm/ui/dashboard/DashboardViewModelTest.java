@@ -59,7 +59,7 @@ class DashboardViewModelTest {
 
         assertThat(vm.modeProperty().get()).isEqualTo(ExecutionMode.AUTOPILOT);
         assertThat(vm.vlmStateProperty().get()).isEqualTo(ModelState.UNLOADED);
-        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Load of qwen3-vl:8b cancelled"));
+        assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Load of vision model qwen3-vl:8b cancelled"));
         assertThat(f.ollama.isResident("qwen3-vl:8b")).isFalse();
     }
 
@@ -98,7 +98,7 @@ class DashboardViewModelTest {
         vm.update(f.manager.getStatus());
 
         assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Unloaded outside the manager at 08:00: Ollama restarted");
-        assertThat(vm.visibleLogAsText()).contains("qwen3-vl:8b: Unloaded outside the manager at 08:00: Ollama restarted");
+        assertThat(vm.visibleLogAsText()).contains("Vision model qwen3-vl:8b: Unloaded outside the manager at 08:00: Ollama restarted");
 
         DashboardViewModel fr = viewModel(Locale.FRENCH);
         fr.update(f.manager.getStatus());
@@ -114,7 +114,7 @@ class DashboardViewModelTest {
         assertThat(vm.conditionsTextProperty().get()).contains("last by llama3:8b (5,000 MB)");
         assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Vision model pushed out again and again");
         assertThat(vm.vlmDetailProperty().get()).isEqualTo("Reloads by itself once the other model leaves the GPU");
-        assertThat(vm.visibleLogAsText()).contains("qwen3-vl:8b: Evicted at").contains("by llama3:8b (5,000 MB)");
+        assertThat(vm.visibleLogAsText()).contains("Vision model qwen3-vl:8b: Evicted at").contains("by llama3:8b (5,000 MB)");
 
         vm.freeGpuForRecording();
         await().until(() -> !vm.freeingGpuProperty().get());
@@ -152,7 +152,7 @@ class DashboardViewModelTest {
 
         assertThat(vm.visibleLog()).extracting(LogLine::text)
                 .as("the VRAM the load took is on the load's line, not a line of its own")
-                .containsExactly("qwen3-vl:8b loaded (3.0 s); VRAM 11,100 MB used (+10,500 MB)", "Loading qwen3-vl:8b…",
+                .containsExactly("Vision model qwen3-vl:8b loaded (3.0 s); VRAM 11,100 MB used (+10,500 MB)", "Loading vision model qwen3-vl:8b…",
                         "Mode Idle → Recording");
         vm.logFilterProperty().set(LogFilter.MODES);
         assertThat(vm.visibleLog()).extracting(LogLine::text).containsExactly("Mode Idle → Recording");
@@ -160,11 +160,24 @@ class DashboardViewModelTest {
     }
 
     @Test
-    void theIdleCountdownRuns() {
+    void theIdleCountdownRunsInWholeMinutesAndInSecondsOnlyInTheLastMinute() {
         switchAndWait(ExecutionMode.RECORDING);
+        DashboardViewModel fr = viewModel(Locale.FRENCH);
         f.clock.advance(Duration.ofSeconds(100));
         vm.refreshClock();
-        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Unloads in 3:20 when idle");
+        fr.update(f.manager.getStatus());
+        assertThat(vm.vlmDetailProperty().get()).as("3:20 left, rounded up").isEqualTo("Unloads in 4 min when idle");
+        assertThat(fr.vlmDetailProperty().get()).isEqualTo("D\u00e9chargement dans 4\u00a0min sans activit\u00e9");
+        List<String> shown = new java.util.ArrayList<>();
+        vm.vlmDetailProperty().addListener((o, was, now) -> shown.add(now));
+        for (int i = 0; i < 60; i++) {
+            f.clock.advance(Duration.ofSeconds(1));
+            vm.refreshClock();
+        }
+        assertThat(shown).as("a minute of ticks changes the line once").containsExactly("Unloads in 3 min when idle");
+        f.clock.advance(Duration.ofSeconds(125)); // 15 s left
+        vm.refreshClock();
+        assertThat(vm.vlmDetailProperty().get()).isEqualTo("Unloads in 15 s when idle");
     }
 
     @Test
@@ -178,6 +191,17 @@ class DashboardViewModelTest {
         vm.refreshClock();
         assertThat(vm.vlmTextProperty().get()).isEqualTo("Loading… 7 s");
         assertThat(vm.loadFractionProperty().get()).as("no load seen before: indeterminate").isEqualTo(-1);
+    }
+
+    @Test
+    void theLogNamesEachModelAsTheOperatorKnowsIt() {
+        vm.onEvent(ResourceChangedEvent.of(f.clock.instant(), EventType.MODEL_ERROR, "model", "clip-vit-b32",
+                "reason", "CLIP could not move to gpu: out of memory", "reason_code", "CLIP_MOVE_FAILED",
+                "reason_args", List.of("gpu", "out of memory")));
+        vm.onEvent(ResourceChangedEvent.of(f.clock.instant(), EventType.MODEL_UNLOADING, "model", "qwen3-vl:8b"));
+        assertThat(vm.visibleLog()).extracting(LogLine::text)
+                .anySatisfy(t -> assertThat(t).startsWith("Image matcher (CLIP): ").doesNotContain("clip-vit-b32"))
+                .contains("Unloading vision model qwen3-vl:8b\u2026");
     }
 
     @Test
@@ -284,7 +308,7 @@ class DashboardViewModelTest {
 
         switchAndWait(ExecutionMode.AUTOPILOT);
         assertThat(vm.timeline().markers()).extracting(VramTimeline.Marker::label)
-                .contains("Mode Recording → Autopilot", "qwen3-vl:8b unloaded, 10,500 MB freed");
+                .contains("Mode Recording → Autopilot", "Vision model qwen3-vl:8b unloaded, 10,500 MB freed");
         assertThat(vm.timeline().markers()).extracting(VramTimeline.Marker::kind)
                 .contains(VramTimeline.Kind.MODE, VramTimeline.Kind.UNLOAD);
     }
@@ -530,8 +554,8 @@ class DashboardViewModelTest {
         String copied = vm.copyVisibleLog();
 
         assertThat(copied.split(System.lineSeparator())).containsExactly(
-                "2026-11-30 08:00:03  qwen3-vl:8b loaded (3.0 s); VRAM 11,100 MB used (+10,500 MB)",
-                "2026-11-30 08:00:00  Loading qwen3-vl:8b…");
+                "2026-11-30 08:00:03  Vision model qwen3-vl:8b loaded (3.0 s); VRAM 11,100 MB used (+10,500 MB)",
+                "2026-11-30 08:00:00  Loading vision model qwen3-vl:8b…");
         assertThat(vm.copyTextProperty().get()).isEqualTo("Copied 2 lines, newest first.");
     }
 
@@ -542,7 +566,7 @@ class DashboardViewModelTest {
 
         vm.logFilterProperty().set(LogFilter.MODELS);
         assertThat(vm.visibleLog()).extracting(LogLine::text).first()
-                .isEqualTo("qwen3-vl:8b unloaded after 301 s idle, 10,500 MB freed");
+                .isEqualTo("Vision model qwen3-vl:8b unloaded after 301 s idle, 10,500 MB freed");
         assertThat(vm.visibleLog()).extracting(LogLine::text).noneMatch(t -> t.startsWith("Unloading"));
     }
 
@@ -625,7 +649,7 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.RECORDING);
 
         assertThat(vm.visibleLog()).extracting(LogLine::text).first()
-                .isEqualTo("qwen3-vl:8b charg\u00e9 (3,0 s)\u00a0; VRAM 11\u202f100 Mo utilis\u00e9s (+10\u202f500 Mo)");
+                .isEqualTo("Mod\u00e8le de vision qwen3-vl:8b charg\u00e9 (3,0\u00a0s)\u00a0; VRAM 11\u202f100 Mo utilis\u00e9s (+10\u202f500 Mo)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.rpavision.gpurm.ui.tray;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.ModelState;
 import com.rpavision.gpurm.ui.Messages;
+import com.rpavision.gpurm.ui.dashboard.Verdict;
 import com.rpavision.gpurm.ui.tray.TrayMenu.Action;
 import com.rpavision.gpurm.ui.tray.TrayMenu.Item;
 import org.junit.jupiter.api.Test;
@@ -67,10 +68,11 @@ class TrayMenuTest {
 
     @Test
     void theTooltipCarriesThePanelsVerdictAndAsSwitchOnlyItsTarget() {
-        TrayMenu.State ready = new TrayMenu.State(ExecutionMode.RECORDING, ModelState.LOADED, false, false, false, "\u2713 READY");
+        TrayMenu.State ready = new TrayMenu.State(ExecutionMode.RECORDING, ExecutionMode.RECORDING, ModelState.LOADED,
+                false, false, false, new Verdict(Verdict.Kind.READY, "READY"));
         assertThat(TrayMenu.tooltip(ready, en)).isEqualTo("GPU Resource Manager — Recording: \u2713 READY");
-        TrayMenu.State switching = new TrayMenu.State(ExecutionMode.RECORDING, ModelState.UNLOADED, true, false, false,
-                "\u2192 Recording\u2026");
+        TrayMenu.State switching = new TrayMenu.State(ExecutionMode.RECORDING, ExecutionMode.IDLE, ModelState.UNLOADED,
+                true, false, false, new Verdict(Verdict.Kind.SWITCHING, "\u2192 Recording\u2026"));
         assertThat(TrayMenu.tooltip(switching, en)).isEqualTo("GPU Resource Manager — \u2192 Recording\u2026");
     }
 
