@@ -111,10 +111,14 @@ class BannersViewTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> robot.lookup("#banner").query().isVisible()
                 && title.equals(text(robot, "#bannerTitle")));
         WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#allClear").query().isVisible()).isFalse();
     }
 
     private static void awaitNoBanner(FxRobot robot) {
         await().atMost(Duration.ofSeconds(10)).until(() -> !robot.lookup("#banner").query().isVisible());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#allClear").query().isVisible()).as("the slot says all is clear, not a blank band").isTrue();
+        assertThat(text(robot, "#allClear")).isEqualTo("\u2713 Nothing needs you now. A problem shows here, with its fix.");
     }
 
     /** Why a button is off, as its tooltip shows it and a screen reader says it. */

@@ -57,6 +57,7 @@ public final class DashboardView {
     @FXML private Label bannerMore;
     @FXML private Label bannerText;
     @FXML private Label bannerAnswer;
+    @FXML private Label allClear;
     @FXML private Button bannerFix;
     @FXML private Button bannerSecondFix;
     @FXML private javafx.scene.layout.StackPane loadHolder;
@@ -296,6 +297,7 @@ public final class DashboardView {
 
     private void showBanner(Banner shown) {
         banner.setVisible(shown != null);
+        allClear.setVisible(shown == null);
         banner.getStyleClass().removeAll(BANNER_COLOURS);
         bannerTitle.setText(shown == null ? "" : shown.title());
         bannerText.setText(shown == null ? "" : shown.text());
