@@ -60,7 +60,7 @@ public final class ManagerFixture implements AutoCloseable {
                 .ollamaEndpoint(server.url("/").toString())).build();
         Sleeper sleeper = options.sleeper != null ? options.sleeper
                 : options.advanceClockWhenSleeping ? clock::advance : duration -> { };
-        vram = new VramMonitor(gpu, 0, config.vramChangeThresholdMb(), clock);
+        vram = new VramMonitor(options.probe.apply(gpu, clock), 0, config.vramChangeThresholdMb(), clock);
         var builder = DefaultGpuResourceManager.builder(config)
                 .ollama(new OllamaClient(config.ollamaEndpoint(), options.httpTimeout, options.httpTimeout))
                 .clip(clip).vramMonitor(vram).clock(clock).sleeper(sleeper).modelSizes(options.modelSizes);
@@ -177,6 +177,17 @@ public final class ManagerFixture implements AutoCloseable {
         /** Anything more the manager is built with (a test in the manager's package: its package-private hooks). */
         public Options builder(UnaryOperator<com.rpavision.gpurm.core.manager.ManagerBuilder> more) {
             this.builder = more;
+            return this;
+        }
+
+        private java.util.function.BiFunction<FakeGpu, MutableClock, com.rpavision.gpurm.core.gpu.GpuProbe> probe = (gpu, clock) -> gpu;
+
+        /**
+         * What the manager reads the GPU through, given the {@link FakeGpu} the fakes share and the test clock: a station without a GPU,
+         * or one whose load and sensors move as a real card's do.
+         */
+        public Options probe(java.util.function.BiFunction<FakeGpu, MutableClock, com.rpavision.gpurm.core.gpu.GpuProbe> probe) {
+            this.probe = probe;
             return this;
         }
 

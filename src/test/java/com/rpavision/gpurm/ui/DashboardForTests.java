@@ -25,6 +25,27 @@ final class DashboardForTests {
         return load(vm, manager, background, ui, messages, () -> java.util.concurrent.CompletableFuture.completedFuture(null), () -> { });
     }
 
+    /**
+     * As the app wires it, with the demo's banner or not, and the statistics tab reading {@code journal} as of
+     * {@code clock}'s now.
+     */
+    static Parent load(DashboardViewModel vm, GpuResourceManager manager, Executor background, UiThread ui, Messages messages,
+                       boolean demo, java.util.function.Function<java.time.Instant, List<com.rpavision.gpurm.core.journal.JournalEntry>> journal,
+                       Clock clock) {
+        OllamaModelsViewModel ollamaModels = new OllamaModelsViewModel(manager, background, ui, messages);
+        StatisticsViewModel statistics = new StatisticsViewModel(journal, Runnable::run, new UiThread(Runnable::run),
+                messages, clock);
+        Map<Class<?>, Supplier<?>> controllers = Map.of(
+                DashboardView.class, () -> new DashboardView(vm, messages, demo,
+                        () -> java.util.concurrent.CompletableFuture.completedFuture(null), () -> { }),
+                OllamaModelsView.class, () -> new OllamaModelsView(ollamaModels, messages),
+                StatisticsView.class, () -> new StatisticsView(statistics, messages));
+        Parent root = new ViewLoader(messages, controllers).load(FxmlView.DASHBOARD);
+        ollamaModels.refresh();
+        statistics.refresh();
+        return root;
+    }
+
     /** As the app wires it: the banner's "Retry now" asks the manager, "Ollama settings…" runs {@code openSettings}. */
     static Parent load(DashboardViewModel vm, GpuResourceManager manager, Executor background, UiThread ui, Messages messages,
                        Supplier<java.util.concurrent.CompletableFuture<?>> retryCheck, Runnable openSettings) {

@@ -65,7 +65,8 @@ public record Verdict(Kind kind, String text) {
             return of(Kind.ERROR, messages);
         }
         if (vlm == ModelState.LOADING) {
-            String done = typical.map(t -> messages.get("verdict.LOADING.of", loading.toSeconds(), Math.max(1, t.toSeconds())))
+            String done = typical.map(t -> messages.get("verdict.LOADING.of", loading.toSeconds(),
+                            Math.max(1, Math.round(t.toMillis() / 1000.0)))) // rounded as the card rounds it
                     .orElseGet(() -> messages.get("verdict.LOADING.for", loading.toSeconds()));
             return new Verdict(Kind.LOADING, messages.get("verdict.LOADING", done));
         }

@@ -229,6 +229,24 @@ class DashboardViewModelTest {
     }
 
     @Test
+    void theVerdictAndTheCardNameTheSameUsualLoadTime() {
+        GpuResourceStatus idle = f.manager.getStatus();
+        vm.update(idle);
+        vm.onEvent(ResourceChangedEvent.of(f.clock.instant(), EventType.MODEL_LOADED, "model", idle.vlmModel(),
+                "duration_ms", 4_500L)); // the demo's load: "about 5 s" on the card, and not "/4 s" above it
+        GpuResourceStatus loading = new GpuResourceStatus(ExecutionMode.RECORDING, ModelState.LOADING, idle.vlmModel(),
+                idle.clipDevice(), idle.vram(), idle.idleTimeoutSeconds(), null, false, null, null, idle.clip(),
+                idle.gpus(), idle.processes(), true, "fake", null, null);
+        vm.update(loading);
+        f.clock.advance(Duration.ofSeconds(2));
+        vm.update(loading);
+        vm.refreshClock();
+
+        assertThat(vm.vlmTextProperty().get()).isEqualTo("Loading… 2 s of about 5 s");
+        assertThat(vm.verdictProperty().get().text()).isEqualTo("LOADING 2/5 s");
+    }
+
+    @Test
     void degradedModeShowsTheReason() {
         f.ollama.setDown(true);
         f.advanceAndTick(Duration.ofSeconds(30));
