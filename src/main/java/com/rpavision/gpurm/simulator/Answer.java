@@ -1,7 +1,10 @@
 package com.rpavision.gpurm.simulator;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.List;
+import java.util.RandomAccess;
+import java.util.function.IntFunction;
 
 /**
  * What the simulated Ollama answers, as its Go server frames it: a whole body with its Content-Length, or, when
@@ -13,7 +16,7 @@ public record Answer(int status, String contentType, List<byte[]> pieces, boolea
     public static final Answer ABORT = new Answer(0, "", List.of(), false);
 
     public Answer {
-        pieces = List.copyOf(pieces);
+        pieces = pieces instanceof Generated ? pieces : List.copyOf(pieces);
     }
 
     public static Answer json(int status, String body) {
@@ -28,6 +31,14 @@ public record Answer(int status, String contentType, List<byte[]> pieces, boolea
         return new Answer(200, contentType, pieces.stream().map(p -> p.getBytes(StandardCharsets.UTF_8)).toList(), true);
     }
 
+    /**
+     * A stream whose pieces are made as they are written, as Ollama sends each token once it has it: the first byte
+     * of a long answer does not wait for the last piece to be made.
+     */
+    public static Answer generated(String contentType, int count, IntFunction<String> piece) {
+        return new Answer(200, contentType, new Generated(count, piece), true);
+    }
+
     public boolean aborted() {
         return status == 0;
     }
@@ -37,5 +48,28 @@ public record Answer(int status, String contentType, List<byte[]> pieces, boolea
         StringBuilder all = new StringBuilder();
         pieces.forEach(p -> all.append(new String(p, StandardCharsets.UTF_8)));
         return all.toString();
+    }
+
+    private static final class Generated extends AbstractList<byte[]> implements RandomAccess {
+        private final int count;
+        private final IntFunction<String> piece;
+
+        Generated(int count, IntFunction<String> piece) {
+            this.count = count;
+            this.piece = piece;
+        }
+
+        @Override
+        public byte[] get(int index) {
+            if (index < 0 || index >= count) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return piece.apply(index).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public int size() {
+            return count;
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,14 +201,15 @@ public final class OllamaApi {
             String all = "tok ".repeat(tokens);
             return Answer.json(200, (chat ? done.<ObjectNode>set("message", message(all)) : done.put("response", all)).toString());
         }
-        List<String> pieces = new ArrayList<>();
-        for (int i = 0; i < tokens; i++) {
+        String last = (chat ? done.<ObjectNode>set("message", message("")) : done.put("response", "")) + "\n";
+        return Answer.generated("application/x-ndjson", tokens + 1, i -> {
+            if (i == tokens) {
+                return last;
+            }
             ObjectNode piece = base(model);
-            pieces.add((chat ? piece.<ObjectNode>set("message", message("tok ")) : piece.put("response", "tok "))
-                    .put("done", false) + "\n");
-        }
-        pieces.add((chat ? done.<ObjectNode>set("message", message("")) : done.put("response", "")) + "\n");
-        return Answer.stream("application/x-ndjson", pieces);
+            return (chat ? piece.<ObjectNode>set("message", message("tok ")) : piece.put("response", "tok "))
+                    .put("done", false) + "\n";
+        });
     }
 
     private Answer openAi(String model, boolean chat, boolean stream, int tokens) {
@@ -228,8 +228,10 @@ public final class OllamaApi {
             answer.putObject("usage").put("prompt_tokens", 1).put("completion_tokens", tokens).put("total_tokens", tokens + 1);
             return Answer.json(200, answer.toString());
         }
-        List<String> pieces = new ArrayList<>();
-        for (int i = 0; i <= tokens; i++) {
+        return Answer.generated("text/event-stream", tokens + 2, i -> {
+            if (i == tokens + 1) {
+                return "data: [DONE]\n\n";
+            }
             ObjectNode chunk = head.deepCopy().put("object", chat ? "chat.completion.chunk" : "text_completion");
             ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
             String text = i < tokens ? "tok " : "";
@@ -243,10 +245,8 @@ public final class OllamaApi {
             } else {
                 choice.put("finish_reason", "stop");
             }
-            pieces.add("data: " + chunk + "\n\n");
-        }
-        pieces.add("data: [DONE]\n\n");
-        return Answer.stream("text/event-stream", pieces);
+            return "data: " + chunk + "\n\n";
+        });
     }
 
     private String embedding(String path, String model, Ticket ticket) {
