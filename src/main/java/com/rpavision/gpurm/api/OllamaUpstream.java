@@ -175,6 +175,7 @@ final class OllamaUpstream {
         return new Bootstrap().group(loop).channel(EventLoops.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+                .option(ChannelOption.ALLOCATOR, EventLoops.allocator())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {

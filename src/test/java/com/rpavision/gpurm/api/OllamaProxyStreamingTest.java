@@ -1,9 +1,11 @@
 package com.rpavision.gpurm.api;
 
+import com.rpavision.gpurm.api.http.EventLoops;
 import com.rpavision.gpurm.testing.ManagerFixture;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,25 +111,43 @@ class OllamaProxyStreamingTest {
     }
 
     @Test
-    void aClientThatAbortsMidStreamLeavesNoUpstreamConnectionBehind() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            try (Socket socket = connect()) {
-                socket.getOutputStream().write(("GET /endless HTTP/1.1\r\n" + host() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                InputStream in = socket.getInputStream();
-                byte[] some = new byte[512];
-                int read = 0;
-                while (read < some.length) {
-                    read += in.read(some, read, some.length - read);
+    void aClientThatAbortsMidStreamLeavesNoUpstreamConnectionNorBufferBehind() throws Exception {
+        UnpooledByteBufAllocator counted = new UnpooledByteBufAllocator(true); // counts the bytes of every live buffer
+        proxy.close();
+        EventLoops.allocateFrom(counted);
+        try {
+            proxy = new OllamaProxyServer(f.manager, ollama.endpoint(), Duration.ofSeconds(10), f.config.vlmModel(), false,
+                    InetAddress.getLoopbackAddress(), 0);
+            long mostWhileStreaming = 0;
+            for (int i = 0; i < 5; i++) {
+                try (Socket socket = connect()) {
+                    socket.getOutputStream().write(("GET /endless HTTP/1.1\r\n" + host() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    InputStream in = socket.getInputStream();
+                    byte[] some = new byte[512];
+                    int read = 0;
+                    while (read < some.length) {
+                        read += in.read(some, read, some.length - read);
+                    }
+                    assertThat(new String(some, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200 OK").contains("token");
+                    mostWhileStreaming = Math.max(mostWhileStreaming, live(counted));
+                    socket.setSoLinger(true, 0); // a reset, as a killed client leaves
                 }
-                assertThat(new String(some, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200 OK").contains("token");
-                socket.setSoLinger(true, 0); // a reset, as a killed client leaves
             }
+            assertThat(mostWhileStreaming).as("the count sees the proxy's buffers while it streams").isPositive();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(ollama.open.get()).as("upstream connections still open").isZero());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(proxy.openConnections()).as("client connections still open").isZero());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(live(counted)).as("bytes of buffers still held after the aborts").isZero());
+            assertThat(ollama.requests.get()).isEqualTo(5);
+        } finally {
+            EventLoops.allocateFrom(ByteBufAllocator.DEFAULT);
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(ollama.open.get()).as("upstream connections still open").isZero());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(proxy.openConnections()).as("client connections still open").isZero());
-        assertThat(ollama.requests.get()).isEqualTo(5);
+    }
+
+    private static long live(UnpooledByteBufAllocator allocator) {
+        return allocator.metric().usedDirectMemory() + allocator.metric().usedHeapMemory();
     }
 
     @Test

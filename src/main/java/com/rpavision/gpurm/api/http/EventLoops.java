@@ -1,6 +1,7 @@
 package com.rpavision.gpurm.api.http;
 
 import com.rpavision.gpurm.core.concurrent.Threads;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,6 +23,7 @@ public final class EventLoops {
 
     private static final boolean EPOLL = Epoll.isAvailable();
     private static EventLoopGroup shared;
+    private static volatile ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
 
     private EventLoops() {
     }
@@ -34,6 +36,19 @@ public final class EventLoops {
                     EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         }
         return shared;
+    }
+
+    /** Where every listener's and upstream channel's buffers come from. */
+    public static ByteBufAllocator allocator() {
+        return allocator;
+    }
+
+    /**
+     * For tests that count the buffers a listener leaves behind: channels of listeners bound (and upstream
+     * bootstraps made) from now on allocate from {@code counted}.
+     */
+    public static void allocateFrom(ByteBufAllocator counted) {
+        allocator = counted;
     }
 
     public static Class<? extends ServerChannel> serverChannel() {

@@ -63,6 +63,7 @@ public final class HttpListener implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap().group(EventLoops.shared()).channel(EventLoops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true) // a streamed token must not wait for a delayed ACK
+                .childOption(ChannelOption.ALLOCATOR, EventLoops.allocator())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
