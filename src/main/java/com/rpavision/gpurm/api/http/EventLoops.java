@@ -2,6 +2,7 @@ package com.rpavision.gpurm.api.http;
 
 import com.rpavision.gpurm.core.concurrent.Threads;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -49,6 +50,15 @@ public final class EventLoops {
      */
     public static void allocateFrom(ByteBufAllocator counted) {
         allocator = counted;
+    }
+
+    /**
+     * Reads on a listener's connections: Netty's adaptive guess shrinks after a few small reads to below the size
+     * of a request's head (about 220 bytes for a proxied generate), which then takes two reads and two passes
+     * through the pipeline; from 1 KiB up, a request's head comes in one.
+     */
+    public static AdaptiveRecvByteBufAllocator requestReads() {
+        return new AdaptiveRecvByteBufAllocator(1024, 2048, 65536);
     }
 
     public static Class<? extends ServerChannel> serverChannel() {

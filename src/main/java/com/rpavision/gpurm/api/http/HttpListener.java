@@ -64,6 +64,7 @@ public final class HttpListener implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024).option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true) // a streamed token must not wait for a delayed ACK
                 .childOption(ChannelOption.ALLOCATOR, EventLoops.allocator())
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, EventLoops.requestReads())
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
