@@ -53,27 +53,13 @@ public final class OllamaScheduler {
         void record(Happening what, String model, String client);
     }
 
-    private record Installed(long vramMb, long fileMb, String family) {
-    }
-
-    /** A runner gone from the list whose VRAM comes back at {@code at}. */
-    private record Recovery(Runner runner, Instant at) {
-    }
-
-    /** A runner told to go that is still listed, "Stopping...", until {@code until}. */
-    private record Leaving(Runner runner, Instant until) {
-    }
-
     private final SimulatorTime time;
     private final SimulatedVram vram;
-    private final Map<String, Installed> installed = new LinkedHashMap<>();
-    /** What the registry offers to {@code ollama pull}: not installed until pulled. */
-    private final Map<String, Installed> registry = new LinkedHashMap<>();
+    private final ModelCatalogue catalogue = new ModelCatalogue();
     private final Map<String, Runner> runners = new LinkedHashMap<>();
+    private final Departures departures;
     private final Deque<Ticket> pending = new ArrayDeque<>();
     private final List<Ticket> running = new ArrayList<>();
-    private final List<Leaving> leaving = new ArrayList<>();
-    private final List<Recovery> recoveries = new ArrayList<>();
     /** The head of the queue waits for an unload to finish ({@code unloadedCh} in sched.go). */
     private boolean awaitingUnload;
     private long nextPid = 48_211;
@@ -82,8 +68,6 @@ public final class OllamaScheduler {
     private volatile Journal journal = (what, model, client) -> { };
     private volatile Duration loadTime = Duration.ofSeconds(3);
     private final Map<String, Duration> loadTimes = new LinkedHashMap<>();
-    private volatile Supplier<Duration> evictionGap = () -> Duration.ofSeconds(1);
-    private volatile Duration stoppingFor = Duration.ZERO;
     private volatile Duration promptTime = Duration.ZERO;
     private volatile int maxLoadedModels = 3;
     private volatile boolean evictForVram = true;
@@ -96,40 +80,36 @@ public final class OllamaScheduler {
     public OllamaScheduler(SimulatorTime time, SimulatedVram vram) {
         this.time = time;
         this.vram = vram;
+        this.departures = new Departures(vram);
     }
 
     // ---------------------------------------------------------------- settings
 
     /** A pulled model; its file is about 70 % of what it takes in VRAM (the weights without the KV cache). */
-    public synchronized OllamaScheduler install(String model, long vramMb) {
-        return install(model, vramMb, vramMb * 70 / 100, "qwen3vl");
+    public OllamaScheduler install(String model, long vramMb) {
+        catalogue.install(model, ModelCatalogue.Model.ofVram(vramMb));
+        return this;
     }
 
-    public synchronized OllamaScheduler install(String model, long vramMb, long fileMb, String family) {
-        installed.put(ModelNames.normalize(model), new Installed(vramMb, fileMb, family));
+    public OllamaScheduler install(String model, long vramMb, long fileMb, String family) {
+        catalogue.install(model, new ModelCatalogue.Model(vramMb, fileMb, family));
         return this;
     }
 
     /** A model the registry has, as {@link #install} sizes it: {@code /api/pull} installs it. */
-    public synchronized OllamaScheduler pullable(String model, long vramMb) {
-        registry.put(ModelNames.normalize(model), new Installed(vramMb, vramMb * 70 / 100, "qwen3vl"));
+    public OllamaScheduler pullable(String model, long vramMb) {
+        catalogue.offer(model, ModelCatalogue.Model.ofVram(vramMb));
         return this;
     }
 
     /** The size of the file a pull downloads, or -1 when the registry has no such model. */
-    public synchronized long pullableFileMb(String model) {
-        Installed offered = registry.get(ModelNames.normalize(model));
-        return offered == null ? -1 : offered.fileMb();
+    public long pullableFileMb(String model) {
+        return catalogue.pullableFileMb(model);
     }
 
     /** A pull done: the registry's model is installed. */
-    public synchronized boolean completePull(String model) {
-        Installed offered = registry.get(ModelNames.normalize(model));
-        if (offered == null) {
-            return false;
-        }
-        installed.put(ModelNames.normalize(model), offered);
-        return true;
+    public boolean completePull(String model) {
+        return catalogue.completePull(model);
     }
 
     public OllamaScheduler journal(Journal journal) {
@@ -153,7 +133,7 @@ public final class OllamaScheduler {
     }
 
     public OllamaScheduler evictionGap(Supplier<Duration> gaps) {
-        this.evictionGap = gaps;
+        departures.evictionGap(gaps);
         return this;
     }
 
@@ -162,9 +142,7 @@ public final class OllamaScheduler {
      * stopping now stop by then too: a stuck runner that finally exits.
      */
     public synchronized OllamaScheduler stoppingFor(Duration duration) {
-        this.stoppingFor = duration;
-        Instant latest = time.now().plus(duration);
-        leaving.replaceAll(l -> l.until().isAfter(latest) ? new Leaving(l.runner(), latest) : l);
+        departures.stoppingFor(duration, time.now());
         return this;
     }
 
@@ -199,14 +177,14 @@ public final class OllamaScheduler {
 
     // ---------------------------------------------------------------- what clients ask
 
-    public synchronized boolean isInstalled(String model) {
-        return installed.containsKey(ModelNames.normalize(model));
+    public boolean isInstalled(String model) {
+        return catalogue.installed(model) != null;
     }
 
     /** Queues a request and returns at once; it moves on as time passes. */
     public synchronized Ticket submit(Ask ask) {
         String model = ModelNames.normalize(ask.model());
-        if (!installed.containsKey(model)) {
+        if (catalogue.installed(model) == null) {
             throw new IllegalArgumentException("model \"" + ask.model() + "\" not found, try pulling it first");
         }
         advance();
@@ -246,7 +224,7 @@ public final class OllamaScheduler {
     /** Sets up a model as if loaded before: ready now, no gap, no eviction. */
     public synchronized void preload(String model, Duration keepAlive) {
         String name = ModelNames.normalize(model);
-        Installed m = installed.get(name);
+        ModelCatalogue.Model m = catalogue.installed(name);
         if (m == null || runners.containsKey(name)) {
             return;
         }
@@ -266,11 +244,8 @@ public final class OllamaScheduler {
         for (Runner r : runners.values()) {
             vram.release(r.model);
         }
-        leaving.forEach(l -> vram.release(l.runner().model));
-        recoveries.forEach(rec -> vram.release(rec.runner().model));
+        departures.clear();
         runners.clear();
-        leaving.clear();
-        recoveries.clear();
         pending.forEach(t -> t.failure = "Ollama restarted");
         running.forEach(t -> t.failure = "Ollama restarted");
         pending.clear();
@@ -336,7 +311,7 @@ public final class OllamaScheduler {
         }
         List<Listed> list = new ArrayList<>();
         runners.values().forEach(r -> list.add(listed(r, !r.ready)));
-        leaving.forEach(l -> list.add(listed(l.runner(), false)));
+        departures.stopping().forEach(r -> list.add(listed(r, false)));
         list.sort(Comparator.comparing((Listed l) -> l.expiresAt() == null ? Instant.MIN : l.expiresAt()).reversed());
         return list;
     }
@@ -346,14 +321,12 @@ public final class OllamaScheduler {
     }
 
     /** The pulled models with their file sizes in MB. */
-    public synchronized Map<String, Long> installedFileMb() {
-        Map<String, Long> files = new LinkedHashMap<>();
-        installed.forEach((name, m) -> files.put(name, m.fileMb()));
-        return files;
+    public Map<String, Long> installedFileMb() {
+        return catalogue.installedFileMb();
     }
 
-    public synchronized Optional<String> family(String model) {
-        return Optional.ofNullable(installed.get(ModelNames.normalize(model))).map(Installed::family);
+    public Optional<String> family(String model) {
+        return catalogue.family(model);
     }
 
     /** Listed and ready, not on its way out: what a truthful manager calls "loaded". */
@@ -367,7 +340,7 @@ public final class OllamaScheduler {
     public synchronized boolean isResident(String model) {
         advance();
         String name = ModelNames.normalize(model);
-        return runners.containsKey(name) || leaving.stream().anyMatch(l -> l.runner().model.equals(name));
+        return runners.containsKey(name) || departures.isStopping(name);
     }
 
     public synchronized boolean isKeptForever(String model) {
@@ -461,11 +434,11 @@ public final class OllamaScheduler {
                 pending.removeFirst();
                 continue;
             }
-            if (stillLeaving(ask.model())) {
+            if (departures.holds(ask.model())) {
                 awaitingUnload = true;
                 return;
             }
-            Installed m = installed.get(ask.model());
+            ModelCatalogue.Model m = catalogue.installed(ask.model());
             long size = m.vramMb() + Math.max(0, ask.numCtx() - DEFAULT_NUM_CTX) / 1024 * MB_PER_1K_CTX;
             if (runners.size() >= maxLoadedModels) {
                 evictOne(t, ask.client());
@@ -480,11 +453,6 @@ public final class OllamaScheduler {
             start(head, size, onGpu, t);
             pending.removeFirst();
         }
-    }
-
-    private boolean stillLeaving(String model) {
-        return leaving.stream().anyMatch(l -> l.runner().model.equals(model))
-                || recoveries.stream().anyMatch(r -> r.runner().model.equals(model));
     }
 
     /** sched.go's findRunnerToUnload: shortest keep-alive first (forever last), an idle one if there is. */
@@ -537,11 +505,7 @@ public final class OllamaScheduler {
 
     private void remove(Runner r, Instant t) {
         runners.remove(r.model);
-        if (stoppingFor.isZero() || stoppingFor.isNegative()) {
-            recoveries.add(new Recovery(r, t.plus(evictionGap.get())));
-        } else {
-            leaving.add(new Leaving(r, t.plus(stoppingFor)));
-        }
+        departures.depart(r, t);
     }
 
     private void finish(Ticket ticket, Instant at) {
@@ -567,13 +531,7 @@ public final class OllamaScheduler {
 
     /** The earliest moment something is due, or null when nothing is scheduled. */
     private Instant nextEvent() {
-        Instant next = null;
-        for (Recovery r : recoveries) {
-            next = earlier(next, r.at());
-        }
-        for (Leaving l : leaving) {
-            next = earlier(next, l.until());
-        }
+        Instant next = departures.nextEvent();
         for (Runner r : runners.values()) {
             if (!r.ready && r.readyAt != null) {
                 next = earlier(next, r.readyAt);
@@ -596,18 +554,8 @@ public final class OllamaScheduler {
 
     /** Applies every step due at {@code at}, in the order Ollama would take them at one moment. */
     private void apply(Instant at) {
-        for (Recovery r : List.copyOf(recoveries)) {
-            if (!r.at().isAfter(at)) {
-                recoveries.remove(r);
-                vram.release(r.runner().model);
-                awaitingUnload = false; // unloadedCh: the head of the queue looks again
-            }
-        }
-        for (Leaving l : List.copyOf(leaving)) {
-            if (!l.until().isAfter(at)) {
-                leaving.remove(l);
-                recoveries.add(new Recovery(l.runner(), l.until().plus(evictionGap.get())));
-            }
+        if (departures.apply(at)) {
+            awaitingUnload = false; // unloadedCh: the head of the queue looks again
         }
         for (Runner r : List.copyOf(runners.values())) {
             if (!r.ready && r.readyAt != null && !r.readyAt.isAfter(at)) {
@@ -628,7 +576,7 @@ public final class OllamaScheduler {
         }
     }
 
-    private static Instant earlier(Instant a, Instant b) {
+    static Instant earlier(Instant a, Instant b) {
         return a == null || b.isBefore(a) ? b : a;
     }
 }

@@ -217,7 +217,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         }
         vramSubscription.close();
         storageCondition.close();
-        vlm.cancelForShutdown();
+        vlm.cancellation().cancelForShutdown();
         queue.submit("hand idle timer back", () -> {
             vlm.handIdleTimerBack(idleTimeout);
             return null;
@@ -248,7 +248,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         VlmGate.Closed closed = gate.closeForChange();
         ExecutionMode previous = mode.getAndSet(target);
         long generation = modeGeneration.incrementAndGet();
-        vlm.cancelIfUnwanted(); // a load for the mode just left is given up, not waited for
+        vlm.cancellation().cancelIfUnwanted(); // a load for the mode just left is given up, not waited for
         if (previous != target) {
             LOG.info("Mode {} -> {}{}", previous, target, restored == null ? "" : " (restored: " + restored + ")");
             events.emit(EventType.MODE_CHANGED, "from", previous.wireName(), "to", target.wireName(), "restored", restored);
@@ -377,7 +377,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public boolean cancelVlmLoad() {
-        boolean cancelled = vlm.cancelLoad();
+        boolean cancelled = vlm.cancellation().cancelByOperator();
         LOG.info(cancelled ? "VLM load cancelled by the operator" : "Cancel load: no VLM load was running");
         return cancelled;
     }
@@ -514,7 +514,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public Duration vlmLease() {
-        return vlm.leaseLength();
+        return vlm.keepAlive().leaseLength();
     }
 
     @Override

@@ -123,7 +123,7 @@ final class Reconciler {
         }
         return DriftClassifier.removed(vlm.model(), vlm.expected(), snapshot)
                 || !DriftClassifier.classify(vlm.model(), vlm.expected(), snapshot, adopting,
-                        m -> vlm.keepAliveTakenOver(m, snapshot.at())).isEmpty()
+                        m -> vlm.keepAlive().takenOver(m, snapshot.at())).isEmpty()
                 || (DriftClassifier.serving(vlm.model(), snapshot).isEmpty() && reloadWanted());
     }
 
@@ -167,10 +167,10 @@ final class Reconciler {
             return;
         }
         Optional<RunningModel> landed = DriftClassifier.serving(vlm.model(), now);
-        if (landed.isPresent() && vlm.state() != ModelState.LOADED && vlm.takeCancelledLoad()) {
+        if (landed.isPresent() && vlm.state() != ModelState.LOADED && vlm.cancellation().takeCancelledLoad()) {
             noted(now); // the manager's own cancelled load, finished by Ollama after all: not a drift
             vlm.observe(landed, now.at(), "a cancelled load finished");
-            if (mode.get() != ExecutionMode.RECORDING || vlm.heldOff()) {
+            if (mode.get() != ExecutionMode.RECORDING || vlm.cancellation().heldOff()) {
                 vlm.unload("load cancelled");
             }
             return;
@@ -193,7 +193,7 @@ final class Reconciler {
         noted(now);
         Optional<RunningModel> before = vlm.expected();
         List<VlmDrift> found = DriftClassifier.classify(vlm.model(), before, now, adopting,
-                        m -> vlm.keepAliveTakenOver(m, now.at())).stream()
+                        m -> vlm.keepAlive().takenOver(m, now.at())).stream()
                 .map(drift -> proxied.attribute(drift, before.map(RunningModel::sizeBytes).orElse(0L), now.at())).toList();
         boolean adopted = adopting && landed.isPresent();
         if (landed.isPresent() || now.find(vlm.model()).isEmpty()) {
@@ -202,9 +202,9 @@ final class Reconciler {
         for (VlmDrift drift : found) {
             drifts.record(vlm.model(), drift);
             if (drift.cause() == DriftCause.RELOADED_WITH_OTHER_OPTIONS) {
-                vlm.adoptForeignRunner();
+                vlm.keepAlive().adoptForeignRunner();
             } else if (drift.cause() == DriftCause.KEEP_ALIVE_TAKEN_OVER) {
-                vlm.takeoverNamed();
+                vlm.keepAlive().takeoverNamed();
             }
         }
         String cause = !found.isEmpty() ? found.get(0).cause().wireName()
@@ -224,7 +224,7 @@ final class Reconciler {
                 : before.find(vlm.model()).orElse(vlm.expected().orElseThrow());
         long baseline = ownNewer || seen == null ? (own == null ? now.signs() : own.signs()) : signsAfterLastWithVlm;
         RemovalSettle settle = new RemovalSettle(vlm.model(), last, before, now, baseline)
-                .ownLease(vlm.ownLease(last, before == null ? now.at() : before.at()));
+                .ownLease(vlm.keepAlive().ownLease(last, before == null ? now.at() : before.at()));
         settling = settle;
         Optional<VlmDrift> verdict = settle.look(now, restartSign(settle));
         if (verdict.isPresent()) {
@@ -257,7 +257,7 @@ final class Reconciler {
         }
         Optional<RunningModel> observed = DriftClassifier.serving(vlm.model(), now);
         if (drift.cause() == DriftCause.RELOADED_WITH_OTHER_OPTIONS) {
-            vlm.adoptForeignRunner();
+            vlm.keepAlive().adoptForeignRunner();
             adopting = observed.isEmpty(); // it came back loading: its landing is this same reload
             observed.filter(OllamaSnapshot::partlyOnCpu).ifPresent(m -> drifts.record(vlm.model(), VlmDrift.of(now.at(),
                     DriftCause.PARTLY_ON_CPU, "wholly on the GPU", m.sizeVramMb() + " of " + m.sizeBytes() / (1024 * 1024)
@@ -298,7 +298,7 @@ final class Reconciler {
             vlm.unload("autopilot_blocks_vlm");
             return;
         }
-        if (!vlm.leaseHeld(observed.get(), now.at()) && vlm.renewLease()) {
+        if (!vlm.keepAlive().held(observed.get(), now.at()) && vlm.renewLease()) {
             LOG.info("Renewed the lease of {} over another client's keep-alive: the manager's idle timer decides when it"
                     + " unloads", vlm.model());
         }
@@ -313,7 +313,7 @@ final class Reconciler {
      * (contended), Ollama is still settling, or a load failed for a reason a retry cannot fix.
      */
     private boolean wantsReload() {
-        return mode.get() == ExecutionMode.RECORDING && !vlm.idleUnloaded() && !vlm.heldOff()
+        return mode.get() == ExecutionMode.RECORDING && !vlm.idleUnloaded() && !vlm.cancellation().heldOff()
                 && !conditions.has(Condition.VLM_CONTENDED)
                 && settling == null && (vlm.state() != ModelState.ERROR || vlm.errorIsOutage());
     }

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,25 +25,12 @@ import java.util.Optional;
 final class VlmController {
 
     private static final Logger LOG = LoggerFactory.getLogger(VlmController.class);
-    static final Duration UNLOAD_POLL = Duration.ofMillis(250);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
-    /** How often a retry's backoff looks whether the load was cancelled. */
-    private static final Duration CANCEL_CHECK = Duration.ofMillis(100);
-    /** Ollama's own scheduler waits for about this share of a model's VRAM to come back. */
-    private static final double VRAM_BACK_SHARE = 0.75;
-
-    @FunctionalInterface
-    private interface OllamaCall<T> {
-        T run() throws OllamaException;
-    }
 
     private final GpuResourceConfig config;
     private final OllamaClient ollama;
     private final OllamaAvailability availability;
     private final VramMonitor vram;
     private final Clock clock;
-    private final Sleeper sleeper;
     private final EventEmitter events;
     private final ModelStateMachine state = new ModelStateMachine();
     private volatile Instant lastActivity;
@@ -59,28 +45,10 @@ final class VlmController {
     private volatile Instant confirmedAt = Instant.MIN;
     /** What Ollama said each model takes in VRAM the last time it was seen loaded. */
     private final ModelSizes sizes;
-    /** While a load runs: whether its caller still wants it (a mode switch away from RECORDING says no). */
-    private volatile java.util.function.BooleanSupplier loadWanted;
-    private volatile boolean cancelRequested;
-    /** Why the running load was given up: the log says whether the mode changed or the operator cancelled it. */
-    private volatile String cancelCause = "the mode changed";
-    /**
-     * The operator cancelled a load: RECORDING does not bring the VLM back by itself until the next load is asked
-     * for (a switch, Load VLM, a request), or the cancel would be undone within seconds.
-     */
-    private volatile boolean heldOff;
-    /** Set once by {@link #cancelForShutdown()}: no load starts after it (a task still queued would start one). */
-    private volatile boolean shuttingDown;
-    /** When a load was cancelled that Ollama may still finish: the reconciler unloads it if it lands outside RECORDING. */
-    private volatile Instant cancelledAt;
-    /**
-     * The runner in Ollama is another client's (it reloaded the VLM with its own options): taking its keep-alive
-     * back would send the manager's options and make Ollama reload it again, a fight. Until the manager's next load.
-     */
-    private volatile boolean foreignRunner;
-    private final KeepAliveLease lease;
-    /** A keep-alive another client set was named and not yet replaced by the manager's lease: not named again. */
-    private volatile boolean takeoverNamed;
+    private final LoadCancellation cancellation;
+    private final OllamaRetry retry;
+    private final UnloadWatch unloadWatch;
+    private final VlmKeepAlive keepAlive;
 
     VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
                   Clock clock, Sleeper sleeper, EventEmitter events, ModelSizes sizes) {
@@ -90,9 +58,11 @@ final class VlmController {
         this.availability = availability;
         this.vram = vram;
         this.clock = clock;
-        this.sleeper = sleeper;
         this.events = events;
-        this.lease = new KeepAliveLease(config.vlmLease());
+        this.cancellation = new LoadCancellation(ollama, clock, config);
+        this.retry = new OllamaRetry(config, availability, sleeper, cancellation::requested);
+        this.unloadWatch = new UnloadWatch(config, ollama, vram, clock, sleeper);
+        this.keepAlive = new VlmKeepAlive(config, ollama, clock);
     }
 
     String model() {
@@ -147,7 +117,7 @@ final class VlmController {
 
     /**
      * Loads the VLM unless it is loaded. {@code stillWanted} is asked before the load starts and by
-     * {@link #cancelIfUnwanted()} while it runs: a load nobody wants any more is given up, not waited for.
+     * {@link LoadCancellation#cancelIfUnwanted()} while it runs: a load nobody wants any more is given up, not waited for.
      */
     boolean load(String why, java.util.function.BooleanSupplier stillWanted) throws InterruptedException {
         if (state.state() == ModelState.LOADED) {
@@ -163,30 +133,25 @@ final class VlmController {
             LOG.info("VLM {} not loaded ({}): no longer wanted", model(), why);
             return false;
         }
-        if (shuttingDown) {
+        if (cancellation.shuttingDown()) {
             LOG.info("VLM {} not loaded ({}): the manager stops", model(), why);
             return false;
         }
-        // cancellable from the moment the panel shows LOADING (its "Cancel load" button)
-        cancelRequested = false;
-        cancelCause = "the mode changed";
-        cancelledAt = null;
-        heldOff = false;
-        loadWanted = stillWanted;
+        cancellation.loadStarts(stillWanted);
         move(ModelState.LOADING, null);
         events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
         LOG.info("Loading VLM {} ({})", model(), why);
         Instant start = clock.instant();
         try {
-            if (cancelRequested) {
+            if (cancellation.requested()) {
                 throw new OllamaException(OllamaException.Kind.CANCELLED, "load cancelled before it was sent");
             }
-            LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions(), lease.length()));
-            lease.renewed(clock.instant());
-            takeoverNamed = false;
+            LoadResult result = retry.call("load " + model(),
+                    () -> ollama.load(model(), config.vlmOptions(), keepAlive.leaseLength()));
+            keepAlive.renewed(clock.instant());
             move(ModelState.LOADED, null);
             idleUnloaded = false;
-            foreignRunner = false;
+            keepAlive.ownRunner();
             touch();
             long millis = Duration.between(start, clock.instant()).toMillis();
             LOG.info("VLM {} loaded in {} ms (Ollama: {} ms)", model(), millis, result.loadDuration().toMillis());
@@ -197,67 +162,25 @@ final class VlmController {
             expected = Optional.of(entry.filter(m -> m.sizeBytes() > 0).orElse(new RunningModel(model(), model(), 0, 0, null)));
             confirmedAt = clock.instant();
             vram.sample();
-            if (cancelRequested && heldOff) {
+            if (cancellation.requested() && cancellation.heldOff()) {
                 // the operator's cancel came before Ollama had the request, so nothing stopped it
                 return !unloadAfterOperatorCancel();
             }
             return true;
         } catch (OllamaException e) {
-            if (cancelRequested) {
+            if (cancellation.requested()) {
                 cancelled(start, why);
             } else {
                 fail("load", e);
             }
             return false;
         } finally {
-            loadWanted = null;
+            cancellation.loadEnded();
         }
     }
 
-    /**
-     * Any thread (a mode switch): gives up the running load if its caller no longer wants it. The load's own
-     * thread then finds out what Ollama holds.
-     */
-    void cancelIfUnwanted() {
-        java.util.function.BooleanSupplier wanted = loadWanted;
-        if (wanted != null && !wanted.getAsBoolean()) {
-            cancelRequested = true;
-            ollama.cancelLoads();
-        }
-    }
-
-    /**
-     * Any thread, the operator's "Cancel load": gives up the running load as a mode switch does, and RECORDING
-     * then leaves the VLM unloaded until a load is asked for again.
-     *
-     * @return whether a load was running to be cancelled
-     */
-    boolean cancelLoad() {
-        if (loadWanted == null) {
-            return false;
-        }
-        heldOff = true;
-        cancelCause = "cancelled by the operator";
-        cancelRequested = true;
-        ollama.cancelLoads();
-        return true;
-    }
-
-    /** The operator cancelled the last load and none was asked for since. */
-    boolean heldOff() {
-        return heldOff;
-    }
-
-    /**
-     * Any thread, on shutdown: gives up the running load at once, so the stop does not wait for it. Should Ollama
-     * have finished it anyway, the VLM is held by the load's own lease, and the hand-back queued behind follows.
-     */
-    void cancelForShutdown() {
-        shuttingDown = true;
-        if (loadWanted != null) {
-            cancelRequested = true;
-            ollama.cancelLoads();
-        }
+    LoadCancellation cancellation() {
+        return cancellation;
     }
 
     private void cancelled(Instant start, String why) {
@@ -272,21 +195,21 @@ final class VlmController {
         confirmedAt = clock.instant();
         if (landed.isPresent()) {
             // it finished just before the cancel: loaded, and the mode now in force decides what becomes of it
-            lease.renewed(clock.instant());
+            keepAlive.renewed(clock.instant());
             move(ModelState.LOADED, null);
             expected = landed;
             touch();
             LOG.info("VLM {} finished loading before the cancel reached Ollama ({} ms)", model(), millis);
             events.emit(EventType.MODEL_LOADED, "model", model(), "duration_ms", millis, "reason", why);
-            if (heldOff) {
+            if (cancellation.heldOff()) {
                 unloadAfterOperatorCancel();
             }
             return;
         }
         move(ModelState.UNLOADED, null);
         expected = Optional.empty();
-        cancelledAt = clock.instant();
-        LOG.info("Load of VLM {} ({}) cancelled after {} ms: {}", model(), why, millis, cancelCause);
+        cancellation.gaveUp();
+        LOG.info("Load of VLM {} ({}) cancelled after {} ms: {}", model(), why, millis, cancellation.cause());
         events.emit(EventType.MODEL_UNLOADED, "model", model(), "duration_ms", millis, "reason", "load cancelled",
                 "cancelled", true);
     }
@@ -307,16 +230,6 @@ final class VlmController {
         }
     }
 
-    /**
-     * True once, within the load timeout after a cancelled load: a VLM that appears then is that load, which
-     * Ollama finished after all, not someone else's.
-     */
-    boolean takeCancelledLoad() {
-        Instant at = cancelledAt;
-        cancelledAt = null;
-        return at != null && !clock.instant().isAfter(at.plus(config.loadTimeout()));
-    }
-
     boolean unload(String why) throws InterruptedException {
         if (state.state() == ModelState.UNLOADED) {
             return true;
@@ -335,7 +248,7 @@ final class VlmController {
         events.emit(EventType.MODEL_UNLOADING, "model", model(), "reason", why);
         try {
             if (listed.isPresent()) {
-                retrying("unload " + model(), () -> {
+                retry.call("unload " + model(), () -> {
                     ollama.unload(model());
                     return null;
                 });
@@ -344,7 +257,7 @@ final class VlmController {
             fail("unload", e);
             return false;
         }
-        if (listed.isPresent() && !awaitGoneFromOllama(start)) {
+        if (listed.isPresent() && !unloadWatch.awaitGoneFromOllama(model(), start)) {
             Reason reason = Reason.of(Reason.Code.UNLOAD_STUCK, "VLM " + model() + " is still listed by Ollama "
                     + config.unloadTimeoutSeconds() + " s after the unload request (stuck in 'Stopping'?). Check 'ollama ps'.",
                     model(), config.unloadTimeoutSeconds());
@@ -356,10 +269,10 @@ final class VlmController {
         expected = Optional.empty();
         confirmedAt = clock.instant();
         long expectedMb = listed.map(RunningModel::sizeVramMb).orElse(0L);
-        long freedMb = awaitVramBack(start, usedBefore, expectedMb);
+        long freedMb = unloadWatch.awaitVramBack(start, usedBefore, expectedMb);
         long millis = Duration.between(start, clock.instant()).toMillis();
         LOG.info("VLM {} unloaded in {} ms, {} MB VRAM freed ({})", model(), millis, freedMb, why);
-        if (vram.hasGpu() && freedMb < expectedMb * VRAM_BACK_SHARE) {
+        if (unloadWatch.shortOf(freedMb, expectedMb)) {
             LOG.warn("Ollama listed {} MB for {} but only {} MB came back within {} s; another process may hold it",
                     expectedMb, model(), freedMb, config.unloadTimeoutSeconds());
         }
@@ -416,20 +329,10 @@ final class VlmController {
                 "reason_code", reason.code().name(), "reason_args", reason.args());
     }
 
-    /**
-     * On shutdown: Ollama unloads the VLM after the idle timeout, or one lease from now if that is sooner: nothing
-     * the manager set outlives it by more than one lease. Another client's runner keeps its own keep-alive.
-     */
+    /** On shutdown: see {@link VlmKeepAlive#handIdleTimerBack}; only a loaded VLM has a timer to hand back. */
     void handIdleTimerBack(Duration idleTimeout) {
-        if (state.state() != ModelState.LOADED || foreignRunner) {
-            return;
-        }
-        Duration keepAlive = idleTimeout.isZero() || idleTimeout.compareTo(lease.length()) > 0 ? lease.length() : idleTimeout;
-        try {
-            ollama.setKeepAlive(model(), keepAlive, config.vlmOptions());
-            LOG.info("VLM {} left loaded; Ollama will unload it after {} s idle", model(), keepAlive.toSeconds());
-        } catch (OllamaException e) {
-            LOG.warn("Could not hand the idle timer back to Ollama: {}", e.getMessage());
+        if (state.state() == ModelState.LOADED) {
+            keepAlive.handIdleTimerBack(idleTimeout);
         }
     }
 
@@ -440,59 +343,24 @@ final class VlmController {
      * and never reloads another client's.
      */
     boolean renewLease() {
-        if (state.state() != ModelState.LOADED || availability.isDown() || foreignRunner) {
+        if (state.state() != ModelState.LOADED || availability.isDown() || keepAlive.foreignRunner()) {
             return false;
         }
-        try {
-            ollama.setKeepAlive(model(), lease.length(), config.vlmOptions());
-            Instant at = clock.instant();
-            lease.renewed(at);
-            takeoverNamed = false;
-            java.time.OffsetDateTime expiry = lease.expiryAfter(at).atOffset(java.time.ZoneOffset.UTC);
+        Optional<Instant> renewedUntil = keepAlive.renew();
+        renewedUntil.ifPresent(until -> {
+            java.time.OffsetDateTime expiry = until.atOffset(java.time.ZoneOffset.UTC);
             expected = expected.map(m -> new RunningModel(m.name(), m.model(), m.sizeBytes(), m.sizeVramBytes(), expiry));
-            return true;
-        } catch (OllamaException e) {
-            LOG.warn("Could not renew the VLM's lease ({} s): {}", lease.length().toSeconds(), e.getMessage());
-            return false;
-        }
+        });
+        return renewedUntil.isPresent();
     }
 
     /** Renews the lease when a third of it has passed (the maintenance round, every second). */
     boolean renewLeaseIfDue() {
-        return lease.due(clock.instant()) && renewLease();
+        return keepAlive.renewalDue() && renewLease();
     }
 
-    /**
-     * The entry a look at {@code lookAt} showed carries a keep-alive another client set in place of the manager's
-     * lease, not named yet.
-     */
-    boolean keepAliveTakenOver(RunningModel observed, Instant lookAt) {
-        return !foreignRunner && !takeoverNamed && !lease.holds(observed, lookAt);
-    }
-
-    /** Whether the entry carries the manager's lease (or is another client's runner, whose keep-alive is its own). */
-    boolean leaseHeld(RunningModel observed, Instant lookAt) {
-        return foreignRunner || lease.holds(observed, lookAt);
-    }
-
-    /** The entry carries the manager's own lease (renewed by it), not another client's keep-alive. */
-    boolean ownLease(RunningModel observed, Instant lookAt) {
-        return !foreignRunner && lease.renewedSince() && lease.holds(observed, lookAt);
-    }
-
-    /** A takeover was named: until the lease is renewed, the same takeover is not news. */
-    void takeoverNamed() {
-        takeoverNamed = true;
-    }
-
-    Duration leaseLength() {
-        return lease.length();
-    }
-
-    /** Another client reloaded the VLM with its own options: leave its runner as it is (see {@link #foreignRunner}). */
-    void adoptForeignRunner() {
-        foreignRunner = true;
-        lease.ended();
+    VlmKeepAlive keepAlive() {
+        return keepAlive;
     }
 
     private void remember(RunningModel running) {
@@ -529,78 +397,6 @@ final class VlmController {
             // /api/ps can block while a load runs: assume listed and let the unload itself decide.
             return Optional.of(new RunningModel(model(), model(), 0, 0, null));
         }
-    }
-
-    /** "Unloaded" means gone from /api/ps: Ollama answers the unload at once but its runner exits later. */
-    private boolean awaitGoneFromOllama(Instant start) throws InterruptedException {
-        Instant deadline = start.plus(config.unloadTimeout());
-        long maxPolls = config.unloadTimeout().toMillis() / UNLOAD_POLL.toMillis() + 1;
-        for (long poll = 0; poll < maxPolls && !clock.instant().isAfter(deadline); poll++) {
-            try {
-                List<RunningModel> running = ollama.runningModels();
-                if (running.stream().noneMatch(m -> m.is(model()))) {
-                    return true;
-                }
-            } catch (OllamaException e) {
-                LOG.debug("Polling /api/ps after unload: {}", e.getMessage());
-            }
-            sleeper.sleep(UNLOAD_POLL);
-        }
-        return false;
-    }
-
-    /** Waits (bounded) for NVML to show the memory back, and reports how much came back. */
-    private long awaitVramBack(Instant start, long usedBefore, long expectedMb) throws InterruptedException {
-        if (!vram.hasGpu()) {
-            return 0;
-        }
-        Instant deadline = start.plus(config.unloadTimeout());
-        long maxPolls = config.unloadTimeout().toMillis() / UNLOAD_POLL.toMillis() + 1;
-        long freed = 0;
-        for (long poll = 0; poll < maxPolls; poll++) {
-            long used = vram.sample().gpu(vram.managedIndex()).map(g -> g.usedMb()).orElse(usedBefore);
-            freed = Math.max(0, usedBefore - used);
-            if (freed >= expectedMb * VRAM_BACK_SHARE || clock.instant().isAfter(deadline)) {
-                break;
-            }
-            sleeper.sleep(UNLOAD_POLL);
-        }
-        return freed;
-    }
-
-    private <T> T retrying(String what, OllamaCall<T> call) throws OllamaException, InterruptedException {
-        Duration backoff = FIRST_BACKOFF;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                T result = call.run();
-                availability.markUp("(answered)");
-                return result;
-            } catch (OllamaException e) {
-                if (!e.kind().retryable() || attempt >= config.maxLoadRetries() || cancelRequested) {
-                    throw e;
-                }
-                LOG.warn("{} failed (attempt {}/{}): {}; retrying in {} ms", what, attempt, config.maxLoadRetries(),
-                        e.getMessage(), backoff.toMillis());
-                if (!waitUnlessCancelled(backoff)) {
-                    throw e; // given up while waiting to retry
-                }
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
-        }
-    }
-
-    /**
-     * Waits out a retry's backoff in short steps, so that a switch away gives the load up within one step
-     * instead of after up to {@link #MAX_BACKOFF}. False when the load was cancelled meanwhile.
-     */
-    private boolean waitUnlessCancelled(Duration backoff) throws InterruptedException {
-        Duration left = backoff;
-        while (!cancelRequested && left.compareTo(Duration.ZERO) > 0) {
-            Duration step = left.compareTo(CANCEL_CHECK) < 0 ? left : CANCEL_CHECK;
-            sleeper.sleep(step);
-            left = left.minus(step);
-        }
-        return !cancelRequested;
     }
 
     private void fail(String what, OllamaException e) {
@@ -660,14 +456,14 @@ final class VlmController {
         expected = observed;
         ModelState current = state.state();
         if (observed.isPresent() && current != ModelState.LOADED) {
-            lease.ended(); // another client's load: its keep-alive until the manager's first renewal
+            keepAlive.ended(); // another client's load: its keep-alive until the manager's first renewal
             move(ModelState.LOADED, null);
             idleUnloaded = false;
             touch();
             remember(observed.get());
             events.emit(EventType.MODEL_LOADED, "model", model(), "reason", cause);
         } else if (observed.isEmpty() && current != ModelState.UNLOADED && !refusedOrFailed()) {
-            lease.ended();
+            keepAlive.ended();
             move(ModelState.UNLOADED, null);
             events.emit(EventType.MODEL_UNLOADED, "model", model(), "reason", cause);
         } else if (observed.isPresent()) {

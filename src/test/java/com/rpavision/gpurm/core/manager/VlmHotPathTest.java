@@ -273,7 +273,7 @@ class VlmHotPathTest {
         AtomicReference<Boolean> armed = new AtomicReference<>(false);
         AtomicReference<ManagerFixture> fixture = new AtomicReference<>();
         ManagerFixture.Options options = roomy().sleeper(d -> {
-            if (armed.get() && d.equals(VlmController.UNLOAD_POLL)) { // the unload polls /api/ps until gone
+            if (armed.get() && d.equals(UnloadWatch.POLL)) { // the unload polls /api/ps until gone
                 armed.set(false);
                 unloading.countDown();
                 goOn.await();
