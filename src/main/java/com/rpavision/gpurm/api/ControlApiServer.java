@@ -196,6 +196,12 @@ public final class ControlApiServer implements AutoCloseable {
             return Admission.read(MAX_JSON_BODY);
         }
 
+        /** The status and health are read from the manager's snapshots (no lock held across I/O): no hop. */
+        @Override
+        public boolean answersAtOnce(ApiRequest request) {
+            return "/api/v1/status".equals(request.path()) || "/health".equals(request.path());
+        }
+
         @Override
         public ApiReply handle(ApiRequest request) throws Exception {
             return switch (request.path()) {

@@ -98,6 +98,33 @@ class ControlApiServerTest {
     }
 
     @Test
+    void theStatusIsAnsweredWhileEveryWorkerAndTheQueueWaitOnTheManager() throws Exception {
+        f.ollama.holdLoads(); // each vlm/load waits on a load Ollama does not finish
+        String load = "POST /api/v1/vlm/load HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nAuthorization: Bearer "
+                + token.value() + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        java.util.List<java.net.Socket> waiting = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), server.port());
+                socket.getOutputStream().write(load.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                waiting.add(socket);
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> f.ollama.loadsUnderWay() == 1);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                    post("/api/v1/vlm/load", "{}").code() == 503); // workers and queue full: no room for a waiting call
+
+            Answer status = call(authorized("/api/v1/status").build());
+            assertThat(status.code()).as("the status needs no worker").isEqualTo(200);
+            assertThat(status.body().path("vlm_state").asText()).isEqualTo("loading");
+        } finally {
+            f.ollama.finishHeldLoads(false);
+            for (java.net.Socket socket : waiting) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void healthNeedsNoToken() throws Exception {
         Answer answer = call(new Request.Builder().url(url("/health")).build());
         assertThat(answer.code()).isEqualTo(200);

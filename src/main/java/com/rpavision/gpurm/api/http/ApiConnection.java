@@ -174,20 +174,26 @@ public final class ApiConnection extends ChannelInboundHandlerAdapter {
         body = null;
         ctx.channel().config().setAutoRead(false);
         var loop = ctx.channel().eventLoop();
+        if (service.answersAtOnce(request)) {
+            answer(handled(request), false);
+            return;
+        }
         try {
             executor.execute(() -> {
-                ApiReply reply;
-                try {
-                    reply = service.handle(request);
-                } catch (Exception | Error e) {
-                    LOG.warn("{} {} failed: {}", request.method(), request.path(), e.toString(), e);
-                    reply = ApiReply.error(500, "the request failed: " + e.getMessage());
-                }
-                ApiReply answer = reply;
+                ApiReply answer = handled(request);
                 loop.execute(() -> answer(answer, false));
             });
         } catch (RejectedExecutionException e) {
             answer(ApiReply.error(503, "too many requests under way; try again shortly"), false);
+        }
+    }
+
+    private ApiReply handled(ApiRequest request) {
+        try {
+            return service.handle(request);
+        } catch (Exception | Error e) {
+            LOG.warn("{} {} failed: {}", request.method(), request.path(), e.toString(), e);
+            return ApiReply.error(500, "the request failed: " + e.getMessage());
         }
     }
 

@@ -29,4 +29,13 @@ public interface ApiService {
 
     /** On the service's executor: may block. An exception is answered 500. */
     ApiReply handle(ApiRequest request) throws Exception;
+
+    /**
+     * Whether {@link #handle} answers this request from what is known now, without waiting or blocking (a status
+     * read from snapshots): it then runs on the event loop, sparing a request polled many times a second the two
+     * thread hops to the executor and back.
+     */
+    default boolean answersAtOnce(ApiRequest request) {
+        return false;
+    }
 }
