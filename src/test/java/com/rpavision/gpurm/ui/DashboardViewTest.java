@@ -185,7 +185,7 @@ class DashboardViewTest {
         f.advanceAndTick(Duration.ofSeconds(301));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> robot.lookup("Vision model unloaded").tryQuery().isPresent());
-        assertThat(robot.lookup("qwen3-vl:8b was idle for 301 s; its VRAM is free again.").tryQuery()).isPresent();
+        assertThat(robot.lookup("qwen3-vl:8b was idle for 301\u00a0s; its VRAM is free again.").tryQuery()).isPresent();
         assertThat(robot.lookup("No system tray on this desktop: the panel stays a normal window, and closing it quits.")
                 .tryQuery()).as("said once, in the window, where there is no tray").isPresent();
     }

@@ -11,6 +11,7 @@ import java.awt.EventQueue;
 import java.awt.MenuItem;
 import java.awt.PopupMenu;
 import java.awt.SystemTray;
+import java.awt.Toolkit;
 import java.awt.TrayIcon;
 import java.util.List;
 import java.util.Optional;
@@ -94,8 +95,13 @@ public final class SystemTrayController implements Tray {
 
     @Override
     public void notify(String title, String text, boolean warning) {
-        EventQueue.invokeLater(() -> icon.displayMessage(title, text,
+        EventQueue.invokeLater(() -> icon.displayMessage(title, drawsItsOwnBalloon() ? BalloonText.fit(text) : text,
                 warning ? TrayIcon.MessageType.WARNING : TrayIcon.MessageType.INFO));
+    }
+
+    /** XToolkit (Linux) draws the balloon itself and cuts its lines; Windows wraps the text natively. */
+    private static boolean drawsItsOwnBalloon() {
+        return "sun.awt.X11.XToolkit".equals(Toolkit.getDefaultToolkit().getClass().getName());
     }
 
     private PopupMenu menu(List<TrayMenu.Item> items) {

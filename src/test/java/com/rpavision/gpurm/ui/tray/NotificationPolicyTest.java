@@ -22,7 +22,7 @@ class NotificationPolicyTest {
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.IDLE_UNLOAD, "model", "qwen3-vl:8b", "idle_seconds", 300L)))
                 .hasValueSatisfying(n -> {
                     assertThat(n.title()).isEqualTo("Vision model unloaded");
-                    assertThat(n.text()).isEqualTo("qwen3-vl:8b was idle for 300 s; its VRAM is free again.");
+                    assertThat(n.text()).isEqualTo("qwen3-vl:8b was idle for 300\u00a0s; its VRAM is free again.");
                     assertThat(n.warning()).isFalse();
                 });
         assertThat(policy.of(ResourceChangedEvent.of(now, EventType.MODEL_ERROR, "model", "qwen3-vl:8b",
