@@ -178,10 +178,10 @@ final class VlmController {
         LOG.info("Loading VLM {} ({})", model(), why);
         Instant start = clock.instant();
         try {
-            if (cancelRequested) {
-                throw new OllamaException(OllamaException.Kind.CANCELLED, "load cancelled before it was sent");
-            }
-            LoadResult result = retrying("load " + model(), () -> ollama.load(model(), config.vlmOptions(), lease.length()));
+            // asked once the client has registered the load: a cancel or a stop that came after the checks above,
+            // too early for cancelLoads() to find it, still gives it up
+            LoadResult result = retrying("load " + model(),
+                    () -> ollama.load(model(), config.vlmOptions(), lease.length(), this::loadGivenUp));
             lease.renewed(clock.instant());
             takeoverNamed = false;
             move(ModelState.LOADED, null);
@@ -203,7 +203,7 @@ final class VlmController {
             }
             return true;
         } catch (OllamaException e) {
-            if (cancelRequested) {
+            if (loadGivenUp()) {
                 cancelled(start, why);
             } else {
                 fail("load", e);
@@ -256,8 +256,15 @@ final class VlmController {
         shuttingDown = true;
         if (loadWanted != null) {
             cancelRequested = true;
-            ollama.cancelLoads();
         }
+        // at once, whether or not a load was seen running: one that checked shuttingDown just before finds it
+        // set once registered (loadGivenUp), or is registered already and cancelled here
+        ollama.cancelLoads();
+    }
+
+    /** The running load is to be given up: a cancel (mode switch, operator) or the stop. */
+    private boolean loadGivenUp() {
+        return cancelRequested || shuttingDown;
     }
 
     private void cancelled(Instant start, String why) {
@@ -286,7 +293,8 @@ final class VlmController {
         move(ModelState.UNLOADED, null);
         expected = Optional.empty();
         cancelledAt = clock.instant();
-        LOG.info("Load of VLM {} ({}) cancelled after {} ms: {}", model(), why, millis, cancelCause);
+        LOG.info("Load of VLM {} ({}) cancelled after {} ms: {}", model(), why, millis,
+                shuttingDown ? "the manager stops" : cancelCause);
         events.emit(EventType.MODEL_UNLOADED, "model", model(), "duration_ms", millis, "reason", "load cancelled",
                 "cancelled", true);
     }
