@@ -106,8 +106,9 @@ public final class HttpListener implements AutoCloseable {
     }
 
     /**
-     * Stops accepting and closes idle connections at once; those answering a request get up to {@code grace},
-     * then every connection is closed.
+     * Stops accepting and closes kept-alive connections with no request under way at once; those answering a
+     * request, or not yet done sending one (a new connection's first request, a head partly here), get up to
+     * {@code grace}, then every connection is closed.
      */
     public void stop(Duration grace) {
         server.close().awaitUninterruptibly();
@@ -116,7 +117,7 @@ public final class HttpListener implements AutoCloseable {
             boolean busy = false;
             for (Channel channel : connections) {
                 RequestClock clock = channel.pipeline().get(RequestClock.class);
-                if (clock != null && clock.busy()) {
+                if (clock != null && !clock.quiet()) {
                     busy = true;
                 } else {
                     channel.close();

@@ -19,6 +19,8 @@ final class RequestClock extends ChannelInboundHandlerAdapter {
     private final HttpLimits limits;
     private ChannelHandlerContext ctx;
     private volatile int outstanding; // heads received whose answers have not ended (written on the event loop)
+    private volatile boolean answered; // an answer has ended on this connection
+    private volatile boolean headArriving; // bytes of a head have come, not yet all of it
     private ScheduledFuture<?> headDeadline;
     private ScheduledFuture<?> idleDeadline;
 
@@ -26,9 +28,14 @@ final class RequestClock extends ChannelInboundHandlerAdapter {
         this.limits = limits;
     }
 
-    /** Whether a request on this connection is being answered (read from any thread). */
-    boolean busy() {
-        return outstanding > 0;
+    /**
+     * Whether a stop may close this connection at once (read from any thread): it has answered a request and no
+     * byte of another has come since. One that has not sent its first request, or only part of a head, is on its way
+     * to a request (a client opens a connection to send one, and its bytes may not have been read yet): closing it
+     * would leave that request unanswered, so it gets the stop's grace as a request being answered does.
+     */
+    boolean quiet() {
+        return outstanding == 0 && answered && !headArriving;
     }
 
     @Override
@@ -41,6 +48,7 @@ final class RequestClock extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (outstanding == 0 && headDeadline == null) {
+            headArriving = true;
             cancelIdle();
             headDeadline = ctx.executor().schedule(this::headTimedOut, limits.headTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -56,11 +64,13 @@ final class RequestClock extends ChannelInboundHandlerAdapter {
 
     void headReceived() {
         outstanding++;
+        headArriving = false;
         cancelHead();
         cancelIdle();
     }
 
     void exchangeEnded() {
+        answered = true;
         if (outstanding > 0 && --outstanding == 0) {
             idle();
         }

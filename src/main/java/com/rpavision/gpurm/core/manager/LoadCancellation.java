@@ -55,7 +55,12 @@ final class LoadCancellation {
     }
 
     String cause() {
-        return cause;
+        return shuttingDown ? "the manager stops" : cause;
+    }
+
+    /** The running load is to be given up: a cancel (mode switch, operator) or the stop. */
+    boolean givenUp() {
+        return requested || shuttingDown;
     }
 
     boolean shuttingDown() {
@@ -104,8 +109,10 @@ final class LoadCancellation {
         shuttingDown = true;
         if (loadWanted != null) {
             requested = true;
-            ollama.cancelLoads();
         }
+        // at once, whether or not a load was seen running: one that checked shuttingDown just before finds it
+        // set once registered (givenUp), or is registered already and cancelled here
+        ollama.cancelLoads();
     }
 
     /** The load was given up now, and Ollama did not list it. */

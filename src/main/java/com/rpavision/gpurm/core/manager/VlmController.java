@@ -143,11 +143,10 @@ final class VlmController {
         LOG.info("Loading VLM {} ({})", model(), why);
         Instant start = clock.instant();
         try {
-            if (cancellation.requested()) {
-                throw new OllamaException(OllamaException.Kind.CANCELLED, "load cancelled before it was sent");
-            }
+            // asked once the client has registered the load: a cancel or a stop that came after the checks above,
+            // too early for cancelLoads() to find it, still gives it up
             LoadResult result = retry.call("load " + model(),
-                    () -> ollama.load(model(), config.vlmOptions(), keepAlive.leaseLength()));
+                    () -> ollama.load(model(), config.vlmOptions(), keepAlive.leaseLength(), cancellation::givenUp));
             keepAlive.renewed(clock.instant());
             move(ModelState.LOADED, null);
             idleUnloaded = false;
@@ -168,7 +167,7 @@ final class VlmController {
             }
             return true;
         } catch (OllamaException e) {
-            if (cancellation.requested()) {
+            if (cancellation.givenUp()) {
                 cancelled(start, why);
             } else {
                 fail("load", e);

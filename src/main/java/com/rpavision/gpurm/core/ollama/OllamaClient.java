@@ -33,11 +33,22 @@ public final class OllamaClient implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /**
-     * Marks a load request, so {@link #cancelLoads()} finds it among the running calls and its failure reads as
-     * cancelled (OkHttp's own call timeout cancels the call too: that one is a timeout).
+     * One load, from the moment {@link #load} is called until it returns, so that {@link #cancelLoads()} finds it
+     * wherever it is: still being prepared (its request then never leaves) or on the wire (its call is cancelled).
+     * Its failure then reads as cancelled (OkHttp's own call timeout cancels the call too: that one is a timeout).
+     * OkHttp's running calls alone missed a load whose call was built but not yet counted as running.
      */
     private static final class LoadTicket {
         volatile boolean cancelled;
+        volatile okhttp3.Call call;
+
+        void cancel() {
+            cancelled = true;
+            okhttp3.Call sent = call;
+            if (sent != null) {
+                sent.cancel();
+            }
+        }
     }
 
     private final HttpUrl endpoint;
@@ -47,6 +58,7 @@ public final class OllamaClient implements AutoCloseable {
     private final OkHttpClient slow;
     private final OkHttpClient pulls;
     private volatile ParsedPs lastPs;
+    private final java.util.Set<LoadTicket> loads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param quickTimeout whole-call limit for version, ps and unload requests
@@ -133,11 +145,40 @@ public final class OllamaClient implements AutoCloseable {
      * ones.
      */
     public LoadResult load(String model, java.util.Map<String, Object> options, Duration keepAlive) throws OllamaException {
+        return load(model, options, keepAlive, () -> false);
+    }
+
+    /**
+     * As {@link #load(String, java.util.Map, Duration)}, given up at once when {@code givenUp} says so once the load
+     * is registered for {@link #cancelLoads()}: a caller that cancels by setting that flag and then calling
+     * {@code cancelLoads()} gives up its load whenever the cancel comes, even just before this call.
+     */
+    public LoadResult load(String model, java.util.Map<String, Object> options, Duration keepAlive,
+                           java.util.function.BooleanSupplier givenUp) throws OllamaException {
+        LoadTicket ticket = new LoadTicket();
+        loads.add(ticket);
+        try {
+            if (givenUp.getAsBoolean()) {
+                ticket.cancel();
+            }
+            return send(model, options, keepAlive, ticket);
+        } finally {
+            loads.remove(ticket);
+        }
+    }
+
+    private LoadResult send(String model, java.util.Map<String, Object> options, Duration keepAlive, LoadTicket ticket)
+            throws OllamaException {
         ObjectNode request = MAPPER.createObjectNode().put("model", model).put("stream", false)
                 .put("keep_alive", keepAliveText(keepAlive));
         withOptions(request, options);
-        Request tagged = post("api/generate", request).newBuilder().tag(LoadTicket.class, new LoadTicket()).build();
-        JsonNode body = call(slow, tagged, "load " + model);
+        Request tagged = post("api/generate", request).newBuilder().tag(LoadTicket.class, ticket).build();
+        okhttp3.Call call = slow.newCall(tagged);
+        ticket.call = call;
+        if (ticket.cancelled) { // a cancel from here on cancels the call itself
+            throw new OllamaException(OllamaException.Kind.CANCELLED, "load " + model + " was cancelled before it was sent");
+        }
+        JsonNode body = execute(call, tagged, "load " + model);
         String reason = text(body, "done_reason", "");
         if (!body.path("done").asBoolean(false) && !"load".equals(reason)) {
             throw new OllamaException(OllamaException.Kind.TRANSIENT,
@@ -182,18 +223,12 @@ public final class OllamaClient implements AutoCloseable {
     }
 
     /**
-     * Gives up every load in flight: its {@link #load} throws {@link OllamaException.Kind#CANCELLED}. Ollama stops
+     * Gives up every load in flight, from the moment {@link #load} was called: it throws {@link OllamaException.Kind#CANCELLED}. Ollama stops
      * a load whose client went away (its scheduler waits for the runner with the request's context), unless the
      * load had finished: a caller must look at {@code /api/ps} afterwards.
      */
     public void cancelLoads() {
-        for (okhttp3.Call running : slow.dispatcher().runningCalls()) {
-            LoadTicket ticket = running.request().tag(LoadTicket.class);
-            if (ticket != null) {
-                ticket.cancelled = true;
-                running.cancel();
-            }
-        }
+        loads.forEach(LoadTicket::cancel);
     }
 
     /**
@@ -239,7 +274,10 @@ public final class OllamaClient implements AutoCloseable {
     }
 
     private JsonNode call(OkHttpClient client, Request request, String what) throws OllamaException {
-        okhttp3.Call call = client.newCall(request);
+        return execute(client.newCall(request), request, what);
+    }
+
+    private JsonNode execute(okhttp3.Call call, Request request, String what) throws OllamaException {
         try (Response response = call.execute()) {
             return checked(response.body().string(), response.code(), what);
         } catch (OllamaException e) {

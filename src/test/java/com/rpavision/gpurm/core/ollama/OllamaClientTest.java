@@ -62,6 +62,41 @@ class OllamaClientTest {
         assertThat(result.loadDuration()).isEqualTo(Duration.ofMillis(4200));
     }
 
+    /**
+     * tools/chaos/sigterm-during-load.py, SIGTERM at once after the switch to RECORDING: the stop's cancel came while
+     * the load's request was being built, before OkHttp counted it as running, so it was missed and the stop waited
+     * its 10 s limit for a 20 s load. Here the cancel comes as the options are serialised, the moment it came there.
+     */
+    @Test
+    void aCancelThatComesWhileTheLoadIsBeingPreparedGivesItUpAndNothingReachesOllama() {
+        answer("{\"model\":\"qwen3-vl:8b\",\"response\":\"\",\"done\":true,\"done_reason\":\"load\"}");
+        java.util.Map<String, Object> cancelledWhileRead = new java.util.AbstractMap<>() {
+            @Override
+            public java.util.Set<Entry<String, Object>> entrySet() {
+                client.cancelLoads(); // as the stop's thread does, while the load's thread is here
+                return java.util.Map.<String, Object>of("num_ctx", 8192).entrySet();
+            }
+        };
+
+        assertThatThrownBy(() -> client.load("qwen3-vl:8b", cancelledWhileRead, Duration.ofMinutes(3)))
+                .isInstanceOfSatisfying(OllamaException.class,
+                        e -> assertThat(e.kind()).isEqualTo(OllamaException.Kind.CANCELLED));
+        assertThat(server.getRequestCount()).as("requests that reached Ollama").isZero();
+    }
+
+    /** The caller's own flag, set just before its cancelLoads(): read once the load is registered, so never missed. */
+    @Test
+    void aLoadItsCallerHasGivenUpIsNotSent() throws Exception {
+        answer("{\"model\":\"qwen3-vl:8b\",\"response\":\"\",\"done\":true,\"done_reason\":\"load\"}");
+
+        assertThatThrownBy(() -> client.load("qwen3-vl:8b", java.util.Map.of(), Duration.ofMinutes(3), () -> true))
+                .isInstanceOfSatisfying(OllamaException.class,
+                        e -> assertThat(e.kind()).isEqualTo(OllamaException.Kind.CANCELLED));
+        assertThat(server.getRequestCount()).as("requests that reached Ollama").isZero();
+        assertThat(client.load("qwen3-vl:8b", java.util.Map.of(), Duration.ofMinutes(3), () -> false).model())
+                .as("the next load, not given up, is sent").isEqualTo("qwen3-vl:8b");
+    }
+
     @Test
     void unloadSendsKeepAliveZero() throws Exception {
         answer("{\"model\":\"qwen3-vl:8b\",\"response\":\"\",\"done\":true,\"done_reason\":\"unload\"}");
