@@ -62,6 +62,8 @@ final class VlmController {
     /** While a load runs: whether its caller still wants it (a mode switch away from RECORDING says no). */
     private volatile java.util.function.BooleanSupplier loadWanted;
     private volatile boolean cancelRequested;
+    /** What NVML showed used on the managed GPU as the latest load began; -1 when not known. */
+    private volatile long usedAtLoadStartMb = -1;
     /** Why the running load was given up: the log says whether the mode changed or the operator cancelled it. */
     private volatile String cancelCause = "the mode changed";
     /**
@@ -115,6 +117,12 @@ final class VlmController {
     /** When the VLM last finished loading or serving a request; the idle timer counts from here. */
     Instant lastActivity() {
         return lastActivity;
+    }
+
+    /** While a load runs: the managed GPU's used memory as it began (the VRAM bar counts the growth as the VLM's). */
+    java.util.OptionalLong usedAtLoadStartMb() {
+        long start = usedAtLoadStartMb;
+        return state.state() == ModelState.LOADING && start >= 0 ? java.util.OptionalLong.of(start) : java.util.OptionalLong.empty();
     }
 
     long knownSizeMb() {
@@ -173,6 +181,7 @@ final class VlmController {
         cancelledAt = null;
         heldOff = false;
         loadWanted = stillWanted;
+        usedAtLoadStartMb = vram.latest().gpu(vram.managedIndex()).map(g -> g.usedMb()).orElse(-1L);
         move(ModelState.LOADING, null);
         events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
         LOG.info("Loading VLM {} ({})", model(), why);

@@ -258,7 +258,7 @@ public final class DashboardViewModel {
             vramFreeText.set("");
             gpuName.set("");
         }
-        vramBar.update(v.isGpu() ? status.vramBreakdown() : null);
+        vramBar.update(v.isGpu() ? status.vramBreakdown() : null, status.vlmState() == ModelState.LOADING);
         vlmModel.set(status.vlmModel());
         vlmState.set(status.vlmState());
         loadProgress.loading(status.vlmState() == ModelState.LOADING, clock.instant());
