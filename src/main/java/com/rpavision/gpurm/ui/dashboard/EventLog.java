@@ -114,7 +114,7 @@ final class EventLog {
         }
         boolean causesVram = underWay || ends || event.type() == EventType.DEVICE_CHANGED
                 || event.type() == EventType.OTHER_MODEL_UNLOADED || event.type() == EventType.VLM_DRIFT;
-        cause = causesVram ? new Cause(line, text, model == null ? null : model.toString(), carried, underWay) : null;
+        cause = causesVram ? new Cause(line, eventText.beforeVramChange(event, text), model == null ? null : model.toString(), carried, underWay) : null;
         if (carried != 0) {
             cause = withDelta(cause, carried, null);
         }
