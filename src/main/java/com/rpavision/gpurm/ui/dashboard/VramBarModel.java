@@ -5,7 +5,6 @@ import com.rpavision.gpurm.ui.Messages;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.text.NumberFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -79,9 +78,6 @@ public final class VramBarModel {
 
     /** "10.3 GB" in the panel's language (1 GB = 1024 MiB, as NVML and Ollama count). */
     String gigabytes(long mb) {
-        NumberFormat format = NumberFormat.getNumberInstance(messages.locale());
-        format.setMinimumFractionDigits(1);
-        format.setMaximumFractionDigits(1);
-        return messages.get("vram.gigabytes", format.format(mb / 1024.0));
+        return com.rpavision.gpurm.ui.Gigabytes.of(mb, messages);
     }
 }
