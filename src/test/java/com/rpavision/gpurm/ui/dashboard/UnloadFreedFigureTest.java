@@ -55,4 +55,15 @@ class UnloadFreedFigureTest {
 
         assertThat(top(log)).isEqualTo("Vision model qwen3-vl:8b unloaded, 10,500 MB freed");
     }
+
+    @Test
+    void aLoadUnderWayGivesItsVramChangeWithoutAnEllipsisBeforeIt() {
+        EventLog log = log(Locale.ENGLISH);
+        log.add(ResourceChangedEvent.of(AT, EventType.MODEL_LOADING, "model", "qwen3-vl:8b", "reason", "mode"));
+        assertThat(top(log)).isEqualTo("Loading vision model qwen3-vl:8b\u2026");
+
+        log.add(ResourceChangedEvent.of(AT.plusSeconds(1), EventType.VRAM_CHANGED, "used_mb", 14_410, "delta_mb", 10_500));
+
+        assertThat(top(log)).isEqualTo("Loading vision model qwen3-vl:8b; VRAM 14,410 MB used (+10,500 MB)");
+    }
 }

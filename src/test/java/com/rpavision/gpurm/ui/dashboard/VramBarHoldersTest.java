@@ -70,6 +70,8 @@ class VramBarHoldersTest {
         assertThat(vlm.legend()).startsWith("Vision model (loading) ");
         assertThat(vlm.mb()).isEqualTo(usedNow - othersBefore);
         assertThat(part(vm, Kind.OTHER_PROCESSES).mb()).as("other programs keep what they had").isEqualTo(othersBefore);
+        assertThat(vm.vlmFactsProperty().get().get(0).value()).as("the card's In VRAM agrees with the bar")
+                .isEqualTo(vm.vramBar().gigabytes(vlm.mb()) + " so far, loading");
 
         DashboardViewModel fr = viewModel(Locale.FRENCH);
         fr.update(f.manager.getStatus());
