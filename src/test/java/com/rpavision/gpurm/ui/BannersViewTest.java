@@ -302,7 +302,8 @@ class BannersViewTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !reason(robot, "#unloadButton").isEmpty());
         assertThat(button(robot, "#unloadButton").isDisabled()).isTrue();
         assertThat(reason(robot, "#unloadButton")).isEqualTo("Nothing is loaded.");
-        assertThat(reason(robot, "#clipCpuButton")).isEqualTo("CLIP is on the CPU already.");
+        assertThat(reason(robot, "#clipCpuButton")).as("on screen it is the image matcher")
+                .isEqualTo("The image matcher is on the CPU already.");
         assertThat(reason(robot, "#loadButton")).as("Load is on").isEmpty();
 
         f.switchTo(ExecutionMode.RECORDING);
@@ -322,7 +323,7 @@ class BannersViewTest {
         f.gpu.allocate("blender", 10_500);
         f.vram.sample();
         await().atMost(Duration.ofSeconds(5)).until(() -> reason(robot, "#clipGpuButton").startsWith("Not enough free VRAM"));
-        assertThat(reason(robot, "#clipGpuButton")).endsWith("CLIP goes to the GPU only with more than "
+        assertThat(reason(robot, "#clipGpuButton")).endsWith("the image matcher goes to the GPU only with more than "
                 + String.format(Locale.ENGLISH, "%,d", f.config.vramThresholdForClipGpuMb()) + " MB free.");
     }
 

@@ -109,7 +109,8 @@ final class ScreenshotScenarios {
      * while this load is under way, a few seconds in; the load is then let through so the run ends cleanly.
      */
     private static ScreenshotRun loading() {
-        ScreenshotRun run = started();
+        // the held load waits while all eight shots are taken: the fixture's 5 s HTTP timeout would end it in ERROR
+        ScreenshotRun run = demoLike(new ScreenshotRun(o -> o.httpTimeout(Duration.ofMinutes(5))));
         for (int i = 0; i < 3; i++) {
             switchTo(run, ExecutionMode.RECORDING);
             run.pass(Duration.ofMinutes(2));
@@ -117,15 +118,28 @@ final class ScreenshotScenarios {
             run.pass(Duration.ofMinutes(6)); // past the idle timeout: the VLM is unloaded
         }
         run.f.ollama.holdLoads();
+        long usedBefore = run.f.gpu.usedMb();
         CompletableFuture<?> switching = run.f.manager.setExecutionMode(ExecutionMode.RECORDING);
         awaitLoading(run);
         run.passWithoutLooking(Duration.ofSeconds(3));
+        awaitRunnerMemory(run, usedBefore); // the shot shows the memory the load fills, as the bar names it
         run.sample();
         run.onClose(() -> {
             run.f.ollama.finishHeldLoads(true);
             switching.join();
         });
         return run;
+    }
+
+    /** The simulated runner takes its memory once Ollama starts it, a moment after the load is under way. */
+    private static void awaitRunnerMemory(ScreenshotRun run, long usedBefore) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (run.f.gpu.usedMb() <= usedBefore) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the held load took no VRAM: " + run.f.gpu.usedMb() + " MB used");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private static void awaitLoading(ScreenshotRun run) {

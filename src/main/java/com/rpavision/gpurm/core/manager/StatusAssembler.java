@@ -83,7 +83,7 @@ final class StatusAssembler {
         if (gpu.isEmpty() || gpu.get().totalMb() == 0) {
             return null;
         }
-        long vlmMb = vlmMb(vlmState);
+        long vlmMb = vlmState == ModelState.LOADING ? growthSinceLoadBegan(gpu.get()) : vlmMb(vlmState);
         List<VramBreakdown.ModelUse> others = otherModels();
         long clipMb = clipStatus.device() == ClipDevice.CUDA ? clipGpuMb(sample) : 0;
         long need = vlm.knownSizeMb();
@@ -91,11 +91,26 @@ final class StatusAssembler {
                 : new VramBreakdown.VlmFit(need, preflight.availableMb(gpu.get().freeMb(), clipMb)));
     }
 
+    /**
+     * While the manager's own load runs, what the GPU's used memory grew since it began is the VLM filling it, not
+     * another program; Ollama lists the model only once it is loaded.
+     */
+    private long growthSinceLoadBegan(VramInfo gpu) {
+        return vlm.usedAtLoadStartMb().stream().map(start -> Math.max(0, gpu.usedMb() - start)).findFirst().orElse(0L);
+    }
+
     private long vlmMb(ModelState vlmState) {
         return vlmState == ModelState.LOADED ? vlm.expected().map(RunningModel::sizeVramMb).orElse(0L) : 0;
     }
 
+    /**
+     * The other models Ollama holds, from the watcher's latest look; none while Ollama does not answer: a model it
+     * cannot be asked about is not shown as present (its memory counts as other programs' until Ollama answers).
+     */
     private List<VramBreakdown.ModelUse> otherModels() {
+        if (availability.isDown()) {
+            return List.of();
+        }
         return watcher.latest().map(OllamaSnapshot::models).orElse(List.<RunningModel>of())
                 .stream().filter(m -> !m.is(vlm.model()))
                 .map(m -> new VramBreakdown.ModelUse(m.name(), m.sizeVramMb())).toList();

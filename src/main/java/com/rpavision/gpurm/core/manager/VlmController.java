@@ -49,6 +49,8 @@ final class VlmController {
     private final OllamaRetry retry;
     private final UnloadWatch unloadWatch;
     private final VlmKeepAlive keepAlive;
+    /** What NVML showed used on the managed GPU as the latest load began; -1 when not known. */
+    private volatile long usedAtLoadStartMb = -1;
 
     VlmController(GpuResourceConfig config, OllamaClient ollama, OllamaAvailability availability, VramMonitor vram,
                   Clock clock, Sleeper sleeper, EventEmitter events, ModelSizes sizes) {
@@ -85,6 +87,12 @@ final class VlmController {
     /** When the VLM last finished loading or serving a request; the idle timer counts from here. */
     Instant lastActivity() {
         return lastActivity;
+    }
+
+    /** While a load runs: the managed GPU's used memory as it began (the VRAM bar counts the growth as the VLM's). */
+    java.util.OptionalLong usedAtLoadStartMb() {
+        long start = usedAtLoadStartMb;
+        return state.state() == ModelState.LOADING && start >= 0 ? java.util.OptionalLong.of(start) : java.util.OptionalLong.empty();
     }
 
     long knownSizeMb() {
@@ -138,6 +146,7 @@ final class VlmController {
             return false;
         }
         cancellation.loadStarts(stillWanted);
+        usedAtLoadStartMb = vram.latest().gpu(vram.managedIndex()).map(g -> g.usedMb()).orElse(-1L);
         move(ModelState.LOADING, null);
         events.emit(EventType.MODEL_LOADING, "model", model(), "reason", why);
         LOG.info("Loading VLM {} ({})", model(), why);

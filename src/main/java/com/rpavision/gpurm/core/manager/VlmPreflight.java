@@ -89,14 +89,24 @@ final class VlmPreflight {
             text.append(", CLIP's ").append(gb(clipGpuMb)).append(" counted as it would move to the CPU");
         }
         text.append(").");
-        List<String> users = biggestUsers(model, sample, gpuIndex, ownPid);
+        List<User> users = biggestUsers(model, sample, gpuIndex, ownPid);
         if (!users.isEmpty()) {
-            text.append(" Biggest users: ").append(String.join("; ", users)).append('.');
+            text.append(" Biggest users: ").append(String.join("; ", users.stream().map(User::text).toList())).append('.');
         }
         text.append(" Unload other models or close GPU programs, then try again.");
-        // the panel words it from these: model, need, available, free, margin, biggest users
-        return Optional.of(Reason.of(Reason.Code.VLM_DOES_NOT_FIT, text.toString(), model, gb(need.getAsLong()), gb(available),
-                gb(free), gb(config.vramSafetyMarginMb()), users.isEmpty() ? "\u2014" : String.join("; ", users)));
+        // the panel words it from these, in MB so that it writes them in its language: model, need, available,
+        // free, margin, the biggest users in English, then each user as name, pid (0: an Ollama model), MB
+        List<Object> args = new ArrayList<>(List.of(model, need.getAsLong(), available, free, config.vramSafetyMarginMb(),
+                users.isEmpty() ? "\u2014" : String.join("; ", users.stream().map(User::text).toList())));
+        users.forEach(u -> args.addAll(List.of(u.name(), u.pid(), u.mb())));
+        return Optional.of(Reason.of(Reason.Code.VLM_DOES_NOT_FIT, text.toString(), args.toArray()));
+    }
+
+    /** One of the biggest users of the GPU: an Ollama model (pid 0) or a program. */
+    private record User(String name, long pid, long mb) {
+        String text() {
+            return pid == 0 ? "Ollama model " + name + " " + gb(mb) : name + " (pid " + pid + ") " + gb(mb);
+        }
     }
 
     private long otherModelsMb(String model) {
@@ -120,8 +130,8 @@ final class VlmPreflight {
      * Other models Ollama holds, then other processes on the GPU, largest first; a runner process serving one of
      * those models is not named again.
      */
-    private List<String> biggestUsers(String model, GpuSample sample, int gpuIndex, long ownPid) {
-        List<String> users = new ArrayList<>();
+    private List<User> biggestUsers(String model, GpuSample sample, int gpuIndex, long ownPid) {
+        List<User> users = new ArrayList<>();
         List<RunningModel> running = List.of();
         try {
             running = ollama.runningModels();
@@ -130,7 +140,7 @@ final class VlmPreflight {
         }
         running.stream().filter(m -> !m.is(model) && m.sizeVramMb() > 0)
                 .sorted(Comparator.comparingLong(RunningModel::sizeVramMb).reversed()).limit(BIGGEST_USERS)
-                .forEach(m -> users.add("Ollama model " + m.name() + " " + gb(m.sizeVramMb())));
+                .forEach(m -> users.add(new User(m.name(), 0, m.sizeVramMb())));
         Set<Long> servingModels = RunnerModels.match(sample.processes(), running.stream()
                 .map(m -> new ModelUse(m.name(), m.sizeVramMb())).toList()).keySet();
         sample.processes().stream()
@@ -138,7 +148,7 @@ final class VlmPreflight {
                 .filter(p -> !servingModels.contains(p.pid()))
                 .sorted(Comparator.comparingLong((GpuProcess p) -> p.usedMb().getAsLong()).reversed())
                 .limit(BIGGEST_USERS)
-                .forEach(p -> users.add(p.name() + " (pid " + p.pid() + ") " + gb(p.usedMb().getAsLong())));
+                .forEach(p -> users.add(new User(p.name(), p.pid(), p.usedMb().getAsLong())));
         return users;
     }
 

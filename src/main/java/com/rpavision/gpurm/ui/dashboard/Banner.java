@@ -116,7 +116,8 @@ public record Banner(Kind kind, String title, String text, List<Fix> fixes) {
      */
     private static Banner refused(GpuResourceStatus status, Reason why, Messages messages) {
         List<Object> a = why.args();
-        String fit = a.size() >= 3 ? messages.get("banner.refused.fit", a.get(0), a.get(1), a.get(2)) : ReasonText.of(why, messages);
+        String fit = a.size() >= 3 ? messages.get("banner.refused.fit", a.get(0),
+                com.rpavision.gpurm.ui.Gigabytes.ofArg(a.get(1), messages), com.rpavision.gpurm.ui.Gigabytes.ofArg(a.get(2), messages)) : ReasonText.of(why, messages);
         NumberFormat numbers = NumberFormat.getIntegerInstance(messages.locale());
         VramBreakdown parts = status.vramBreakdown();
         Optional<VramBreakdown.ModelUse> model = parts == null ? Optional.empty()

@@ -38,6 +38,8 @@ final class CardFacts {
         if (held && vlmMb > 0) {
             boolean spilled = status.conditions().stream().anyMatch(r -> r.code() == Reason.Code.VLM_PARTLY_ON_CPU);
             inVram = messages.get(spilled ? "facts.vlm.inVram.spilled" : "facts.vlm.inVram", vramBar.gigabytes(vlmMb));
+        } else if (status.vlmState() == ModelState.LOADING && vlmMb > 0) { // as the VRAM bar counts a load under way
+            inVram = messages.get("facts.vlm.inVram.loading", vramBar.gigabytes(vlmMb));
         } else {
             inVram = messages.get("facts.none");
         }

@@ -69,8 +69,6 @@ public final class DashboardViewModel {
             new javafx.beans.property.ReadOnlyObjectWrapper<>(Verdict.NONE);
     /** The state for the window title and the taskbar: "Recording · VLM loaded". */
     private final ReadOnlyStringWrapper stateTitle = new ReadOnlyStringWrapper("");
-    /** Every condition in force, for the banner at the top: the first place the operator looks. */
-    private final ReadOnlyStringWrapper conditionsText = new ReadOnlyStringWrapper("");
     /** Another Ollama model holds the GPU the VLM needs: the banner offers "Free the GPU for recording". */
     private final ReadOnlyBooleanWrapper contended = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper freeingGpu = new ReadOnlyBooleanWrapper();
@@ -113,7 +111,6 @@ public final class DashboardViewModel {
     private final ReadOnlyStringWrapper clipText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper clipDetail = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper degraded = new ReadOnlyBooleanWrapper();
-    private final ReadOnlyStringWrapper degradedText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper actionError = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper loadEnabled = new ReadOnlyBooleanWrapper();
     private final ReadOnlyBooleanWrapper unloadEnabled = new ReadOnlyBooleanWrapper();
@@ -123,8 +120,6 @@ public final class DashboardViewModel {
     private final ReadOnlyStringWrapper clipNote = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<List<CardFact>> vlmFacts = new ReadOnlyObjectWrapper<>(List.of());
     private final ReadOnlyObjectWrapper<List<CardFact>> clipFacts = new ReadOnlyObjectWrapper<>(List.of());
-    /** "Checking…", then what the check found and when. */
-    private final ReadOnlyStringWrapper retryText = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper retrying = new ReadOnlyBooleanWrapper();
     private final VramTimeline timeline = new VramTimeline();
     private final VramBarModel vramBar;
@@ -170,7 +165,6 @@ public final class DashboardViewModel {
     /** Whether the mode's model is ready, beside the mode (and in the tray's tooltip). */
     public javafx.beans.property.ReadOnlyObjectProperty<Verdict> verdictProperty() { return verdict.getReadOnlyProperty(); }
     public ReadOnlyStringProperty stateTitleProperty() { return stateTitle.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty conditionsTextProperty() { return conditionsText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty contendedProperty() { return contended.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty freeingGpuProperty() { return freeingGpu.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<Banner> bannerProperty() { return banner.getReadOnlyProperty(); }
@@ -207,7 +201,6 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty clipTextProperty() { return clipText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty clipDetailProperty() { return clipDetail.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty degradedProperty() { return degraded.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty degradedTextProperty() { return degradedText.getReadOnlyProperty(); }
     public ReadOnlyStringProperty actionErrorProperty() { return actionError.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty loadEnabledProperty() { return loadEnabled.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty unloadEnabledProperty() { return unloadEnabled.getReadOnlyProperty(); }
@@ -216,7 +209,6 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty clipNoteProperty() { return clipNote.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<List<CardFact>> vlmFactsProperty() { return vlmFacts.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<List<CardFact>> clipFactsProperty() { return clipFacts.getReadOnlyProperty(); }
-    public ReadOnlyStringProperty retryTextProperty() { return retryText.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty retryingProperty() { return retrying.getReadOnlyProperty(); }
     /** "Copied 12 lines" after Copy, until the log changes. */
     public ReadOnlyStringProperty copyTextProperty() { return eventLog.copyTextProperty(); }
@@ -258,7 +250,7 @@ public final class DashboardViewModel {
             vramFreeText.set("");
             gpuName.set("");
         }
-        vramBar.update(v.isGpu() ? status.vramBreakdown() : null);
+        vramBar.update(v.isGpu() ? status.vramBreakdown() : null, status.vlmState() == ModelState.LOADING);
         vlmModel.set(status.vlmModel());
         vlmState.set(status.vlmState());
         loadProgress.loading(status.vlmState() == ModelState.LOADING, clock.instant());
@@ -268,10 +260,6 @@ public final class DashboardViewModel {
         vlmDetail.set(vlmCard.detail(status, switching.get()));
         vlmNotice.set(vlmCard.notice(status));
         showFacts(status);
-        // A VLM gone a moment ago, its cause being checked, is said on its card: not an alarm yet.
-        conditionsText.set(String.join(" ", status.conditions().stream()
-                .filter(r -> r.code() != com.rpavision.gpurm.core.model.Reason.Code.VLM_SETTLING)
-                .map(r -> ReasonText.of(r, messages)).toList()));
         contended.set(status.conditions().stream().anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.VLM_CONTENDED));
         vlmSlow.set(status.vlmState() == ModelState.LOADED && status.conditions().stream()
                 .anyMatch(r -> r.code() == com.rpavision.gpurm.core.model.Reason.Code.VLM_PARTLY_ON_CPU));
@@ -282,7 +270,6 @@ public final class DashboardViewModel {
         updateActions(status);
         refreshVerdict();
         degraded.set(status.degradedMode());
-        degradedText.set(String.join(" ", status.degradedReasons().stream().map(r -> ReasonText.of(r, messages)).toList()));
         if (v.isGpu()) {
             timeline.add(clock.instant(), v);
         }
@@ -645,15 +632,13 @@ public final class DashboardViewModel {
      */
     public void retryNow(Supplier<CompletableFuture<?>> check) {
         retrying.set(true);
-        retryText.set(messages.get("degraded.checking"));
-        bannerAnswer.set(retryText.get());
+        bannerAnswer.set(messages.get("degraded.checking"));
         background.execute(() -> check.get().whenComplete((ok, failure) -> ui.execute(() -> {
             GpuResourceStatus now = manager.getStatus();
             update(now);
             retrying.set(false);
-            retryText.set(messages.get(now.degradedMode() ? "degraded.stillDegraded" : "degraded.recovered",
+            bannerAnswer.set(messages.get(now.degradedMode() ? "degraded.stillDegraded" : "degraded.recovered",
                     formatTime(clock.instant())));
-            bannerAnswer.set(retryText.get());
         })));
     }
 

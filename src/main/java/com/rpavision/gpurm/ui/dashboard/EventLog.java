@@ -114,7 +114,7 @@ final class EventLog {
         }
         boolean causesVram = underWay || ends || event.type() == EventType.DEVICE_CHANGED
                 || event.type() == EventType.OTHER_MODEL_UNLOADED || event.type() == EventType.VLM_DRIFT;
-        cause = causesVram ? new Cause(line, text, model == null ? null : model.toString(), carried, underWay) : null;
+        cause = causesVram ? new Cause(line, eventText.beforeVramChange(event, text), model == null ? null : model.toString(), carried, underWay) : null;
         if (carried != 0) {
             cause = withDelta(cause, carried, null);
         }
@@ -144,9 +144,11 @@ final class EventLog {
 
     /** The cause's line with its VRAM change: "qwen3-vl:8b loaded (3.0 s); VRAM 11,810 MB used (+10,500 MB)". */
     private Cause withDelta(Cause c, long deltaMb, Object usedMb) {
+        // "Loading vision model qwen3-vl:8b; VRAM …": the step's ellipsis goes where the line goes on
+        String base = c.text().endsWith("\u2026") ? c.text().substring(0, c.text().length() - 1) : c.text();
         String text = deltaMb == 0 ? c.text() : usedMb == null
-                ? messages.get("event.with_vram_delta", c.text(), eventText.signed(deltaMb))
-                : messages.get("event.with_vram", c.text(), usedMb, eventText.signed(deltaMb));
+                ? messages.get("event.with_vram_delta", base, eventText.signed(deltaMb))
+                : messages.get("event.with_vram", base, usedMb, eventText.signed(deltaMb));
         LogLine updated = new LogLine(c.line().time(), c.line().kind(), text);
         replace(c.line(), updated);
         return new Cause(updated, c.text(), c.model(), deltaMb, c.underWay());

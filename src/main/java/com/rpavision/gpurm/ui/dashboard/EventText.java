@@ -1,5 +1,6 @@
 package com.rpavision.gpurm.ui.dashboard;
 
+import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.ui.Messages;
@@ -29,7 +30,8 @@ final class EventText {
             case MODEL_LOADED -> messages.get(key, d.get("model"), seconds(d.get("duration_ms")));
             case MODEL_UNLOADED, OTHER_MODEL_UNLOADED -> Boolean.TRUE.equals(d.get("cancelled"))
                     ? messages.get("event.load_cancelled", d.get("model"), seconds(d.get("duration_ms")))
-                    : messages.get(key, d.get("model"), d.getOrDefault("vram_freed_mb", 0));
+                    : d.get("vram_freed_mb") == null ? unmeasured(e) // it left outside the manager: nothing measured
+                    : messages.get(key, d.get("model"), d.get("vram_freed_mb"));
             // CLIP reports its failed moves as model errors too: the operator knows it as the image matcher
             case MODEL_ERROR -> messages.get(String.valueOf(d.get("reason_code")).startsWith("CLIP_") ? key + ".clip" : key,
                     d.get("model"), ReasonText.ofEvent(d, messages));
@@ -45,6 +47,20 @@ final class EventText {
                     ? messages.get("event.condition_on", ReasonText.ofEvent(d, messages))
                     : messages.get("event.condition_off", messages.get("condition." + d.get("condition")));
         };
+    }
+
+    /**
+     * The line a VRAM change is added to: an unload's own freed figure is left out there, so that the line gives one
+     * figure, the change measured ("unloaded; VRAM 6,510 MB used (-5,300 MB)"), never two that disagree.
+     */
+    String beforeVramChange(ResourceChangedEvent e, String text) {
+        boolean unloaded = (e.type() == EventType.MODEL_UNLOADED || e.type() == EventType.OTHER_MODEL_UNLOADED)
+                && !Boolean.TRUE.equals(e.details().get("cancelled"));
+        return unloaded ? unmeasured(e) : text;
+    }
+
+    private String unmeasured(ResourceChangedEvent e) {
+        return messages.get("event." + e.eventType() + ".unmeasured", e.details().get("model"));
     }
 
     private String modeName(Object wireName) {

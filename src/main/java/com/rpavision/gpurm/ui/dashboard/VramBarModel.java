@@ -5,7 +5,6 @@ import com.rpavision.gpurm.ui.Messages;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.text.NumberFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,39 +43,41 @@ public final class VramBarModel {
         return segments;
     }
 
-    void update(VramBreakdown b) {
-        List<Segment> next = b == null || b.totalMb() <= 0 ? List.of() : parts(b);
+    /** @param vlmLoading the manager's load runs: the VLM's part is the memory filled since it began */
+    void update(VramBreakdown b, boolean vlmLoading) {
+        List<Segment> next = b == null || b.totalMb() <= 0 ? List.of() : parts(b, vlmLoading);
         if (!next.equals(segments)) {
             segments.setAll(next);
         }
     }
 
-    private List<Segment> parts(VramBreakdown b) {
+    private List<Segment> parts(VramBreakdown b, boolean vlmLoading) {
         List<Segment> parts = new ArrayList<>();
-        add(parts, b, Kind.VLM, b.vlmMb(), "");
-        add(parts, b, Kind.CLIP, b.clipMb(), "");
+        add(parts, b, Kind.VLM, b.vlmMb(), "", vlmLoading ? "vram.part.vlm_loading" : "vram.part.vlm");
+        add(parts, b, Kind.CLIP, b.clipMb(), "", key(Kind.CLIP));
         add(parts, b, Kind.OTHER_MODELS, b.otherModelsMb(), b.otherModels().stream()
-                .map(m -> m.name() + " " + gigabytes(m.vramMb())).collect(Collectors.joining(", ")));
-        add(parts, b, Kind.OTHER_PROCESSES, b.otherProcessesMb(), "");
-        add(parts, b, Kind.FREE, b.freeMb(), "");
+                .map(m -> m.name() + " " + gigabytes(m.vramMb())).collect(Collectors.joining(", ")), key(Kind.OTHER_MODELS));
+        add(parts, b, Kind.OTHER_PROCESSES, b.otherProcessesMb(), "", key(Kind.OTHER_PROCESSES));
+        add(parts, b, Kind.FREE, b.freeMb(), "", key(Kind.FREE));
         return parts;
     }
 
-    private void add(List<Segment> parts, VramBreakdown b, Kind kind, long mb, String detail) {
+    private static String key(Kind kind) {
+        return "vram.part." + kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    private void add(List<Segment> parts, VramBreakdown b, Kind kind, long mb, String detail, String nameKey) {
         if (mb <= 0) {
             return;
         }
         String name = kind == Kind.OTHER_MODELS && b.otherModels().size() == 1 // one guest: say which
                 ? b.otherModels().get(0).name()
-                : messages.get("vram.part." + kind.name().toLowerCase(Locale.ROOT));
+                : messages.get(nameKey);
         parts.add(new Segment(kind, mb, (double) mb / b.totalMb(), messages.get("vram.part", name, gigabytes(mb)), detail));
     }
 
     /** "10.3 GB" in the panel's language (1 GB = 1024 MiB, as NVML and Ollama count). */
     String gigabytes(long mb) {
-        NumberFormat format = NumberFormat.getNumberInstance(messages.locale());
-        format.setMinimumFractionDigits(1);
-        format.setMaximumFractionDigits(1);
-        return messages.get("vram.gigabytes", format.format(mb / 1024.0));
+        return com.rpavision.gpurm.ui.Gigabytes.of(mb, messages);
     }
 }

@@ -55,7 +55,19 @@ class VlmPreflightTest {
             String panel = com.rpavision.gpurm.ui.ReasonText.ofEvent(event.details(),
                     new com.rpavision.gpurm.ui.Messages(java.util.Locale.ENGLISH));
             assertThat(panel).startsWith("Not loading qwen3-vl:8b: it needs about 8.6 GB of VRAM and 7.4 GB is available")
-                    .contains("Biggest users: blender (pid ");
+                    .contains("Biggest users: blender (pid ").endsWith(") 2.9 GB. Unload other models or close GPU programs, then try again.");
+            // French writes its sizes with a decimal comma, in Go, the biggest users' too
+            String french = com.rpavision.gpurm.ui.ReasonText.ofEvent(event.details(),
+                    new com.rpavision.gpurm.ui.Messages(java.util.Locale.FRENCH));
+            assertThat(french).startsWith("qwen3-vl:8b non chargé\u00a0: il demande environ 8,6 Go de VRAM et 7,4 Go sont disponibles"
+                    + " (7,6 Go libres, 0,3 Go gardés en marge). Plus gros utilisateurs\u00a0: blender (pid ")
+                    .contains(") 2,9 Go.").doesNotContain("GB");
+            com.rpavision.gpurm.ui.dashboard.DashboardViewModel fr = new com.rpavision.gpurm.ui.dashboard.DashboardViewModel(
+                    f.manager, Runnable::run, new com.rpavision.gpurm.ui.UiThread(Runnable::run),
+                    new com.rpavision.gpurm.ui.Messages(java.util.Locale.FRENCH), f.clock);
+            fr.update(f.manager.getStatus());
+            assertThat(fr.bannerProperty().get().text()).as("the refused banner")
+                    .startsWith("qwen3-vl:8b demande environ 8,6 Go\u00a0; 7,4 Go sont disponibles.").doesNotContain("GB");
         }
     }
 

@@ -111,7 +111,7 @@ class DashboardViewModelTest {
         vm.update(f.manager.getStatus());
 
         assertThat(vm.contendedProperty().get()).isTrue();
-        assertThat(vm.conditionsTextProperty().get()).contains("last by llama3:8b (5,000 MB)");
+        assertThat(vm.bannerProperty().get().text()).as("the banner").contains("last by llama3:8b (5,000 MB)");
         assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Vision model pushed out again and again");
         assertThat(vm.vlmDetailProperty().get()).isEqualTo("Reloads by itself once the other model leaves the GPU");
         assertThat(vm.visibleLogAsText()).contains("Vision model qwen3-vl:8b: Evicted at").contains("by llama3:8b (5,000 MB)");
@@ -132,7 +132,8 @@ class DashboardViewModelTest {
 
         assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Vision model gone, checking why");
         assertThat(vm.vlmDetailProperty().get()).isEqualTo("Reloaded once Ollama has settled");
-        assertThat(vm.conditionsTextProperty().get()).as("not an alarm yet").isEmpty();
+        assertThat(vm.bannerProperty().get()).as("not an alarm yet (this GPU is too small for the VLM to fit again)")
+                .extracting(com.rpavision.gpurm.ui.dashboard.Banner::title).isEqualTo("Not enough VRAM");
     }
 
     @Test
@@ -253,7 +254,7 @@ class DashboardViewModelTest {
         vm.update(f.manager.getStatus());
 
         assertThat(vm.degradedProperty().get()).isTrue();
-        assertThat(vm.degradedTextProperty().get()).contains("not answering", "ollama serve", "Ollama address in Settings");
+        assertThat(vm.bannerProperty().get().text()).startsWith("Nothing answers at http://").contains("ollama serve", "Ollama address in Settings");
         assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Working with limits: Ollama is not answering"));
     }
 
@@ -389,7 +390,7 @@ class DashboardViewModelTest {
         f.ollama.setDown(true);
         f.advanceAndTick(Duration.ofSeconds(30));
         vm.update(f.manager.getStatus());
-        assertThat(vm.degradedTextProperty().get()).startsWith("Ollama ne répond pas à http://localhost:");
+        assertThat(vm.bannerProperty().get().text()).startsWith("Rien ne répond à http://localhost:");
         assertThat(vm.visibleLog()).extracting(LogLine::text).anyMatch(t -> t.startsWith("Fonctionnement limité\u00a0: Ollama ne répond pas"));
 
         f.ollama.setDown(false);
@@ -503,7 +504,7 @@ class DashboardViewModelTest {
     @Test
     void conditionsInForceGoToTheBannerAndLeaveWhenTheyClear() {
         vm.update(f.manager.getStatus());
-        assertThat(vm.conditionsTextProperty().get()).isEmpty();
+        assertThat(vm.bannerProperty().get()).isNull();
         GpuResourceStatus base = f.manager.getStatus();
         com.rpavision.gpurm.core.model.Reason partly = com.rpavision.gpurm.core.model.Reason.of(
                 com.rpavision.gpurm.core.model.Reason.Code.VLM_PARTLY_ON_CPU, "partly", "qwen3-vl:8b", 6_000, 10_500);
@@ -511,12 +512,12 @@ class DashboardViewModelTest {
                 base.vram(), base.idleTimeoutSeconds(), null, false, null, null, base.clip(), base.gpus(),
                 base.processes(), true, "fake", null, null, java.util.List.of(), null, java.util.List.of(partly), null, null, null));
 
-        assertThat(vm.conditionsTextProperty().get()).startsWith("qwen3-vl:8b is only partly on the GPU (6");
+        assertThat(vm.bannerProperty().get().text()).startsWith("qwen3-vl:8b has only 6,000 of its 10,500 MB on the GPU");
         assertThat(vm.vlmNoticeProperty().get()).as("named on the card, explained once in the banner")
                 .isEqualTo("Vision model partly on the CPU");
 
         vm.update(base);
-        assertThat(vm.conditionsTextProperty().get()).isEmpty();
+        assertThat(vm.bannerProperty().get()).isNull();
     }
 
     @Test
@@ -552,15 +553,15 @@ class DashboardViewModelTest {
         java.util.concurrent.CompletableFuture<Void> check = new java.util.concurrent.CompletableFuture<>();
 
         vm.retryNow(() -> check);
-        assertThat(vm.retryTextProperty().get()).isEqualTo("Checking…");
+        assertThat(vm.bannerAnswerProperty().get()).isEqualTo("Checking…");
         assertThat(vm.retryingProperty().get()).isTrue();
         check.complete(null);
 
         assertThat(vm.retryingProperty().get()).isFalse();
-        assertThat(vm.retryTextProperty().get()).isEqualTo("Checked at 08:00:30: still not everything answers.");
+        assertThat(vm.bannerAnswerProperty().get()).isEqualTo("Checked at 08:00:30: still not everything answers.");
         f.ollama.setDown(false);
         vm.retryNow(f.manager::retryNow);
-        await().until(() -> vm.retryTextProperty().get().contains("everything answers"));
+        await().until(() -> vm.bannerAnswerProperty().get().contains("everything answers"));
         assertThat(vm.degradedProperty().get()).isFalse();
     }
 

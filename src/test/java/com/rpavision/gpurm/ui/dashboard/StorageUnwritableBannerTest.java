@@ -52,10 +52,10 @@ class StorageUnwritableBannerTest {
         en.update(f.manager.getStatus());
         fr.update(f.manager.getStatus());
 
-        assertThat(en.conditionsTextProperty().get()).isEqualTo("Cannot write " + file + ": No space left on device."
+        assertThat(en.bannerProperty().get().text()).isEqualTo("Cannot write " + file + ": No space left on device."
                 + " Until it can be written again, what happens (the journal, the chosen mode) is not kept;"
                 + " free space on that disk or make it writable.");
-        assertThat(fr.conditionsTextProperty().get()).startsWith("Impossible d\u2019\u00e9crire " + file
+        assertThat(fr.bannerProperty().get().text()).startsWith("Impossible d\u2019\u00e9crire " + file
                 + "\u00a0: No space left on device.");
         assertThat(en.visibleLogAsText()).contains("Condition: Cannot write " + file + ": No space left on device.");
         assertThat(en.vlmNoticeProperty().get()).as("not the VLM's business").isEmpty();
@@ -64,7 +64,7 @@ class StorageUnwritableBannerTest {
         f.switchTo(ExecutionMode.IDLE);
         en.update(f.manager.getStatus());
 
-        assertThat(en.conditionsTextProperty().get()).isEmpty();
+        assertThat(en.bannerProperty().get()).isNull();
         assertThat(en.visibleLogAsText()).contains("Condition ended: Data not saved");
     }
 }

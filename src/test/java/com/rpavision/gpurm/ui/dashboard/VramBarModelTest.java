@@ -22,7 +22,7 @@ class VramBarModelTest {
     void eachHolderIsAPartWithItsShareAndEmptyPartsAreLeftOut() {
         VramBarModel model = new VramBarModel(new Messages(Locale.ENGLISH));
 
-        model.update(RECORDING_WITH_A_GUEST);
+        model.update(RECORDING_WITH_A_GUEST, false);
 
         assertThat(model.segments()).extracting(Segment::kind)
                 .containsExactly(Kind.VLM, Kind.OTHER_MODELS, Kind.OTHER_PROCESSES, Kind.FREE);
@@ -38,7 +38,7 @@ class VramBarModelTest {
         VramBarModel model = new VramBarModel(new Messages(Locale.ENGLISH));
 
         model.update(new VramBreakdown(24_576, 0, 512, List.of(new ModelUse("llama3:8b", 5_120),
-                new ModelUse("nomic-embed-text", 512)), 1_024, 17_408));
+                new ModelUse("nomic-embed-text", 512)), 1_024, 17_408), false);
 
         assertThat(model.segments()).extracting(Segment::legend)
                 .containsExactly("Image matcher 0.5 GB", "Other models 5.5 GB", "Other programs 1.0 GB", "Free 17.0 GB");
@@ -49,7 +49,7 @@ class VramBarModelTest {
     void frenchUsesItsDecimalCommaAndGo() {
         VramBarModel model = new VramBarModel(new Messages(Locale.FRENCH));
 
-        model.update(RECORDING_WITH_A_GUEST);
+        model.update(RECORDING_WITH_A_GUEST, false);
 
         assertThat(model.segments().get(0).legend()).isEqualTo("Modèle de vision 10,5 Go");
         assertThat(model.segments().get(3).legend()).isEqualTo("Libre 7,5 Go");
@@ -58,9 +58,9 @@ class VramBarModelTest {
     @Test
     void withoutAGpuTheBarIsEmpty() {
         VramBarModel model = new VramBarModel(new Messages(Locale.ENGLISH));
-        model.update(RECORDING_WITH_A_GUEST);
+        model.update(RECORDING_WITH_A_GUEST, false);
 
-        model.update(null);
+        model.update(null, false);
 
         assertThat(model.segments()).isEmpty();
     }

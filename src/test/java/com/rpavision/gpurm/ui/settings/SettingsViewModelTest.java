@@ -142,6 +142,17 @@ class SettingsViewModelTest {
     }
 
     @Test
+    void theVisionModelsHelpSaysPlainlyWhatOllamaDoesWithANameWithoutATag() {
+        SettingsViewModel en = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
+        assertThat(field(en, ConfigKey.VLM_MODEL).help())
+                .contains("qwen3-vl:8b", "Without a tag after the colon, Ollama adds :latest")
+                .doesNotContain("means :latest");
+        SettingsViewModel fr = viewModel(dir.resolve("config.json"), Locale.FRENCH);
+        assertThat(field(fr, ConfigKey.VLM_MODEL).help())
+                .contains("qwen3-vl:8b", "Sans étiquette après les deux-points, Ollama ajoute\u00a0:latest");
+    }
+
+    @Test
     void aBadValueIsExplainedAtOnceAndAFixClearsIt() {
         SettingsViewModel vm = viewModel(dir.resolve("config.json"), Locale.ENGLISH);
         SettingsViewModel.Field idle = field(vm, ConfigKey.IDLE_TIMEOUT_SECONDS);
