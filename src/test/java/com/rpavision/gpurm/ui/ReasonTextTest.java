@@ -29,8 +29,8 @@ class ReasonTextTest {
     @Test
     void aCodedReasonReadsInTheOperatorsLanguageAndTextFromElsewhereStaysAsItCame() {
         Reason pull = Reason.of(Reason.Code.MODEL_NOT_PULLED, "Model llava:34b is not installed", "llava:34b");
-        assertThat(ReasonText.of(pull, fr)).isEqualTo("Le modèle llava:34b n’est pas installé dans Ollama\u00a0: exécutez «\u00a0ollama pull llava:34b\u00a0».");
-        assertThat(ReasonText.of(pull, en)).isEqualTo("Model llava:34b is not installed in Ollama: run 'ollama pull llava:34b'.");
+        assertThat(ReasonText.of(pull, fr)).isEqualTo("Le modèle de vision llava:34b n’est pas encore installé dans Ollama\u00a0: téléchargez-le d’abord.");
+        assertThat(ReasonText.of(pull, en)).isEqualTo("The vision model llava:34b is not installed in Ollama yet: pull it first.");
         assertThat(ReasonText.of(Reason.text("server busy, please try again"), fr)).isEqualTo("server busy, please try again");
         assertThat(ReasonText.of(null, fr)).isEmpty();
     }

@@ -39,8 +39,13 @@ final class EventLog {
     private final ReadOnlyStringWrapper copyText = new ReadOnlyStringWrapper("");
     private long vramRunDeltaMb;
     private Object idleFreedMb;
+    /** The VRAM that moved during an idle unload's unlogged steps, for the idle unload's line; null outside one. */
+    private IdleSteps idleSteps;
     /** The latest action a VRAM change may belong to; its line is at the top while no other line came after it. */
     private Cause cause;
+
+    private record IdleSteps(long deltaMb, Object usedMb) {
+    }
 
     /** An action's line as written, and the VRAM change added to it so far. */
     private record Cause(LogLine line, String text, String model, long deltaMb, boolean underWay) {
@@ -74,8 +79,25 @@ final class EventLog {
             // The idle unload's own line says it all; its unloading and unloaded steps would make it three.
             if (event.type() == EventType.MODEL_UNLOADED) {
                 idleFreedMb = event.details().get("vram_freed_mb");
+            } else if (idleSteps == null) {
+                idleSteps = new IdleSteps(0, null);
             }
             return Optional.empty();
+        }
+        long delta = event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
+        if (idleSteps != null && kind == LogLine.Kind.VRAM) {
+            // VRAM freed between the idle unload's steps belongs to its line, which comes after them
+            idleSteps = new IdleSteps(idleSteps.deltaMb() + delta, event.details().get("used_mb"));
+            return Optional.empty();
+        }
+        IdleSteps freedDuringSteps = idleSteps;
+        idleSteps = null;
+        if (freedDuringSteps != null && freedDuringSteps.deltaMb() != 0 && event.type() != EventType.IDLE_UNLOAD) {
+            // the unload did not end as an idle unload: its VRAM change gets a line of its own, as any other
+            addVramChange(ResourceChangedEvent.of(event.timestamp(), EventType.VRAM_CHANGED,
+                    "used_mb", freedDuringSteps.usedMb(), "delta_mb", freedDuringSteps.deltaMb()),
+                    freedDuringSteps.deltaMb());
+            freedDuringSteps = null;
         }
         copyText.set("");
         String text = eventText.describe(event);
@@ -84,11 +106,13 @@ final class EventLog {
                     event.details().get("idle_seconds"), idleFreedMb);
             idleFreedMb = null;
         }
-        long delta = event.details().get("delta_mb") instanceof Number n ? n.longValue() : 0;
         if (kind == LogLine.Kind.VRAM) {
             addVramChange(event, delta);
         } else {
             addAction(event, kind, text);
+        }
+        if (freedDuringSteps != null && freedDuringSteps.deltaMb() != 0 && cause != null) {
+            cause = withDelta(cause, freedDuringSteps.deltaMb(), freedDuringSteps.usedMb());
         }
         if (lines.size() > LIMIT) {
             lines.remove(LIMIT, lines.size());

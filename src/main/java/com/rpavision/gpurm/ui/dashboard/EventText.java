@@ -33,8 +33,7 @@ final class EventText {
                     : d.get("vram_freed_mb") == null ? unmeasured(e) // it left outside the manager: nothing measured
                     : messages.get(key, d.get("model"), d.get("vram_freed_mb"));
             // CLIP reports its failed moves as model errors too: the operator knows it as the image matcher
-            case MODEL_ERROR -> messages.get(String.valueOf(d.get("reason_code")).startsWith("CLIP_") ? key + ".clip" : key,
-                    d.get("model"), ReasonText.ofEvent(d, messages));
+            case MODEL_ERROR -> modelError(d, key);
             case DEVICE_CHANGED -> messages.get(key, d.get("model"), messages.get("device." + d.get("to")));
             case IDLE_UNLOAD -> messages.get(key, d.get("model"), d.get("idle_seconds"));
             case DEGRADED_ON -> messages.get(key, ReasonText.ofEvent(d, messages));
@@ -49,6 +48,16 @@ final class EventText {
         };
     }
 
+    private String modelError(Map<String, Object> d, String key) {
+        String reason = ReasonText.ofEvent(d, messages);
+        if (String.valueOf(d.get("reason_code")).startsWith("CLIP_")) {
+            return messages.get(key + ".clip", d.get("model"), reason);
+        }
+        // "Model llava:34b is not installed…" names the model already: "Vision model llava:34b: " would say it twice
+        return d.get("model") != null && reason.contains(String.valueOf(d.get("model")))
+                ? messages.get(key + ".named", reason) : messages.get(key, d.get("model"), reason);
+    }
+
     /**
      * The line a VRAM change is added to: an unload's own freed figure is left out there, so that the line gives one
      * figure, the change measured ("unloaded; VRAM 6,510 MB used (-5,300 MB)"), never two that disagree.
@@ -56,6 +65,9 @@ final class EventText {
     String beforeVramChange(ResourceChangedEvent e, String text) {
         boolean unloaded = (e.type() == EventType.MODEL_UNLOADED || e.type() == EventType.OTHER_MODEL_UNLOADED)
                 && !Boolean.TRUE.equals(e.details().get("cancelled"));
+        if (e.type() == EventType.IDLE_UNLOAD) {
+            return messages.get("event.idle_unload", e.details().get("model"), e.details().get("idle_seconds"));
+        }
         return unloaded ? unmeasured(e) : text;
     }
 

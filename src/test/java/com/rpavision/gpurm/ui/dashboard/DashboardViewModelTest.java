@@ -583,9 +583,11 @@ class DashboardViewModelTest {
         switchAndWait(ExecutionMode.RECORDING);
         f.advanceAndTick(Duration.ofSeconds(301));
 
-        vm.logFilterProperty().set(LogFilter.MODELS);
         assertThat(vm.visibleLog()).extracting(LogLine::text).first()
-                .isEqualTo("Vision model qwen3-vl:8b unloaded after 301 s idle, 10,500 MB freed");
+                .as("the VRAM it freed, measured, on its own line: no separate VRAM line before it")
+                .isEqualTo("Vision model qwen3-vl:8b unloaded after 301 s idle; VRAM 600 MB used (-10,500 MB)");
+        assertThat(vm.visibleLog()).extracting(LogLine::text).element(1).asString().doesNotStartWith("VRAM");
+        vm.logFilterProperty().set(LogFilter.MODELS);
         assertThat(vm.visibleLog()).extracting(LogLine::text).noneMatch(t -> t.startsWith("Unloading"));
     }
 

@@ -66,4 +66,38 @@ class UnloadFreedFigureTest {
 
         assertThat(top(log)).isEqualTo("Loading vision model qwen3-vl:8b; VRAM 14,410 MB used (+10,500 MB)");
     }
+
+    @Test
+    void anIdleUnloadIsOneLineWithTheVramThatMovedBetweenItsSteps() {
+        EventLog log = log(Locale.ENGLISH);
+        log.add(ResourceChangedEvent.of(AT, EventType.MODEL_UNLOADING, "model", "qwen3-vl:8b", "reason", "idle timeout"));
+        log.add(ResourceChangedEvent.of(AT.plusSeconds(1), EventType.VRAM_CHANGED, "used_mb", 6_310, "delta_mb", -5_500));
+        log.add(ResourceChangedEvent.of(AT.plusSeconds(1), EventType.VRAM_CHANGED, "used_mb", 1_310, "delta_mb", -5_000));
+        log.add(ResourceChangedEvent.of(AT.plusSeconds(1), EventType.MODEL_UNLOADED, "model", "qwen3-vl:8b",
+                "duration_ms", 900, "vram_freed_mb", 10_500, "reason", "idle timeout"));
+        log.add(ResourceChangedEvent.of(AT.plusSeconds(1), EventType.IDLE_UNLOAD, "model", "qwen3-vl:8b", "idle_seconds", 300));
+
+        assertThat(log.visible()).extracting(LogLine::text)
+                .containsExactly("Vision model qwen3-vl:8b unloaded after 300 s idle; VRAM 1,310 MB used (-10,500 MB)");
+    }
+
+    @Test
+    void anIdleUnloadThatDidNotHappenLeavesTheVramItMovedOnALineOfItsOwn() {
+        EventLog log = log(Locale.ENGLISH);
+        log.add(ResourceChangedEvent.of(AT, EventType.MODEL_UNLOADING, "model", "qwen3-vl:8b", "reason", "idle timeout"));
+        log.add(ResourceChangedEvent.of(AT.plusSeconds(1), EventType.VRAM_CHANGED, "used_mb", 6_310, "delta_mb", -5_500));
+        log.add(ResourceChangedEvent.of(AT.plusSeconds(2), EventType.MODE_CHANGED, "from", "recording", "to", "idle"));
+
+        assertThat(log.visible()).extracting(LogLine::text)
+                .containsExactly("Mode Recording \u2192 Idle", "VRAM 6,310 MB used (-5,500 MB)");
+    }
+
+    @Test
+    void aLoadErrorThatNamesTheModelDoesNotNameItTwice() {
+        EventLog log = log(Locale.ENGLISH);
+        log.add(ResourceChangedEvent.of(AT, EventType.MODEL_ERROR, "model", "llava:34b",
+                "reason_code", "MODEL_NOT_PULLED", "reason", "Model llava:34b is not installed", "reason_args", java.util.List.of("llava:34b")));
+
+        assertThat(top(log)).isEqualTo("The vision model llava:34b is not installed in Ollama yet: pull it first.");
+    }
 }
