@@ -251,6 +251,9 @@ public final class DashboardViewModel {
             gpuName.set("");
         }
         vramBar.update(v.isGpu() ? status.vramBreakdown() : null, status.vlmState() == ModelState.LOADING);
+        if (v.isGpu() && status.vramBreakdown() != null) {
+            eventLog.otherModelsSeen(clock.instant(), status.vramBreakdown().otherModels());
+        }
         vlmModel.set(status.vlmModel());
         vlmState.set(status.vlmState());
         loadProgress.loading(status.vlmState() == ModelState.LOADING, clock.instant());

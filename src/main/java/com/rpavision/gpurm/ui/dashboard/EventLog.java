@@ -38,9 +38,11 @@ final class EventLog {
     private final ObjectProperty<LogFilter> filter = new SimpleObjectProperty<>(LogFilter.ALL);
     private final ReadOnlyStringWrapper copyText = new ReadOnlyStringWrapper("");
     private long vramRunDeltaMb;
+    private Object vramRunUsedMb;
     private Object idleFreedMb;
     /** The VRAM that moved during an idle unload's unlogged steps, for the idle unload's line; null outside one. */
     private IdleSteps idleSteps;
+    private final OtherModelMoves otherModels = new OtherModelMoves();
     /** The latest action a VRAM change may belong to; its line is at the top while no other line came after it. */
     private Cause cause;
 
@@ -123,9 +125,45 @@ final class EventLog {
         return onTimeline ? Optional.of(text) : Optional.empty();
     }
 
+    /**
+     * Logs the other Ollama models that came onto the GPU or left it since the last status, as actions a VRAM change
+     * may belong to.
+     */
+    void otherModelsSeen(java.time.Instant at, java.util.List<com.rpavision.gpurm.core.model.VramBreakdown.ModelUse> models) {
+        for (OtherModelMoves.Move move : otherModels.look(models)) {
+            copyText.set("");
+            String text = messages.get(move.arrived() ? "event.other_model_arrived" : "event.other_model_left",
+                    move.model(), move.vramMb());
+            LogLine line = new LogLine(at, LogLine.Kind.MODEL, text);
+            boolean ownActionRecent = cause != null && !at.isAfter(cause.line().time().plus(CAUSE_WINDOW));
+            LogLine run = lines.isEmpty() ? null : lines.get(0);
+            boolean runJustBefore = run != null && run.kind() == LogLine.Kind.VRAM && !ownActionRecent
+                    && !at.isAfter(run.time().plus(CAUSE_WINDOW));
+            if (runJustBefore) {
+                lines.remove(0); // the GPU reading saw the model before Ollama's list did: the change is its
+            }
+            lines.add(0, line);
+            if (!ownActionRecent) {
+                // else the VRAM still belongs to our own action: a model Ollama evicted for our load left for it
+                cause = new Cause(line, text, move.model(), 0, false);
+                if (runJustBefore) {
+                    cause = withDelta(cause, vramRunDeltaMb, vramRunUsedMb);
+                }
+            }
+            vramRunDeltaMb = 0;
+        }
+    }
+
     private void addAction(ResourceChangedEvent event, LogLine.Kind kind, String text) {
         LogLine line = new LogLine(event.timestamp(), kind, text);
         lines.add(0, line);
+        if (event.type() == EventType.OTHER_MODEL_UNLOADED) {
+            otherModels.unloadedOnRequest(String.valueOf(event.details().get("model")));
+        }
+        if (event.type() == EventType.CONDITION_CHANGED || event.type() == EventType.DEGRADED_ON
+                || event.type() == EventType.DEGRADED_OFF) {
+            return; // a condition comments on what happened: the VRAM still belongs to the action before it
+        }
         Object model = event.details().get("model");
         boolean underWay = event.type() == EventType.MODEL_LOADING || event.type() == EventType.MODEL_UNLOADING;
         boolean ends = event.type() == EventType.MODEL_LOADED || event.type() == EventType.MODEL_UNLOADED
@@ -152,6 +190,7 @@ final class EventLog {
             return;
         }
         cause = null;
+        vramRunUsedMb = used;
         if (!lines.isEmpty() && lines.get(0).kind() == LogLine.Kind.VRAM) {
             vramRunDeltaMb += delta;
             if (vramRunDeltaMb == 0) {
