@@ -366,7 +366,7 @@ class DashboardViewModelTest {
                     base.vram().withSharedMb(shared), base.idleTimeoutSeconds(), null, false, null, null, base.clip(),
                     base.gpus(), base.processes(), true, "NVML", null, null));
             assertThat(vm.vramSharedTextProperty().get()).startsWith("Shared GPU memory (system RAM): " + (shared == 380 ? "380" : "2,048") + " MB");
-            assertThat(vm.vramSpilledProperty().get()).isEqualTo(shared >= DashboardViewModel.SPILL_WARNING_MB);
+            assertThat(vm.vramSpilledProperty().get()).isEqualTo(shared >= VramCardState.SPILL_WARNING_MB);
         }
         assertThat(vm.vramSharedTextProperty().get()).contains("runs much slower");
     }
