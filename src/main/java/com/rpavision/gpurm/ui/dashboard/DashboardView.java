@@ -193,11 +193,6 @@ public final class DashboardView {
     }
 
     @FXML
-    private void freeGpuForRecording() {
-        vm.freeGpuForRecording();
-    }
-
-    @FXML
     private void bannerFix() {
         bannerSlotBinder.runFix((Banner.Fix) bannerFix.getUserData());
     }

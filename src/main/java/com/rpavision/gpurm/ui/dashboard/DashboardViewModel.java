@@ -108,7 +108,6 @@ public final class DashboardViewModel {
     public ReadOnlyStringProperty clipGpuReasonProperty() { return actions.clipGpuReasonProperty(); }
     public ReadOnlyStringProperty clipCpuReasonProperty() { return actions.clipCpuReasonProperty(); }
     public ReadOnlyBooleanProperty cancelLoadShownProperty() { return actions.cancelLoadShownProperty(); }
-    public ReadOnlyBooleanProperty vlmSlowProperty() { return vlmCard.vlmSlowProperty(); }
     public ReadOnlyDoubleProperty vramFractionProperty() { return vramCard.vramFractionProperty(); }
     public ReadOnlyDoubleProperty vramTotalMbProperty() { return vramCard.vramTotalMbProperty(); }
     public ReadOnlyObjectProperty<VramLevel> vramLevelProperty() { return vramCard.vramLevelProperty(); }

@@ -3,11 +3,8 @@ package com.rpavision.gpurm.ui.dashboard;
 import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
 import com.rpavision.gpurm.core.model.ModelState;
-import com.rpavision.gpurm.core.model.Reason;
 import com.rpavision.gpurm.core.model.ResourceChangedEvent;
 import com.rpavision.gpurm.ui.Messages;
-import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -33,7 +30,6 @@ final class VlmCardState {
     /** What the operator must know first about the VLM: a condition in force, else the latest outside change. */
     private final ReadOnlyStringWrapper vlmNotice = new ReadOnlyStringWrapper("");
     /** The VLM is loaded but partly on the CPU: its card says so too, not a plain green "Loaded". */
-    private final ReadOnlyBooleanWrapper vlmSlow = new ReadOnlyBooleanWrapper();
     private final ReadOnlyDoubleWrapper loadFraction = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyObjectWrapper<List<CardFact>> vlmFacts = new ReadOnlyObjectWrapper<>(List.of());
 
@@ -49,7 +45,6 @@ final class VlmCardState {
     ReadOnlyStringProperty vlmDetailProperty() { return vlmDetail.getReadOnlyProperty(); }
     ReadOnlyStringProperty vlmFitTextProperty() { return vlmFitText.getReadOnlyProperty(); }
     ReadOnlyStringProperty vlmNoticeProperty() { return vlmNotice.getReadOnlyProperty(); }
-    ReadOnlyBooleanProperty vlmSlowProperty() { return vlmSlow.getReadOnlyProperty(); }
     ReadOnlyDoubleProperty loadFractionProperty() { return loadFraction.getReadOnlyProperty(); }
     ReadOnlyObjectProperty<List<CardFact>> vlmFactsProperty() { return vlmFacts.getReadOnlyProperty(); }
 
@@ -62,8 +57,6 @@ final class VlmCardState {
         vlmText.set(text.state(status));
         vlmDetail.set(text.detail(status, switching));
         vlmNotice.set(text.notice(status));
-        vlmSlow.set(status.vlmState() == ModelState.LOADED && status.conditions().stream()
-                .anyMatch(r -> r.code() == Reason.Code.VLM_PARTLY_ON_CPU));
     }
 
     /** The counters that move with the clock: a load's time and share, the idle countdown. */
