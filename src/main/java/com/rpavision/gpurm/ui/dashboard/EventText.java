@@ -41,11 +41,22 @@ final class EventText {
             case VRAM_CHANGED -> messages.get(key, d.get("used_mb"), signed(d.get("delta_mb")));
             case MODEL_LOADING, MODEL_UNLOADING -> messages.get(key, d.get("model"));
             case VLM_DRIFT -> messages.get(key, d.get("model"),
-                    com.rpavision.gpurm.ui.DriftText.ofEvent(e.timestamp(), d, zone, messages));
+                    afterColon(com.rpavision.gpurm.ui.DriftText.ofEvent(e.timestamp(), d, zone, messages)));
             case CONDITION_CHANGED -> Boolean.TRUE.equals(d.get("active"))
                     ? messages.get("event.condition_on", ReasonText.ofEvent(d, messages))
                     : messages.get("event.condition_off", messages.get("condition." + d.get("condition")));
         };
+    }
+
+    /**
+     * A sentence the card shows on its own, continued after "Vision model X: " in the log: lower case then, as
+     * French wants after a colon ("évincé à 08:07"), unless it starts with an acronym ("GPU").
+     */
+    static String afterColon(String sentence) {
+        if (sentence.length() < 2 || !Character.isUpperCase(sentence.charAt(0)) || Character.isUpperCase(sentence.charAt(1))) {
+            return sentence;
+        }
+        return Character.toLowerCase(sentence.charAt(0)) + sentence.substring(1);
     }
 
     private String modelError(Map<String, Object> d, String key) {

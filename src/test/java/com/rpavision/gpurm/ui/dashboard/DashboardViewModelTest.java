@@ -98,11 +98,15 @@ class DashboardViewModelTest {
         vm.update(f.manager.getStatus());
 
         assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Unloaded outside the manager at 08:00: Ollama restarted");
-        assertThat(vm.visibleLogAsText()).contains("Vision model qwen3-vl:8b: Unloaded outside the manager at 08:00: Ollama restarted");
+        assertThat(vm.visibleLogAsText()).as("the log line goes on after a colon")
+                .contains("Vision model qwen3-vl:8b: unloaded outside the manager at 08:00: Ollama restarted");
 
         DashboardViewModel fr = viewModel(Locale.FRENCH);
+        f.manager.recentEvents().forEach(fr::onEvent); // what happened before it opened, as FxBridge hands it over
         fr.update(f.manager.getStatus());
         assertThat(fr.vlmNoticeProperty().get()).isEqualTo("Déchargé hors du gestionnaire à 08:00\u00a0: Ollama a redémarré");
+        assertThat(fr.visibleLogAsText()).as("lower case after a colon in French")
+                .contains("Modèle de vision qwen3-vl:8b\u00a0: déchargé hors du gestionnaire à 08:00");
     }
 
     @Test
@@ -114,7 +118,7 @@ class DashboardViewModelTest {
         assertThat(vm.bannerProperty().get().text()).as("the banner").contains("last by llama3:8b (5,000 MB)");
         assertThat(vm.vlmNoticeProperty().get()).isEqualTo("Vision model pushed out again and again");
         assertThat(vm.vlmDetailProperty().get()).isEqualTo("Reloads by itself once the other model leaves the GPU");
-        assertThat(vm.visibleLogAsText()).contains("Vision model qwen3-vl:8b: Evicted at").contains("by llama3:8b (5,000 MB)");
+        assertThat(vm.visibleLogAsText()).contains("Vision model qwen3-vl:8b: evicted at").contains("by llama3:8b (5,000 MB)");
 
         vm.freeGpuForRecording();
         await().until(() -> !vm.freeingGpuProperty().get());
