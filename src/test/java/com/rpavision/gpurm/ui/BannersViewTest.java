@@ -170,6 +170,8 @@ class BannersViewTest {
         f.switchTo(ExecutionMode.RECORDING);
 
         awaitBanner(robot, "Vision model not installed");
+        assertThat(text(robot, "#bannerText")).as("the command is on the button, not in the prose")
+                .contains("copy the command").doesNotContain("ollama pull");
         assertThat(actionBounds(robot)).isEqualTo(before);
         assertThat(button(robot, "#bannerFix").getText()).isEqualTo("Pull the model");
         Button copy = button(robot, "#bannerSecondFix");

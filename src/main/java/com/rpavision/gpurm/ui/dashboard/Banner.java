@@ -98,7 +98,7 @@ public record Banner(Kind kind, String title, String text, List<Fix> fixes) {
         if (why != null && why.code() == Reason.Code.MODEL_NOT_PULLED) {
             String command = "ollama pull " + model;
             return new Banner(Kind.NOT_PULLED, messages.get("banner.notPulled.title"),
-                    messages.get("banner.notPulled.text", model, command),
+                    messages.get("banner.notPulled.text", model),
                     List.of(new Fix(Action.PULL_MODEL, messages.get("banner.pull"), model),
                             new Fix(Action.COPY_PULL_COMMAND, messages.get("banner.copyCommand"), command)));
         }
