@@ -326,8 +326,9 @@ final class VlmController {
             case UNREACHABLE -> Reason.of(Reason.Code.OLLAMA_UNREACHABLE, e.getMessage(), ollama.endpoint());
             case MODEL_NOT_FOUND -> Reason.of(Reason.Code.MODEL_NOT_PULLED, "Model " + model()
                     + " is not installed in Ollama: run 'ollama pull " + model() + "'. (" + e.getMessage() + ")", model());
-            case TRANSIENT -> Reason.of(Reason.Code.OLLAMA_FAILED, e.getMessage(), e.getMessage());
-            case REJECTED, CANCELLED -> Reason.of(Reason.Code.OLLAMA_REFUSED, e.getMessage(), e.getMessage());
+            // the operator's text is "Ollama refused: {0}": Ollama's own words, not ours around them a second time
+            case TRANSIENT -> Reason.of(Reason.Code.OLLAMA_FAILED, e.getMessage(), e.ollamaSaid().orElse(e.getMessage()));
+            case REJECTED, CANCELLED -> Reason.of(Reason.Code.OLLAMA_REFUSED, e.getMessage(), e.ollamaSaid().orElse(e.getMessage()));
         };
     }
 

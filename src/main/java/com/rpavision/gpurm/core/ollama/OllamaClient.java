@@ -313,7 +313,7 @@ public final class OllamaClient implements AutoCloseable {
                             + ". Is " + endpoint + " really an Ollama server?");
         }
         if (error != null) {
-            throw new OllamaException(OllamaException.Kind.REJECTED, "Ollama refused to " + what + ": " + error);
+            throw new OllamaException(OllamaException.Kind.REJECTED, "Ollama refused to " + what + ": " + error, error);
         }
         return json;
     }
@@ -334,7 +334,8 @@ public final class OllamaClient implements AutoCloseable {
         OllamaException.Kind kind = code >= 500 || code == 429 || code == 408
                 ? OllamaException.Kind.TRANSIENT : OllamaException.Kind.REJECTED;
         String hint = code == 404 ? " Is " + endpoint + " really an Ollama server?" : "";
-        return new OllamaException(kind, "Ollama answered HTTP " + code + " to " + what + ": " + message + "." + hint);
+        return new OllamaException(kind, "Ollama answered HTTP " + code + " to " + what + ": " + message + "." + hint,
+                "HTTP " + code + ": " + message);
     }
 
     /**

@@ -27,18 +27,31 @@ public class OllamaException extends Exception {
     }
 
     private final Kind kind;
+    private final String ollamaSaid;
 
     public OllamaException(Kind kind, String message) {
+        this(kind, message, (String) null);
+    }
+
+    /** @param ollamaSaid Ollama's own words (its "error" field, or its answer's text); null when it said nothing */
+    public OllamaException(Kind kind, String message, String ollamaSaid) {
         super(message);
         this.kind = kind;
+        this.ollamaSaid = ollamaSaid;
     }
 
     public OllamaException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+        this.ollamaSaid = null;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What Ollama itself answered, without this side's framing ("Ollama refused to load …: "); empty when it said nothing. */
+    public java.util.Optional<String> ollamaSaid() {
+        return java.util.Optional.ofNullable(ollamaSaid);
     }
 }

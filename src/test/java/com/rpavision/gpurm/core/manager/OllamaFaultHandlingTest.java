@@ -56,6 +56,8 @@ class OllamaFaultHandlingTest {
 
             assertThat(f.ollama.pendingFaults()).as("one attempt only").isEqualTo(1);
             assertThat(f.manager.getStatus().vlmStateReason()).contains("more system memory");
+            assertThat(f.manager.getStatus().vlmError().args()).as("what the operator reads after 'Ollama refused: '")
+                    .containsExactly("model requires more system memory (12.1 GiB) than is available (8.0 GiB)");
         }
     }
 
