@@ -64,7 +64,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
     private final java.util.Deque<ResourceChangedEvent> recent = new java.util.ArrayDeque<>();
     private final Listeners<ModeChangedEvent> modeListeners = new Listeners<>();
-    private final Listeners<IdleUnloadEvent> idleListeners = new Listeners<>();
     private final EventEmitter events;
     private final OllamaAvailability availability;
     private final VlmController vlm;
@@ -77,7 +76,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final CoalescedOperation maintenance;
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private volatile Instant lastVlmRequest;
-    private volatile Duration idleTimeout;
     private volatile Duration ollamaRetryInterval;
     private volatile Instant nextOllamaCheck = Instant.MIN;
     private volatile Instant clipGpuRetryNotBefore = Instant.MIN;
@@ -88,6 +86,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final ConditionTracker conditions;
     private final StorageCondition storageCondition;
     private final DriftRecorder drifts;
+    private final IdleUnload idleUnload;
     private final OllamaWatcher watcher;
     private final Reconciler reconciler;
     private final StatusAssembler statusAssembler;
@@ -100,7 +99,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.vram = b.vram;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
-        this.idleTimeout = config.idleTimeout();
         this.ollamaRetryInterval = config.ollamaRetryInterval();
         this.queue = new ModelOperationQueue(Threads.modelOperations());
         this.pull = new VlmPull(b.ollama, Threads.pulls());
@@ -115,6 +113,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.conditions = new ConditionTracker(events, config.contentionEvictions(), config.contentionWindow());
         this.storageCondition = new StorageCondition(b.storage, conditions);
         this.drifts = new DriftRecorder(events);
+        this.idleUnload = new IdleUnload(vlm, gate, clock, events, config.idleTimeout());
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
         this.maintenance = new CoalescedOperation(queue, "maintenance", this::maintain);
         this.statusAssembler = new StatusAssembler(vram, clip, vlm, availability, preflight, conditions, drifts, watcher);
@@ -219,7 +218,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         storageCondition.close();
         vlm.cancellation().cancelForShutdown();
         queue.submit("hand idle timer back", () -> {
-            vlm.handIdleTimerBack(idleTimeout);
+            vlm.handIdleTimerBack(idleUnload.timeout());
             return null;
         });
         queue.shutdown(config.unloadTimeout().toMillis() + 5_000);
@@ -574,8 +573,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public Set<ConfigKey> applyLive(GpuResourceConfig updated) {
         Set<ConfigKey> changed = EnumSet.noneOf(ConfigKey.class);
-        if (!updated.idleTimeout().equals(idleTimeout)) {
-            idleTimeout = updated.idleTimeout();
+        if (idleUnload.retime(updated.idleTimeout())) {
             changed.add(ConfigKey.IDLE_TIMEOUT_SECONDS);
         }
         if (!updated.ollamaRetryInterval().equals(ollamaRetryInterval)) {
@@ -584,7 +582,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             changed.add(ConfigKey.OLLAMA_RETRY_SECONDS);
         }
         if (!changed.isEmpty()) {
-            LOG.info("Applied while running: idle timeout {} s, Ollama check every {} s", idleTimeout.toSeconds(),
+            LOG.info("Applied while running: idle timeout {} s, Ollama check every {} s", idleUnload.timeout().toSeconds(),
                     ollamaRetryInterval.toSeconds());
         }
         return changed;
@@ -642,7 +640,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         } else if (reconciler.reloadWanted()) {
             reconcile("recording: reload due");
         }
-        unloadIfIdle();
+        idleUnload.unloadIfIdle();
         vlm.renewLeaseIfDue();
         if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)
                 && reconciler.clipMayReturn() && !conditions.has(com.rpavision.gpurm.core.model.Condition.CLIP_DISPLACED)) {
@@ -650,40 +648,11 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         }
     }
 
-    private void unloadIfIdle() throws InterruptedException {
-        Instant last = vlm.lastActivity();
-        Duration timeout = idleTimeout;
-        if (timeout.isZero() || vlm.state() != ModelState.LOADED || gate.requestsInFlight() || last == null
-                || Duration.between(last, clock.instant()).compareTo(timeout) < 0) {
-            return;
-        }
-        try (VlmGate.Closed closed = gate.closeForChange()) {
-            // closed first, then the requests in flight: one that passed the gate before is counted by now, one
-            // that comes after waits behind this unload and reloads the VLM
-            if (!gate.requestsInFlight()) {
-                unloadIdle(vlm.lastActivity(), timeout);
-            }
-        }
-    }
-
-    private void unloadIdle(Instant last, Duration timeout) throws InterruptedException {
-        Duration idle = Duration.between(last, clock.instant());
-        if (idle.compareTo(timeout) < 0) {
-            return; // a request came and went meanwhile
-        }
-        LOG.info("VLM {} idle for {} s (timeout {} s): unloading", vlm.model(), idle.toSeconds(), timeout.toSeconds());
-        if (vlm.unload("idle timeout")) {
-            vlm.markIdleUnloaded();
-            events.emit(EventType.IDLE_UNLOAD, "model", vlm.model(), "idle_seconds", idle.toSeconds());
-            idleListeners.fire(new IdleUnloadEvent(clock.instant(), vlm.model(), idle));
-        }
-    }
-
     // ---------------------------------------------------------------- monitoring
 
     @Override
     public GpuResourceStatus getStatus() {
-        return statusAssembler.status(new StatusAssembler.ManagerFigures(mode.get(), (int) idleTimeout.toSeconds(),
+        return statusAssembler.status(new StatusAssembler.ManagerFigures(mode.get(), (int) idleUnload.timeout().toSeconds(),
                 lastVlmRequest, gate.requestsInFlight()));
     }
 
@@ -732,7 +701,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public Subscription onIdleUnload(Consumer<IdleUnloadEvent> listener) {
-        return idleListeners.add(listener);
+        return idleUnload.onUnload(listener);
     }
 
     // ---------------------------------------------------------------- helpers
