@@ -76,8 +76,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final CoalescedOperation maintenance;
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private volatile Instant lastVlmRequest;
-    private volatile Duration ollamaRetryInterval;
-    private volatile Instant nextOllamaCheck = Instant.MIN;
     private volatile Instant clipGpuRetryNotBefore = Instant.MIN;
     private ScheduledExecutorService monitoring;
     private Subscription vramSubscription;
@@ -87,6 +85,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final StorageCondition storageCondition;
     private final DriftRecorder drifts;
     private final IdleUnload idleUnload;
+    private final OllamaCheck ollamaCheck;
     private final OllamaWatcher watcher;
     private final Reconciler reconciler;
     private final StatusAssembler statusAssembler;
@@ -99,7 +98,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.vram = b.vram;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
-        this.ollamaRetryInterval = config.ollamaRetryInterval();
         this.queue = new ModelOperationQueue(Threads.modelOperations());
         this.pull = new VlmPull(b.ollama, Threads.pulls());
         this.gate = new VlmGate(b.gateSteps);
@@ -114,6 +112,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.storageCondition = new StorageCondition(b.storage, conditions);
         this.drifts = new DriftRecorder(events);
         this.idleUnload = new IdleUnload(vlm, gate, clock, events, config.idleTimeout());
+        this.ollamaCheck = new OllamaCheck(ollama, availability, vlm, clock, config.ollamaRetryInterval());
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
         this.maintenance = new CoalescedOperation(queue, "maintenance", this::maintain);
         this.statusAssembler = new StatusAssembler(vram, clip, vlm, availability, preflight, conditions, drifts, watcher);
@@ -164,7 +163,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         public void seen(OllamaSnapshot snapshot, boolean changed) {
             reconciler.noted(snapshot);
             if (availability.isDown()) {
-                checkOllamaNow(); // back: say so with its version, and reconcile at the next round
+                ollamaCheck.checkNow(); // back: say so with its version, and reconcile at the next round
             }
             if (changed || reconciler.differs(snapshot)) {
                 reconcileRound.request();
@@ -566,7 +565,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
      * drive time with a fake clock instead of sleeping.
      */
     public CompletableFuture<Void> tick() {
-        checkOllamaIfDue();
+        ollamaCheck.checkIfDue();
         return maintenance.request();
     }
 
@@ -576,14 +575,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (idleUnload.retime(updated.idleTimeout())) {
             changed.add(ConfigKey.IDLE_TIMEOUT_SECONDS);
         }
-        if (!updated.ollamaRetryInterval().equals(ollamaRetryInterval)) {
-            ollamaRetryInterval = updated.ollamaRetryInterval();
-            nextOllamaCheck = Instant.MIN; // the new rhythm starts with a check now
+        if (ollamaCheck.reschedule(updated.ollamaRetryInterval())) {
             changed.add(ConfigKey.OLLAMA_RETRY_SECONDS);
         }
         if (!changed.isEmpty()) {
             LOG.info("Applied while running: idle timeout {} s, Ollama check every {} s", idleUnload.timeout().toSeconds(),
-                    ollamaRetryInterval.toSeconds());
+                    ollamaCheck.interval().toSeconds());
         }
         return changed;
     }
@@ -601,27 +598,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<Void> retryNow() {
-        nextOllamaCheck = Instant.MIN;
+        ollamaCheck.dueNow();
         return tick();
-    }
-
-    private void checkOllamaIfDue() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextOllamaCheck)) {
-            return;
-        }
-        nextOllamaCheck = now.plus(ollamaRetryInterval);
-        checkOllamaNow();
-    }
-
-    private void checkOllamaNow() {
-        try {
-            availability.markUp(ollama.version());
-        } catch (OllamaException e) {
-            if (e.kind() == OllamaException.Kind.UNREACHABLE) {
-                availability.markDown(vlm.reasonFor(e));
-            }
-        }
     }
 
     private void maintain() throws InterruptedException {
