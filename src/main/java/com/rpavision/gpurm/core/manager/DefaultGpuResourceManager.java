@@ -50,7 +50,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultGpuResourceManager.class);
     private static final Duration TICK = Duration.ofSeconds(1);
-    private static final Duration CLIP_RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     private final GpuResourceConfig config;
     private final OllamaClient ollama;
@@ -73,10 +72,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final AtomicLong modeGeneration = new AtomicLong();
     /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
     private final VlmGate gate;
-    private final CoalescedOperation maintenance;
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private volatile Instant lastVlmRequest;
-    private volatile Instant clipGpuRetryNotBefore = Instant.MIN;
     private ScheduledExecutorService monitoring;
     private Subscription vramSubscription;
     private final VlmPreflight preflight;
@@ -86,6 +83,9 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final DriftRecorder drifts;
     private final IdleUnload idleUnload;
     private final OllamaCheck ollamaCheck;
+    private final ClipGpuPlacement clipPlacement;
+    private final GatedReconciler gatedReconciler;
+    private final MaintenanceRound maintenance;
     private final OllamaWatcher watcher;
     private final Reconciler reconciler;
     private final StatusAssembler statusAssembler;
@@ -113,8 +113,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.drifts = new DriftRecorder(events);
         this.idleUnload = new IdleUnload(vlm, gate, clock, events, config.idleTimeout());
         this.ollamaCheck = new OllamaCheck(ollama, availability, vlm, clock, config.ollamaRetryInterval());
+        this.clipPlacement = new ClipGpuPlacement(clip, clock);
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
-        this.maintenance = new CoalescedOperation(queue, "maintenance", this::maintain);
         this.statusAssembler = new StatusAssembler(vram, clip, vlm, availability, preflight, conditions, drifts, watcher);
         this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, mode::get,
                 new Reconciler.Actions() {
@@ -129,7 +129,10 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                         return statusAssembler.clipGpuMb(sample);
                     }
                 });
-        this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> reconcile("Ollama changed"));
+        this.gatedReconciler = new GatedReconciler(reconciler, gate);
+        this.maintenance = new MaintenanceRound(queue, availability, gate, vlm, reconciler, gatedReconciler, vram, conditions,
+                idleUnload, clipPlacement, mode::get);
+        this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> gatedReconciler.reconcile("Ollama changed"));
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
                 "free_mb", change.after().freeMb(), "delta_mb", change.deltaMb()));
@@ -266,7 +269,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         switch (target) {
             case AUTOPILOT -> {
                 vlm.unload("autopilot");
-                moveClipToGpuIfRoom("autopilot");
+                clipPlacement.moveToGpuIfRoom("autopilot");
             }
             case RECORDING -> {
                 conditions.clearContention(); // the operator asked again: try again
@@ -275,7 +278,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             }
             case IDLE -> { /* the idle timer decides */ }
         }
-        reconcile("switch to " + target.wireName());
+        gatedReconciler.reconcile("switch to " + target.wireName());
     }
 
     @Override
@@ -307,7 +310,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             throws InterruptedException {
         waitForOllamaToSettle();
         if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
-            reconcile("VLM request with a stale view of Ollama");
+            gatedReconciler.reconcile("VLM request with a stale view of Ollama");
         }
         if (vlm.state() != ModelState.LOADED) {
             if (!vlm.ollamaReachable()) {
@@ -342,7 +345,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         long maxLooks = (RemovalSettle.LIMIT.toMillis() + 1_000) / OllamaWatcher.HURRIED.toMillis();
         for (long looks = 0; reconciler.settling() && looks < maxLooks && clock.instant().isBefore(giveUp); looks++) {
             sleeper.sleep(OllamaWatcher.HURRIED);
-            reconcile("a load waits for Ollama to settle");
+            gatedReconciler.reconcile("a load waits for Ollama to settle");
         }
         reconciler.decideNow();
     }
@@ -467,13 +470,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 && !(config.autopilotBlocksVlm() && mode.get() == ExecutionMode.AUTOPILOT) && beliefFresh();
     }
 
-    /** A reconcile round may unload or adopt the VLM: requests take the queue meanwhile. */
-    private void reconcile(String why) throws InterruptedException {
-        try (VlmGate.Closed closed = gate.closeForChange()) {
-            reconciler.reconcile(why);
-        }
-    }
-
     /** How many leases were granted without the queue (tests). */
     long leasesWithoutQueue() {
         return gate.passedCount();
@@ -538,15 +534,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         return queue.submit("move CLIP to " + device.wireName(), () -> clip.migrate(device, "requested"));
     }
 
-    private void moveClipToGpuIfRoom(String why) {
-        if (clip.device() == ClipDevice.CUDA || !clip.gpuMoveConceivable() || !clip.enoughVramForGpu()) {
-            return;
-        }
-        if (!clip.migrate(ClipDevice.CUDA, why).ok()) {
-            clipGpuRetryNotBefore = clock.instant().plus(CLIP_RETRY_AFTER_FAILURE);
-        }
-    }
-
     @Override
     public float[] embed(BufferedImage image) throws ClipException {
         return clip.embed(List.of(image))[0];
@@ -600,30 +587,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     public CompletableFuture<Void> retryNow() {
         ollamaCheck.dueNow();
         return tick();
-    }
-
-    private void maintain() throws InterruptedException {
-        if (availability.isDown()) {
-            try (VlmGate.Closed closed = gate.closeForChange()) {
-                vlm.markUnknownWhileDown();
-            }
-        } else if (availability.takeReconcileRequest()) {
-            reconcile("Ollama answers again");
-        }
-        reconciler.reconcileGpu(vram.latest());
-        if (reconciler.settling()) {
-            reconcile("the VLM left: has Ollama settled?"); // time alone can settle it
-        } else if (conditions.has(com.rpavision.gpurm.core.model.Condition.VLM_CONTENDED)) {
-            reconcile("contention: has the window passed?"); // time alone can end it
-        } else if (reconciler.reloadWanted()) {
-            reconcile("recording: reload due");
-        }
-        idleUnload.unloadIfIdle();
-        vlm.renewLeaseIfDue();
-        if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)
-                && reconciler.clipMayReturn() && !conditions.has(com.rpavision.gpurm.core.model.Condition.CLIP_DISPLACED)) {
-            moveClipToGpuIfRoom("autopilot: VRAM available");
-        }
     }
 
     // ---------------------------------------------------------------- monitoring
