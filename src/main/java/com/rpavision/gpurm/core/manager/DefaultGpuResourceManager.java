@@ -86,6 +86,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final ClipGpuPlacement clipPlacement;
     private final GatedReconciler gatedReconciler;
     private final MaintenanceRound maintenance;
+    private final VlmLoader vlmLoader;
     private final OllamaWatcher watcher;
     private final Reconciler reconciler;
     private final StatusAssembler statusAssembler;
@@ -120,8 +121,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 new Reconciler.Actions() {
                     @Override
                     public boolean loadVlmForRecording(String why) throws InterruptedException {
-                        // RECORDING keeps its VLM as any Ollama client would: Ollama evicts another idle model for it
-                        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING, true);
+                        return vlmLoader.keepLoadedForRecording(why);
                     }
 
                     @Override
@@ -130,6 +130,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                     }
                 });
         this.gatedReconciler = new GatedReconciler(reconciler, gate);
+        this.vlmLoader = new VlmLoader(vlm, clip, vram, preflight, statusAssembler, reconciler, gatedReconciler, clock,
+                sleeper, mode::get, this::beliefFresh);
         this.maintenance = new MaintenanceRound(queue, availability, gate, vlm, reconciler, gatedReconciler, vram, conditions,
                 idleUnload, clipPlacement, mode::get);
         this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> gatedReconciler.reconcile("Ollama changed"));
@@ -274,7 +276,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
             case RECORDING -> {
                 conditions.clearContention(); // the operator asked again: try again
                 clip.migrate(ClipDevice.CPU, "recording");
-                loadVlmForRecording("recording");
+                vlmLoader.loadForRecording("recording");
             }
             case IDLE -> { /* the idle timer decides */ }
         }
@@ -287,68 +289,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     }
 
     // ---------------------------------------------------------------- VLM
-
-    /**
-     * Property 6: CLIP leaves the GPU before any VLM load. Before that, the preflight: a load that cannot fit even
-     * with CLIP moved off is not sent, and CLIP stays where it is.
-     */
-    /** The operator's switch: another client's models are not pushed out behind the operator's back (the preflight says). */
-    private boolean loadVlmForRecording(String why) throws InterruptedException {
-        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING, false);
-    }
-
-    /** A request for the VLM (the agent, the API): it loads as any Ollama client's would, evicting idle models. */
-    private boolean loadVlm(String why) throws InterruptedException {
-        return loadVlm(why, () -> true, true);
-    }
-
-    /**
-     * @param asOllamaClient other models Ollama holds count as room: Ollama evicts idle ones for this load, as it
-     *                       would for any client's request
-     */
-    private boolean loadVlm(String why, java.util.function.BooleanSupplier stillWanted, boolean asOllamaClient)
-            throws InterruptedException {
-        waitForOllamaToSettle();
-        if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
-            gatedReconciler.reconcile("VLM request with a stale view of Ollama");
-        }
-        if (vlm.state() != ModelState.LOADED) {
-            if (!vlm.ollamaReachable()) {
-                return false; // asked once: an Ollama back a moment later must not get a load that skipped CLIP's move
-            }
-            long clipMb = clip.device() == ClipDevice.CUDA ? statusAssembler.clipGpuMb(vram.latest()) : 0;
-            if (clip.device() == ClipDevice.CUDA && clipMb == 0) {
-                // what CLIP holds is not known: move it first, then judge on what NVML shows
-                clip.migrate(ClipDevice.CPU, "make room for the VLM");
-            }
-            java.util.Optional<Reason> refusal = preflight.check(vlm.model(), vram.sampleWithProcesses(), vram.managedIndex(),
-                    clip.device() == ClipDevice.CUDA ? clipMb : 0, ProcessHandle.current().pid(), asOllamaClient);
-            if (refusal.isPresent()) {
-                vlm.refuse(refusal.get(), why);
-                return false;
-            }
-            if (clip.device() == ClipDevice.CUDA) {
-                clip.migrate(ClipDevice.CPU, "make room for the VLM");
-            }
-        }
-        return vlm.load(why, stillWanted);
-    }
-
-    /**
-     * The VLM left Ollama a moment ago and the cause is being checked: a load now would go into the middle of what
-     * Ollama is doing (behind an eviction's newcomer, evicting it after its first answer). Looks again every
-     * {@link OllamaWatcher#HURRIED} until Ollama settles, at most {@link RemovalSettle#LIMIT} and a second, then
-     * names the cause from what it knows.
-     */
-    private void waitForOllamaToSettle() throws InterruptedException {
-        Instant giveUp = clock.instant().plus(RemovalSettle.LIMIT).plusSeconds(1);
-        long maxLooks = (RemovalSettle.LIMIT.toMillis() + 1_000) / OllamaWatcher.HURRIED.toMillis();
-        for (long looks = 0; reconciler.settling() && looks < maxLooks && clock.instant().isBefore(giveUp); looks++) {
-            sleeper.sleep(OllamaWatcher.HURRIED);
-            gatedReconciler.reconcile("a load waits for Ollama to settle");
-        }
-        reconciler.decideNow();
-    }
 
     @Override
     public boolean ensureVlmLoaded() {
@@ -363,7 +303,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<Boolean> loadVlmAsync() {
-        return queue.submit("load VLM", () -> loadVlm("requested"));
+        return queue.submit("load VLM", () -> vlmLoader.loadOnRequest("requested"));
     }
 
     @Override
@@ -423,7 +363,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (!gate.passes(this::usableWithoutQueue)) {
             boolean loaded;
             try {
-                loaded = await(queue.submit("load VLM on demand", () -> loadVlm("on demand")), false);
+                loaded = await(queue.submit("load VLM on demand", () -> vlmLoader.loadOnRequest("on demand")), false);
             } catch (RuntimeException e) {
                 gate.requestEnds();
                 throw e;
@@ -577,7 +517,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         return pull.start(vlm.model(), progress).thenCompose(pulled -> queue.submit("after the pull of " + vlm.model(), () -> {
             vlm.pulled();
             if (mode.get() == ExecutionMode.RECORDING) {
-                loadVlmForRecording("pulled");
+                vlmLoader.loadForRecording("pulled");
             }
             return null;
         }));
