@@ -293,12 +293,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public boolean ensureVlmLoaded() {
         markVlmRequest();
-        return await(loadVlmAsync(), false);
+        return queue.await(loadVlmAsync(), false);
     }
 
     @Override
     public boolean ensureVlmUnloaded() {
-        return await(unloadVlmAsync(), false);
+        return queue.await(unloadVlmAsync(), false);
     }
 
     @Override
@@ -363,7 +363,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         if (!gate.passes(this::usableWithoutQueue)) {
             boolean loaded;
             try {
-                loaded = await(queue.submit("load VLM on demand", () -> vlmLoader.loadOnRequest("on demand")), false);
+                loaded = queue.await(queue.submit("load VLM on demand", () -> vlmLoader.loadOnRequest("on demand")), false);
             } catch (RuntimeException e) {
                 gate.requestEnds();
                 throw e;
@@ -466,7 +466,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public MigrationResult migrateClip(ClipDevice device) {
         ClipDevice before = clip.device();
-        return await(migrateClipAsync(device), new MigrationResult(false, before, "interrupted"));
+        return queue.await(migrateClipAsync(device), new MigrationResult(false, before, "interrupted"));
     }
 
     @Override
@@ -583,25 +583,5 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public Subscription onIdleUnload(Consumer<IdleUnloadEvent> listener) {
         return idleUnload.onUnload(listener);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private <T> T await(CompletableFuture<T> future, T onInterrupt) {
-        if (queue.isWorkerThread()) {
-            throw new IllegalStateException("a blocking manager call from the operation queue would deadlock; use the async variant");
-        }
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return onInterrupt;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        }
     }
 }
