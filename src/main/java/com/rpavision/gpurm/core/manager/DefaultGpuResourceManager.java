@@ -73,7 +73,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
     private final VlmGate gate;
     private final AtomicBoolean shutDown = new AtomicBoolean();
-    private volatile Instant lastVlmRequest;
     private ScheduledExecutorService monitoring;
     private Subscription vramSubscription;
     private final VlmPreflight preflight;
@@ -87,6 +86,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final GatedReconciler gatedReconciler;
     private final MaintenanceRound maintenance;
     private final VlmLoader vlmLoader;
+    private final VlmLeases leases;
     private final OllamaWatcher watcher;
     private final Reconciler reconciler;
     private final StatusAssembler statusAssembler;
@@ -132,6 +132,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.gatedReconciler = new GatedReconciler(reconciler, gate);
         this.vlmLoader = new VlmLoader(vlm, clip, vram, preflight, statusAssembler, reconciler, gatedReconciler, clock,
                 sleeper, mode::get, this::beliefFresh);
+        this.leases = new VlmLeases(queue, gate, vlmLoader, vlm, reconciler, availability, config, clock, mode::get,
+                shutDown::get, this::beliefFresh);
         this.maintenance = new MaintenanceRound(queue, availability, gate, vlm, reconciler, gatedReconciler, vram, conditions,
                 idleUnload, clipPlacement, mode::get);
         this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> gatedReconciler.reconcile("Ollama changed"));
@@ -292,7 +294,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public boolean ensureVlmLoaded() {
-        markVlmRequest();
+        leases.markRequest();
         return queue.await(loadVlmAsync(), false);
     }
 
@@ -355,77 +357,17 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public VlmLease acquireVlm(VlmRequest request) throws VlmUnavailableException {
-        if (queue.isWorkerThread()) {
-            throw new IllegalStateException("a blocking manager call from the operation queue would deadlock; use the async variant");
-        }
-        gate.requestStarts(); // first: every change that closes the gate from now on sees this request
-        markVlmRequest();
-        if (!gate.passes(this::usableWithoutQueue)) {
-            boolean loaded;
-            try {
-                loaded = queue.await(queue.submit("load VLM on demand", () -> vlmLoader.loadOnRequest("on demand")), false);
-            } catch (RuntimeException e) {
-                gate.requestEnds();
-                throw e;
-            }
-            if (!loaded) {
-                gate.requestEnds();
-                throw new VlmUnavailableException(vlmUnavailableReason());
-            }
-        }
-        return leaseFor(request);
+        return leases.acquire(request);
     }
 
     @Override
     public Optional<VlmLease> tryAcquireVlmNow(VlmRequest request) {
-        gate.requestStarts();
-        if (!gate.passes(this::usableWithoutQueue)) {
-            gate.requestEnds(); // a change the idle timer skipped for it comes again next round
-            return Optional.empty();
-        }
-        markVlmRequest();
-        return Optional.of(leaseFor(request));
-    }
-
-    /** The lease of a request that may go to Ollama now (the in-flight count already holds it). */
-    private VlmLease leaseFor(VlmRequest request) {
-        ProxiedRunnerOptions.Asked asked = reconciler.proxiedRequest(request); // now it goes to Ollama
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (closed.compareAndSet(false, true)) {
-                asked.ended(clock.instant());
-                markVlmRequest();
-                gate.requestEnds();
-            }
-        };
-    }
-
-    /**
-     * The hot path: the VLM is loaded as last confirmed within the watch interval, Ollama answers, nothing settles,
-     * the manager runs and the mode does not keep the VLM out. What the queued "load on demand" would then do is
-     * nothing but answer true. Read under {@link VlmGate#passes}, so no change that may unload it is pending.
-     */
-    private boolean usableWithoutQueue() {
-        return vlm.state() == ModelState.LOADED && !shutDown.get() && !availability.isDown() && !reconciler.settling()
-                && !(config.autopilotBlocksVlm() && mode.get() == ExecutionMode.AUTOPILOT) && beliefFresh();
+        return leases.tryAcquireNow(request);
     }
 
     /** How many leases were granted without the queue (tests). */
     long leasesWithoutQueue() {
         return gate.passedCount();
-    }
-
-    private String vlmUnavailableReason() {
-        if (availability.isDown()) {
-            return availability.downReason();
-        }
-        String reason = vlm.errorReason();
-        return reason != null ? reason : "VLM " + vlm.model() + " could not be loaded; see the log.";
-    }
-
-    private void markVlmRequest() {
-        lastVlmRequest = clock.instant();
-        vlm.touch();
     }
 
     @Override
@@ -534,7 +476,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public GpuResourceStatus getStatus() {
         return statusAssembler.status(new StatusAssembler.ManagerFigures(mode.get(), (int) idleUnload.timeout().toSeconds(),
-                lastVlmRequest, gate.requestsInFlight()));
+                leases.lastRequest(), gate.requestsInFlight()));
     }
 
     @Override
