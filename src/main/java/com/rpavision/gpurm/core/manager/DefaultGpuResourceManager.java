@@ -58,10 +58,9 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final ModelOperationQueue queue;
     private final VlmPull pull;
     private final Sleeper sleeper;
-    private static final int RECENT_EVENTS = 500;
 
     private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
-    private final java.util.Deque<ResourceChangedEvent> recent = new java.util.ArrayDeque<>();
+    private final RecentEvents recent = new RecentEvents();
     private final Listeners<ModeChangedEvent> modeListeners = new Listeners<>();
     private final EventEmitter events;
     private final OllamaAvailability availability;
@@ -103,7 +102,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.pull = new VlmPull(b.ollama, Threads.pulls());
         this.gate = new VlmGate(b.gateSteps);
         this.events = new EventEmitter(clock, resourceListeners);
-        resourceListeners.add(this::remember);
+        resourceListeners.add(recent);
         this.availability = new OllamaAvailability(events);
         this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events, b.modelSizes);
         this.preflight = new VlmPreflight(ollama, b.modelSizes, config);
@@ -501,20 +500,9 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         return resourceListeners.add(listener);
     }
 
-    private void remember(ResourceChangedEvent event) {
-        synchronized (recent) {
-            recent.addLast(event);
-            if (recent.size() > RECENT_EVENTS) {
-                recent.removeFirst();
-            }
-        }
-    }
-
     @Override
     public List<ResourceChangedEvent> recentEvents() {
-        synchronized (recent) {
-            return List.copyOf(recent);
-        }
+        return recent.list();
     }
 
     @Override
