@@ -61,14 +61,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
     private final RecentEvents recent = new RecentEvents();
-    private final Listeners<ModeChangedEvent> modeListeners = new Listeners<>();
     private final EventEmitter events;
     private final OllamaAvailability availability;
     private final VlmController vlm;
     private final ClipController clip;
 
-    private final AtomicReference<ExecutionMode> mode = new AtomicReference<>(ExecutionMode.IDLE);
-    private final AtomicLong modeGeneration = new AtomicLong();
+    private final ModeSwitch modes;
     /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
     private final VlmGate gate;
     private final AtomicBoolean shutDown = new AtomicBoolean();
@@ -111,12 +109,13 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.conditions = new ConditionTracker(events, config.contentionEvictions(), config.contentionWindow());
         this.storageCondition = new StorageCondition(b.storage, conditions);
         this.drifts = new DriftRecorder(events);
+        this.modes = new ModeSwitch(queue, gate, vlm, events, clock, this::orchestrate, this::getStatus);
         this.idleUnload = new IdleUnload(vlm, gate, clock, events, config.idleTimeout());
         this.ollamaCheck = new OllamaCheck(ollama, availability, vlm, clock, config.ollamaRetryInterval());
         this.clipPlacement = new ClipGpuPlacement(clip, clock);
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
         this.statusAssembler = new StatusAssembler(vram, clip, vlm, availability, preflight, conditions, drifts, watcher);
-        this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, mode::get,
+        this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, modes::current,
                 new Reconciler.Actions() {
                     @Override
                     public boolean loadVlmForRecording(String why) throws InterruptedException {
@@ -130,11 +129,11 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 });
         this.gatedReconciler = new GatedReconciler(reconciler, gate);
         this.vlmLoader = new VlmLoader(vlm, clip, vram, preflight, statusAssembler, reconciler, gatedReconciler, clock,
-                sleeper, mode::get, this::beliefFresh);
-        this.leases = new VlmLeases(queue, gate, vlmLoader, vlm, reconciler, availability, config, clock, mode::get,
+                sleeper, modes::current, this::beliefFresh);
+        this.leases = new VlmLeases(queue, gate, vlmLoader, vlm, reconciler, availability, config, clock, modes::current,
                 shutDown::get, this::beliefFresh);
         this.maintenance = new MaintenanceRound(queue, availability, gate, vlm, reconciler, gatedReconciler, vram, conditions,
-                idleUnload, clipPlacement, mode::get);
+                idleUnload, clipPlacement, modes::current);
         this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> gatedReconciler.reconcile("Ollama changed"));
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
@@ -238,34 +237,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<GpuResourceStatus> setExecutionMode(ExecutionMode target) {
-        return switchMode(target, null);
+        return modes.switchTo(target, null);
     }
 
     @Override
     public CompletableFuture<GpuResourceStatus> restoreExecutionMode(ExecutionMode target, String restored) {
-        return switchMode(target, Objects.requireNonNull(restored, "restored"));
-    }
-
-    private CompletableFuture<GpuResourceStatus> switchMode(ExecutionMode target, String restored) {
-        Objects.requireNonNull(target, "mode");
-        // from this call on, a request for the VLM waits behind the switch, as it did when every lease was queued
-        VlmGate.Closed closed = gate.closeForChange();
-        ExecutionMode previous = mode.getAndSet(target);
-        long generation = modeGeneration.incrementAndGet();
-        vlm.cancellation().cancelIfUnwanted(); // a load for the mode just left is given up, not waited for
-        if (previous != target) {
-            LOG.info("Mode {} -> {}{}", previous, target, restored == null ? "" : " (restored: " + restored + ")");
-            events.emit(EventType.MODE_CHANGED, "from", previous.wireName(), "to", target.wireName(), "restored", restored);
-            modeListeners.fire(new ModeChangedEvent(clock.instant(), previous, target));
-        }
-        return queue.submit("switch to " + target.wireName(), () -> {
-            try (closed) {
-                if (modeGeneration.get() == generation) {
-                    orchestrate(target);
-                }
-            }
-            return getStatus();
-        }).whenComplete((status, failure) -> closed.close()); // also when the queue refused it
+        return modes.switchTo(target, Objects.requireNonNull(restored, "restored"));
     }
 
     private void orchestrate(ExecutionMode target) throws InterruptedException {
@@ -286,7 +263,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public ExecutionMode getExecutionMode() {
-        return mode.get();
+        return modes.current();
     }
 
     // ---------------------------------------------------------------- VLM
@@ -457,7 +434,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     public CompletableFuture<Void> pullVlm(java.util.function.Consumer<com.rpavision.gpurm.core.model.PullProgress> progress) {
         return pull.start(vlm.model(), progress).thenCompose(pulled -> queue.submit("after the pull of " + vlm.model(), () -> {
             vlm.pulled();
-            if (mode.get() == ExecutionMode.RECORDING) {
+            if (modes.current() == ExecutionMode.RECORDING) {
                 vlmLoader.loadForRecording("pulled");
             }
             return null;
@@ -474,7 +451,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public GpuResourceStatus getStatus() {
-        return statusAssembler.status(new StatusAssembler.ManagerFigures(mode.get(), (int) idleUnload.timeout().toSeconds(),
+        return statusAssembler.status(new StatusAssembler.ManagerFigures(modes.current(), (int) idleUnload.timeout().toSeconds(),
                 leases.lastRequest(), gate.requestsInFlight()));
     }
 
@@ -507,7 +484,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public Subscription onModeChanged(Consumer<ModeChangedEvent> listener) {
-        return modeListeners.add(listener);
+        return modes.onChange(listener);
     }
 
     @Override
