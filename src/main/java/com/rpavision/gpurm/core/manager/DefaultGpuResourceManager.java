@@ -1,8 +1,6 @@
 package com.rpavision.gpurm.core.manager;
 
-import com.rpavision.gpurm.core.clip.ClipEngine;
 import com.rpavision.gpurm.core.clip.ClipException;
-import com.rpavision.gpurm.core.concurrent.Sleeper;
 import com.rpavision.gpurm.core.concurrent.Threads;
 import com.rpavision.gpurm.core.config.ConfigKey;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
@@ -11,7 +9,6 @@ import com.rpavision.gpurm.core.events.Subscription;
 import com.rpavision.gpurm.core.gpu.GpuSample;
 import com.rpavision.gpurm.core.gpu.VramMonitor;
 import com.rpavision.gpurm.core.model.ClipDevice;
-import com.rpavision.gpurm.core.model.ClipStatus;
 import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
@@ -29,23 +26,23 @@ import org.slf4j.LoggerFactory;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** The manager: mode orchestration, idle timer and degraded mode over one operation queue. */
+/**
+ * The manager: coordinates its parts over one operation queue. The mode and its switches are {@link ModeSwitch}'s,
+ * what each mode wants of the models is {@link #orchestrate}; requests lease the VLM through {@link VlmLeases},
+ * which loads it with {@link VlmLoader}; the {@link MaintenanceRound} runs the idle timer and the time-driven
+ * reconcile rounds, the {@link OllamaWatcher}'s looks the others.
+ */
 public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultGpuResourceManager.class);
@@ -57,7 +54,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final Clock clock;
     private final ModelOperationQueue queue;
     private final VlmPull pull;
-    private final Sleeper sleeper;
 
     private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
     private final RecentEvents recent = new RecentEvents();
@@ -65,37 +61,37 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final OllamaAvailability availability;
     private final VlmController vlm;
     private final ClipController clip;
-
-    private final ModeSwitch modes;
-    /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
-    private final VlmGate gate;
-    private final AtomicBoolean shutDown = new AtomicBoolean();
-    private ScheduledExecutorService monitoring;
-    private Subscription vramSubscription;
-    private final VlmPreflight preflight;
     private final OtherModels otherModels;
     private final ConditionTracker conditions;
     private final StorageCondition storageCondition;
     private final DriftRecorder drifts;
+
+    private final ModeSwitch modes;
+    /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
+    private final VlmGate gate;
+    private final VlmLeases leases;
+    private final VlmLoader vlmLoader;
+    private final ClipGpuPlacement clipPlacement;
     private final IdleUnload idleUnload;
     private final OllamaCheck ollamaCheck;
-    private final ClipGpuPlacement clipPlacement;
-    private final GatedReconciler gatedReconciler;
     private final MaintenanceRound maintenance;
-    private final VlmLoader vlmLoader;
-    private final VlmLeases leases;
     private final OllamaWatcher watcher;
+    private final VlmBelief belief;
     private final Reconciler reconciler;
-    private final StatusAssembler statusAssembler;
+    private final GatedReconciler gatedReconciler;
     private final CoalescedOperation reconcileRound;
+    private final StatusAssembler statusAssembler;
+
+    private final AtomicBoolean shutDown = new AtomicBoolean();
+    private ScheduledExecutorService monitoring;
     private ScheduledExecutorService watching;
+    private final Subscription vramSubscription;
 
     DefaultGpuResourceManager(ManagerBuilder b) {
         this.config = b.config;
         this.ollama = b.ollama;
         this.vram = b.vram;
         this.clock = b.clock;
-        this.sleeper = b.sleeper;
         this.queue = new ModelOperationQueue(Threads.modelOperations());
         this.pull = new VlmPull(b.ollama, Threads.pulls());
         this.gate = new VlmGate(b.gateSteps);
@@ -103,7 +99,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         resourceListeners.add(recent);
         this.availability = new OllamaAvailability(events);
         this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events, b.modelSizes);
-        this.preflight = new VlmPreflight(ollama, b.modelSizes, config);
+        VlmPreflight preflight = new VlmPreflight(ollama, b.modelSizes, config);
         this.otherModels = new OtherModels(config, ollama, vram, clock, b.sleeper, events);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
         this.conditions = new ConditionTracker(events, config.contentionEvictions(), config.contentionWindow());
@@ -114,6 +110,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         this.ollamaCheck = new OllamaCheck(ollama, availability, vlm, clock, config.ollamaRetryInterval());
         this.clipPlacement = new ClipGpuPlacement(clip, clock);
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
+        this.belief = new VlmBelief(vlm, watcher, clock);
         this.statusAssembler = new StatusAssembler(vram, clip, vlm, availability, preflight, conditions, drifts, watcher);
         this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, modes::current,
                 new Reconciler.Actions() {
@@ -129,9 +126,9 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                 });
         this.gatedReconciler = new GatedReconciler(reconciler, gate);
         this.vlmLoader = new VlmLoader(vlm, clip, vram, preflight, statusAssembler, reconciler, gatedReconciler, clock,
-                sleeper, modes::current, this::beliefFresh);
+                b.sleeper, modes::current, belief);
         this.leases = new VlmLeases(queue, gate, vlmLoader, vlm, reconciler, availability, config, clock, modes::current,
-                shutDown::get, this::beliefFresh);
+                shutDown::get, belief);
         this.maintenance = new MaintenanceRound(queue, availability, gate, vlm, reconciler, gatedReconciler, vram, conditions,
                 idleUnload, clipPlacement, modes::current);
         this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> gatedReconciler.reconcile("Ollama changed"));
@@ -190,12 +187,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     public CompletableFuture<Void> observeOllama() {
         watcher.look();
         return queue.submit("after a look at Ollama", () -> null);
-    }
-
-    /** Whether the VLM's believed state was confirmed within the watch interval. */
-    private boolean beliefFresh() {
-        return watcher.fresh(vlm.changes())
-                || Duration.between(vlm.confirmedAt(), clock.instant()).compareTo(watcher.interval()) <= 0;
     }
 
     private void tickQuietly() {
@@ -348,15 +339,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public boolean isVlmLoaded() {
-        if (vlm.state() != ModelState.LOADED) {
-            return false;
-        }
-        if (beliefFresh()) {
-            return true;
-        }
-        // The belief is older than the watch interval: ask Ollama now (bounded by the quick timeout).
-        return watcher.look().flatMap(s -> s.find(vlm.model())).filter(m -> !OllamaSnapshot.stopping(m, clock.instant()))
-                .isPresent();
+        return belief.loaded();
     }
 
     @Override

@@ -28,13 +28,12 @@ final class VlmLeases {
     private final Clock clock;
     private final Supplier<ExecutionMode> mode;
     private final BooleanSupplier shutDown;
-    /** Whether the VLM's believed state was confirmed within the watch interval. */
-    private final BooleanSupplier beliefFresh;
+    private final VlmBelief belief;
     private volatile Instant lastRequest;
 
     VlmLeases(ModelOperationQueue queue, VlmGate gate, VlmLoader loader, VlmController vlm, Reconciler reconciler,
               OllamaAvailability availability, GpuResourceConfig config, Clock clock, Supplier<ExecutionMode> mode,
-              BooleanSupplier shutDown, BooleanSupplier beliefFresh) {
+              BooleanSupplier shutDown, VlmBelief belief) {
         this.queue = queue;
         this.gate = gate;
         this.loader = loader;
@@ -45,7 +44,7 @@ final class VlmLeases {
         this.clock = clock;
         this.mode = mode;
         this.shutDown = shutDown;
-        this.beliefFresh = beliefFresh;
+        this.belief = belief;
     }
 
     /** Blocks until the VLM is usable; off the operation queue only. */
@@ -114,7 +113,7 @@ final class VlmLeases {
     private boolean usableWithoutQueue() {
         return vlm.state() == ModelState.LOADED && !shutDown.getAsBoolean() && !availability.isDown()
                 && !reconciler.settling() && !(config.autopilotBlocksVlm() && mode.get() == ExecutionMode.AUTOPILOT)
-                && beliefFresh.getAsBoolean();
+                && belief.fresh();
     }
 
     private String unavailableReason() {

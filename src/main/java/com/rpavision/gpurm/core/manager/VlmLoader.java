@@ -29,12 +29,11 @@ final class VlmLoader {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Supplier<ExecutionMode> mode;
-    /** Whether the VLM's believed state was confirmed within the watch interval. */
-    private final BooleanSupplier beliefFresh;
+    private final VlmBelief belief;
 
     VlmLoader(VlmController vlm, ClipController clip, VramMonitor vram, VlmPreflight preflight,
               StatusAssembler statusAssembler, Reconciler reconciler, GatedReconciler reconcile, Clock clock,
-              Sleeper sleeper, Supplier<ExecutionMode> mode, BooleanSupplier beliefFresh) {
+              Sleeper sleeper, Supplier<ExecutionMode> mode, VlmBelief belief) {
         this.vlm = vlm;
         this.clip = clip;
         this.vram = vram;
@@ -45,7 +44,7 @@ final class VlmLoader {
         this.clock = clock;
         this.sleeper = sleeper;
         this.mode = mode;
-        this.beliefFresh = beliefFresh;
+        this.belief = belief;
     }
 
     /** The operator's switch: another client's models are not pushed out behind the operator's back (the preflight says). */
@@ -73,7 +72,7 @@ final class VlmLoader {
      */
     private boolean load(String why, BooleanSupplier stillWanted, boolean asOllamaClient) throws InterruptedException {
         waitForOllamaToSettle();
-        if (vlm.state() == ModelState.LOADED && !beliefFresh.getAsBoolean()) {
+        if (vlm.state() == ModelState.LOADED && !belief.fresh()) {
             reconcile.reconcile("VLM request with a stale view of Ollama");
         }
         if (vlm.state() != ModelState.LOADED) {
