@@ -27,10 +27,10 @@ import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,9 +39,9 @@ import java.util.function.Consumer;
 
 /**
  * The manager: coordinates its parts over one operation queue. The mode and its switches are {@link ModeSwitch}'s,
- * what each mode wants of the models is {@link #orchestrate}; requests lease the VLM through {@link VlmLeases},
- * which loads it with {@link VlmLoader}; the {@link MaintenanceRound} runs the idle timer and the time-driven
- * reconcile rounds, the {@link OllamaWatcher}'s looks the others.
+ * what each mode wants of the models is {@code orchestrate}'s; requests lease the VLM through {@link VlmLeases},
+ * which loads it with {@link VlmLoader}; the {@link MaintenanceRound} runs the idle timer and the reconcile rounds
+ * that time makes due, the {@link OllamaWatcher}'s looks call for the others.
  */
 public final class DefaultGpuResourceManager implements GpuResourceManager {
 
