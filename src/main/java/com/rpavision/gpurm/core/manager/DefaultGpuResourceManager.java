@@ -1,8 +1,6 @@
 package com.rpavision.gpurm.core.manager;
 
-import com.rpavision.gpurm.core.clip.ClipEngine;
 import com.rpavision.gpurm.core.clip.ClipException;
-import com.rpavision.gpurm.core.concurrent.Sleeper;
 import com.rpavision.gpurm.core.concurrent.Threads;
 import com.rpavision.gpurm.core.config.ConfigKey;
 import com.rpavision.gpurm.core.config.GpuResourceConfig;
@@ -11,7 +9,6 @@ import com.rpavision.gpurm.core.events.Subscription;
 import com.rpavision.gpurm.core.gpu.GpuSample;
 import com.rpavision.gpurm.core.gpu.VramMonitor;
 import com.rpavision.gpurm.core.model.ClipDevice;
-import com.rpavision.gpurm.core.model.ClipStatus;
 import com.rpavision.gpurm.core.model.EventType;
 import com.rpavision.gpurm.core.model.ExecutionMode;
 import com.rpavision.gpurm.core.model.GpuResourceStatus;
@@ -29,28 +26,27 @@ import org.slf4j.LoggerFactory;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** The manager: mode orchestration, idle timer and degraded mode over one operation queue. */
+/**
+ * The manager: coordinates its parts over one operation queue. The mode and its switches are {@link ModeSwitch}'s,
+ * what each mode wants of the models is {@code orchestrate}'s; requests lease the VLM through {@link VlmLeases},
+ * which loads it with {@link VlmLoader}; the {@link MaintenanceRound} runs the idle timer and the reconcile rounds
+ * that time makes due, the {@link OllamaWatcher}'s looks call for the others.
+ */
 public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultGpuResourceManager.class);
     private static final Duration TICK = Duration.ofSeconds(1);
-    private static final Duration CLIP_RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     private final GpuResourceConfig config;
     private final OllamaClient ollama;
@@ -58,72 +54,69 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     private final Clock clock;
     private final ModelOperationQueue queue;
     private final VlmPull pull;
-    private final Sleeper sleeper;
-    private static final int RECENT_EVENTS = 500;
 
     private final Listeners<ResourceChangedEvent> resourceListeners = new Listeners<>();
-    private final java.util.Deque<ResourceChangedEvent> recent = new java.util.ArrayDeque<>();
-    private final Listeners<ModeChangedEvent> modeListeners = new Listeners<>();
-    private final Listeners<IdleUnloadEvent> idleListeners = new Listeners<>();
+    private final RecentEvents recent = new RecentEvents();
     private final EventEmitter events;
     private final OllamaAvailability availability;
     private final VlmController vlm;
     private final ClipController clip;
-
-    private final AtomicReference<ExecutionMode> mode = new AtomicReference<>(ExecutionMode.IDLE);
-    private final AtomicLong modeGeneration = new AtomicLong();
-    /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
-    private final VlmGate gate;
-    private final CoalescedOperation maintenance;
-    private final AtomicBoolean shutDown = new AtomicBoolean();
-    private volatile Instant lastVlmRequest;
-    private volatile Duration idleTimeout;
-    private volatile Duration ollamaRetryInterval;
-    private volatile Instant nextOllamaCheck = Instant.MIN;
-    private volatile Instant clipGpuRetryNotBefore = Instant.MIN;
-    private ScheduledExecutorService monitoring;
-    private Subscription vramSubscription;
-    private final VlmPreflight preflight;
     private final OtherModels otherModels;
     private final ConditionTracker conditions;
     private final StorageCondition storageCondition;
     private final DriftRecorder drifts;
+
+    private final ModeSwitch modes;
+    /** Requests for the VLM in flight, and the handshake that lets a loaded VLM's lease skip the queue. */
+    private final VlmGate gate;
+    private final VlmLeases leases;
+    private final VlmLoader vlmLoader;
+    private final ClipGpuPlacement clipPlacement;
+    private final IdleUnload idleUnload;
+    private final OllamaCheck ollamaCheck;
+    private final MaintenanceRound maintenance;
     private final OllamaWatcher watcher;
+    private final VlmBelief belief;
     private final Reconciler reconciler;
-    private final StatusAssembler statusAssembler;
+    private final GatedReconciler gatedReconciler;
     private final CoalescedOperation reconcileRound;
+    private final StatusAssembler statusAssembler;
+
+    private final AtomicBoolean shutDown = new AtomicBoolean();
+    private ScheduledExecutorService monitoring;
     private ScheduledExecutorService watching;
+    private final Subscription vramSubscription;
 
     DefaultGpuResourceManager(ManagerBuilder b) {
         this.config = b.config;
         this.ollama = b.ollama;
         this.vram = b.vram;
         this.clock = b.clock;
-        this.sleeper = b.sleeper;
-        this.idleTimeout = config.idleTimeout();
-        this.ollamaRetryInterval = config.ollamaRetryInterval();
         this.queue = new ModelOperationQueue(Threads.modelOperations());
         this.pull = new VlmPull(b.ollama, Threads.pulls());
         this.gate = new VlmGate(b.gateSteps);
         this.events = new EventEmitter(clock, resourceListeners);
-        resourceListeners.add(this::remember);
+        resourceListeners.add(recent);
         this.availability = new OllamaAvailability(events);
         this.vlm = new VlmController(config, ollama, availability, vram, clock, b.sleeper, events, b.modelSizes);
-        this.preflight = new VlmPreflight(ollama, b.modelSizes, config);
+        VlmPreflight preflight = new VlmPreflight(ollama, b.modelSizes, config);
         this.otherModels = new OtherModels(config, ollama, vram, clock, b.sleeper, events);
         this.clip = new ClipController(b.clip, vram, config.vramThresholdForClipGpuMb(), events);
         this.conditions = new ConditionTracker(events, config.contentionEvictions(), config.contentionWindow());
         this.storageCondition = new StorageCondition(b.storage, conditions);
         this.drifts = new DriftRecorder(events);
+        this.modes = new ModeSwitch(queue, gate, vlm, events, clock, this::orchestrate, this::getStatus);
+        this.idleUnload = new IdleUnload(vlm, gate, clock, events, config.idleTimeout());
+        this.ollamaCheck = new OllamaCheck(ollama, availability, vlm, clock, config.ollamaRetryInterval());
+        this.clipPlacement = new ClipGpuPlacement(clip, clock);
         this.watcher = new OllamaWatcher(ollama, clock, config.ollamaWatchInterval(), vlm::changes, new WatchListener());
-        this.maintenance = new CoalescedOperation(queue, "maintenance", this::maintain);
+        this.belief = new VlmBelief(vlm, watcher, clock);
         this.statusAssembler = new StatusAssembler(vram, clip, vlm, availability, preflight, conditions, drifts, watcher);
-        this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, mode::get,
+        this.reconciler = new Reconciler(config, ollama, vlm, clip, vram, watcher, conditions, drifts, clock, modes::current,
                 new Reconciler.Actions() {
                     @Override
                     public boolean loadVlmForRecording(String why) throws InterruptedException {
-                        // RECORDING keeps its VLM as any Ollama client would: Ollama evicts another idle model for it
-                        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING, true);
+                        return vlmLoader.keepLoadedForRecording(why);
                     }
 
                     @Override
@@ -131,7 +124,14 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
                         return statusAssembler.clipGpuMb(sample);
                     }
                 });
-        this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> reconcile("Ollama changed"));
+        this.gatedReconciler = new GatedReconciler(reconciler, gate);
+        this.vlmLoader = new VlmLoader(vlm, clip, vram, preflight, statusAssembler, reconciler, gatedReconciler, clock,
+                b.sleeper, modes::current, belief);
+        this.leases = new VlmLeases(queue, gate, vlmLoader, vlm, reconciler, availability, config, clock, modes::current,
+                shutDown::get, belief);
+        this.maintenance = new MaintenanceRound(queue, availability, gate, vlm, reconciler, gatedReconciler, vram, conditions,
+                idleUnload, clipPlacement, modes::current);
+        this.reconcileRound = new CoalescedOperation(queue, "reconcile", () -> gatedReconciler.reconcile("Ollama changed"));
         this.vramSubscription = vram.onVramChanged(change -> events.emit(EventType.VRAM_CHANGED,
                 "gpu_index", change.after().index(), "used_mb", change.after().usedMb(),
                 "free_mb", change.after().freeMb(), "delta_mb", change.deltaMb()));
@@ -165,7 +165,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         public void seen(OllamaSnapshot snapshot, boolean changed) {
             reconciler.noted(snapshot);
             if (availability.isDown()) {
-                checkOllamaNow(); // back: say so with its version, and reconcile at the next round
+                ollamaCheck.checkNow(); // back: say so with its version, and reconcile at the next round
             }
             if (changed || reconciler.differs(snapshot)) {
                 reconcileRound.request();
@@ -187,12 +187,6 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     public CompletableFuture<Void> observeOllama() {
         watcher.look();
         return queue.submit("after a look at Ollama", () -> null);
-    }
-
-    /** Whether the VLM's believed state was confirmed within the watch interval. */
-    private boolean beliefFresh() {
-        return watcher.fresh(vlm.changes())
-                || Duration.between(vlm.confirmedAt(), clock.instant()).compareTo(watcher.interval()) <= 0;
     }
 
     private void tickQuietly() {
@@ -219,7 +213,7 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         storageCondition.close();
         vlm.cancellation().cancelForShutdown();
         queue.submit("hand idle timer back", () -> {
-            vlm.handIdleTimerBack(idleTimeout);
+            vlm.handIdleTimerBack(idleUnload.timeout());
             return null;
         });
         queue.shutdown(config.unloadTimeout().toMillis() + 5_000);
@@ -234,135 +228,51 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<GpuResourceStatus> setExecutionMode(ExecutionMode target) {
-        return switchMode(target, null);
+        return modes.switchTo(target, null);
     }
 
     @Override
     public CompletableFuture<GpuResourceStatus> restoreExecutionMode(ExecutionMode target, String restored) {
-        return switchMode(target, Objects.requireNonNull(restored, "restored"));
-    }
-
-    private CompletableFuture<GpuResourceStatus> switchMode(ExecutionMode target, String restored) {
-        Objects.requireNonNull(target, "mode");
-        // from this call on, a request for the VLM waits behind the switch, as it did when every lease was queued
-        VlmGate.Closed closed = gate.closeForChange();
-        ExecutionMode previous = mode.getAndSet(target);
-        long generation = modeGeneration.incrementAndGet();
-        vlm.cancellation().cancelIfUnwanted(); // a load for the mode just left is given up, not waited for
-        if (previous != target) {
-            LOG.info("Mode {} -> {}{}", previous, target, restored == null ? "" : " (restored: " + restored + ")");
-            events.emit(EventType.MODE_CHANGED, "from", previous.wireName(), "to", target.wireName(), "restored", restored);
-            modeListeners.fire(new ModeChangedEvent(clock.instant(), previous, target));
-        }
-        return queue.submit("switch to " + target.wireName(), () -> {
-            try (closed) {
-                if (modeGeneration.get() == generation) {
-                    orchestrate(target);
-                }
-            }
-            return getStatus();
-        }).whenComplete((status, failure) -> closed.close()); // also when the queue refused it
+        return modes.switchTo(target, Objects.requireNonNull(restored, "restored"));
     }
 
     private void orchestrate(ExecutionMode target) throws InterruptedException {
         switch (target) {
             case AUTOPILOT -> {
                 vlm.unload("autopilot");
-                moveClipToGpuIfRoom("autopilot");
+                clipPlacement.moveToGpuIfRoom("autopilot");
             }
             case RECORDING -> {
                 conditions.clearContention(); // the operator asked again: try again
                 clip.migrate(ClipDevice.CPU, "recording");
-                loadVlmForRecording("recording");
+                vlmLoader.loadForRecording("recording");
             }
             case IDLE -> { /* the idle timer decides */ }
         }
-        reconcile("switch to " + target.wireName());
+        gatedReconciler.reconcile("switch to " + target.wireName());
     }
 
     @Override
     public ExecutionMode getExecutionMode() {
-        return mode.get();
+        return modes.current();
     }
 
     // ---------------------------------------------------------------- VLM
 
-    /**
-     * Property 6: CLIP leaves the GPU before any VLM load. Before that, the preflight: a load that cannot fit even
-     * with CLIP moved off is not sent, and CLIP stays where it is.
-     */
-    /** The operator's switch: another client's models are not pushed out behind the operator's back (the preflight says). */
-    private boolean loadVlmForRecording(String why) throws InterruptedException {
-        return loadVlm(why, () -> mode.get() == ExecutionMode.RECORDING, false);
-    }
-
-    /** A request for the VLM (the agent, the API): it loads as any Ollama client's would, evicting idle models. */
-    private boolean loadVlm(String why) throws InterruptedException {
-        return loadVlm(why, () -> true, true);
-    }
-
-    /**
-     * @param asOllamaClient other models Ollama holds count as room: Ollama evicts idle ones for this load, as it
-     *                       would for any client's request
-     */
-    private boolean loadVlm(String why, java.util.function.BooleanSupplier stillWanted, boolean asOllamaClient)
-            throws InterruptedException {
-        waitForOllamaToSettle();
-        if (vlm.state() == ModelState.LOADED && !beliefFresh()) {
-            reconcile("VLM request with a stale view of Ollama");
-        }
-        if (vlm.state() != ModelState.LOADED) {
-            if (!vlm.ollamaReachable()) {
-                return false; // asked once: an Ollama back a moment later must not get a load that skipped CLIP's move
-            }
-            long clipMb = clip.device() == ClipDevice.CUDA ? statusAssembler.clipGpuMb(vram.latest()) : 0;
-            if (clip.device() == ClipDevice.CUDA && clipMb == 0) {
-                // what CLIP holds is not known: move it first, then judge on what NVML shows
-                clip.migrate(ClipDevice.CPU, "make room for the VLM");
-            }
-            java.util.Optional<Reason> refusal = preflight.check(vlm.model(), vram.sampleWithProcesses(), vram.managedIndex(),
-                    clip.device() == ClipDevice.CUDA ? clipMb : 0, ProcessHandle.current().pid(), asOllamaClient);
-            if (refusal.isPresent()) {
-                vlm.refuse(refusal.get(), why);
-                return false;
-            }
-            if (clip.device() == ClipDevice.CUDA) {
-                clip.migrate(ClipDevice.CPU, "make room for the VLM");
-            }
-        }
-        return vlm.load(why, stillWanted);
-    }
-
-    /**
-     * The VLM left Ollama a moment ago and the cause is being checked: a load now would go into the middle of what
-     * Ollama is doing (behind an eviction's newcomer, evicting it after its first answer). Looks again every
-     * {@link OllamaWatcher#HURRIED} until Ollama settles, at most {@link RemovalSettle#LIMIT} and a second, then
-     * names the cause from what it knows.
-     */
-    private void waitForOllamaToSettle() throws InterruptedException {
-        Instant giveUp = clock.instant().plus(RemovalSettle.LIMIT).plusSeconds(1);
-        long maxLooks = (RemovalSettle.LIMIT.toMillis() + 1_000) / OllamaWatcher.HURRIED.toMillis();
-        for (long looks = 0; reconciler.settling() && looks < maxLooks && clock.instant().isBefore(giveUp); looks++) {
-            sleeper.sleep(OllamaWatcher.HURRIED);
-            reconcile("a load waits for Ollama to settle");
-        }
-        reconciler.decideNow();
-    }
-
     @Override
     public boolean ensureVlmLoaded() {
-        markVlmRequest();
-        return await(loadVlmAsync(), false);
+        leases.markRequest();
+        return queue.await(loadVlmAsync(), false);
     }
 
     @Override
     public boolean ensureVlmUnloaded() {
-        return await(unloadVlmAsync(), false);
+        return queue.await(unloadVlmAsync(), false);
     }
 
     @Override
     public CompletableFuture<Boolean> loadVlmAsync() {
-        return queue.submit("load VLM", () -> loadVlm("requested"));
+        return queue.submit("load VLM", () -> vlmLoader.loadOnRequest("requested"));
     }
 
     @Override
@@ -414,66 +324,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public VlmLease acquireVlm(VlmRequest request) throws VlmUnavailableException {
-        if (queue.isWorkerThread()) {
-            throw new IllegalStateException("a blocking manager call from the operation queue would deadlock; use the async variant");
-        }
-        gate.requestStarts(); // first: every change that closes the gate from now on sees this request
-        markVlmRequest();
-        if (!gate.passes(this::usableWithoutQueue)) {
-            boolean loaded;
-            try {
-                loaded = await(queue.submit("load VLM on demand", () -> loadVlm("on demand")), false);
-            } catch (RuntimeException e) {
-                gate.requestEnds();
-                throw e;
-            }
-            if (!loaded) {
-                gate.requestEnds();
-                throw new VlmUnavailableException(vlmUnavailableReason());
-            }
-        }
-        return leaseFor(request);
+        return leases.acquire(request);
     }
 
     @Override
     public Optional<VlmLease> tryAcquireVlmNow(VlmRequest request) {
-        gate.requestStarts();
-        if (!gate.passes(this::usableWithoutQueue)) {
-            gate.requestEnds(); // a change the idle timer skipped for it comes again next round
-            return Optional.empty();
-        }
-        markVlmRequest();
-        return Optional.of(leaseFor(request));
-    }
-
-    /** The lease of a request that may go to Ollama now (the in-flight count already holds it). */
-    private VlmLease leaseFor(VlmRequest request) {
-        ProxiedRunnerOptions.Asked asked = reconciler.proxiedRequest(request); // now it goes to Ollama
-        AtomicBoolean closed = new AtomicBoolean();
-        return () -> {
-            if (closed.compareAndSet(false, true)) {
-                asked.ended(clock.instant());
-                markVlmRequest();
-                gate.requestEnds();
-            }
-        };
-    }
-
-    /**
-     * The hot path: the VLM is loaded as last confirmed within the watch interval, Ollama answers, nothing settles,
-     * the manager runs and the mode does not keep the VLM out. What the queued "load on demand" would then do is
-     * nothing but answer true. Read under {@link VlmGate#passes}, so no change that may unload it is pending.
-     */
-    private boolean usableWithoutQueue() {
-        return vlm.state() == ModelState.LOADED && !shutDown.get() && !availability.isDown() && !reconciler.settling()
-                && !(config.autopilotBlocksVlm() && mode.get() == ExecutionMode.AUTOPILOT) && beliefFresh();
-    }
-
-    /** A reconcile round may unload or adopt the VLM: requests take the queue meanwhile. */
-    private void reconcile(String why) throws InterruptedException {
-        try (VlmGate.Closed closed = gate.closeForChange()) {
-            reconciler.reconcile(why);
-        }
+        return leases.tryAcquireNow(request);
     }
 
     /** How many leases were granted without the queue (tests). */
@@ -481,30 +337,9 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         return gate.passedCount();
     }
 
-    private String vlmUnavailableReason() {
-        if (availability.isDown()) {
-            return availability.downReason();
-        }
-        String reason = vlm.errorReason();
-        return reason != null ? reason : "VLM " + vlm.model() + " could not be loaded; see the log.";
-    }
-
-    private void markVlmRequest() {
-        lastVlmRequest = clock.instant();
-        vlm.touch();
-    }
-
     @Override
     public boolean isVlmLoaded() {
-        if (vlm.state() != ModelState.LOADED) {
-            return false;
-        }
-        if (beliefFresh()) {
-            return true;
-        }
-        // The belief is older than the watch interval: ask Ollama now (bounded by the quick timeout).
-        return watcher.look().flatMap(s -> s.find(vlm.model())).filter(m -> !OllamaSnapshot.stopping(m, clock.instant()))
-                .isPresent();
+        return belief.loaded();
     }
 
     @Override
@@ -532,21 +367,12 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     @Override
     public MigrationResult migrateClip(ClipDevice device) {
         ClipDevice before = clip.device();
-        return await(migrateClipAsync(device), new MigrationResult(false, before, "interrupted"));
+        return queue.await(migrateClipAsync(device), new MigrationResult(false, before, "interrupted"));
     }
 
     @Override
     public CompletableFuture<MigrationResult> migrateClipAsync(ClipDevice device) {
         return queue.submit("move CLIP to " + device.wireName(), () -> clip.migrate(device, "requested"));
-    }
-
-    private void moveClipToGpuIfRoom(String why) {
-        if (clip.device() == ClipDevice.CUDA || !clip.gpuMoveConceivable() || !clip.enoughVramForGpu()) {
-            return;
-        }
-        if (!clip.migrate(ClipDevice.CUDA, why).ok()) {
-            clipGpuRetryNotBefore = clock.instant().plus(CLIP_RETRY_AFTER_FAILURE);
-        }
     }
 
     @Override
@@ -567,25 +393,22 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
      * drive time with a fake clock instead of sleeping.
      */
     public CompletableFuture<Void> tick() {
-        checkOllamaIfDue();
+        ollamaCheck.checkIfDue();
         return maintenance.request();
     }
 
     @Override
     public Set<ConfigKey> applyLive(GpuResourceConfig updated) {
         Set<ConfigKey> changed = EnumSet.noneOf(ConfigKey.class);
-        if (!updated.idleTimeout().equals(idleTimeout)) {
-            idleTimeout = updated.idleTimeout();
+        if (idleUnload.retime(updated.idleTimeout())) {
             changed.add(ConfigKey.IDLE_TIMEOUT_SECONDS);
         }
-        if (!updated.ollamaRetryInterval().equals(ollamaRetryInterval)) {
-            ollamaRetryInterval = updated.ollamaRetryInterval();
-            nextOllamaCheck = Instant.MIN; // the new rhythm starts with a check now
+        if (ollamaCheck.reschedule(updated.ollamaRetryInterval())) {
             changed.add(ConfigKey.OLLAMA_RETRY_SECONDS);
         }
         if (!changed.isEmpty()) {
-            LOG.info("Applied while running: idle timeout {} s, Ollama check every {} s", idleTimeout.toSeconds(),
-                    ollamaRetryInterval.toSeconds());
+            LOG.info("Applied while running: idle timeout {} s, Ollama check every {} s", idleUnload.timeout().toSeconds(),
+                    ollamaCheck.interval().toSeconds());
         }
         return changed;
     }
@@ -594,8 +417,8 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
     public CompletableFuture<Void> pullVlm(java.util.function.Consumer<com.rpavision.gpurm.core.model.PullProgress> progress) {
         return pull.start(vlm.model(), progress).thenCompose(pulled -> queue.submit("after the pull of " + vlm.model(), () -> {
             vlm.pulled();
-            if (mode.get() == ExecutionMode.RECORDING) {
-                loadVlmForRecording("pulled");
+            if (modes.current() == ExecutionMode.RECORDING) {
+                vlmLoader.loadForRecording("pulled");
             }
             return null;
         }));
@@ -603,88 +426,16 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
 
     @Override
     public CompletableFuture<Void> retryNow() {
-        nextOllamaCheck = Instant.MIN;
+        ollamaCheck.dueNow();
         return tick();
-    }
-
-    private void checkOllamaIfDue() {
-        Instant now = clock.instant();
-        if (now.isBefore(nextOllamaCheck)) {
-            return;
-        }
-        nextOllamaCheck = now.plus(ollamaRetryInterval);
-        checkOllamaNow();
-    }
-
-    private void checkOllamaNow() {
-        try {
-            availability.markUp(ollama.version());
-        } catch (OllamaException e) {
-            if (e.kind() == OllamaException.Kind.UNREACHABLE) {
-                availability.markDown(vlm.reasonFor(e));
-            }
-        }
-    }
-
-    private void maintain() throws InterruptedException {
-        if (availability.isDown()) {
-            try (VlmGate.Closed closed = gate.closeForChange()) {
-                vlm.markUnknownWhileDown();
-            }
-        } else if (availability.takeReconcileRequest()) {
-            reconcile("Ollama answers again");
-        }
-        reconciler.reconcileGpu(vram.latest());
-        if (reconciler.settling()) {
-            reconcile("the VLM left: has Ollama settled?"); // time alone can settle it
-        } else if (conditions.has(com.rpavision.gpurm.core.model.Condition.VLM_CONTENDED)) {
-            reconcile("contention: has the window passed?"); // time alone can end it
-        } else if (reconciler.reloadWanted()) {
-            reconcile("recording: reload due");
-        }
-        unloadIfIdle();
-        vlm.renewLeaseIfDue();
-        if (mode.get() == ExecutionMode.AUTOPILOT && !clock.instant().isBefore(clipGpuRetryNotBefore)
-                && reconciler.clipMayReturn() && !conditions.has(com.rpavision.gpurm.core.model.Condition.CLIP_DISPLACED)) {
-            moveClipToGpuIfRoom("autopilot: VRAM available");
-        }
-    }
-
-    private void unloadIfIdle() throws InterruptedException {
-        Instant last = vlm.lastActivity();
-        Duration timeout = idleTimeout;
-        if (timeout.isZero() || vlm.state() != ModelState.LOADED || gate.requestsInFlight() || last == null
-                || Duration.between(last, clock.instant()).compareTo(timeout) < 0) {
-            return;
-        }
-        try (VlmGate.Closed closed = gate.closeForChange()) {
-            // closed first, then the requests in flight: one that passed the gate before is counted by now, one
-            // that comes after waits behind this unload and reloads the VLM
-            if (!gate.requestsInFlight()) {
-                unloadIdle(vlm.lastActivity(), timeout);
-            }
-        }
-    }
-
-    private void unloadIdle(Instant last, Duration timeout) throws InterruptedException {
-        Duration idle = Duration.between(last, clock.instant());
-        if (idle.compareTo(timeout) < 0) {
-            return; // a request came and went meanwhile
-        }
-        LOG.info("VLM {} idle for {} s (timeout {} s): unloading", vlm.model(), idle.toSeconds(), timeout.toSeconds());
-        if (vlm.unload("idle timeout")) {
-            vlm.markIdleUnloaded();
-            events.emit(EventType.IDLE_UNLOAD, "model", vlm.model(), "idle_seconds", idle.toSeconds());
-            idleListeners.fire(new IdleUnloadEvent(clock.instant(), vlm.model(), idle));
-        }
     }
 
     // ---------------------------------------------------------------- monitoring
 
     @Override
     public GpuResourceStatus getStatus() {
-        return statusAssembler.status(new StatusAssembler.ManagerFigures(mode.get(), (int) idleTimeout.toSeconds(),
-                lastVlmRequest, gate.requestsInFlight()));
+        return statusAssembler.status(new StatusAssembler.ManagerFigures(modes.current(), (int) idleUnload.timeout().toSeconds(),
+                leases.lastRequest(), gate.requestsInFlight()));
     }
 
     @Override
@@ -709,49 +460,18 @@ public final class DefaultGpuResourceManager implements GpuResourceManager {
         return resourceListeners.add(listener);
     }
 
-    private void remember(ResourceChangedEvent event) {
-        synchronized (recent) {
-            recent.addLast(event);
-            if (recent.size() > RECENT_EVENTS) {
-                recent.removeFirst();
-            }
-        }
-    }
-
     @Override
     public List<ResourceChangedEvent> recentEvents() {
-        synchronized (recent) {
-            return List.copyOf(recent);
-        }
+        return recent.list();
     }
 
     @Override
     public Subscription onModeChanged(Consumer<ModeChangedEvent> listener) {
-        return modeListeners.add(listener);
+        return modes.onChange(listener);
     }
 
     @Override
     public Subscription onIdleUnload(Consumer<IdleUnloadEvent> listener) {
-        return idleListeners.add(listener);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private <T> T await(CompletableFuture<T> future, T onInterrupt) {
-        if (queue.isWorkerThread()) {
-            throw new IllegalStateException("a blocking manager call from the operation queue would deadlock; use the async variant");
-        }
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return onInterrupt;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
-        }
+        return idleUnload.onUnload(listener);
     }
 }

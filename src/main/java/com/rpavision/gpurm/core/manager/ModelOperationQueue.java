@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,25 @@ final class ModelOperationQueue {
 
     boolean isWorkerThread() {
         return Thread.currentThread() == worker;
+    }
+
+    /** A blocking call's wait for its operation; {@code onInterrupt} if the caller is interrupted meanwhile. */
+    <T> T await(CompletableFuture<T> future, T onInterrupt) {
+        if (isWorkerThread()) {
+            throw new IllegalStateException("a blocking manager call from the operation queue would deadlock; use the async variant");
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return onInterrupt;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     void shutdown(long waitMillis) {
